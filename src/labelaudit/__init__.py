@@ -1,0 +1,79 @@
+"""labelaudit: scores service-excellence label audits.
+
+This module is the public API, the only one a plugin imports from. Everything else in the
+package is an implementation detail that may change between releases.
+"""
+
+from __future__ import annotations
+
+from labelaudit.convert import structure
+from labelaudit.errors import InputError, LabelauditError, PluginError, Problem, ProblemCollector
+from labelaudit.hookspecs import hookimpl
+from labelaudit.indicators import mean_measure, nps_measure, share_measure
+from labelaudit.model import (
+    FINDING_KINDS,
+    Audit,
+    Binding,
+    Collection,
+    CollectRequest,
+    Criterion,
+    Evidence,
+    Finding,
+    Indicator,
+    IndicatorContext,
+    Item,
+    Measure,
+    Provenance,
+    Sample,
+    Scale,
+    Scheme,
+    Site,
+    Source,
+    SourceInputs,
+    SourceKind,
+    TemplateRequest,
+    Text,
+)
+from labelaudit.tomlfiles import digest, load_toml
+
+__version__ = "0.1.0"
+API_VERSION = 1
+
+__all__ = [
+    "API_VERSION",
+    "FINDING_KINDS",
+    "Audit",
+    "Binding",
+    "Collection",
+    "CollectRequest",
+    "Criterion",
+    "Evidence",
+    "Finding",
+    "Indicator",
+    "IndicatorContext",
+    "InputError",
+    "Item",
+    "LabelauditError",
+    "Measure",
+    "PluginError",
+    "Problem",
+    "ProblemCollector",
+    "Provenance",
+    "Sample",
+    "Scale",
+    "Scheme",
+    "Site",
+    "Source",
+    "SourceInputs",
+    "SourceKind",
+    "TemplateRequest",
+    "Text",
+    "__version__",
+    "digest",
+    "hookimpl",
+    "load_toml",
+    "mean_measure",
+    "nps_measure",
+    "share_measure",
+    "structure",
+]

@@ -1,0 +1,93 @@
+"""cattrs for every (un)structuring, with its errors turned into readable, placed messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.v import transform_error
+
+from labelaudit.errors import InputError, Problem
+from labelaudit.i18n import tr
+from labelaudit.tomlfiles import where
+
+T = TypeVar("T")
+
+converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+
+
+def _structure_fraction(value: Any, _type: type) -> Fraction:
+    # bool is an int in Python, but `weight = true` is a mistake, not 1.
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction)):
+        raise ValueError(tr("value.expected", expected="number", found=value))
+    return Fraction(value)
+
+
+def _structure_str(value: Any, _type: type) -> str:
+    if not isinstance(value, str):
+        raise ValueError(tr("value.expected", expected="text", found=value))
+    return value
+
+
+def _structure_int(value: Any, _type: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(tr("value.expected", expected="whole number", found=value))
+    return value
+
+
+def _structure_bool(value: Any, _type: type) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(tr("value.expected", expected="true or false", found=value))
+    return value
+
+
+def _structure_date(value: Any, _type: type) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValueError(tr("value.expected", expected="date (YYYY-MM-DD)", found=value))
+    return value
+
+
+converter.register_structure_hook(Fraction, _structure_fraction)
+converter.register_structure_hook(str, _structure_str)
+converter.register_structure_hook(int, _structure_int)
+converter.register_structure_hook(bool, _structure_bool)
+converter.register_structure_hook(dt.date, _structure_date)
+converter.register_structure_hook(Path, lambda value, _t: Path(_structure_str(value, str)))
+
+
+def _format_exception(exc: BaseException, type_: Any) -> str:
+    if isinstance(exc, KeyError):
+        return tr("key.missing")
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return f"{tr('key.unknown')}: {', '.join(sorted(exc.extra_fields))}"
+    if isinstance(exc, (ValueError, TypeError)) and exc.args:
+        return str(exc.args[0])
+    return str(exc) or type(exc).__name__
+
+
+def _path_problems(exc: BaseException, file: str, text: str | None) -> list[Problem]:
+    problems = []
+    for message in transform_error(exc, path="$", format_exception=_format_exception):
+        what, _, at = message.rpartition(" @ ")
+        key_path = at.removeprefix("$").removeprefix(".")
+        # An unknown key is reported at its table: name the key itself so the line is found.
+        if what.startswith(tr("key.unknown")) and ", " not in what:
+            extra = what.split(": ", 1)[1]
+            key_path = f"{key_path}.{extra}" if key_path else extra
+        problems.append(Problem(file, where(text, key_path), what))
+    return problems
+
+
+def structure(data: Any, cls: type[T], *, file: str | Path, text: str | None = None) -> T:
+    """Structure `data` into `cls`, or raise one `InputError` listing every problem."""
+    try:
+        return converter.structure(data, cls)
+    except (ClassValidationError, IterableValidationError) as exc:
+        raise InputError(_path_problems(exc, str(file), text)) from None
+    except (ValueError, TypeError) as exc:
+        raise InputError.at(file, "", _format_exception(exc, cls)) from None

@@ -1,0 +1,84 @@
+"""The expected failures: bad input, a misbehaving plugin.
+
+Each carries structured data (the file, the place in it, what was expected) and builds its
+message from it. The CLI catches `LabelauditError` once, prints the message and exits 2;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from attrs import frozen
+
+
+@frozen
+class Problem:
+    """One thing wrong with one input: where it is and what was expected."""
+
+    file: str
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        head = f"{self.file}: {self.where}" if self.where else self.file
+        return f"{head}: {self.what}"
+
+
+class LabelauditError(Exception):
+    """A failure that is already explained to the user (bad input, a broken plugin)."""
+
+    exit_code = 2
+
+
+class InputError(LabelauditError):
+    """One or more problems in the files or options a user gave."""
+
+    def __init__(self, problems: Iterable[Problem], *, truncated: int = 0) -> None:
+        self.problems = tuple(problems)
+        self.truncated = truncated
+        super().__init__(self._message())
+
+    @classmethod
+    def at(cls, file: str | Path, where: str, what: str) -> InputError:
+        return cls([Problem(str(file), where, what)])
+
+    def _message(self) -> str:
+        lines = [str(p) for p in self.problems]
+        if self.truncated:
+            from labelaudit.i18n import tr
+
+            lines.append(tr("errors.more", count=self.truncated))
+        return "\n".join(lines)
+
+
+class PluginError(LabelauditError):
+    """A plugin that failed to load, or did something the contract forbids."""
+
+    def __init__(self, plugin: str, what: str) -> None:
+        self.plugin = plugin
+        self.what = what
+        super().__init__(f"plugin {plugin}: {what}")
+
+
+class ProblemCollector:
+    """Gathers problems up to a limit, so one run reports many mistakes but stays short."""
+
+    def __init__(self, max_errors: int = 50) -> None:
+        self.max_errors = max_errors
+        self.problems: list[Problem] = []
+        self.dropped = 0
+
+    def add(self, file: str | Path, where: str, what: str) -> None:
+        if len(self.problems) < self.max_errors:
+            self.problems.append(Problem(str(file), where, what))
+        else:
+            self.dropped += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems, truncated=self.dropped)

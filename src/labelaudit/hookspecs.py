@@ -1,0 +1,64 @@
+"""The plugin contract: every hook a labelaudit plugin may implement.
+
+This module is the whole contract. A plugin is a module (or object) with functions marked
+`@labelaudit.hookimpl` whose names are the hooks below; it is found through the entry-point
+group ``labelaudit`` or named on the command line with ``-p module``. Each hook receives a
+``register`` callback: a plugin hands its contributions to it instead of changing any global,
+and two plugins registering the same name is an error that names both.
+
+All hooks were added in plugin API version 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pluggy
+
+from labelaudit.model import Indicator, SourceKind
+
+PROJECT = "labelaudit"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def labelaudit_register_schemes(register: Callable[[Path], None]) -> None:
+    """Provide label schemes.
+
+    :param register: call it with a folder that holds scheme folders (each with a
+        ``scheme.toml`` and a ``requirements/`` folder), or with one scheme folder.
+
+    Called once, when labelaudit looks a scheme up by id. A scheme id provided twice is an
+    error that names both folders. Added in API 1.
+    """
+
+
+@hookspec
+def labelaudit_register_sources(register: Callable[[SourceKind], None]) -> None:
+    """Provide kinds of evidence sources (``grid``, ``survey``, ``queue`` …).
+
+    :param register: call it with a `SourceKind`: its ``name`` (what a scheme's
+        ``[sources.X] kind`` names), a bilingual ``title``, and ``collect``, the function that
+        reads an audit's files for one source. ``collect`` receives a `CollectRequest` (the
+        scheme, the audit, the source, its input files and options, and the bindings that
+        source must evidence) and returns a `Collection` of `Evidence` and `Finding`. It
+        raises `InputError` for bad input, naming file and place. Optionally
+        ``write_template`` writes a blank input file (``labelaudit grid`` uses it).
+
+    Called once per run, before any evidence is collected. Added in API 1.
+    """
+
+
+@hookspec
+def labelaudit_register_indicators(register: Callable[[Indicator], None]) -> None:
+    """Provide indicators: named ways of turning a `Sample` of answers into a `Measure`.
+
+    :param register: call it with an `Indicator`: its ``name`` (what a binding's
+        ``indicator`` names), a bilingual ``title`` and ``compute(sample, context)``, which
+        returns the value in the indicator's own unit, n, and the interval at the context's z
+        (or no interval). ``needs_pair`` marks indicators that read a paired item.
+
+    Called once per run, before the scheme is checked against the plugins. Added in API 1.
+    """

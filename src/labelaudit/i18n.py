@@ -1,0 +1,198 @@
+"""Every text labelaudit shows a person, in French and English.
+
+The catalogue is plain data so that a test can check that every message exists in both
+languages with the same placeholders. The language is chosen once per run (`--lang`, or the
+`LABELAUDIT_LANG` / `LANG` environment) and held in a context variable.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+from typing import Any
+
+from labelaudit.model import Lang
+
+_current: contextvars.ContextVar[Lang] = contextvars.ContextVar("labelaudit_lang", default="en")
+
+MESSAGES: dict[str, dict[Lang, str]] = {
+    "errors.more": {
+        "fr": "… et {count} autre(s) problème(s) non affiché(s) (voir --max-errors)",
+        "en": "… and {count} more problem(s) not shown (see --max-errors)",
+    },
+    "error.prefix": {"fr": "erreur", "en": "error"},
+    "error.internal": {
+        "fr": "erreur interne de labelaudit (merci de la signaler) :",
+        "en": "labelaudit internal error (please report it):",
+    },
+    "toml.syntax": {"fr": "TOML invalide : {detail}", "en": "invalid TOML: {detail}"},
+    "file.missing": {"fr": "fichier introuvable", "en": "file not found"},
+    "file.unreadable": {"fr": "fichier illisible : {detail}", "en": "cannot read the file: {detail}"},
+    "file.empty": {"fr": "le fichier est vide", "en": "the file is empty"},
+    "file.encoding": {
+        "fr": "encodage non reconnu (attendu UTF-8 ou Windows-1252)",
+        "en": "unrecognised encoding (expected UTF-8 or Windows-1252)",
+    },
+    "value.expected": {
+        "fr": "attendu {expected}, trouvé {found!r}",
+        "en": "expected {expected}, got {found!r}",
+    },
+    "key.unknown": {"fr": "clé inconnue", "en": "unknown key"},
+    "key.missing": {"fr": "clé obligatoire absente", "en": "required key missing"},
+    "id.duplicate": {
+        "fr": "identifiant {id!r} déjà utilisé ({first})",
+        "en": "duplicate id {id!r} (first used at {first})",
+    },
+    "ref.unknown": {
+        "fr": "{what} inconnu(e) {name!r} (connus : {known})",
+        "en": "unknown {what} {name!r} (known: {known})",
+    },
+    "scheme.unknown": {
+        "fr": "schéma {name!r} introuvable (disponibles : {known})",
+        "en": "scheme {name!r} not found (available: {known})",
+    },
+    "scheme.no_requirements": {
+        "fr": "aucun fichier d'exigence dans {folder}",
+        "en": "no requirement file in {folder}",
+    },
+    "levels.order": {
+        "fr": "les niveaux doivent avoir des min_points strictement croissants",
+        "en": "levels must have strictly increasing min_points",
+    },
+    "gate.needs": {"fr": "la porte de portée {scope} exige {key}", "en": "a {scope} gate needs {key}"},
+    "scale.order": {
+        "fr": "les points d'une échelle doivent être strictement croissants",
+        "en": "a scale's points must be strictly increasing",
+    },
+    "binding.needs": {
+        "fr": "une liaison à la source {source!r} exige {key}",
+        "en": "a binding to source {source!r} needs {key}",
+    },
+    "binding.curve": {
+        "fr": "floor et target doivent différer (tous deux {value})",
+        "en": "floor and target must differ (both are {value})",
+    },
+    "kind.unknown": {
+        "fr": "type de source {kind!r} fourni par aucun plugin (connus : {known})",
+        "en": "source kind {kind!r} is provided by no plugin (known: {known})",
+    },
+    "indicator.unknown": {
+        "fr": "indicateur {name!r} fourni par aucun plugin (connus : {known})",
+        "en": "indicator {name!r} is provided by no plugin (known: {known})",
+    },
+    "audit.no_files": {
+        "fr": "la source {source!r} n'a aucun fichier",
+        "en": "source {source!r} has no file",
+    },
+    "option.invalid": {"fr": "option {option} : {detail}", "en": "option {option}: {detail}"},
+    "audit.exists": {
+        "fr": "{path} existe déjà : rien n'a été écrit",
+        "en": "{path} already exists: nothing was written",
+    },
+    # --- the summary ---
+    "summary.title": {"fr": "Décision proposée — {org}", "en": "Proposed decision — {org}"},
+    "summary.scheme": {"fr": "Schéma", "en": "Scheme"},
+    "summary.outcome": {"fr": "Résultat", "en": "Outcome"},
+    "summary.points": {"fr": "Points", "en": "Points"},
+    "summary.coverage": {"fr": "Couverture", "en": "Coverage"},
+    "summary.dimensions": {"fr": "Dimensions et éléments", "en": "Dimensions and elements"},
+    "summary.sources": {"fr": "Sources", "en": "Sources"},
+    "summary.gates": {"fr": "Portes", "en": "Gates"},
+    "summary.sites": {"fr": "Sites", "en": "Sites"},
+    "summary.reasons": {"fr": "Motifs", "en": "Reasons"},
+    "summary.weight": {"fr": "Poids", "en": "Weight"},
+    "summary.attainment": {"fr": "Atteinte", "en": "Attainment"},
+    "summary.fired": {"fr": "déclenchée", "en": "fired"},
+    "summary.passed": {"fr": "franchie", "en": "passed"},
+    "summary.not_assessed": {"fr": "non évalué", "en": "not assessed"},
+    "summary.record": {"fr": "Enregistrement écrit : {path}", "en": "Record written: {path}"},
+    "summary.borderline": {
+        "fr": "LIMITE : pessimiste {low}, optimiste {high}",
+        "en": "BORDERLINE: pessimistic {low}, optimistic {high}",
+    },
+    "summary.stable": {
+        "fr": "Stable dans les intervalles de confiance",
+        "en": "Stable within the confidence intervals",
+    },
+    "summary.weakest_site": {"fr": "Site le plus faible : {site} ({value})", "en": "Weakest site: {site} ({value})"},
+    "summary.small_group": {
+        "fr": "moins de {threshold} répondants",
+        "en": "fewer than {threshold} respondents",
+    },
+    "outcome.granted": {"fr": "ACCORDÉ — niveau {level}", "en": "GRANTED — level {level}"},
+    "outcome.refused": {"fr": "REFUSÉ", "en": "REFUSED"},
+    "outcome.deferred": {"fr": "AJOURNÉ (preuves insuffisantes)", "en": "DEFERRED (insufficient evidence)"},
+    # --- reasons ---
+    "reason.points": {
+        "fr": "{points} points : niveau {level} atteint (seuil {min_points})",
+        "en": "{points} points: level {level} reached (threshold {min_points})",
+    },
+    "reason.no_level": {
+        "fr": "{points} points : en dessous du premier niveau {level} ({min_points})",
+        "en": "{points} points: below the first level {level} ({min_points})",
+    },
+    "reason.coverage_low": {
+        "fr": "couverture {coverage} % inférieure au minimum {minimum} %",
+        "en": "coverage {coverage}% below the minimum {minimum}%",
+    },
+    "reason.coverage_ok": {
+        "fr": "couverture {coverage} % (minimum {minimum} %)",
+        "en": "coverage {coverage}% (minimum {minimum}%)",
+    },
+    "reason.gate": {"fr": "porte {gate} : {detail}", "en": "gate {gate}: {detail}"},
+    "reason.gate_refuse": {"fr": "refus", "en": "refusal"},
+    "reason.gate_cap": {"fr": "plafond au niveau {level}", "en": "capped at level {level}"},
+    "reason.missing": {
+        "fr": "pas de preuve pour {criterion} / {binding}",
+        "en": "no evidence for {criterion} / {binding}",
+    },
+    "reason.undersized": {
+        "fr": "échantillon trop petit pour {criterion} / {binding} : n = {n} < {min}",
+        "en": "sample too small for {criterion} / {binding}: n = {n} < {min}",
+    },
+    "reason.excluded": {
+        "fr": "{criterion} exclu : {justification} (approuvé par {approved_by})",
+        "en": "{criterion} excluded: {justification} (approved by {approved_by})",
+    },
+    "gate.detail.below": {
+        "fr": "{subject} à {value} % < {minimum} %",
+        "en": "{subject} at {value}% < {minimum}%",
+    },
+    "gate.detail.unacceptable": {
+        "fr": "{subject} en dessous du seuil d'inacceptabilité ({value} < {floor})",
+        "en": "{subject} below the unacceptability threshold ({value} < {floor})",
+    },
+    "gate.detail.majors": {
+        "fr": "{count} non-conformité(s) majeure(s) ouverte(s) (maximum {maximum})",
+        "en": "{count} open major non-conformit(y/ies) (maximum {maximum})",
+    },
+    # --- check, plugins, grid, init ---
+    "check.ok": {
+        "fr": "OK : schéma {scheme}, {criteria} critères, {evidence} preuves lues, {findings} constats",
+        "en": "OK: scheme {scheme}, {criteria} criteria, {evidence} pieces of evidence read, {findings} findings",
+    },
+    "grid.written": {"fr": "Grille vierge écrite : {path}", "en": "Blank grid written: {path}"},
+    "init.written": {"fr": "Dossier d'audit créé : {path}", "en": "Audit folder created: {path}"},
+    "progress.collect": {"fr": "lecture de la source {source}…", "en": "reading source {source}…"},
+    "progress.score": {"fr": "calcul de la décision…", "en": "computing the decision…"},
+}
+
+
+def set_lang(lang: Lang) -> None:
+    _current.set(lang)
+
+
+def current_lang() -> Lang:
+    return _current.get()
+
+
+def lang_from_environment() -> Lang:
+    """`LABELAUDIT_LANG`, else the locale's language where it is French, else English."""
+    explicit = os.environ.get("LABELAUDIT_LANG", "")
+    if explicit in ("fr", "en"):
+        return explicit  # type: ignore[return-value]
+    return "fr" if os.environ.get("LANG", "").lower().startswith("fr") else "en"
+
+
+def tr(key: str, /, lang: Lang | None = None, **params: Any) -> str:
+    return MESSAGES[key][lang or _current.get()].format(**params)

@@ -1,0 +1,80 @@
+"""The standard survey indicators, computed from a tally of answers.
+
+Values are exact; intervals use a square root and a normal quantile, so their endpoints are
+rounded to 6 decimals and then kept exact. These functions are public: a plugin registers them
+(the built-in survey plugin does) or builds its own indicators on them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from fractions import Fraction
+
+from labelaudit.model import IndicatorContext, Measure, Sample
+from labelaudit.numbers import from_float6
+
+
+def mean_measure(sample: Sample, z: float) -> Measure:
+    """Mean, with mean ± z·s/√n (s the sample standard deviation; no interval for n < 2)."""
+    n = sample.n
+    if n == 0:
+        raise ValueError("no usable answer")
+    mean = sum((v * c for v, c in sample.counts), Fraction(0)) / n
+    if n < 2:
+        return Measure(mean, n)
+    variance = sum(((v - mean) ** 2 * c for v, c in sample.counts), Fraction(0)) / (n - 1)
+    half = z * math.sqrt(variance) / math.sqrt(n)
+    return Measure(mean, n, from_float6(float(mean) - half), from_float6(float(mean) + half))
+
+
+def share_measure(sample: Sample, counted: Iterable[Fraction], z: float) -> Measure:
+    """Share of answers in `counted`, with its Wilson score interval."""
+    n = sample.n
+    if n == 0:
+        raise ValueError("no usable answer")
+    wanted = set(counted)
+    hits = sum(c for v, c in sample.counts if v in wanted)
+    p = Fraction(hits, n)
+    pf, z2 = float(p), z * z
+    centre = (pf + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(pf * (1 - pf) / n + z2 / (4 * n * n))
+    return Measure(p, n, from_float6(max(0.0, centre - half)), from_float6(min(1.0, centre + half)))
+
+
+def nps_measure(sample: Sample, z: float) -> Measure:
+    """Net promoter score: % of 9–10 minus % of 0–6, from −100 to 100, interval clamped."""
+    n = sample.n
+    if n == 0:
+        raise ValueError("no usable answer")
+    promoters = Fraction(sum(c for v, c in sample.counts if v >= 9), n)
+    detractors = Fraction(sum(c for v, c in sample.counts if v <= 6), n)
+    value = 100 * (promoters - detractors)
+    p, q = float(promoters), float(detractors)
+    half = z * 100 * math.sqrt(max(0.0, p + q - (p - q) ** 2) / n)
+    low = from_float6(max(-100.0, float(value) - half))
+    high = from_float6(min(100.0, float(value) + half))
+    return Measure(value, n, low, high)
+
+
+def compute_mean(sample: Sample, context: IndicatorContext) -> Measure:
+    return mean_measure(sample, context.z)
+
+
+def compute_top2box(sample: Sample, context: IndicatorContext) -> Measure:
+    if context.scale is None or len(context.scale.points) < 2:
+        raise ValueError("top2box needs the item's scale")
+    return share_measure(sample, context.scale.values[-2:], context.z)
+
+
+def compute_share(sample: Sample, context: IndicatorContext) -> Measure:
+    return share_measure(sample, context.binding.points, context.z)
+
+
+def compute_nps(sample: Sample, context: IndicatorContext) -> Measure:
+    return nps_measure(sample, context.z)
+
+
+def compute_gap(sample: Sample, context: IndicatorContext) -> Measure:
+    """The sample holds each respondent's perception − expectation: its mean and interval."""
+    return mean_measure(sample, context.z)

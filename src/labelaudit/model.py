@@ -1,0 +1,443 @@
+"""The domain: what a scheme declares, what an audit holds, what plugins report.
+
+Every class is frozen: a loaded scheme or a piece of evidence never changes after it was read,
+so the engine can be a pure function of them. Numbers are `fractions.Fraction` (TOML floats are
+read as `Decimal` and converted exactly), so no binary-float drift can move a decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+from attrs import field, frozen, validators
+
+Lang = Literal["fr", "en"]
+LANGS: tuple[Lang, ...] = ("fr", "en")
+
+MissingPolicy = Literal["renormalize", "zero"]
+SitePolicy = Literal["pooled", "equal"]
+GateScope = Literal[
+    "criterion", "requirement", "dimension", "source", "site", "unacceptable", "major_findings"
+]
+GateEffect = Literal["refuse", "cap"]
+FindingKind = Literal["strength", "improvement", "sensitive", "minor", "major"]
+FINDING_KINDS: tuple[FindingKind, ...] = ("strength", "improvement", "sensitive", "minor", "major")
+
+
+def _positive(instance: object, attribute: Any, value: Fraction) -> None:
+    if value <= 0:
+        raise ValueError(f"{attribute.name} must be greater than 0, got {value}")
+
+
+def _non_negative(instance: object, attribute: Any, value: int | Fraction) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must be 0 or more, got {value}")
+
+
+@frozen
+class Text:
+    """A text shown to people, in both working languages."""
+
+    fr: str = field(validator=validators.min_len(1))
+    en: str = field(validator=validators.min_len(1))
+
+    def get(self, lang: Lang) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+# --- The scheme --------------------------------------------------------------------------------
+
+
+@frozen
+class ScalePoint:
+    value: Fraction
+    label: Text
+    description: Text | None = None
+
+
+@frozen
+class Scale:
+    """Ordered answer points: the on-site maturity levels, or a questionnaire's answer scale."""
+
+    id: str
+    title: Text | None
+    points: tuple[ScalePoint, ...]
+
+    @property
+    def values(self) -> tuple[Fraction, ...]:
+        return tuple(p.value for p in self.points)
+
+    @property
+    def lowest(self) -> Fraction:
+        return self.points[0].value
+
+    @property
+    def highest(self) -> Fraction:
+        return self.points[-1].value
+
+
+@frozen
+class Item:
+    """One questionnaire item: a question answered on a scale."""
+
+    key: str
+    scale: str
+    text: Text
+
+
+@frozen
+class Questionnaire:
+    id: str
+    title: Text
+    items: tuple[Item, ...]
+
+    def item(self, key: str) -> Item | None:
+        return next((i for i in self.items if i.key == key), None)
+
+
+@frozen
+class Source:
+    """Where evidence comes from; `kind` names the plugin source kind that reads it."""
+
+    id: str
+    kind: str
+    title: Text
+    scale: str | None = None
+    questionnaire: str | None = None
+    min_sample: int = field(default=0, validator=_non_negative)
+
+
+@frozen
+class Curve:
+    """Floor and target in the binding's own unit; target < floor means lower is better."""
+
+    floor: Fraction
+    target: Fraction = field()
+
+    @target.validator
+    def _differs(self, attribute: Any, value: Fraction) -> None:
+        if value == self.floor:
+            raise ValueError(f"floor and target must differ, both are {value}")
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.target > self.floor
+
+
+@frozen
+class Binding:
+    """How one source's evidence on one criterion becomes an attainment."""
+
+    source: str
+    weight: Fraction = field(validator=_positive)
+    item: str | None = None
+    indicator: str | None = None
+    floor: Fraction | None = None
+    target: Fraction | None = None
+    points: tuple[Fraction, ...] = ()
+    paired: str | None = None
+
+    @property
+    def id(self) -> str:
+        if self.item is None:
+            return self.source
+        return f"{self.source}/{self.item}/{self.indicator}"
+
+
+@frozen
+class Criterion:
+    id: str
+    weight: Fraction = field(validator=_positive)
+    pyramid: int = field(validator=validators.in_((1, 2, 3, 4)))
+    title: Text
+    bindings: tuple[Binding, ...] = field(validator=validators.min_len(1))
+    guidance: Text | None = None
+
+
+@frozen
+class Requirement:
+    """One element of the standard's model, in one dimension."""
+
+    id: str
+    dimension: str
+    weight: Fraction = field(validator=_positive)
+    title: Text
+    criteria: tuple[Criterion, ...] = field(validator=validators.min_len(1))
+    file: Path | None = field(default=None, eq=False)
+
+
+@frozen
+class Dimension:
+    id: str
+    weight: Fraction = field(validator=_positive)
+    title: Text
+
+
+@frozen
+class Level:
+    id: str
+    min_points: Fraction
+    title: Text
+
+
+@frozen
+class Gate:
+    id: str
+    title: Text
+    scope: GateScope
+    effect: GateEffect
+    target: str | None = None
+    min_percent: Fraction | None = None
+    max_major: int | None = None
+    level: str | None = None
+
+
+@frozen
+class Policies:
+    missing: MissingPolicy = "renormalize"
+    sites: SitePolicy = "pooled"
+    min_coverage: Fraction = Fraction(70)
+    confidence: Fraction = Fraction(95, 100)
+    anonymity: int = 5
+    minors_make_major: int = 3
+    validity_years: int = 3
+    surveillance_months: int = 12
+    no_answer: tuple[str, ...] = ()
+
+
+@frozen
+class Scheme:
+    """A label scheme: everything the engine needs to turn evidence into a decision."""
+
+    id: str
+    version: str
+    title: Text
+    max_points: Fraction = field(validator=_positive)
+    policies: Policies
+    scales: Mapping[str, Scale]
+    sources: Mapping[str, Source]
+    questionnaires: Mapping[str, Questionnaire]
+    dimensions: tuple[Dimension, ...]
+    levels: tuple[Level, ...]
+    gates: tuple[Gate, ...] = ()
+    requirements: tuple[Requirement, ...] = ()  # read from the requirement files
+    folder: Path | None = field(default=None, eq=False)
+    digests: Mapping[str, str] = field(factory=dict)
+
+    def criteria(self) -> tuple[Criterion, ...]:
+        return tuple(c for r in self.requirements for c in r.criteria)
+
+    def criterion(self, criterion_id: str) -> Criterion | None:
+        return next((c for c in self.criteria() if c.id == criterion_id), None)
+
+    def requirement_of(self, criterion_id: str) -> Requirement | None:
+        return next(
+            (r for r in self.requirements for c in r.criteria if c.id == criterion_id), None
+        )
+
+    def scale_of(self, source: Source, item_key: str | None = None) -> Scale | None:
+        """The scale a grid source's levels or a survey item's answers are on."""
+        if item_key is None:
+            return self.scales.get(source.scale or "")
+        questionnaire = self.questionnaires.get(source.questionnaire or "")
+        item = questionnaire.item(item_key) if questionnaire else None
+        return self.scales.get(item.scale) if item else None
+
+
+# --- The audit ---------------------------------------------------------------------------------
+
+
+@frozen
+class Site:
+    id: str
+    name: str
+
+
+@frozen
+class Exclusion:
+    """A criterion declared not applicable to the audited scope."""
+
+    criterion: str
+    justification: str = field(validator=validators.min_len(1))
+    approved_by: str = field(validator=validators.min_len(1))
+
+
+@frozen
+class SourceInputs:
+    """The files an audit gives one source, and the plugin's own options for reading them."""
+
+    files: tuple[Path, ...]
+    options: Mapping[str, Any] = field(factory=dict)
+
+
+@frozen
+class AuditDates:
+    onsite_start: dt.date | None = None
+    onsite_end: dt.date | None = None
+    decision: dt.date | None = None
+
+
+@frozen
+class Audit:
+    id: str
+    scheme: str
+    organisation: str
+    scope: str
+    kind: Literal["initial", "surveillance", "renewal"]
+    auditors: tuple[str, ...]
+    dates: AuditDates
+    sites: tuple[Site, ...] = field(validator=validators.min_len(1))
+    sources: Mapping[str, SourceInputs]
+    exclusions: tuple[Exclusion, ...] = ()
+    folder: Path = field(default=Path("."), eq=False)
+    file: Path | None = field(default=None, eq=False)
+
+
+# --- Evidence, as plugins report it ------------------------------------------------------------
+
+
+@frozen
+class Provenance:
+    """Where a piece of evidence was read: a file and a place in it (row, cell, key path)."""
+
+    file: str
+    location: str = ""
+    who: str = ""
+    when: str = ""
+
+
+@frozen
+class Sample:
+    """The usable answers to one binding at one site, as a tally of value → count.
+
+    A tally is all any indicator needs (mean, shares, NPS, paired differences), it merges
+    exactly across sites, and it stays small however many respondents there are.
+    """
+
+    counts: tuple[tuple[Fraction, int], ...]
+
+    @classmethod
+    def of(cls, tally: Mapping[Fraction, int]) -> Sample:
+        return cls(tuple(sorted((Fraction(v), c) for v, c in tally.items() if c > 0)))
+
+    @property
+    def n(self) -> int:
+        return sum(c for _, c in self.counts)
+
+    def merge(self, other: Sample) -> Sample:
+        tally: dict[Fraction, int] = dict(self.counts)
+        for value, count in other.counts:
+            tally[value] = tally.get(value, 0) + count
+        return Sample.of(tally)
+
+
+@frozen
+class Evidence:
+    """What a plugin reports for one binding of one criterion at one site.
+
+    Give `value` for a direct measure (an on-site level), or `sample` for answers that an
+    indicator turns into a value with its sample size and interval.
+    """
+
+    criterion: str
+    binding: str
+    site: str
+    value: Fraction | None = None
+    sample: Sample | None = None
+    observations: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    provenance: Provenance | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if (self.value is None) == (self.sample is None):
+            raise ValueError("evidence needs exactly one of value or sample")
+
+
+@frozen
+class Finding:
+    """An on-site finding against a requirement, on the French audit scale."""
+
+    requirement: str
+    kind: FindingKind
+    text: str
+    site: str
+    criterion: str | None = None
+    closed: bool = False
+    provenance: Provenance | None = None
+
+
+@frozen
+class Collection:
+    """Everything one source's plugin read from the audit's files."""
+
+    evidence: tuple[Evidence, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@frozen
+class CollectRequest:
+    """What a source kind's `collect` receives: one source of one audit, and its bindings."""
+
+    scheme: Scheme
+    audit: Audit
+    source: Source
+    inputs: SourceInputs
+    bindings: tuple[tuple[Criterion, Binding], ...]
+
+
+@frozen
+class TemplateRequest:
+    """What a source kind's `write_template` receives: a blank input file to write."""
+
+    scheme: Scheme
+    source: Source
+    sites: tuple[Site, ...]
+    path: Path
+    lang: Lang = "fr"
+
+
+@frozen
+class Measure:
+    """An indicator's result: value in the indicator's unit, sample size, interval."""
+
+    value: Fraction
+    n: int
+    low: Fraction | None = None
+    high: Fraction | None = None
+
+
+@frozen
+class IndicatorContext:
+    """What an indicator may use besides the sample: the item's scale, the binding, z."""
+
+    binding: Binding
+    scale: Scale | None
+    z: float
+
+
+@frozen
+class Indicator:
+    """A named way to turn a sample into a measure (registered by plugins)."""
+
+    name: str
+    title: Text
+    compute: Callable[[Sample, IndicatorContext], Measure]
+    needs_pair: bool = False
+    plugin: str = ""
+
+
+@frozen
+class SourceKind:
+    """A kind of source a plugin can read (`grid`, `survey`, `queue` …)."""
+
+    name: str
+    title: Text
+    collect: Callable[[CollectRequest], Collection]
+    write_template: Callable[[TemplateRequest], None] | None = None
+    template_suffixes: tuple[str, ...] = ()
+    plugin: str = ""

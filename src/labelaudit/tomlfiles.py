@@ -1,0 +1,101 @@
+"""Reading TOML exactly: floats as `Decimal`, and every error placed at a line.
+
+tomllib gives a line and column only for syntax errors; for a problem found later (an unknown
+key, a bad weight) `line_of` finds the line of a key path such as `criteria[2].weight` in the
+text, so that messages can still point at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from labelaudit.errors import InputError
+from labelaudit.i18n import tr
+
+_SYNTAX_AT = re.compile(r"^(?P<detail>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_SEGMENT = re.compile(r"([^.\[\]]+)((?:\[\d+\])*)")
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError.at(path, "", tr("file.missing")) from None
+    except OSError as exc:
+        raise InputError.at(path, "", tr("file.unreadable", detail=exc.strerror)) from None
+
+
+def digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def load_toml(path: Path) -> tuple[dict[str, Any], str, str]:
+    """Parse a TOML file; return its data, its text and the digest of its bytes."""
+    raw = read_bytes(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.at(path, f"byte {exc.start}", tr("file.encoding")) from None
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        match = _SYNTAX_AT.match(str(exc))
+        if match:
+            where = f"line {match['line']}, column {match['col']}"
+            raise InputError.at(path, where, tr("toml.syntax", detail=match["detail"])) from None
+        raise InputError.at(path, "", tr("toml.syntax", detail=str(exc))) from None
+    return data, text, digest(raw)
+
+
+def _segments(key_path: str) -> list[tuple[str, list[int]]]:
+    return [
+        (name, [int(i) for i in re.findall(r"\d+", indexes)])
+        for name, indexes in _SEGMENT.findall(key_path)
+    ]
+
+
+def line_of(text: str, key_path: str) -> int | None:
+    """The 1-based line where `key_path` (as cattrs or a validator names it) is written.
+
+    A best effort over the usual TOML layouts: `[[a.b]]` arrays of tables, `[a.b]` tables,
+    dotted and inline keys. None when the key cannot be placed (it is then named by path only).
+    """
+    lines = text.splitlines()
+    position, prefix, found = 0, "", None
+    for name, indexes in _segments(key_path):
+        dotted = f"{prefix}.{name}" if prefix else name
+        header = re.compile(rf"^\s*\[\[\s*{re.escape(dotted)}\s*\]\]")
+        if indexes and any(header.match(line) for line in lines[position:]):
+            count = -1
+            for number in range(position, len(lines)):
+                if header.match(lines[number]):
+                    count += 1
+                    if count == indexes[0]:
+                        position, found = number + 1, number + 1
+                        break
+            else:
+                return found
+            prefix = dotted
+            continue
+        key = re.compile(rf'^\s*(?:"{re.escape(name)}"|{re.escape(name)})\s*=|^\s*\[\s*{re.escape(dotted)}\s*\]')
+        for number in range(max(position - 1, 0), len(lines)):
+            if key.match(lines[number]):
+                position, found = number + 1, number + 1
+                break
+        else:
+            return found
+        prefix = dotted
+    return found
+
+
+def where(text: str | None, key_path: str) -> str:
+    """`line N, key PATH`, or `key PATH` where the line cannot be found."""
+    line = line_of(text, key_path) if text and key_path else None
+    if line is None:
+        return f"key {key_path}" if key_path else ""
+    return f"line {line}, key {key_path}"
