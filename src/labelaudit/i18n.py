@@ -119,10 +119,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "moins de {threshold} répondants",
         "en": "fewer than {threshold} respondents",
     },
+    "summary.evidence_gaps": {
+        "fr": "{count} preuve(s) manquante(s) ou trop petite(s) : détail dans l'enregistrement",
+        "en": "{count} missing or undersized piece(s) of evidence: listed in the record",
+    },
     "outcome.granted": {"fr": "ACCORDÉ — niveau {level}", "en": "GRANTED — level {level}"},
     "outcome.refused": {"fr": "REFUSÉ", "en": "REFUSED"},
     "outcome.deferred": {"fr": "AJOURNÉ (preuves insuffisantes)", "en": "DEFERRED (insufficient evidence)"},
-    # --- reasons ---
+    # --- reasons: every line of an outcome's justification ---
     "reason.points": {
         "fr": "{points} points : niveau {level} atteint (seuil {min_points})",
         "en": "{points} points: level {level} reached (threshold {min_points})",
@@ -139,9 +143,23 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "couverture {coverage} % (minimum {minimum} %)",
         "en": "coverage {coverage}% (minimum {minimum}%)",
     },
-    "reason.gate": {"fr": "porte {gate} : {detail}", "en": "gate {gate}: {detail}"},
-    "reason.gate_refuse": {"fr": "refus", "en": "refusal"},
-    "reason.gate_cap": {"fr": "plafond au niveau {level}", "en": "capped at level {level}"},
+    "reason.gate_refuse": {"fr": "porte {gate} : refus — {detail}", "en": "gate {gate}: refusal — {detail}"},
+    "reason.gate_cap": {
+        "fr": "porte {gate} : plafond au niveau {level} — {detail}",
+        "en": "gate {gate}: capped at level {level} — {detail}",
+    },
+    "reason.subject_below": {
+        "fr": "{subject} à {value} % < {minimum} %",
+        "en": "{subject} at {value}% < {minimum}%",
+    },
+    "reason.subject_unacceptable": {
+        "fr": "{subject} en dessous du seuil d'inacceptabilité ({value} au lieu d'au moins {floor})",
+        "en": "{subject} below the unacceptability threshold ({value} where at least {floor} is required)",
+    },
+    "reason.subject_majors": {
+        "fr": "{count} non-conformité(s) majeure(s) ouverte(s), maximum {maximum} ({requirements})",
+        "en": "{count} open major non-conformities, maximum {maximum} ({requirements})",
+    },
     "reason.missing": {
         "fr": "pas de preuve pour {criterion} / {binding}",
         "en": "no evidence for {criterion} / {binding}",
@@ -154,18 +172,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "{criterion} exclu : {justification} (approuvé par {approved_by})",
         "en": "{criterion} excluded: {justification} (approved by {approved_by})",
     },
-    "gate.detail.below": {
-        "fr": "{subject} à {value} % < {minimum} %",
-        "en": "{subject} at {value}% < {minimum}%",
-    },
-    "gate.detail.unacceptable": {
-        "fr": "{subject} en dessous du seuil d'inacceptabilité ({value} < {floor})",
-        "en": "{subject} below the unacceptability threshold ({value} < {floor})",
-    },
-    "gate.detail.majors": {
-        "fr": "{count} non-conformité(s) majeure(s) ouverte(s) (maximum {maximum})",
-        "en": "{count} open major non-conformit(y/ies) (maximum {maximum})",
-    },
     # --- check, plugins, grid, init ---
     "check.ok": {
         "fr": "OK : schéma {scheme}, {criteria} critères, {evidence} preuves lues, {findings} constats",
@@ -175,6 +181,52 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "init.written": {"fr": "Dossier d'audit créé : {path}", "en": "Audit folder created: {path}"},
     "progress.collect": {"fr": "lecture de la source {source}…", "en": "reading source {source}…"},
     "progress.score": {"fr": "calcul de la décision…", "en": "computing the decision…"},
+    # --- command-line help ---
+    "help.description": {
+        "fr": "Évalue les audits de label d'excellence de service (XP CEN/TS 16880).",
+        "en": "Scores service-excellence label audits (XP CEN/TS 16880).",
+    },
+    "help.lang": {"fr": "langue des textes affichés", "en": "language of the texts shown"},
+    "help.plugin": {"fr": "charger aussi ce module plugin", "en": "also load this plugin module"},
+    "help.disable": {"fr": "ne pas charger ce plugin", "en": "do not load this plugin"},
+    "help.rulesets": {
+        "fr": "dossier de schémas à consulter avant les schémas fournis",
+        "en": "a folder of schemes searched before the bundled ones",
+    },
+    "help.max_errors": {
+        "fr": "nombre maximal de problèmes signalés (50 par défaut)",
+        "en": "report at most this many problems (default 50)",
+    },
+    "help.init": {
+        "fr": "créer un dossier d'audit : audit.toml et une grille vierge",
+        "en": "create an audit folder: audit.toml and a blank grid",
+    },
+    "help.site": {"fr": "un site audité, sous la forme ID=NOM", "en": "an audited site, as ID=NAME"},
+    "help.grid_format": {"fr": "format de la grille vierge", "en": "format of the blank grid"},
+    "help.grid": {
+        "fr": "écrire une grille d'évaluation sur site vierge (TOML ou XLSX)",
+        "en": "write a blank on-site evaluation grid (TOML or XLSX)",
+    },
+    "help.grid_audit": {"fr": "prendre le schéma et les sites de cet audit", "en": "take the scheme and sites from this audit"},
+    "help.grid_output": {"fr": "fichier à écrire (.xlsx ou .toml)", "en": "file to write (.xlsx or .toml)"},
+    "help.check": {
+        "fr": "valider les règles, l'audit et les preuves sans calculer",
+        "en": "validate rulesets, audit and evidence without scoring",
+    },
+    "help.score": {
+        "fr": "calculer la décision, l'afficher et écrire l'enregistrement",
+        "en": "compute the decision, print it and write the record",
+    },
+    "help.record": {"fr": "fichier d'enregistrement JSON à écrire", "en": "the JSON decision record to write"},
+    "help.decided_on": {
+        "fr": "date de décision (sinon dates.decision de l'audit)",
+        "en": "decision date (default: the audit's dates.decision)",
+    },
+    "help.force": {"fr": "remplacer un enregistrement existant", "en": "replace an existing record"},
+    "help.plugins": {
+        "fr": "lister les plugins, leurs sources, indicateurs et versions",
+        "en": "list plugins, their sources, indicators and versions",
+    },
 }
 
 

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 
-from labelaudit.model import IndicatorContext, Measure, Sample
+from labelaudit.model import Measure, Sample
 from labelaudit.numbers import from_float6
 
 
@@ -55,26 +55,3 @@ def nps_measure(sample: Sample, z: float) -> Measure:
     low = from_float6(max(-100.0, float(value) - half))
     high = from_float6(min(100.0, float(value) + half))
     return Measure(value, n, low, high)
-
-
-def compute_mean(sample: Sample, context: IndicatorContext) -> Measure:
-    return mean_measure(sample, context.z)
-
-
-def compute_top2box(sample: Sample, context: IndicatorContext) -> Measure:
-    if context.scale is None or len(context.scale.points) < 2:
-        raise ValueError("top2box needs the item's scale")
-    return share_measure(sample, context.scale.values[-2:], context.z)
-
-
-def compute_share(sample: Sample, context: IndicatorContext) -> Measure:
-    return share_measure(sample, context.binding.points, context.z)
-
-
-def compute_nps(sample: Sample, context: IndicatorContext) -> Measure:
-    return nps_measure(sample, context.z)
-
-
-def compute_gap(sample: Sample, context: IndicatorContext) -> Measure:
-    """The sample holds each respondent's perception − expectation: its mean and interval."""
-    return mean_measure(sample, context.z)

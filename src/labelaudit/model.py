@@ -388,6 +388,7 @@ class CollectRequest:
     source: Source
     inputs: SourceInputs
     bindings: tuple[tuple[Criterion, Binding], ...]
+    max_errors: int = 50  # report at most this many problems (ProblemCollector)
 
 
 @frozen

@@ -42,3 +42,11 @@ def from_float6(value: float) -> Fraction:
 def z_for(confidence: Fraction) -> float:
     """The two-sided normal quantile for a confidence level (1.959964 for 95 %)."""
     return NormalDist().inv_cdf(float(1 - (1 - confidence) / 2))
+
+
+def shown(value: Fraction) -> str:
+    """A threshold or measured value as people write it: `650`, `0.5`, `3.842105`."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = decimal6(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text

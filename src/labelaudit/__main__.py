@@ -1,0 +1,7 @@
+"""`python -m labelaudit`: the same as the `labelaudit` command."""
+
+import sys
+
+from labelaudit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,262 @@
+"""The `labelaudit` command: parses options, calls the library, prints, sets the exit code.
+
+Exit codes: 0 the command did its work (a refused label is a result, not an error); 2 bad
+input or usage, with one message naming the file and the place; 1 an internal failure (a bug:
+its traceback is printed so that it can be reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import tomli_w
+
+from labelaudit import __version__
+from labelaudit.audits import AUDIT_FILE
+from labelaudit.collect import collect, prepare
+from labelaudit.errors import InputError, LabelauditError
+from labelaudit.i18n import lang_from_environment, set_lang, tr
+from labelaudit.model import Lang, Site, TemplateRequest
+from labelaudit.plugins import Plugins, load_plugins
+from labelaudit.record import dumps, write_atomic
+from labelaudit.summary import render
+from labelaudit.workflow import score_audit
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+Progress = Callable[[str], None]
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _site(text: str) -> Site:
+    site_id, sep, name = text.partition("=")
+    if not sep or not site_id.strip() or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected ID=NAME, got {text!r}")
+    return Site(site_id.strip(), name.strip())
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return int(text)
+
+
+def build_parser(lang: Lang) -> argparse.ArgumentParser:
+    def h(key: str) -> str:
+        return tr(f"help.{key}", lang=lang)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["fr", "en"], help=h("lang"))
+    common.add_argument("-p", "--plugin", action="append", default=[], metavar="MODULE", help=h("plugin"))
+    common.add_argument("--disable", action="append", default=[], metavar="NAME", help=h("disable"))
+    common.add_argument("--rulesets", action="append", default=[], type=Path, metavar="DIR", help=h("rulesets"))
+    common.add_argument("--max-errors", type=_positive_int, default=50, metavar="N", help=h("max_errors"))
+
+    # Options go after the command: a parent-level copy would be silently reset by the subparser.
+    parser = argparse.ArgumentParser(prog="labelaudit", description=h("description"))
+    parser.add_argument("--version", action="version", version=f"labelaudit {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", parents=[common], help=h("init"), description=h("init"))
+    init.add_argument("folder", type=Path)
+    init.add_argument("--scheme", default="en16880")
+    init.add_argument("--organisation", required=True)
+    init.add_argument("--scope", default="")
+    init.add_argument("--site", action="append", type=_site, required=True, metavar="ID=NAME", help=h("site"))
+    init.add_argument("--auditor", action="append", default=[], metavar="NAME")
+    init.add_argument("--grid", choices=["xlsx", "toml"], default="xlsx", help=h("grid_format"))
+
+    grid = commands.add_parser("grid", parents=[common], help=h("grid"), description=h("grid"))
+    grid.add_argument("--scheme", default="en16880")
+    grid.add_argument("--site", action="append", type=_site, default=[], metavar="ID=NAME", help=h("site"))
+    grid.add_argument("--audit", type=Path, help=h("grid_audit"))
+    grid.add_argument("-o", "--output", type=Path, required=True, help=h("grid_output"))
+
+    check = commands.add_parser("check", parents=[common], help=h("check"), description=h("check"))
+    check.add_argument("audit", type=Path)
+
+    score = commands.add_parser("score", parents=[common], help=h("score"), description=h("score"))
+    score.add_argument("audit", type=Path)
+    score.add_argument("-o", "--output", type=Path, required=True, metavar="RECORD", help=h("record"))
+    score.add_argument("--decided-on", type=_date, metavar="YYYY-MM-DD", help=h("decided_on"))
+    score.add_argument("--force", action="store_true", help=h("force"))
+
+    commands.add_parser("plugins", parents=[common], help=h("plugins"), description=h("plugins"))
+    return parser
+
+
+def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+    """Progress lines on stderr, only when a person is watching a terminal."""
+    if not enabled:
+        return None
+
+    def show(message: str) -> None:
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_init(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
+    folder: Path = args.folder
+    audit_file = folder / AUDIT_FILE
+    if audit_file.exists():
+        raise InputError.at(audit_file, "", tr("audit.exists", path=audit_file))
+    scheme = plugins.scheme(args.scheme, args.rulesets)
+    grid_name = f"grid.{args.grid}"
+    document = {
+        "id": folder.resolve().name,
+        "scheme": scheme.id,
+        "organisation": args.organisation,
+        "scope": args.scope,
+        "kind": "initial",
+        "auditors": args.auditor,
+        "dates": {},
+        "sites": [{"id": s.id, "name": s.name} for s in args.site],
+        "sources": {
+            source_id: {"files": [grid_name]} for source_id, source in scheme.sources.items() if source.kind == "grid"
+        },
+        "exclusions": [],
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_grid(plugins, scheme, tuple(args.site), folder / grid_name)
+    write_atomic(audit_file, _AUDIT_HEADER + tomli_w.dumps(document))
+    out(tr("init.written", path=folder))
+    return EXIT_OK
+
+
+_AUDIT_HEADER = """\
+# labelaudit audit file. Fill in the dates (onsite_start, onsite_end, decision), and add the
+# survey sources, for example:
+#   [sources.customer]
+#   files = ["surveys/customer.csv"]
+#   site_column = "Agence"
+#   [sources.customer.columns]
+#   "Q1 - Accueil" = "C01"
+# Criteria not applicable to the scope go in [[exclusions]] with criterion, justification
+# and approved_by. See docs/formats.md.
+"""
+
+
+def _write_grid(plugins: Plugins, scheme, sites, path: Path) -> None:  # type: ignore[no-untyped-def]
+    from labelaudit.i18n import current_lang
+
+    for source in scheme.sources.values():
+        kind = plugins.kinds.get(source.kind)
+        if kind is not None and kind.write_template is not None and path.suffix.lower() in kind.template_suffixes:
+            kind.write_template(TemplateRequest(scheme, source, sites, path, current_lang()))
+            return
+    raise InputError.at(path, "", "no plugin writes a blank grid of this kind (use .xlsx or .toml)")
+
+
+def cmd_grid(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
+    sites = tuple(args.site)
+    scheme_id = args.scheme
+    if args.audit is not None:
+        prepared = prepare(args.audit, plugins, args.rulesets)
+        sites, scheme = prepared.audit.sites, prepared.scheme
+    else:
+        scheme = plugins.scheme(scheme_id, args.rulesets)
+    if not sites:
+        raise InputError.at("--site", "", "at least one --site ID=NAME (or --audit) is needed")
+    if args.output.exists():
+        raise InputError.at(args.output, "", tr("audit.exists", path=args.output))
+    _write_grid(plugins, scheme, sites, args.output)
+    out(tr("grid.written", path=args.output))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
+    prepared = prepare(args.audit, plugins, args.rulesets)
+    collected = collect(prepared, plugins, max_errors=args.max_errors, progress=_progress(sys.stderr.isatty()))
+    out(
+        tr(
+            "check.ok",
+            scheme=prepared.scheme.id,
+            criteria=len(prepared.scheme.criteria()),
+            evidence=len(collected.evidence),
+            findings=len(collected.findings),
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
+    from labelaudit.i18n import current_lang
+
+    if args.output.exists() and not args.force:
+        raise InputError.at(args.output, "", tr("audit.exists", path=args.output))
+    scored = score_audit(
+        args.audit,
+        plugins,
+        rulesets=args.rulesets,
+        decided_on=args.decided_on,
+        max_errors=args.max_errors,
+        progress=_progress(sys.stdout.isatty()),
+    )
+    write_atomic(args.output, dumps(scored.record), overwrite=args.force)
+    out(render(scored.record, current_lang()))
+    out(tr("summary.record", path=args.output))
+    return EXIT_OK
+
+
+def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
+    from labelaudit.i18n import current_lang
+
+    lang = current_lang()
+    for info in plugins.info:
+        out(f"{info.name} {info.version} — {info.origin}")
+        for kind in plugins.kinds.values():
+            if kind.plugin == info.name:
+                out(f"  source kind  {kind.name}: {kind.title.get(lang)}")
+        for indicator in plugins.indicators.values():
+            if indicator.plugin == info.name:
+                out(f"  indicator    {indicator.name}: {indicator.title.get(lang)}")
+    for scheme_id, folder in sorted(plugins.scheme_folders.items()):
+        out(f"scheme {scheme_id}: {folder}")
+    return EXIT_OK
+
+
+COMMANDS = {"init": cmd_init, "grid": cmd_grid, "check": cmd_check, "score": cmd_score, "plugins": cmd_plugins}
+
+
+def _early_lang(argv: Sequence[str]) -> Lang:
+    """`--lang` is needed before parsing, to write the help in the right language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("fr", "en"):
+            return argv[i + 1]  # type: ignore[return-value]
+        if arg in ("--lang=fr", "--lang=en"):
+            return arg[-2:]  # type: ignore[return-value]
+    return lang_from_environment()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _early_lang(argv)
+    set_lang(lang)
+    args = build_parser(lang).parse_args(argv)
+    try:
+        plugins = load_plugins(args.plugin, args.disable)
+        return COMMANDS[args.command](args, plugins, print)
+    except LabelauditError as exc:
+        print(f"{tr('error.prefix')}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug: say so, keep the traceback for the report
+        print(tr("error.internal"), file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

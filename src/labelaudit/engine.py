@@ -1,0 +1,560 @@
+"""The scoring engine: evidence in, a proposed label decision out.
+
+A pure function of the scheme, the audit's exclusions and sites, the evidence and the
+findings. Every number is an exact `Fraction`; rounding happens once, where a number is
+compared with a threshold or shown (`labelaudit.numbers`). The steps follow the scoring
+contract in docs/scoring.md: binding → criterion → requirement → dimension → overall, then
+coverage, levels, gates, the outcome, and the stability check within the intervals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+from attrs import frozen
+
+from labelaudit.errors import PluginError
+from labelaudit.i18n import tr
+from labelaudit.model import (
+    Binding,
+    Criterion,
+    Evidence,
+    Finding,
+    Gate,
+    Indicator,
+    IndicatorContext,
+    Level,
+    Measure,
+    Sample,
+    Scheme,
+    Site,
+    Text,
+)
+from labelaudit.numbers import from_float6, percent, points, shown, z_for
+from labelaudit.rulesets import curve_of
+
+Mode = Literal["central", "pessimistic", "optimistic"]
+Status = Literal["granted", "refused", "deferred"]
+BindingStatus = Literal["evidenced", "missing", "undersized", "excluded"]
+
+
+@frozen
+class Reason:
+    """One line of an outcome's justification: a message key, its values, and a detail."""
+
+    code: str
+    params: tuple[tuple[str, str], ...] = ()
+    detail: Reason | None = None
+
+    def text(self, lang: Literal["fr", "en"]) -> str:
+        detail = self.detail.text(lang) if self.detail else ""
+        return tr(f"reason.{self.code}", lang=lang, detail=detail, **dict(self.params))
+
+
+def reason(code: str, detail: Reason | None = None, **params: object) -> Reason:
+    return Reason(code, tuple(sorted((k, str(v)) for k, v in params.items())), detail)
+
+
+@frozen
+class SiteValue:
+    site: str
+    value: Fraction
+    n: int | None
+    low: Fraction | None = None
+    high: Fraction | None = None
+
+
+@frozen
+class BindingResult:
+    criterion: str
+    binding: Binding
+    share: Fraction  # the binding's weight over its criterion's bindings' weight
+    floor: Fraction
+    target: Fraction
+    status: BindingStatus
+    value: Fraction | None = None  # the value the attainment was computed from (mode applied)
+    measure: Measure | None = None  # the central measure, with its interval
+    attainment: Fraction | None = None
+    unacceptable: bool = False
+    sites: tuple[SiteValue, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@frozen
+class CriterionResult:
+    criterion: Criterion
+    share: Fraction  # its share of the whole tree
+    excluded: bool
+    assessed: bool
+    attainment: Fraction | None
+    coverage: Fraction
+    bindings: tuple[BindingResult, ...]
+
+
+@frozen
+class NodeResult:
+    """A requirement or a dimension: the weighted mean of its children."""
+
+    id: str
+    title: Text
+    weight: Fraction
+    share: Fraction  # weight normalised among its siblings
+    assessed: bool
+    excluded: bool
+    attainment: Fraction | None  # None when left out (renormalize) or excluded
+    children: tuple[NodeResult | CriterionResult, ...]
+
+
+@frozen
+class Tree:
+    attainment: Fraction
+    points: Fraction
+    coverage: Fraction
+    assessed: bool
+    dimensions: tuple[NodeResult, ...]
+    sources: Mapping[str, Fraction | None]
+
+    def criteria(self) -> Iterable[CriterionResult]:
+        for dimension in self.dimensions:
+            for requirement in dimension.children:
+                assert isinstance(requirement, NodeResult)
+                for criterion in requirement.children:
+                    assert isinstance(criterion, CriterionResult)
+                    yield criterion
+
+    def requirements(self) -> Iterable[NodeResult]:
+        for dimension in self.dimensions:
+            yield from (r for r in dimension.children if isinstance(r, NodeResult))
+
+
+@frozen
+class SiteResult:
+    site: Site
+    tree: Tree
+    has_result: bool  # enough evidence at this site alone (coverage at least the minimum)
+
+
+@frozen
+class GateResult:
+    gate: Gate
+    fired: bool
+    subjects: tuple[Reason, ...] = ()  # what failed, one line each
+    skipped: tuple[str, ...] = ()  # subjects without a result (sites), listed not judged
+
+
+@frozen
+class Outcome:
+    status: Status
+    level: str | None
+    points: Fraction
+    coverage: Fraction
+    reasons: tuple[Reason, ...]
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.status, self.level)
+
+
+@frozen
+class Run:
+    """One complete decision at one end (or the centre) of the perception intervals."""
+
+    mode: Mode
+    tree: Tree
+    sites: tuple[SiteResult, ...]
+    gates: tuple[GateResult, ...]
+    outcome: Outcome
+
+
+@frozen
+class Decision:
+    central: Run
+    pessimistic: Run | None
+    optimistic: Run | None
+    findings: tuple[Finding, ...]
+    majors_by_requirement: Mapping[str, int]
+
+    @property
+    def borderline(self) -> bool:
+        if self.pessimistic is None or self.optimistic is None:
+            return False
+        return self.pessimistic.outcome.key != self.optimistic.outcome.key
+
+
+@frozen
+class Inputs:
+    """Everything the engine decides from."""
+
+    scheme: Scheme
+    sites: tuple[Site, ...]
+    evidence: tuple[Evidence, ...]
+    findings: tuple[Finding, ...] = ()
+    excluded: frozenset[str] = frozenset()
+    indicators: Mapping[str, Indicator] = {}
+
+
+# --- Step 1: bindings -----------------------------------------------------------------------
+
+
+def attainment(value: Fraction, floor: Fraction, target: Fraction) -> Fraction:
+    """(v − f) / (t − f) clamped to [0, 1]: the same formula whichever way is better."""
+    return min(Fraction(1), max(Fraction(0), (value - floor) / (target - floor)))
+
+
+def is_unacceptable(value: Fraction, floor: Fraction, target: Fraction) -> bool:
+    return value < floor if target > floor else value > floor
+
+
+def _measure(inputs: Inputs, binding: Binding, sample: Sample, z: float) -> Measure:
+    indicator = inputs.indicators.get(binding.indicator or "")
+    if indicator is None:
+        raise PluginError("?", f"no plugin provides the indicator {binding.indicator!r}")
+    source = inputs.scheme.sources[binding.source]
+    context = IndicatorContext(binding, inputs.scheme.scale_of(source, binding.item), z)
+    try:
+        return indicator.compute(sample, context)
+    except Exception as exc:  # third-party code: name it rather than crash
+        raise PluginError(indicator.plugin, f"indicator {indicator.name!r} failed: {exc!r}") from None
+
+
+def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
+    """Plain mean of the sites' values; interval half-widths combined as independent errors."""
+    k = len(site_measures)
+    value = sum((m.value for m in site_measures), Fraction(0)) / k
+    n = sum(m.n for m in site_measures)
+    if any(m.low is None or m.high is None for m in site_measures):
+        return Measure(value, n)
+    below = sum(float(m.value - m.low) ** 2 for m in site_measures) ** 0.5 / k  # type: ignore[operator]
+    above = sum(float(m.high - m.value) ** 2 for m in site_measures) ** 0.5 / k  # type: ignore[operator]
+    return Measure(value, n, from_float6(float(value) - below), from_float6(float(value) + above))
+
+
+def measure_binding(inputs: Inputs, binding: Binding, evidence: Sequence[Evidence], z: float) -> tuple[Measure, tuple[SiteValue, ...]]:
+    """Combine a binding's per-site evidence into one measure, by the scheme's site policy.
+
+    Direct values (on-site levels) are the mean of the visited sites' values. Samples are
+    pooled (all answers together) or, under `sites = "equal"`, measured per site and averaged.
+    """
+    by_site: dict[str, list[Evidence]] = defaultdict(list)
+    for item in evidence:
+        by_site[item.site].append(item)
+    site_values = []
+    site_measures = []
+    for site in sorted(by_site):
+        items = by_site[site]
+        values = [e.value for e in items if e.value is not None]
+        samples = [e.sample for e in items if e.sample is not None]
+        if samples:
+            merged = samples[0]
+            for more in samples[1:]:
+                merged = merged.merge(more)
+            if merged.n == 0:
+                continue
+            site_measure = _measure(inputs, binding, merged, z)
+        else:
+            site_measure = Measure(sum(values, Fraction(0)) / len(values), 0)
+        site_measures.append((site_measure, samples))
+        site_values.append(
+            SiteValue(site, site_measure.value, site_measure.n if samples else None, site_measure.low, site_measure.high)
+        )
+    if not site_measures:
+        raise LookupError("no usable evidence")
+    if all(samples for _, samples in site_measures) and inputs.scheme.policies.sites == "pooled":
+        pooled = Sample(())
+        for _, samples in site_measures:
+            for sample in samples:
+                pooled = pooled.merge(sample)
+        return _measure(inputs, binding, pooled, z), tuple(site_values)
+    if all(samples for _, samples in site_measures):
+        return _combine_equal([m for m, _ in site_measures]), tuple(site_values)
+    mean = sum((m.value for m, _ in site_measures), Fraction(0)) / len(site_measures)
+    return Measure(mean, 0), tuple(site_values)
+
+
+def _value_for(measure: Measure, higher_is_better: bool, mode: Mode) -> Fraction:
+    if mode == "central" or measure.low is None or measure.high is None:
+        return measure.value
+    toward_floor = measure.low if higher_is_better else measure.high
+    toward_target = measure.high if higher_is_better else measure.low
+    return toward_floor if mode == "pessimistic" else toward_target
+
+
+def score_binding(
+    inputs: Inputs, criterion: Criterion, binding: Binding, evidence: Sequence[Evidence], mode: Mode, z: float
+) -> BindingResult:
+    floor, target = curve_of(inputs.scheme, binding)
+    share = binding.weight / sum(b.weight for b in criterion.bindings)
+    base = BindingResult(criterion.id, binding, share, floor, target, "missing", evidence=tuple(evidence))
+    if criterion.id in inputs.excluded:
+        return _evolve(base, status="excluded")
+    if not evidence:
+        return base
+    try:
+        measure, sites = measure_binding(inputs, binding, evidence, z)
+    except LookupError:
+        return base
+    min_sample = inputs.scheme.sources[binding.source].min_sample
+    has_sample = any(e.sample is not None for e in evidence)
+    if has_sample and measure.n < min_sample:
+        return _evolve(base, status="undersized", measure=measure, sites=sites)
+    value = _value_for(measure, target > floor, mode)
+    return _evolve(
+        base,
+        status="evidenced",
+        value=value,
+        measure=measure,
+        attainment=attainment(value, floor, target),
+        unacceptable=is_unacceptable(value, floor, target),
+        sites=sites,
+    )
+
+
+def _evolve(result: BindingResult, **changes: object) -> BindingResult:
+    return attrs.evolve(result, **changes)
+
+
+# --- Steps 2 to 4: the tree -----------------------------------------------------------------
+
+
+def _weighted_mean(pairs: Sequence[tuple[Fraction, Fraction]]) -> Fraction:
+    total = sum((w for w, _ in pairs), Fraction(0))
+    return sum((w * a for w, a in pairs), Fraction(0)) / total
+
+
+def score_criterion(
+    inputs: Inputs, criterion: Criterion, share: Fraction, evidence: Mapping[tuple[str, str], list[Evidence]], mode: Mode, z: float
+) -> CriterionResult:
+    bindings = tuple(
+        score_binding(inputs, criterion, b, evidence.get((criterion.id, b.id), []), mode, z) for b in criterion.bindings
+    )
+    excluded = criterion.id in inputs.excluded
+    evidenced = [b for b in bindings if b.status == "evidenced"]
+    total_weight = sum(b.binding.weight for b in bindings)
+    coverage = sum((b.binding.weight for b in evidenced), Fraction(0)) / total_weight
+    if excluded or not evidenced:
+        zero = Fraction(0) if inputs.scheme.policies.missing == "zero" and not excluded else None
+        return CriterionResult(criterion, share, excluded, False, zero, coverage, bindings)
+    if inputs.scheme.policies.missing == "zero":
+        value = sum((b.binding.weight * b.attainment for b in evidenced), Fraction(0)) / total_weight  # type: ignore[operator]
+    else:
+        value = _weighted_mean([(b.binding.weight, b.attainment) for b in evidenced])  # type: ignore[misc]
+    return CriterionResult(criterion, share, False, True, value, coverage, bindings)
+
+
+def _node(
+    node_id: str, title: Text, weight: Fraction, share: Fraction, children: Sequence[NodeResult | CriterionResult], weights: Sequence[Fraction], missing: str
+) -> NodeResult:
+    """Weighted mean over the children that count: assessed ones, or all non-excluded under `zero`."""
+    counted = [
+        (w, c.attainment)
+        for w, c in zip(weights, children)
+        if not c.excluded and c.attainment is not None and (c.assessed or missing == "zero")
+    ]
+    excluded = all(c.excluded for c in children)
+    assessed = any(c.assessed for c in children)
+    value = _weighted_mean(counted) if counted and (assessed or missing == "zero") else None  # type: ignore[arg-type]
+    return NodeResult(node_id, title, weight, share, assessed, excluded, None if excluded else value, tuple(children))
+
+
+def score_tree(inputs: Inputs, evidence: Sequence[Evidence], mode: Mode) -> Tree:
+    scheme = inputs.scheme
+    z = z_for(scheme.policies.confidence)
+    by_binding: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+    for item in evidence:
+        by_binding[(item.criterion, item.binding)].append(item)
+    missing = scheme.policies.missing
+    dimension_total = sum(d.weight for d in scheme.dimensions)
+    dimensions = []
+    for dimension in scheme.dimensions:
+        d_share = dimension.weight / dimension_total
+        requirements = [r for r in scheme.requirements if r.dimension == dimension.id]
+        r_total = sum((r.weight for r in requirements), Fraction(0))
+        r_results = []
+        for requirement in requirements:
+            r_share = requirement.weight / r_total
+            c_total = sum(c.weight for c in requirement.criteria)
+            c_results = [
+                score_criterion(inputs, c, d_share * r_share * c.weight / c_total, by_binding, mode, z)
+                for c in requirement.criteria
+            ]
+            weights = [c.weight for c in requirement.criteria]
+            r_results.append(_node(requirement.id, requirement.title, requirement.weight, r_share, c_results, weights, missing))
+        if r_results:
+            dimensions.append(
+                _node(dimension.id, dimension.title, dimension.weight, d_share, r_results, [r.weight for r in requirements], missing)
+            )
+    counted = [(d.weight, d.attainment) for d in dimensions if d.attainment is not None]
+    overall = _weighted_mean(counted) if counted else Fraction(0)  # type: ignore[arg-type]
+    tree = Tree(overall, overall * scheme.max_points, Fraction(0), bool(counted), tuple(dimensions), {})
+    return attrs.evolve(tree, coverage=audit_coverage(tree), sources=source_attainments(scheme, tree))
+
+
+def audit_coverage(tree: Tree) -> Fraction:
+    """Σ share × coverage over the criteria not excluded, over their total share."""
+    kept = [c for c in tree.criteria() if not c.excluded]
+    total = sum((c.share for c in kept), Fraction(0))
+    if total == 0:
+        return Fraction(0)
+    return sum((c.share * c.coverage for c in kept), Fraction(0)) / total
+
+
+def source_attainments(scheme: Scheme, tree: Tree) -> dict[str, Fraction | None]:
+    """Each source's evidenced bindings, weighted by criterion share × binding share."""
+    pairs: dict[str, list[tuple[Fraction, Fraction]]] = {s: [] for s in scheme.sources}
+    for criterion in tree.criteria():
+        for b in criterion.bindings:
+            if b.status == "evidenced" and b.attainment is not None:
+                pairs[b.binding.source].append((criterion.share * b.share, b.attainment))
+    return {s: (_weighted_mean(p) if p else None) for s, p in pairs.items()}
+
+
+# --- Steps 5 to 8: gates and the outcome ----------------------------------------------------
+
+
+def majors_by_requirement(scheme: Scheme, findings: Iterable[Finding]) -> dict[str, int]:
+    """Open major findings per requirement, counting each `minors_make_major` minors as one."""
+    majors: dict[str, int] = defaultdict(int)
+    minors: dict[str, int] = defaultdict(int)
+    for finding in findings:
+        if finding.closed:
+            continue
+        if finding.kind == "major":
+            majors[finding.requirement] += 1
+        elif finding.kind == "minor":
+            minors[finding.requirement] += 1
+    per = scheme.policies.minors_make_major
+    if per > 0:
+        for requirement, count in minors.items():
+            majors[requirement] += count // per
+    return {r: n for r, n in sorted(majors.items()) if n}
+
+
+def _below(gate: Gate, subject: str, value: Fraction | None) -> Reason | None:
+    if value is None or gate.min_percent is None:
+        return None
+    rounded = percent(value)
+    if Fraction(rounded) < gate.min_percent:
+        return reason("subject_below", subject=subject, value=rounded, minimum=shown(gate.min_percent))
+    return None
+
+
+def evaluate_gate(gate: Gate, tree: Tree, sites: Sequence[SiteResult], majors: Mapping[str, int]) -> GateResult:
+    subjects: list[Reason | None] = []
+    skipped: tuple[str, ...] = ()
+    if gate.scope == "criterion":
+        subjects = [_below(gate, c.criterion.id, c.attainment) for c in tree.criteria() if c.criterion.id == gate.target and c.assessed]
+    elif gate.scope == "requirement":
+        subjects = [_below(gate, r.id, r.attainment) for r in tree.requirements() if r.assessed and gate.target in (None, r.id)]
+    elif gate.scope == "dimension":
+        subjects = [_below(gate, d.id, d.attainment) for d in tree.dimensions if d.assessed and gate.target in (None, d.id)]
+    elif gate.scope == "source":
+        subjects = [_below(gate, gate.target or "", tree.sources.get(gate.target or ""))]
+    elif gate.scope == "site":
+        subjects = [_below(gate, s.site.id, s.tree.attainment) for s in sites if s.has_result]
+        skipped = tuple(s.site.id for s in sites if not s.has_result)
+    elif gate.scope == "unacceptable":
+        subjects = [
+            reason("subject_unacceptable", subject=f"{c.criterion.id} / {b.binding.id}", value=shown(b.value), floor=shown(b.floor))  # type: ignore[arg-type]
+            for c in tree.criteria()
+            for b in c.bindings
+            if b.status == "evidenced" and b.unacceptable
+        ]
+    elif gate.scope == "major_findings":
+        total = sum(majors.values())
+        if total > (gate.max_major or 0):
+            detail = ", ".join(f"{r}: {n}" for r, n in majors.items())
+            subjects = [reason("subject_majors", count=total, maximum=gate.max_major or 0, requirements=detail)]
+    fired = tuple(s for s in subjects if s is not None)
+    return GateResult(gate, bool(fired), fired, skipped)
+
+
+def _level_reached(levels: Sequence[Level], shown_points: Fraction) -> Level | None:
+    reached = [lv for lv in levels if lv.min_points <= shown_points]
+    return reached[-1] if reached else None
+
+
+def decide(scheme: Scheme, tree: Tree, gates: Sequence[GateResult], evidence_reasons: Sequence[Reason]) -> Outcome:
+    shown_points = Fraction(points(tree.points))
+    shown_coverage = Fraction(percent(tree.coverage))
+    reasons: list[Reason] = []
+    reached = _level_reached(scheme.levels, shown_points)
+    if reached is not None:
+        reasons.append(reason("points", points=points(tree.points), level=reached.id, min_points=shown(reached.min_points)))
+    elif scheme.levels:
+        first = scheme.levels[0]
+        reasons.append(reason("no_level", points=points(tree.points), level=first.id, min_points=shown(first.min_points)))
+    minimum = scheme.policies.min_coverage
+    coverage_code = "coverage_low" if shown_coverage < minimum else "coverage_ok"
+    reasons.append(reason(coverage_code, coverage=percent(tree.coverage), minimum=shown(minimum)))
+    fired = [g for g in gates if g.fired]
+    for result in fired:
+        for subject in result.subjects:
+            if result.gate.effect == "refuse":
+                reasons.append(reason("gate_refuse", subject, gate=result.gate.id))
+            else:
+                reasons.append(reason("gate_cap", subject, gate=result.gate.id, level=result.gate.level))
+    reasons.extend(evidence_reasons)
+    if shown_coverage < minimum:
+        return Outcome("deferred", None, tree.points, tree.coverage, tuple(reasons))
+    if reached is None or any(g.gate.effect == "refuse" for g in fired):
+        return Outcome("refused", None, tree.points, tree.coverage, tuple(reasons))
+    order = [lv.id for lv in scheme.levels]
+    caps = [order.index(g.gate.level) for g in fired if g.gate.effect == "cap" and g.gate.level in order]
+    level = order[min([order.index(reached.id), *caps])]
+    return Outcome("granted", level, tree.points, tree.coverage, tuple(reasons))
+
+
+def evidence_reasons(scheme: Scheme, tree: Tree, exclusions: Mapping[str, tuple[str, str]]) -> list[Reason]:
+    """Every exclusion, and every missing or undersized piece of evidence, in tree order."""
+    reasons = []
+    for criterion in tree.criteria():
+        if criterion.excluded:
+            justification, approved_by = exclusions.get(criterion.criterion.id, ("", ""))
+            reasons.append(reason("excluded", criterion=criterion.criterion.id, justification=justification, approved_by=approved_by))
+            continue
+        for b in criterion.bindings:
+            if b.status == "missing":
+                reasons.append(reason("missing", criterion=b.criterion, binding=b.binding.id))
+            elif b.status == "undersized" and b.measure is not None:
+                minimum = scheme.sources[b.binding.source].min_sample
+                reasons.append(reason("undersized", criterion=b.criterion, binding=b.binding.id, n=b.measure.n, min=minimum))
+    return reasons
+
+
+def run(inputs: Inputs, mode: Mode, exclusions: Mapping[str, tuple[str, str]]) -> Run:
+    tree = score_tree(inputs, inputs.evidence, mode)
+    minimum = inputs.scheme.policies.min_coverage
+    sites = []
+    for site in inputs.sites:
+        site_tree = score_tree(inputs, [e for e in inputs.evidence if e.site == site.id], mode)
+        has_result = site_tree.assessed and Fraction(percent(site_tree.coverage)) >= minimum
+        sites.append(SiteResult(site, site_tree, has_result))
+    majors = majors_by_requirement(inputs.scheme, inputs.findings)
+    gates = tuple(evaluate_gate(g, tree, sites, majors) for g in inputs.scheme.gates)
+    outcome = decide(inputs.scheme, tree, gates, evidence_reasons(inputs.scheme, tree, exclusions))
+    return Run(mode, tree, tuple(sites), gates, outcome)
+
+
+def has_intervals(tree: Tree) -> bool:
+    return any(
+        b.measure is not None and b.measure.low is not None
+        for c in tree.criteria()
+        for b in c.bindings
+        if b.status == "evidenced"
+    )
+
+
+def score(inputs: Inputs, exclusions: Mapping[str, tuple[str, str]] | None = None) -> Decision:
+    """The whole decision: the central run, and the two ends of the intervals where any exist."""
+    exclusions = exclusions or {}
+    central = run(inputs, "central", exclusions)
+    pessimistic = optimistic = None
+    if has_intervals(central.tree):
+        pessimistic = run(inputs, "pessimistic", exclusions)
+        optimistic = run(inputs, "optimistic", exclusions)
+    majors = majors_by_requirement(inputs.scheme, inputs.findings)
+    return Decision(central, pessimistic, optimistic, inputs.findings, majors)

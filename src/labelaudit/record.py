@@ -1,0 +1,301 @@
+"""The decision record: everything needed to check a decision by hand and to reproduce it.
+
+Serialised canonically (sorted keys, numbers as fixed strings, UTF-8, one trailing newline)
+so that the same inputs give the same bytes. Every number appears twice: exactly, as a fraction
+a committee member can redo by hand, and as shown (points to one decimal, attainments and
+coverages as percentages to one decimal, measured values to six decimals).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from labelaudit.collect import Collected
+from labelaudit.engine import (
+    BindingResult,
+    CriterionResult,
+    Decision,
+    GateResult,
+    NodeResult,
+    Outcome,
+    Reason,
+    Run,
+    SiteResult,
+    Tree,
+)
+from labelaudit.errors import InputError
+from labelaudit.i18n import tr
+from labelaudit.numbers import decimal6, exact, percent, points
+from labelaudit.plugins import Plugins
+
+RECORD_FORMAT = "labelaudit-record/1"
+
+
+def _share(value: Fraction | None) -> dict[str, str | None]:
+    if value is None:
+        return {"exact": None, "percent": None}
+    return {"exact": exact(value), "percent": str(percent(value))}
+
+
+def _value(value: Fraction | None) -> dict[str, str | None]:
+    if value is None:
+        return {"exact": None, "shown": None}
+    return {"exact": exact(value), "shown": decimal6(value)}
+
+
+def _reason(r: Reason) -> dict[str, Any]:
+    return {"code": r.code, "params": dict(r.params), "fr": r.text("fr"), "en": r.text("en")}
+
+
+def _binding(b: BindingResult) -> dict[str, Any]:
+    measure = b.measure
+    return {
+        "id": b.binding.id,
+        "source": b.binding.source,
+        "item": b.binding.item,
+        "paired": b.binding.paired,
+        "indicator": b.binding.indicator,
+        "weight": exact(b.binding.weight),
+        "share": _share(b.share),
+        "floor": exact(b.floor),
+        "target": exact(b.target),
+        "status": b.status,
+        "value": _value(b.value),
+        "measure": None
+        if measure is None
+        else {"value": _value(measure.value), "n": measure.n or None, "low": _value(measure.low), "high": _value(measure.high)},
+        "attainment": _share(b.attainment),
+        "unacceptable": b.unacceptable,
+        "sites": [
+            {"site": s.site, "value": _value(s.value), "n": s.n, "low": _value(s.low), "high": _value(s.high)}
+            for s in b.sites
+        ],
+        "evidence": [
+            {
+                "site": e.site,
+                "file": e.provenance.file if e.provenance else None,
+                "location": e.provenance.location if e.provenance else None,
+                "who": e.provenance.who if e.provenance else None,
+                "when": e.provenance.when if e.provenance else None,
+                "observations": list(e.observations),
+                "references": list(e.references),
+            }
+            for e in sorted(b.evidence, key=lambda e: (e.site, e.provenance.location if e.provenance else ""))
+        ],
+    }
+
+
+def _criterion(c: CriterionResult) -> dict[str, Any]:
+    return {
+        "id": c.criterion.id,
+        "title": {"fr": c.criterion.title.fr, "en": c.criterion.title.en},
+        "pyramid": c.criterion.pyramid,
+        "weight": exact(c.criterion.weight),
+        "tree_share": _share(c.share),
+        "excluded": c.excluded,
+        "assessed": c.assessed,
+        "attainment": _share(c.attainment),
+        "coverage": _share(c.coverage),
+        "bindings": [_binding(b) for b in c.bindings],
+    }
+
+
+def _node(n: NodeResult, children_key: str) -> dict[str, Any]:
+    children = [
+        _criterion(c) if isinstance(c, CriterionResult) else _node(c, "criteria") for c in n.children
+    ]
+    return {
+        "id": n.id,
+        "title": {"fr": n.title.fr, "en": n.title.en},
+        "weight": exact(n.weight),
+        "share": _share(n.share),
+        "assessed": n.assessed,
+        "excluded": n.excluded,
+        "attainment": _share(n.attainment),
+        children_key: children,
+    }
+
+
+def tree_record(tree: Tree) -> dict[str, Any]:
+    return {
+        "attainment": _share(tree.attainment),
+        "points": {"exact": exact(tree.points), "shown": str(points(tree.points))},
+        "coverage": _share(tree.coverage),
+        "sources": {s: _share(v) for s, v in tree.sources.items()},
+        "dimensions": [_node(d, "requirements") for d in tree.dimensions],
+    }
+
+
+def _site(s: SiteResult) -> dict[str, Any]:
+    tree = s.tree
+    return {
+        "id": s.site.id,
+        "name": s.site.name,
+        "has_result": s.has_result,
+        "attainment": _share(tree.attainment),
+        "points": {"exact": exact(tree.points), "shown": str(points(tree.points))},
+        "coverage": _share(tree.coverage),
+        "sources": {k: _share(v) for k, v in tree.sources.items()},
+        "dimensions": {d.id: _share(d.attainment) for d in tree.dimensions},
+        "requirements": {r.id: _share(r.attainment) for r in tree.requirements()},
+    }
+
+
+def _gate(g: GateResult) -> dict[str, Any]:
+    gate = g.gate
+    return {
+        "id": gate.id,
+        "title": {"fr": gate.title.fr, "en": gate.title.en},
+        "scope": gate.scope,
+        "target": gate.target,
+        "min_percent": exact(gate.min_percent) if gate.min_percent is not None else None,
+        "max_major": gate.max_major,
+        "effect": gate.effect,
+        "level": gate.level,
+        "fired": g.fired,
+        "subjects": [_reason(s) for s in g.subjects],
+        "skipped": list(g.skipped),
+    }
+
+
+def _outcome(o: Outcome) -> dict[str, Any]:
+    return {
+        "status": o.status,
+        "level": o.level,
+        "points": {"exact": exact(o.points), "shown": str(points(o.points))},
+        "coverage": _share(o.coverage),
+        "reasons": [_reason(r) for r in o.reasons],
+    }
+
+
+def _run_summary(r: Run | None) -> dict[str, Any] | None:
+    if r is None:
+        return None
+    return {
+        "status": r.outcome.status,
+        "level": r.outcome.level,
+        "points": str(points(r.outcome.points)),
+        "gates_fired": [g.gate.id for g in r.gates if g.fired],
+    }
+
+
+def build_record(collected: Collected, decision: Decision, plugins: Plugins, decided_on: dt.date) -> dict[str, Any]:
+    prepared = collected.prepared
+    audit, scheme = prepared.audit, prepared.scheme
+    central = decision.central
+    return {
+        "format": RECORD_FORMAT,
+        "decided_on": decided_on.isoformat(),
+        "audit": {
+            "id": audit.id,
+            "organisation": audit.organisation,
+            "scope": audit.scope,
+            "kind": audit.kind,
+            "auditors": list(audit.auditors),
+            "sites": [{"id": s.id, "name": s.name} for s in audit.sites],
+            "dates": {k: (v.isoformat() if v else None) for k, v in sorted(vars_dates(audit.dates).items())},
+            "digest": prepared.audit_digest,
+            "exclusions": [
+                {"criterion": e.criterion, "justification": e.justification, "approved_by": e.approved_by}
+                for e in audit.exclusions
+            ],
+        },
+        "scheme": {
+            "id": scheme.id,
+            "version": scheme.version,
+            "max_points": exact(scheme.max_points),
+            "policies": _policies(scheme),
+            "levels": [{"id": lv.id, "min_points": exact(lv.min_points)} for lv in scheme.levels],
+            "rulesets": dict(scheme.digests),
+        },
+        "inputs": dict(collected.input_digests),
+        "plugins": [
+            {"name": p.name, "version": p.version, "origin": p.origin} for p in sorted(plugins.info, key=lambda p: p.name)
+        ],
+        "outcome": _outcome(central.outcome),
+        "stability": {
+            "checked": decision.pessimistic is not None,
+            "borderline": decision.borderline,
+            "pessimistic": _run_summary(decision.pessimistic),
+            "optimistic": _run_summary(decision.optimistic),
+        },
+        "tree": tree_record(central.tree),
+        "gates": [_gate(g) for g in central.gates],
+        "sites": [_site(s) for s in central.sites],
+        "findings": [
+            {
+                "requirement": f.requirement,
+                "criterion": f.criterion,
+                "site": f.site,
+                "kind": f.kind,
+                "text": f.text,
+                "closed": f.closed,
+                "location": f.provenance.location if f.provenance else None,
+            }
+            for f in sorted(decision.findings, key=lambda f: (f.requirement, f.criterion or "", f.site, f.kind, f.text))
+        ],
+        "majors": dict(decision.majors_by_requirement),
+    }
+
+
+def vars_dates(dates: Any) -> dict[str, dt.date | None]:
+    return {"onsite_start": dates.onsite_start, "onsite_end": dates.onsite_end, "decision": dates.decision}
+
+
+def _policies(scheme: Any) -> dict[str, Any]:
+    p = scheme.policies
+    return {
+        "missing": p.missing,
+        "sites": p.sites,
+        "min_coverage": exact(p.min_coverage),
+        "confidence": exact(p.confidence),
+        "anonymity": p.anonymity,
+        "minors_make_major": p.minors_make_major,
+    }
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """The canonical text: sorted keys, two-space indent, UTF-8 characters, final newline."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
+    """Write through a temporary file in the same folder, then rename: never half a file."""
+    if path.exists() and not overwrite:
+        raise InputError.at(path, "", tr("audit.exists", path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_record(path: Path) -> dict[str, Any]:
+    from labelaudit.tomlfiles import read_bytes
+
+    raw = read_bytes(path)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise InputError.at(path, where, f"not a labelaudit record: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
+        raise InputError.at(path, "key format", f"expected {RECORD_FORMAT!r}")
+    return data
+
+
+def site_names(record: dict[str, Any]) -> Sequence[str]:
+    return [s["id"] for s in record["audit"]["sites"]]

@@ -1,0 +1,83 @@
+"""The readable summary `labelaudit score` prints, drawn from the decision record itself.
+
+Drawing it from the record (not from the engine's objects) guarantees that every number a
+person reads in the terminal is a number the record holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from labelaudit.i18n import tr
+from labelaudit.model import Lang
+
+EVIDENCE_CODES = ("missing", "undersized")
+
+
+def _pct(share: dict[str, Any]) -> str:
+    return "—" if share.get("percent") is None else f"{share['percent']} %"
+
+
+def _title(node: dict[str, Any], lang: Lang) -> str:
+    return str(node.get("title", {}).get(lang, node["id"]))
+
+
+def outcome_line(outcome: dict[str, Any], lang: Lang) -> str:
+    if outcome["status"] == "granted":
+        return tr("outcome.granted", lang=lang, level=outcome["level"])
+    return tr(f"outcome.{outcome['status']}", lang=lang)
+
+
+def _run_line(run: dict[str, Any], lang: Lang) -> str:
+    return f"{outcome_line({'status': run['status'], 'level': run['level']}, lang)} ({run['points']})"
+
+
+def render(record: dict[str, Any], lang: Lang) -> str:
+    lines: list[str] = []
+    add = lines.append
+    audit, outcome, tree = record["audit"], record["outcome"], record["tree"]
+    add(tr("summary.title", lang=lang, org=audit["organisation"]) + f" ({audit['id']})")
+    add(f"{tr('summary.scheme', lang=lang)}: {record['scheme']['id']} {record['scheme']['version']} · {record['decided_on']}")
+    add("")
+    add(f"{tr('summary.outcome', lang=lang)}: {outcome_line(outcome, lang)}")
+    add(f"{tr('summary.points', lang=lang)}: {outcome['points']['shown']} / {record['scheme']['max_points']}")
+    add(f"{tr('summary.coverage', lang=lang)}: {_pct(outcome['coverage'])}")
+    stability = record["stability"]
+    if stability["borderline"]:
+        add(tr("summary.borderline", lang=lang, low=_run_line(stability["pessimistic"], lang), high=_run_line(stability["optimistic"], lang)))
+    elif stability["checked"]:
+        add(tr("summary.stable", lang=lang))
+    add("")
+    add(f"{tr('summary.dimensions', lang=lang):<58} {tr('summary.weight', lang=lang):>6} {tr('summary.attainment', lang=lang):>10}")
+    for dimension in tree["dimensions"]:
+        add(f"{_title(dimension, lang)[:58]:<58} {dimension['weight']:>6} {_pct(dimension['attainment']):>10}")
+        for requirement in dimension["requirements"]:
+            add(f"  {_title(requirement, lang)[:56]:<56} {requirement['weight']:>6} {_pct(requirement['attainment']):>10}")
+    add("")
+    add(tr("summary.sources", lang=lang))
+    for source, share in sorted(tree["sources"].items()):
+        add(f"  {source:<20} {_pct(share):>10}")
+    add("")
+    add(tr("summary.gates", lang=lang))
+    for gate in record["gates"]:
+        state = tr("summary.fired" if gate["fired"] else "summary.passed", lang=lang)
+        add(f"  {gate['id']:<24} {state}")
+    if record["sites"]:
+        add("")
+        add(tr("summary.sites", lang=lang))
+        for site in record["sites"]:
+            value = _pct(site["attainment"]) if site["has_result"] else tr("summary.not_assessed", lang=lang)
+            add(f"  {site['id']:<20} {site['name'][:36]:<36} {value:>10}")
+        judged = [s for s in record["sites"] if s["has_result"]]
+        if judged:
+            weakest = min(judged, key=lambda s: (float(s["attainment"]["percent"]), s["id"]))
+            add(tr("summary.weakest_site", lang=lang, site=weakest["id"], value=_pct(weakest["attainment"])))
+    add("")
+    add(tr("summary.reasons", lang=lang))
+    shown = [r for r in outcome["reasons"] if r["code"] not in EVIDENCE_CODES]
+    for item in shown:
+        add(f"  - {item[lang]}")
+    hidden = len(outcome["reasons"]) - len(shown)
+    if hidden:
+        add(f"  - {tr('summary.evidence_gaps', lang=lang, count=hidden)}")
+    return "\n".join(lines) + "\n"
