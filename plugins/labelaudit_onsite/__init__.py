@@ -1,1 +1,101 @@
-"""placeholder"""
+"""The built-in `grid` source kind: the on-site auditor's evaluation grid, as TOML or XLSX.
+
+A plugin like any third party's: it imports only labelaudit's public API. `collect` reads the
+grid files an audit gives a grid source and reports one `Evidence` per assessed criterion and
+site (the level, on the source's scale) and one `Finding` per finding text; `write_template`
+writes the blank grid an auditor fills in (`labelaudit grid`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from labelaudit import (
+    Collection,
+    CollectRequest,
+    InputError,
+    ProblemCollector,
+    SourceKind,
+    TemplateRequest,
+    Text,
+    hookimpl,
+)
+
+from labelaudit_onsite import _toml_grid, _xlsx_grid
+from labelaudit_onsite._common import Builder, SiteEntry
+
+SUFFIXES = (".toml", ".xlsx")
+
+
+def collect(request: CollectRequest) -> Collection:
+    """Read every grid file of the source; report all problems at once, each at its place."""
+    problems = ProblemCollector(request.max_errors)
+    _check_options(request, problems)
+    builder = Builder(request, problems)
+    notes: list[str] = []
+    for path in request.inputs.files:
+        try:
+            builder.add(path, _read(path, request, problems, notes))
+        except InputError as exc:  # the file could not be read or structured at all
+            for problem in exc.problems:
+                problems.add(problem.file, problem.where, problem.what)
+    problems.raise_if_any()
+    return Collection(
+        evidence=tuple(builder.evidence), findings=tuple(builder.findings), notes=tuple(notes)
+    )
+
+
+def _read(
+    path: Path, request: CollectRequest, problems: ProblemCollector, notes: list[str]
+) -> list[SiteEntry]:
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        return _toml_grid.read(path, request, problems)
+    if suffix == ".xlsx":
+        return _xlsx_grid.read(path, request, problems, notes)
+    raise InputError.at(
+        path, "", f"a grid must be a .toml or .xlsx file, not {path.suffix or 'no suffix'}"
+    )
+
+
+def _check_options(request: CollectRequest, problems: ProblemCollector) -> None:
+    """A grid source takes no options: any key besides `files` is a mistake worth naming."""
+    audit_file = request.audit.file or request.audit.folder / "audit.toml"
+    for option in request.inputs.options:
+        problems.add(
+            audit_file,
+            f"key sources.{request.source.id}.{option}",
+            f"unknown option {option!r}: a grid source takes only 'files'",
+        )
+
+
+_WRITERS: dict[str, Callable[[TemplateRequest], None]] = {
+    ".toml": _toml_grid.write,
+    ".xlsx": _xlsx_grid.write,
+}
+
+
+def write_template(request: TemplateRequest) -> None:
+    """Write a blank grid for the request's sites, in the format its suffix names."""
+    writer = _WRITERS.get(request.path.suffix.lower())
+    if writer is None:
+        raise InputError.at(
+            request.path, "", f"a grid template must end in {' or '.join(SUFFIXES)}"
+        )
+    writer(request)
+
+
+SOURCE_KIND = SourceKind(
+    name="grid",
+    title=Text(fr="Grille d'évaluation sur site", en="On-site evaluation grid"),
+    collect=collect,
+    write_template=write_template,
+    template_suffixes=SUFFIXES,
+)
+
+
+@hookimpl
+def labelaudit_register_sources(register: Callable[[SourceKind], None]) -> None:
+    """Provide the `grid` source kind."""
+    register(SOURCE_KIND)

@@ -1,1 +1,95 @@
-"""placeholder"""
+"""The built-in `surveys` plugin: perception surveys read from CSV or XLSX exports.
+
+It provides the `survey` source kind and the standard survey indicators (`mean`, `top2box`,
+`share`, `nps`, `gap`). It imports only labelaudit's public API, exactly as a third-party plugin
+would, so it doubles as the reference example of one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from labelaudit import (
+    Collection,
+    CollectRequest,
+    Indicator,
+    IndicatorContext,
+    Measure,
+    Sample,
+    SourceKind,
+    Text,
+    hookimpl,
+    mean_measure,
+    nps_measure,
+    share_measure,
+)
+
+
+def compute_mean(sample: Sample, context: IndicatorContext) -> Measure:
+    """The mean answer, in the item's own scale points."""
+    return mean_measure(sample, context.z)
+
+
+def compute_top2box(sample: Sample, context: IndicatorContext) -> Measure:
+    """The share of answers in the two highest points of the item's scale."""
+    if context.scale is None or len(context.scale.points) < 2:
+        raise ValueError("top2box needs the item's scale, with at least two points")
+    return share_measure(sample, context.scale.values[-2:], context.z)
+
+
+def compute_share(sample: Sample, context: IndicatorContext) -> Measure:
+    """The share of answers among the binding's `points` (yes/no items, say)."""
+    return share_measure(sample, context.binding.points, context.z)
+
+
+def compute_nps(sample: Sample, context: IndicatorContext) -> Measure:
+    """Net promoter score of a 0–10 item, from −100 to 100."""
+    return nps_measure(sample, context.z)
+
+
+def compute_gap(sample: Sample, context: IndicatorContext) -> Measure:
+    """The mean of perception − expectation: the sample already holds each respondent's difference."""
+    return mean_measure(sample, context.z)
+
+
+INDICATORS = (
+    Indicator("mean", Text(fr="Moyenne", en="Mean"), compute_mean),
+    Indicator(
+        "top2box",
+        Text(fr="Part des deux meilleures réponses", en="Top-two-box share"),
+        compute_top2box,
+    ),
+    Indicator("share", Text(fr="Part des réponses retenues", en="Share of counted answers"), compute_share),
+    Indicator("nps", Text(fr="Net Promoter Score (NPS)", en="Net Promoter Score (NPS)"), compute_nps),
+    Indicator(
+        "gap",
+        Text(fr="Écart perception − attente", en="Perception − expectation gap"),
+        compute_gap,
+        needs_pair=True,
+    ),
+)
+
+
+def collect(request: CollectRequest) -> Collection:
+    """Read a survey source's exports (see `_collect`); imported late to keep start-up light."""
+    from labelaudit_surveys._collect import collect as collect_surveys
+
+    return collect_surveys(request)
+
+
+SURVEY = SourceKind(
+    name="survey",
+    title=Text(fr="Enquête de perception (CSV ou XLSX)", en="Perception survey (CSV or XLSX)"),
+    collect=collect,
+)
+
+
+@hookimpl
+def labelaudit_register_indicators(register: Callable[[Indicator], None]) -> None:
+    for indicator in INDICATORS:
+        register(indicator)
+
+
+@hookimpl
+def labelaudit_register_sources(register: Callable[[SourceKind], None]) -> None:
+    register(SURVEY)

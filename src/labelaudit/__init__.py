@@ -13,12 +13,14 @@ from labelaudit.indicators import mean_measure, nps_measure, share_measure
 from labelaudit.model import (
     FINDING_KINDS,
     Audit,
+    AuditDates,
     Binding,
     Collection,
     CollectRequest,
     Criterion,
     Evidence,
     Finding,
+    FindingKind,
     Indicator,
     IndicatorContext,
     Item,
@@ -34,7 +36,7 @@ from labelaudit.model import (
     TemplateRequest,
     Text,
 )
-from labelaudit.tomlfiles import digest, load_toml
+from labelaudit.tomlfiles import digest, load_toml, where
 
 __version__ = "0.1.0"
 API_VERSION = 1
@@ -43,12 +45,14 @@ __all__ = [
     "API_VERSION",
     "FINDING_KINDS",
     "Audit",
+    "AuditDates",
     "Binding",
     "Collection",
     "CollectRequest",
     "Criterion",
     "Evidence",
     "Finding",
+    "FindingKind",
     "Indicator",
     "IndicatorContext",
     "InputError",
@@ -76,4 +80,5 @@ __all__ = [
     "nps_measure",
     "share_measure",
     "structure",
+    "where",
 ]

@@ -60,6 +60,22 @@ converter.register_structure_hook(dt.date, _structure_date)
 converter.register_structure_hook(Path, lambda value, _t: Path(_structure_str(value, str)))
 
 
+def _is_sequence_of_text(type_: Any) -> bool:
+    origin = getattr(type_, "__origin__", None)
+    return origin in (tuple, list) and getattr(type_, "__args__", (None,))[0] is str
+
+
+def _structure_text_sequence(value: Any, type_: Any) -> Any:
+    # A lone string is itself a sequence: without this check `ignore = "Id"` became ("I", "d").
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ValueError(tr("value.expected", expected="list of texts", found=value))
+    items = [_structure_str(v, str) for v in value]
+    return tuple(items) if type_.__origin__ is tuple else items
+
+
+converter.register_structure_hook_func(_is_sequence_of_text, _structure_text_sequence)
+
+
 def _format_exception(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, KeyError):
         return tr("key.missing")

@@ -12,18 +12,26 @@ from pathlib import Path
 
 from attrs import frozen
 
+from labelaudit.model import Text
+
 
 @frozen
 class Problem:
-    """One thing wrong with one input: where it is and what was expected."""
+    """One thing wrong with one input: where it is and what was expected.
+
+    `what` may be a `Text`, so that a plugin's message follows the user's language.
+    """
 
     file: str
     where: str
-    what: str
+    what: str | Text
 
     def __str__(self) -> str:
+        from labelaudit.i18n import current_lang
+
+        what = self.what.get(current_lang()) if isinstance(self.what, Text) else self.what
         head = f"{self.file}: {self.where}" if self.where else self.file
-        return f"{head}: {self.what}"
+        return f"{head}: {what}"
 
 
 class LabelauditError(Exception):
@@ -41,7 +49,7 @@ class InputError(LabelauditError):
         super().__init__(self._message())
 
     @classmethod
-    def at(cls, file: str | Path, where: str, what: str) -> InputError:
+    def at(cls, file: str | Path, where: str, what: str | Text) -> InputError:
         return cls([Problem(str(file), where, what)])
 
     def _message(self) -> str:
@@ -70,7 +78,7 @@ class ProblemCollector:
         self.problems: list[Problem] = []
         self.dropped = 0
 
-    def add(self, file: str | Path, where: str, what: str) -> None:
+    def add(self, file: str | Path, where: str, what: str | Text) -> None:
         if len(self.problems) < self.max_errors:
             self.problems.append(Problem(str(file), where, what))
         else:

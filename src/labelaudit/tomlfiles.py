@@ -82,11 +82,14 @@ def line_of(text: str, key_path: str) -> int | None:
                 return found
             prefix = dotted
             continue
-        key = re.compile(rf'^\s*(?:"{re.escape(name)}"|{re.escape(name)})\s*=|^\s*\[\s*{re.escape(dotted)}\s*\]')
+        table = re.compile(rf"^\s*\[+\s*{re.escape(dotted)}\s*\]")
+        key = re.compile(rf'^\s*(?:"{re.escape(name)}"|{re.escape(name)})\s*=')
         for number in range(max(position - 1, 0), len(lines)):
-            if key.match(lines[number]):
+            if table.match(lines[number]) or key.match(lines[number]):
                 position, found = number + 1, number + 1
                 break
+            if prefix and number >= position and lines[number].lstrip().startswith("["):
+                return found  # the key is not in its table: point at the table itself
         else:
             return found
         prefix = dotted

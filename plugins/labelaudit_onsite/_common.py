@@ -1,0 +1,252 @@
+"""What the TOML and XLSX grids share: one row per criterion and site, checked the same way.
+
+Each format reader turns its file into `SiteEntry` / `Row` values that still hold the raw
+level and say where each value was written; `Builder` then checks them against the scheme and
+the audit and turns them into `Evidence` and `Finding`. Checking in one place means a grid
+gives the same verdict whichever format the auditor chose.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+
+from labelaudit import (
+    CollectRequest,
+    Criterion,
+    Evidence,
+    Finding,
+    InputError,
+    ProblemCollector,
+    Provenance,
+    Scheme,
+    Source,
+)
+
+@dataclass(frozen=True)
+class FindingText:
+    """One finding as written: its kind, its text and where it was written."""
+
+    kind: str  # a member of labelaudit.FINDING_KINDS
+    text: str
+    location: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One criterion's entry in a grid, before any check: the level is still the raw value."""
+
+    criterion: str
+    level: Any  # None when not assessed; a Fraction (TOML) or a cell value (XLSX)
+    observations: str
+    references: tuple[str, ...]
+    findings: tuple[FindingText, ...]
+    id_where: str  # where a problem with the criterion id is reported
+    level_where: str  # where a problem with the level is reported
+    location: str  # the provenance location of the level
+
+    @property
+    def filled(self) -> bool:
+        """Whether the auditor wrote anything for this criterion."""
+        return bool(
+            self.level is not None or self.observations or self.references or self.findings
+        )
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    """One site's part of a grid file: who assessed it, when, and its rows."""
+
+    site: str
+    site_where: str
+    who: str
+    when: str
+    rows: tuple[Row, ...]
+
+
+def fmt(value: Fraction) -> str:
+    """A scale value as people write it: `3`, `2.5` (scale points are finite decimals)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return str(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+def scale_values(scheme: Scheme, source: Source) -> tuple[Fraction, ...]:
+    """The points a level may take for this grid source (empty if the scheme gives no scale)."""
+    scale = scheme.scale_of(source)
+    return scale.values if scale is not None else ()
+
+
+def grid_criteria(scheme: Scheme, source: Source) -> tuple[Criterion, ...]:
+    """The criteria this grid source evidences, in scheme order (those with its binding)."""
+    return tuple(
+        c for c in scheme.criteria() if any(b.id == source.id for b in c.bindings)
+    )
+
+
+def parse_level(raw: Any, values: tuple[Fraction, ...]) -> Fraction | str:
+    """The level as a scale point, or the problem to report.
+
+    Accepts a number equal to a point (XLSX gives floats such as 3.0) or a text holding one
+    ("3", "2,5"), since spreadsheets store what the auditor typed either way.
+    """
+    number = _as_number(raw)
+    if number is not None and number in values:
+        return number
+    expected = ", ".join(fmt(v) for v in values) or "(none: the source has no scale)"
+    return f"expected one of {expected}, got {_shown(raw)}"
+
+
+def _shown(raw: Any) -> str:
+    """The value as the auditor typed it (`2.4`, not the float's exact binary expansion)."""
+    if isinstance(raw, float):
+        return str(int(raw)) if raw.is_integer() else repr(raw)
+    number = _as_number(raw)
+    return fmt(number) if number is not None and not isinstance(raw, str) else repr(raw)
+
+
+def _as_number(raw: Any) -> Fraction | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, Fraction, Decimal)):
+        return Fraction(raw)
+    if isinstance(raw, float):
+        return Fraction(raw) if raw == raw and abs(raw) != float("inf") else None
+    if isinstance(raw, str):
+        try:
+            number = Decimal(raw.strip().replace(",", "."))
+        except InvalidOperation:
+            return None
+        return Fraction(number) if number.is_finite() else None
+    return None
+
+
+def relative(path: Path, folder: Path) -> str:
+    """The file as the record names it: relative to the audit folder, with `/` separators."""
+    try:
+        return path.resolve().relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, so a crash never leaves half a file."""
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix
+        )
+    except OSError as exc:
+        raise InputError.at(path, "", f"cannot write the file: {exc.strerror}") from None
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        write(temp)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+class Builder:
+    """Checks rows against the scheme and the audit and turns them into evidence and findings.
+
+    One builder serves every file of a source, so that a criterion given twice for a site is
+    caught even when the two entries are in different files.
+    """
+
+    def __init__(self, request: CollectRequest, problems: ProblemCollector) -> None:
+        self.request = request
+        self.problems = problems
+        self.values = scale_values(request.scheme, request.source)
+        self.sites = tuple(site.id for site in request.audit.sites)
+        self.bindings: dict[str, list[str]] = {}
+        for criterion, binding in request.bindings:
+            if binding.id == request.source.id:
+                self.bindings.setdefault(criterion.id, []).append(binding.id)
+        self.seen: dict[tuple[str, str], str] = {}
+        self.evidence: list[Evidence] = []
+        self.findings: list[Finding] = []
+
+    def add(self, file: Path, entries: list[SiteEntry]) -> None:
+        """Check and convert every row of one file."""
+        shown = relative(file, self.request.audit.folder)
+        for entry in entries:
+            if entry.site not in self.sites:
+                self.problems.add(
+                    file,
+                    entry.site_where,
+                    f"unknown site {entry.site!r} (sites of this audit: {', '.join(self.sites)})",
+                )
+                continue
+            for row in entry.rows:
+                self._row(file, shown, entry, row)
+
+    def _row(self, file: Path, shown: str, entry: SiteEntry, row: Row) -> None:
+        requirement = self.request.scheme.requirement_of(row.criterion)
+        if requirement is None:
+            self.problems.add(file, row.id_where, self._unknown_criterion(row.criterion))
+            return
+        if not row.filled:
+            return  # a blank row of a template gives nothing, so it cannot clash either
+        key = (entry.site, row.criterion)
+        if key in self.seen:
+            self.problems.add(
+                file,
+                row.id_where,
+                f"criterion {row.criterion!r} is given twice for site {entry.site!r} "
+                f"(first at {self.seen[key]})",
+            )
+            return
+        self.seen[key] = f"{Path(shown).name} {row.id_where}"
+        if row.level is not None:
+            level = parse_level(row.level, self.values)
+            if isinstance(level, str):
+                self.problems.add(file, row.level_where, level)
+            else:
+                self._evidence(shown, entry, row, level)
+        for finding in row.findings:
+            self.findings.append(
+                Finding(
+                    requirement=requirement.id,
+                    kind=finding.kind,  # type: ignore[arg-type]  # checked by the readers
+                    text=finding.text,
+                    site=entry.site,
+                    criterion=row.criterion,
+                    provenance=Provenance(shown, finding.location, entry.who, entry.when),
+                )
+            )
+
+    def _evidence(self, shown: str, entry: SiteEntry, row: Row, level: Fraction) -> None:
+        for binding_id in self.bindings.get(row.criterion, ()):
+            self.evidence.append(
+                Evidence(
+                    criterion=row.criterion,
+                    binding=binding_id,
+                    site=entry.site,
+                    value=level,
+                    observations=(row.observations,) if row.observations else (),
+                    references=row.references,
+                    provenance=Provenance(shown, row.location, entry.who, entry.when),
+                )
+            )
+
+    def _unknown_criterion(self, criterion: str) -> str:
+        known = [c.id for c in self.request.scheme.criteria()]
+        close = difflib.get_close_matches(criterion, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"unknown criterion {criterion!r} in scheme {self.request.scheme.id}{hint}"
+
+
+def lines(value: Any) -> tuple[str, ...]:
+    """The non-blank lines of a cell or text, stripped: one reference or finding per line."""
+    if value is None:
+        return ()
+    return tuple(line.strip() for line in str(value).splitlines() if line.strip())

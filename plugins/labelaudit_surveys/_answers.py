@@ -1,0 +1,135 @@
+"""Turning one cell into a scale point, "no answer", or a clear rejection; and a site value into a site.
+
+Survey tools export answers as numbers ("4", "4,0"), as the scale's own labels, or as labels of
+their own. Labels are compared after normalising case, spacing and apostrophes, because the
+same answer comes out as "Tout à fait d'accord", "tout à fait d’accord " or "TOUT À FAIT D'ACCORD"
+depending on the tool.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from labelaudit import Scale, Site
+
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+class Unusable(ValueError):
+    """A cell that is neither a usable answer nor "no answer"; the message says what was expected."""
+
+
+def normalise(text: str) -> str:
+    """A label as compared: NFC, typographic apostrophes straightened, spaces collapsed, casefolded."""
+    text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u02bc", "'")
+    return " ".join(text.split()).casefold()
+
+
+def cell_text(value: object) -> str:
+    """A cell as a person reads it: `7` for the number 7.0, stripped text, "" for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def format_point(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(Decimal(value.numerator) / value.denominator)
+
+
+class AnswerReader:
+    """Reads the answers to one item: its scale's points and labels, the audit's answer labels."""
+
+    def __init__(
+        self,
+        scale: Scale,
+        answers: Mapping[str, Fraction],
+        no_answer: Iterable[str],
+        answers_key: str,
+    ) -> None:
+        self.scale = scale
+        self.points = frozenset(scale.values)
+        self.answers = {normalise(label): Fraction(value) for label, value in answers.items()}
+        self.labels = {
+            normalise(text): point.value
+            for point in scale.points
+            for text in (point.label.fr, point.label.en)
+        }
+        self.no_answer = frozenset(normalise(label) for label in no_answer)
+        self.answers_key = answers_key  # `[sources.customer.answers]`, for messages
+
+    def read(self, value: object) -> Fraction | None:
+        """The scale point of a cell, None for no answer (blank or a no-answer label).
+
+        Raises `Unusable` for anything else. An explicit mapping in the audit wins over the
+        scale's labels, which win over the scheme's no-answer labels.
+        """
+        if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+            raise Unusable(self._expected(cell_text(value)))
+        if isinstance(value, (int, float)):
+            return self._on_scale(Fraction(value), cell_text(value))
+        text = cell_text(value)
+        if not text:
+            return None
+        label = normalise(text)
+        if label in self.answers:
+            return self._mapped(self.answers[label], text)
+        if _NUMBER.fullmatch(text):
+            return self._on_scale(Fraction(Decimal(text.replace(",", "."))), text)
+        if label in self.labels:
+            return self.labels[label]
+        if label in self.no_answer:
+            return None
+        raise Unusable(self._expected(text))
+
+    def _on_scale(self, number: Fraction, text: str) -> Fraction:
+        if number not in self.points:
+            raise Unusable(self._expected(text))
+        return number
+
+    def _mapped(self, number: Fraction, text: str) -> Fraction:
+        if number not in self.points:
+            raise Unusable(
+                f"'{text}' maps to {format_point(number)} in {self.answers_key}, which is not a point "
+                f"of scale {self.scale.id!r} ({', '.join(format_point(v) for v in self.scale.values)})"
+            )
+        return number
+
+    def _expected(self, text: str) -> str:
+        values = ", ".join(format_point(v) for v in self.scale.values)
+        first, last = self.scale.points[0], self.scale.points[-1]
+        between = ", …" if len(self.scale.points) > 2 else ""
+        labels = (
+            f"'{first.label.fr}' = {format_point(first.value)}{between}, "
+            f"'{last.label.fr}' = {format_point(last.value)}, or one in {self.answers_key}"
+        )
+        return f"expected one of {values} or a label ({labels}), got '{text}'"
+
+
+class SiteReader:
+    """Reads the site column: a value of `site_names`, or an audit site's id or name."""
+
+    def __init__(self, sites: Iterable[Site], site_names: Mapping[str, str], site_names_key: str) -> None:
+        self.sites = tuple(sites)
+        self.known: dict[str, str] = {}
+        for site in self.sites:
+            self.known[normalise(site.name)] = site.id
+            self.known[normalise(site.id)] = site.id
+        self.known.update({normalise(value): site_id for value, site_id in site_names.items()})
+        self.site_names_key = site_names_key
+
+    def read(self, value: object) -> str:
+        """The site id of a cell; raises `Unusable` for a blank or unknown site."""
+        text = cell_text(value)
+        site_id = self.known.get(normalise(text)) if text else None
+        if site_id is not None:
+            return site_id
+        ids = ", ".join(site.id for site in self.sites)
+        got = f"got '{text}'" if text else "the cell is empty"
+        raise Unusable(f"expected a site id or name ({ids}) or a value mapped in {self.site_names_key}, {got}")

@@ -1,0 +1,287 @@
+"""Collecting a survey source: read every export, tally the answers, report evidence per site.
+
+Rows are streamed and only tallies are kept: per (site, item) how many respondents gave each
+scale point, and per (site, item, paired item) how many gave each difference. Free-text columns
+are never read into memory. Every problem is collected (up to the audit's limit) and reported in
+one `InputError`, so that a user fixes a whole export in one go.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from fractions import Fraction
+from pathlib import Path
+
+from attrs import frozen
+
+from labelaudit import (
+    Collection,
+    CollectRequest,
+    Evidence,
+    InputError,
+    Problem,
+    ProblemCollector,
+    Provenance,
+    Sample,
+)
+
+from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable
+from labelaudit_surveys._csv import open_csv
+from labelaudit_surveys._options import SurveyOptions, load_options
+from labelaudit_surveys._table import EMPTY, Table, clean_header, is_blank
+from labelaudit_surveys._xlsx import open_xlsx
+
+SUFFIXES = (".csv", ".xlsx")
+
+
+@frozen
+class Column:
+    """One mapped export column: its header as the audit writes it, its item, its reader."""
+
+    header: str
+    item: str
+    reader: AnswerReader
+
+
+@frozen
+class Plan:
+    """What to read in every export of the source, derived once from the options."""
+
+    source: str
+    options: SurveyOptions
+    columns: Mapping[str, Column]  # by cleaned header
+    site_header: str | None  # cleaned
+    ignored: frozenset[str]  # cleaned
+    sites: SiteReader | None  # None: every row belongs to `fixed_site`
+    fixed_site: str
+    pairs: tuple[tuple[str, str], ...]  # (item, paired item) that a binding needs
+
+    def header_of(self, item: str) -> str | None:
+        return next((c.header for c in self.columns.values() if c.item == item), None)
+
+
+@frozen
+class Layout:
+    """Where a plan's columns are in one export."""
+
+    answers: tuple[tuple[int, Column], ...]  # (0-based position, column)
+    site: int | None
+
+
+class Tallies:
+    """The answers of every export of the source, as counts: memory does not grow with rows."""
+
+    def __init__(self) -> None:
+        self.items: defaultdict[tuple[str, str], Counter[Fraction]] = defaultdict(Counter)
+        self.pairs: defaultdict[tuple[str, str, str], Counter[Fraction]] = defaultdict(Counter)
+        self.files: defaultdict[str, dict[str, None]] = defaultdict(dict)  # site → files, ordered
+
+    def add(self, site: str, values: Mapping[str, Fraction | None], pairs: Iterable[tuple[str, str]], file: str) -> None:
+        self.files[site][file] = None
+        for item, value in values.items():
+            if value is not None:
+                self.items[(site, item)][value] += 1
+        for item, paired in pairs:
+            perception, expectation = values.get(item), values.get(paired)
+            if perception is not None and expectation is not None:
+                self.pairs[(site, item, paired)][perception - expectation] += 1
+
+
+def collect(request: CollectRequest) -> Collection:
+    """Read the source's exports into one piece of evidence per (criterion, binding, site)."""
+    options = load_options(request)
+    plan = make_plan(request, options)
+    problems = ProblemCollector(request.max_errors)
+    tallies = Tallies()
+    notes = []
+    for path in request.inputs.files:
+        note = read_file(request, plan, path, tallies, problems)
+        if note:
+            notes.append(note)
+    problems.raise_if_any()
+    notes.extend(_unmapped_note(request, plan))
+    return Collection(evidence=tuple(evidence(request, plan, tallies)), notes=tuple(notes))
+
+
+def make_plan(request: CollectRequest, options: SurveyOptions) -> Plan:
+    scheme, source = request.scheme, request.source
+    source_key = f"[sources.{source.id}"
+    columns = {}
+    for header, item_key in options.columns.items():
+        scale = scheme.scale_of(source, item_key)
+        if scale is not None:  # load_options rejected unknown items
+            reader = AnswerReader(scale, options.answers, scheme.policies.no_answer, f"{source_key}.answers]")
+            columns[clean_header(header)] = Column(header, item_key, reader)
+    sites = (
+        SiteReader(request.audit.sites, options.site_names, f"{source_key}.site_names]")
+        if options.site_column is not None
+        else None
+    )
+    pairs = {(b.item, b.paired) for _, b in request.bindings if b.item is not None and b.paired is not None}
+    return Plan(
+        source=source.id,
+        options=options,
+        columns=columns,
+        site_header=clean_header(options.site_column) if options.site_column is not None else None,
+        ignored=frozenset(clean_header(h) for h in options.ignore),
+        sites=sites,
+        fixed_site=options.site or request.audit.sites[0].id,
+        pairs=tuple(sorted(pairs)),
+    )
+
+
+def open_table(path: Path, file: str, plan: Plan) -> AbstractContextManager[Table]:
+    """Open a CSV or XLSX export by its suffix, whatever its case."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError.at(file, "", f"unsupported file type '{path.suffix}' (expected .csv or .xlsx)")
+    if path.stat().st_size == 0:
+        raise InputError.at(file, "", EMPTY)
+    if suffix == ".csv":
+        return open_csv(path, file, plan.options.delimiter)
+    return open_xlsx(path, file, plan.options.sheet, plan.options.header_row, frozenset(plan.columns))
+
+
+def read_file(
+    request: CollectRequest, plan: Plan, path: Path, tallies: Tallies, problems: ProblemCollector
+) -> str | None:
+    """Tally one export; its problems go to `problems`. Returns the note on what was read."""
+    file = str(path)
+    try:
+        with open_table(path, file, plan) as table:
+            layout = read_header(table, plan, file, problems)
+            if layout is None:
+                return None
+            rows, sites = read_rows(table, layout, plan, file, display_path(request, path), tallies, problems)
+    except FileNotFoundError:
+        problems.add(file, "", "file not found")
+        return None
+    except OSError as exc:
+        problems.add(file, "", f"cannot read the file: {exc.strerror or exc}")
+        return None
+    except InputError as exc:
+        for problem in exc.problems:
+            problems.add(problem.file, problem.where, problem.what)
+        return None
+    return f"{display_path(request, path)}: {_count(rows, 'row')}, {_count(sites, 'site')}"
+
+
+def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector) -> Layout | None:
+    """Match the export's header to the plan; None (and problems) when it does not match."""
+    found: dict[str, int] = {}
+    wrong: list[Problem] = []
+    for position, name in enumerate(table.header):
+        if not name or name in plan.ignored:
+            continue
+        where = table.place(table.header_row, position, name)
+        if name in found:
+            wrong.append(Problem(file, where, f"header '{name}' appears twice"))
+        elif name in plan.columns or name == plan.site_header:
+            found[name] = position
+        else:
+            wrong.append(Problem(file, where, f"unknown header '{name}' (map it in "
+                                 f"[sources.{plan.source}.columns] or list it in ignore)"))
+    wanted = [(name, column.header) for name, column in plan.columns.items()]
+    if plan.site_header is not None:
+        wanted.append((plan.site_header, plan.options.site_column or ""))
+    for name, header in wanted:
+        if name not in found:
+            wrong.append(Problem(file, f"row {table.header_row}", f"header '{header}' not found in the file"))
+    for problem in wrong:
+        problems.add(problem.file, problem.where, problem.what)
+    if wrong:
+        return None
+    answers = tuple((found[name], column) for name, column in plan.columns.items())
+    return Layout(answers, found.get(plan.site_header) if plan.site_header else None)
+
+
+def read_rows(
+    table: Table, layout: Layout, plan: Plan, file: str, display: str, tallies: Tallies, problems: ProblemCollector
+) -> tuple[int, int]:
+    """Tally every non-blank row; return how many rows and how many sites were read."""
+    rows, sites = 0, set[str]()
+    for number, cells in table.rows:
+        if is_blank(cells):
+            continue
+        rows += 1
+        site = read_site(table, layout, plan, number, cells, file, problems)
+        values: dict[str, Fraction | None] = {}
+        for position, column in layout.answers:
+            try:
+                values[column.item] = column.reader.read(_cell(cells, position))
+            except Unusable as exc:
+                problems.add(file, table.place(number, position, column.header), str(exc))
+        if site is not None:
+            sites.add(site)
+            tallies.add(site, values, plan.pairs, display)
+    return rows, len(sites)
+
+
+def read_site(
+    table: Table, layout: Layout, plan: Plan, number: int, cells: Sequence[object], file: str,
+    problems: ProblemCollector,
+) -> str | None:
+    if plan.sites is None or layout.site is None:
+        return plan.fixed_site
+    try:
+        return plan.sites.read(_cell(cells, layout.site))
+    except Unusable as exc:
+        problems.add(file, table.place(number, layout.site, plan.options.site_column or ""), str(exc))
+        return None
+
+
+def _cell(cells: Sequence[object], position: int) -> object:
+    return cells[position] if position < len(cells) else None
+
+
+def evidence(request: CollectRequest, plan: Plan, tallies: Tallies) -> Iterable[Evidence]:
+    """One piece of evidence per binding and per site with at least one usable answer."""
+    for criterion, binding in request.bindings:
+        if binding.item is None:
+            continue
+        headers = [plan.header_of(binding.item)]
+        if binding.paired is not None:
+            headers.append(plan.header_of(binding.paired))
+        if None in headers:
+            continue
+        location = " and ".join(f"'{h}'" for h in headers)
+        location = f"columns {location}" if binding.paired is not None else f"column {location}"
+        for site in request.audit.sites:
+            if binding.paired is not None:
+                tally = tallies.pairs.get((site.id, binding.item, binding.paired))
+            else:
+                tally = tallies.items.get((site.id, binding.item))
+            if tally:
+                yield Evidence(
+                    criterion=criterion.id,
+                    binding=binding.id,
+                    site=site.id,
+                    sample=Sample.of(tally),
+                    provenance=Provenance(file=", ".join(tallies.files[site.id]), location=location),
+                )
+
+
+def _unmapped_note(request: CollectRequest, plan: Plan) -> list[str]:
+    needed = {
+        key
+        for _, binding in request.bindings
+        for key in (binding.item, binding.paired)
+        if key is not None and plan.header_of(key) is None
+    }
+    if not needed:
+        return []
+    return [f"{plan.source}: no column mapped for item(s) {', '.join(sorted(needed))}; their bindings have no evidence"]
+
+
+def display_path(request: CollectRequest, path: Path) -> str:
+    """A file as provenance names it: relative to the audit folder, with `/` separators."""
+    try:  # a pure path operation, as the engine names digests: `../shared/x.csv` stays so
+        return path.relative_to(request.audit.folder).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"

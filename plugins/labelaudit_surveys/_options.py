@@ -1,0 +1,115 @@
+"""The survey source's own options: what an audit writes under `[sources.NAME]` besides `files`.
+
+They are structured with the public `labelaudit.structure`, then checked against the scheme
+(mapped items must exist) and the audit (sites must exist). Every problem is placed at its key
+in the audit file, under `sources.<source id>.`, so that the user finds the line to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from attrs import field, frozen
+
+from labelaudit import CollectRequest, InputError, Problem, ProblemCollector, structure
+
+
+@frozen
+class SurveyOptions:
+    """How to read one survey export: which column is which item, site and answer labels."""
+
+    columns: dict[str, str]  # export header → questionnaire item key
+    answers: dict[str, Fraction] = field(factory=dict)  # answer label → scale point
+    site_column: str | None = None
+    site_names: dict[str, str] = field(factory=dict)  # value in the site column → site id
+    site: str | None = None  # the site of every row when there is no site column
+    ignore: tuple[str, ...] = ()  # headers deliberately not read (ids, timestamps, free text)
+    sheet: str | None = None  # XLSX
+    header_row: int | None = None  # XLSX
+    delimiter: str | None = None  # CSV
+
+
+def audit_file(request: CollectRequest) -> str:
+    """The file that holds the options, as problems name it."""
+    return str(request.audit.file or "audit.toml")
+
+
+def key(request: CollectRequest, path: str) -> str:
+    """`key sources.<id>.<path>`: where an option is written in the audit file."""
+    return f"key sources.{request.source.id}.{path}" if path else f"key sources.{request.source.id}"
+
+
+def load_options(request: CollectRequest) -> SurveyOptions:
+    """Structure and check the options; raise one `InputError` listing every problem."""
+    raw = request.inputs.options
+    _reject_text_lists(request, raw)
+    try:
+        options = structure(raw, SurveyOptions, file=audit_file(request))
+    except InputError as exc:
+        raise InputError([_under_source(request, p) for p in exc.problems]) from None
+    problems = ProblemCollector(request.max_errors)
+    _check_columns(request, options, problems)
+    _check_sites(request, options, problems)
+    _check_reading(request, options, problems)
+    problems.raise_if_any()
+    return options
+
+
+def _reject_text_lists(request: CollectRequest, raw: Mapping[str, Any]) -> None:
+    # Structuring a sequence from a string would split `ignore = "Id"` into characters.
+    if isinstance(raw.get("ignore"), str):
+        raise InputError.at(
+            audit_file(request), key(request, "ignore"),
+            f"expected a list of headers, e.g. ignore = [{raw['ignore']!r}]",
+        )
+
+
+def _under_source(request: CollectRequest, problem: Problem) -> Problem:
+    """A problem placed by `structure` at `key X`, moved under `sources.<id>.`."""
+    path = problem.where.removeprefix("key ") if problem.where.startswith("key ") else ""
+    return Problem(problem.file, key(request, path), problem.what)
+
+
+def _check_columns(request: CollectRequest, options: SurveyOptions, problems: ProblemCollector) -> None:
+    file = audit_file(request)
+    if not options.columns:
+        problems.add(file, key(request, "columns"), "map at least one export header to an item key")
+    questionnaire = request.scheme.questionnaires.get(request.source.questionnaire or "")
+    keys = [item.key for item in questionnaire.items] if questionnaire else []
+    seen: dict[str, str] = {}
+    for header, item_key in options.columns.items():
+        where = key(request, f'columns."{header}"')
+        if item_key not in keys:
+            known = ", ".join(keys) or "—"
+            problems.add(file, where, f"unknown item {item_key!r} of questionnaire "
+                         f"{request.source.questionnaire!r} (known: {known})")
+        elif item_key in seen:
+            problems.add(file, where, f"item {item_key!r} is already mapped from header {seen[item_key]!r}")
+        else:
+            seen[item_key] = header
+        if header in options.ignore or header == options.site_column:
+            problems.add(file, where, f"header {header!r} is also the site column or in ignore")
+
+
+def _check_sites(request: CollectRequest, options: SurveyOptions, problems: ProblemCollector) -> None:
+    file = audit_file(request)
+    site_ids = [site.id for site in request.audit.sites]
+    known = ", ".join(site_ids)
+    for value, site_id in options.site_names.items():
+        if site_id not in site_ids:
+            problems.add(file, key(request, f'site_names."{value}"'), f"unknown site {site_id!r} (known: {known})")
+    if options.site is not None and options.site not in site_ids:
+        problems.add(file, key(request, "site"), f"unknown site {options.site!r} (known: {known})")
+    if options.site is not None and options.site_column is not None:
+        problems.add(file, key(request, "site"), "give site or site_column, not both")
+
+
+def _check_reading(request: CollectRequest, options: SurveyOptions, problems: ProblemCollector) -> None:
+    file = audit_file(request)
+    if options.header_row is not None and options.header_row < 1:
+        problems.add(file, key(request, "header_row"), f"expected a row number from 1, got {options.header_row}")
+    if options.delimiter is not None and len(options.delimiter) != 1:
+        problems.add(file, key(request, "delimiter"), f"expected one character, got {options.delimiter!r}")
+

@@ -1,0 +1,100 @@
+"""Reading an XLSX export, streamed with openpyxl's read-only mode.
+
+Survey tools often put a title, a date and a blank line above the header: the header row is the
+one the audit names (`header_row`), or else the first of the first 20 rows that holds at least
+one mapped header. Rows above it are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from labelaudit import InputError
+
+from labelaudit_surveys._table import EMPTY, Table, clean_header, column_letter, is_blank
+
+HEADER_SEARCH_ROWS = 20
+
+
+@contextmanager
+def open_xlsx(
+    path: Path, file: str, sheet: str | None, header_row: int | None, wanted: frozenset[str]
+) -> Iterator[Table]:
+    """Open a workbook's sheet (`sheet`, or the first) and find its header row."""
+    from openpyxl import load_workbook  # heavy: imported only when a workbook is read
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise InputError.at(file, "", f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+    try:
+        worksheet = _sheet(workbook, sheet, file)
+        worksheet.reset_dimensions()  # exporters often write a wrong size: read every row
+        rows = enumerate(_guarded(worksheet.iter_rows(values_only=True), file), start=1)
+        number, header = _find_header(rows, header_row, wanted, file)
+        reference = _sheet_reference(worksheet.title)
+        yield Table(number, header, rows, lambda row, column, name: _place(reference, row, column, name))
+    finally:
+        workbook.close()
+
+
+def _sheet(workbook: Any, name: str | None, file: str) -> Any:
+    if name is None:
+        if not workbook.worksheets:
+            raise InputError.at(file, "", EMPTY)
+        return workbook.worksheets[0]
+    if name not in workbook.sheetnames:
+        raise InputError.at(file, "", f"no sheet {name!r} (sheets: {', '.join(workbook.sheetnames)})")
+    return workbook[name]
+
+
+def _guarded(rows: Iterable[Sequence[object]], file: str) -> Iterator[Sequence[object]]:
+    """The rows, with a corrupt sheet reported as bad input rather than a crash."""
+    iterator = iter(rows)
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # openpyxl parses lazily: a corrupt sheet fails here
+            raise InputError.at(file, "", f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+        yield row
+
+
+def _find_header(
+    rows: Iterator[tuple[int, Sequence[object]]], header_row: int | None, wanted: frozenset[str], file: str
+) -> tuple[int, tuple[str, ...]]:
+    seen_content = False
+    for number, cells in rows:
+        header = tuple(clean_header(cell) for cell in cells)
+        seen_content = seen_content or not is_blank(cells)
+        if header_row is not None:
+            if number == header_row:
+                return number, header
+        elif wanted.intersection(header):
+            return number, header
+        elif number >= HEADER_SEARCH_ROWS:
+            break
+    if header_row is not None and seen_content:
+        raise InputError.at(file, f"row {header_row}", "the header row named by header_row is past the last row")
+    if not seen_content:
+        raise InputError.at(file, "", EMPTY)
+    expected = ", ".join(f"'{name}'" for name in sorted(wanted))
+    raise InputError.at(
+        file, f"rows 1-{HEADER_SEARCH_ROWS}",
+        f"no header row found (expected a row with one of {expected}; or set header_row)",
+    )
+
+
+def _sheet_reference(title: str) -> str:
+    """A sheet name as Excel writes it in a reference: quoted when it holds spaces or symbols."""
+    if title and not title[0].isdigit() and all(ch.isalnum() or ch in "_." for ch in title):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _place(sheet: str, row: int, column: int, header: str) -> str:
+    return f"cell {sheet}!{column_letter(column)}{row}, column '{header}'"

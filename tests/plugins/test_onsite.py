@@ -1,0 +1,661 @@
+"""The built-in `grid` source kind (labelaudit_onsite): blank grids, reading them back, errors.
+
+Every test builds its requests from the model directly, so that the plugin is exercised exactly
+as the engine calls it, and checks exact values: a wrong level, site, place or message fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+import openpyxl
+import pytest
+import tomli_w
+
+import labelaudit
+import labelaudit_onsite
+from labelaudit import (
+    Audit,
+    CollectRequest,
+    Collection,
+    Evidence,
+    Finding,
+    InputError,
+    Provenance,
+    Scheme,
+    Site,
+    SourceInputs,
+    SourceKind,
+    TemplateRequest,
+)
+from labelaudit.model import AuditDates
+from labelaudit.rulesets import load_scheme
+
+RULESET = Path(__file__).resolve().parents[2] / "rulesets" / "en16880"
+LYON = Site("lyon", "Agence de Lyon")
+PARIS = Site("paris", "Agence de Paris")
+SITES = (LYON, PARIS)
+HEADERS = [
+    "Exigence / Requirement",
+    "Critère / Criterion",
+    "Intitulé / Title",
+    "Pyramide / Pyramid",
+    "Niveau / Level",
+    "Observations",
+    "Preuves / Evidence",
+    "Points forts / Strengths",
+    "Points de progrès / Improvements",
+    "Points sensibles / Sensitive points",
+    "NC mineures / Minor NCs",
+    "NC majeures / Major NCs",
+]
+
+
+@pytest.fixture(scope="module")
+def scheme() -> Scheme:
+    return load_scheme(RULESET)
+
+
+def template(
+    scheme: Scheme, path: Path, sites: tuple[Site, ...] = SITES, lang: Literal["fr", "en"] = "fr"
+) -> Path:
+    source = scheme.sources["onsite"]
+    labelaudit_onsite.write_template(TemplateRequest(scheme, source, sites, path, lang))
+    return path
+
+
+def request(
+    scheme: Scheme,
+    folder: Path,
+    *files: Path,
+    bindings: Any = None,
+    options: dict[str, Any] | None = None,
+    max_errors: int = 50,
+) -> CollectRequest:
+    source = scheme.sources["onsite"]
+    if bindings is None:
+        bindings = tuple(
+            (c, b) for c in scheme.criteria() for b in c.bindings if b.source == source.id
+        )
+    inputs = SourceInputs(files=tuple(files), options=options or {})
+    audit = Audit(
+        id="2026-MTR-001",
+        scheme=scheme.id,
+        organisation="Mutuelle des Trois Rivières",
+        scope="Accueil",
+        kind="initial",
+        auditors=("Claire Dubois",),
+        dates=AuditDates(),
+        sites=SITES,
+        sources={"onsite": inputs},
+        folder=folder,
+        file=folder / "audit.toml",
+    )
+    return CollectRequest(scheme, audit, source, inputs, bindings, max_errors=max_errors)
+
+
+def collect(scheme: Scheme, folder: Path, *files: Path, **options: Any) -> Collection:
+    return labelaudit_onsite.collect(request(scheme, folder, *files, **options))
+
+
+def problems(scheme: Scheme, folder: Path, *files: Path, **options: Any) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        collect(scheme, folder, *files, **options)
+    return [str(p) for p in caught.value.problems]
+
+
+def write_toml(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+# --- Registration --------------------------------------------------------------------------------
+
+
+def test_registers_the_grid_source_kind() -> None:
+    registered: list[SourceKind] = []
+    labelaudit_onsite.labelaudit_register_sources(registered.append)
+    assert [(k.name, k.template_suffixes) for k in registered] == [("grid", (".toml", ".xlsx"))]
+    assert registered[0].collect is labelaudit_onsite.collect
+    assert registered[0].write_template is labelaudit_onsite.write_template
+    assert registered[0].title.en == "On-site evaluation grid"
+
+
+def test_imports_only_the_public_api() -> None:
+    package = Path(labelaudit_onsite.__file__).parent
+    for module in package.glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        assert "from labelaudit." not in text and "import labelaudit." not in text, module.name
+
+
+# --- TOML ----------------------------------------------------------------------------------------
+
+
+def test_toml_template_for_one_site_has_the_single_site_layout(
+    scheme: Scheme, tmp_path: Path
+) -> None:
+    path = template(scheme, tmp_path / "grid.toml", (LYON,))
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert set(data) == {"scheme", "site", "auditor", "criteria"}
+    assert (data["scheme"], data["site"], data["auditor"]) == ("en16880", "lyon", "")
+    assert [c["id"] for c in data["criteria"]] == [c.id for c in scheme.criteria()]
+    assert all("level" not in c for c in data["criteria"])
+    assert data["criteria"][0] == {
+        "id": "vision.1",
+        "observations": "",
+        "evidence": [],
+        "findings": {k: [] for k in labelaudit.FINDING_KINDS},
+    }
+    text = path.read_text(encoding="utf-8")
+    assert "# vision.2 — Stratégie déclinée en objectifs et plans d'action" in text
+    assert "#   1 = Initié" in text
+    assert os.listdir(tmp_path) == ["grid.toml"]  # no temporary file left behind
+
+
+def test_toml_template_in_english(scheme: Scheme, tmp_path: Path) -> None:
+    text = template(scheme, tmp_path / "grid.toml", (LYON,), "en").read_text(encoding="utf-8")
+    assert "# vision.2 — Strategy broken down into objectives and action plans" in text
+    assert "#   1 = Initiated" in text
+
+
+def test_blank_toml_template_reads_back_as_nothing(scheme: Scheme, tmp_path: Path) -> None:
+    one = template(scheme, tmp_path / "one.toml", (LYON,))
+    two = template(scheme, tmp_path / "two.toml")
+    assert collect(scheme, tmp_path, one, two) == Collection()
+
+
+def test_toml_round_trip_for_two_sites(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "grids").mkdir()
+    path = template(scheme, tmp_path / "grids" / "grid.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert [s["site"] for s in data["sites"]] == ["lyon", "paris"]
+    lyon, paris = data["sites"]
+    lyon["auditor"], lyon["date"] = "Claire Dubois", dt.date(2026, 10, 5)
+    lyon["criteria"][0].update(
+        level=3,
+        observations="Vision affichée à l'accueil",
+        evidence=["Plan stratégique, p. 4", "Charte"],
+        findings={"strength": ["Vision partagée"], "minor": ["Pas de revue annuelle"]},
+    )
+    lyon["criteria"][2]["findings"]["major"] = ["Aucune segmentation"]  # no level: finding only
+    paris["criteria"][1]["level"] = 0
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+
+    result = collect(scheme, tmp_path, path)
+
+    claire = dict(who="Claire Dubois", when="2026-10-05")
+    assert result.evidence == (
+        Evidence(
+            criterion="vision.1",
+            binding="onsite",
+            site="lyon",
+            value=Fraction(3),
+            observations=("Vision affichée à l'accueil",),
+            references=("Plan stratégique, p. 4", "Charte"),
+            provenance=Provenance("grids/grid.toml", "sites[0].criteria[0]", **claire),
+        ),
+        Evidence(
+            criterion="vision.2",
+            binding="onsite",
+            site="paris",
+            value=Fraction(0),
+            provenance=Provenance("grids/grid.toml", "sites[1].criteria[1]"),
+        ),
+    )
+    place = "sites[0].criteria[{}].findings.{}[0]"
+    assert result.findings == (
+        Finding("vision", "strength", "Vision partagée", "lyon", "vision.1",
+                provenance=Provenance("grids/grid.toml", place.format(0, "strength"), **claire)),
+        Finding("vision", "minor", "Pas de revue annuelle", "lyon", "vision.1",
+                provenance=Provenance("grids/grid.toml", place.format(0, "minor"), **claire)),
+        Finding("vision", "major", "Aucune segmentation", "lyon", "vision.3",
+                provenance=Provenance("grids/grid.toml", place.format(2, "major"), **claire)),
+    )
+
+
+def test_reads_the_documented_single_site_example(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "GRID.TOML",  # the suffix is matched whatever its case
+        """
+        scheme = "en16880"
+        site = "lyon"
+        auditor = "Claire Dubois"
+        date = 2026-10-05
+
+        [[criteria]]
+        id = "vision.1"
+        level = 3.0
+        observations = "Vision écrite"
+        evidence = "Plan stratégique 2025-2028, p. 4"
+        [criteria.findings]
+        strength = ["Promesse claire"]
+        improvement = []
+
+        [[criteria]]
+        id = "commitment.2"
+        level = 1
+        """,
+    )
+    result = collect(scheme, tmp_path, path)
+    assert [(e.criterion, e.site, e.value, e.references) for e in result.evidence] == [
+        ("vision.1", "lyon", Fraction(3), ("Plan stratégique 2025-2028, p. 4",)),
+        ("commitment.2", "lyon", Fraction(1), ()),
+    ]
+    assert [(f.requirement, f.kind, f.text) for f in result.findings] == [
+        ("vision", "strength", "Promesse claire")
+    ]
+    assert result.evidence[1].provenance == Provenance(
+        "GRID.TOML", "criteria[1]", "Claire Dubois", "2026-10-05"
+    )
+
+
+def test_a_criterion_without_a_binding_gives_findings_but_no_evidence(
+    scheme: Scheme, tmp_path: Path
+) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        """
+        site = "lyon"
+        [[criteria]]
+        id = "vision.1"
+        level = 2
+        findings.sensitive = ["Affichage absent"]
+        """,
+    )
+    result = collect(scheme, tmp_path, path, bindings=())
+    assert result.evidence == ()
+    assert [(f.kind, f.text, f.site) for f in result.findings] == [
+        ("sensitive", "Affichage absent", "lyon")
+    ]
+
+
+def test_toml_unknown_key_is_placed_at_its_line(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        """
+        site = "lyon"
+
+        [[criteria]]
+        id = "vision.1"
+        levle = 3
+        """,
+    )
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: line 5, key criteria[0].levle: unknown key: levle"
+    ]
+
+
+def test_toml_unknown_finding_kind(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        """
+        site = "lyon"
+        [[criteria]]
+        id = "vision.1"
+        [criteria.findings]
+        praise = ["Très bien"]
+        """,
+    )
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: line 5, key criteria[0].findings.praise: unknown key: praise"
+    ]
+
+
+def test_toml_missing_criterion_id(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        """
+        site = "lyon"
+        [[criteria]]
+        id = "vision.1"
+        [[criteria]]
+        level = 2
+        """,
+    )
+    [message] = problems(scheme, tmp_path, path)
+    assert message.startswith(f"{path}: ")
+    assert message.endswith("key criteria[1].id: required key missing")
+
+
+def test_toml_missing_site(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(tmp_path / "grid.toml", '[[criteria]]\nid = "vision.1"\nlevel = 2\n')
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: key site: required key missing: site (or [[sites]] tables)"
+    ]
+
+
+def test_toml_level_of_the_wrong_type(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        """
+        site = "lyon"
+        [[criteria]]
+        id = "vision.1"
+        level = "high"
+        """,
+    )
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: line 4, key criteria[0].level: expected number, got 'high'"
+    ]
+
+
+@pytest.mark.parametrize("level", ["5", "-1", "2.5"])
+def test_toml_level_outside_the_scale(scheme: Scheme, tmp_path: Path, level: str) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        f"""
+        site = "lyon"
+        [[criteria]]
+        id = "vision.1"
+        [[criteria]]
+        id = "vision.2"
+        level = {level}
+        """,
+    )
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: line 6, key criteria[1].level: expected one of 0, 1, 2, 3, 4, got {level}"
+    ]
+
+
+def test_toml_unknown_criterion_unknown_site_and_duplicates(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        """
+        [[sites]]
+        site = "lyon"
+        [[sites.criteria]]
+        id = "vision.9"
+        level = 1
+        [[sites.criteria]]
+        id = "vision.2"
+        level = 1
+        [[sites.criteria]]
+        id = "vision.2"
+        level = 2
+
+        [[sites]]
+        site = "nice"
+        [[sites.criteria]]
+        id = "vision.1"
+        level = 1
+        """,
+    )
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: line 4, key sites[0].criteria[0].id: "
+        "unknown criterion 'vision.9' in scheme en16880; did you mean 'vision.4'?",
+        f"{path}: line 10, key sites[0].criteria[2].id: criterion 'vision.2' is given twice "
+        "for site 'lyon' (first at grid.toml line 7, key sites[0].criteria[1].id)",
+        f"{path}: line 14, key sites[1].site: "
+        "unknown site 'nice' (sites of this audit: lyon, paris)",
+    ]
+
+
+def test_duplicates_are_found_across_files(scheme: Scheme, tmp_path: Path) -> None:
+    text = 'site = "paris"\n[[criteria]]\nid = "design.1"\nlevel = 2\n'
+    first = write_toml(tmp_path / "day1.toml", text)
+    second = write_toml(tmp_path / "day2.toml", text)
+    assert problems(scheme, tmp_path, first, second) == [
+        f"{second}: line 3, key criteria[0].id: criterion 'design.1' is given twice for site "
+        "'paris' (first at day1.toml line 3, key criteria[0].id)"
+    ]
+
+
+def test_toml_both_layouts_and_another_scheme(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        """
+        scheme = "iso23592"
+        site = "lyon"
+        [[sites]]
+        site = "paris"
+        """,
+    )
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: line 1, key scheme: grid for scheme 'iso23592', but the audit uses 'en16880'",
+        f"{path}: line 3, key sites: give either the single-site keys (site, auditor, date, "
+        "criteria) or [[sites]] tables, not both",
+    ]
+
+
+def test_toml_syntax_error_and_missing_file_are_both_reported(
+    scheme: Scheme, tmp_path: Path
+) -> None:
+    broken = write_toml(tmp_path / "broken.toml", 'site = "lyon"\nlevel = \n')
+    missing = tmp_path / "missing.toml"
+    reported = problems(scheme, tmp_path, broken, missing)
+    assert reported[0].startswith(f"{broken}: line 2, column 9: invalid TOML")
+    assert reported[1] == f"{missing}: file not found"
+
+
+def test_problems_are_capped_at_max_errors(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        'site = "lyon"\n[[criteria]]\nid = "x.1"\n[[criteria]]\nid = "x.2"\n'
+        '[[criteria]]\nid = "x.3"\nlevel = 1\n',
+    )
+    with pytest.raises(InputError) as caught:
+        collect(scheme, tmp_path, path, max_errors=2)
+    assert len(caught.value.problems) == 2
+    assert caught.value.truncated == 1
+
+
+def test_unknown_file_suffix_and_options(scheme: Scheme, tmp_path: Path) -> None:
+    path = tmp_path / "grid.csv"
+    path.write_text("a,b\n", encoding="utf-8")
+    assert problems(scheme, tmp_path, path, options={"sheet": "x"}) == [
+        f"{tmp_path / 'audit.toml'}: key sources.onsite.sheet: "
+        "unknown option 'sheet': a grid source takes only 'files'",
+        f"{path}: a grid must be a .toml or .xlsx file, not .csv",
+    ]
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+
+def test_xlsx_template(scheme: Scheme, tmp_path: Path) -> None:
+    path = template(scheme, tmp_path / "grid.xlsx", SITES, "en")
+    assert os.listdir(tmp_path) == ["grid.xlsx"]
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["lyon", "paris", "Levels", "Audit"]
+    sheet = workbook["lyon"]
+    assert [c.value for c in sheet[1]] == HEADERS
+    rows = list(sheet.iter_rows(min_row=2, max_col=5, values_only=True))
+    assert [r[1] for r in rows] == [c.id for c in scheme.criteria()]
+    assert rows[1] == (
+        "vision", "vision.2", "Strategy broken down into objectives and action plans", 1, None
+    )
+    assert sheet.freeze_panes == "C2"
+    assert sheet["F2"].alignment.wrap_text
+    [validation] = sheet.data_validations.dataValidation
+    assert (validation.type, validation.formula1) == ("list", '"0,1,2,3,4"')
+    assert str(validation.sqref) == f"E2:E{len(rows) + 1}"
+
+    levels = list(workbook["Levels"].iter_rows(values_only=True))
+    assert len(levels) == 1 + 5
+    assert levels[2][:3] == (1, "Initié", "Initiated")
+    assert levels[2][3].startswith("Une démarche existe")
+    assert levels[2][4].startswith("An approach")
+    assert list(workbook["Audit"].iter_rows(values_only=True)) == [
+        ("scheme", "en16880"),
+        ("version", "1.0.0"),
+    ]
+    workbook.close()
+
+
+def test_xlsx_template_in_french(scheme: Scheme, tmp_path: Path) -> None:
+    workbook = openpyxl.load_workbook(template(scheme, tmp_path / "grid.xlsx", (LYON,), "fr"))
+    assert workbook.sheetnames == ["lyon", "Niveaux", "Audit"]
+    assert workbook["lyon"]["C3"].value == "Stratégie déclinée en objectifs et plans d'action"
+    workbook.close()
+
+
+def test_xlsx_template_refuses_a_site_id_that_cannot_name_a_sheet(
+    scheme: Scheme, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="site id 'Audit' cannot name a sheet"):
+        template(scheme, tmp_path / "grid.xlsx", (Site("Audit", "x"),))
+    assert os.listdir(tmp_path) == []
+
+
+def fill(path: Path, cells: dict[str, Any]) -> Path:
+    """Write `{"lyon!E2": 3, …}` into a workbook, as an auditor would in Excel."""
+    workbook = openpyxl.load_workbook(path)
+    for ref, value in cells.items():
+        sheet, cell = ref.split("!")
+        workbook[sheet][cell] = value
+    workbook.save(path)
+    workbook.close()
+    return path
+
+
+def test_xlsx_round_trip(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(
+        template(scheme, tmp_path / "grid.xlsx"),
+        {
+            "lyon!E2": 3,
+            "lyon!F2": "Vision affichée",
+            "lyon!G2": "Plan stratégique\n\n  Charte client  ",
+            "lyon!H2": "Vision partagée\nPromesse claire",
+            "lyon!E3": 2.0,  # Excel stores numbers as floats
+            "lyon!E4": " 1 ",  # a level typed as text
+            "lyon!K5": "Revue non faite",  # a finding without a level
+            "paris!E6": 4,
+            "paris!L6": "Moyens non alloués",
+        },
+    )
+    result = collect(scheme, tmp_path, path)
+    assert result.evidence == (
+        Evidence("vision.1", "onsite", "lyon", Fraction(3), None, ("Vision affichée",),
+                 ("Plan stratégique", "Charte client"), Provenance("grid.xlsx", "cell lyon!E2")),
+        Evidence("vision.2", "onsite", "lyon", Fraction(2),
+                 provenance=Provenance("grid.xlsx", "cell lyon!E3")),
+        Evidence("vision.3", "onsite", "lyon", Fraction(1),
+                 provenance=Provenance("grid.xlsx", "cell lyon!E4")),
+        Evidence("commitment.1", "onsite", "paris", Fraction(4),
+                 provenance=Provenance("grid.xlsx", "cell paris!E6")),
+    )
+    assert result.findings == (
+        Finding("vision", "strength", "Vision partagée", "lyon", "vision.1",
+                provenance=Provenance("grid.xlsx", "cell lyon!H2")),
+        Finding("vision", "strength", "Promesse claire", "lyon", "vision.1",
+                provenance=Provenance("grid.xlsx", "cell lyon!H2")),
+        Finding("vision", "minor", "Revue non faite", "lyon", "vision.4",
+                provenance=Provenance("grid.xlsx", "cell lyon!K5")),
+        Finding("commitment", "major", "Moyens non alloués", "paris", "commitment.1",
+                provenance=Provenance("grid.xlsx", "cell paris!L6")),
+    )
+    assert result.notes == ()
+
+
+def test_xlsx_accepts_one_language_headers_and_skips_blank_rows(
+    scheme: Scheme, tmp_path: Path
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "paris"
+    sheet.append([h.split(" / ")[-1] for h in HEADERS])  # English only
+    sheet.append([None] * 12)
+    sheet.append(["", "", "a note", None, 4])  # no criterion: skipped
+    sheet.append(["design", "design.2", None, None, 2])
+    workbook.save(tmp_path / "grid.xlsx")
+    result = collect(scheme, tmp_path, tmp_path / "grid.xlsx")
+    assert [(e.criterion, e.site, e.value, e.provenance.location) for e in result.evidence] == [
+        ("design.2", "paris", Fraction(2), "cell paris!E4")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(7, "7"), (2.5, "2.5"), ("high", "'high'"), (True, "True")]
+)
+def test_xlsx_level_outside_the_scale(
+    scheme: Scheme, tmp_path: Path, value: Any, shown: str
+) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"paris!E7": value})
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cell paris!E7: expected one of 0, 1, 2, 3, 4, got {shown}"
+    ]
+
+
+def test_xlsx_unknown_criterion_and_duplicate(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(
+        template(scheme, tmp_path / "grid.xlsx"),
+        {"lyon!B2": "vision.42", "lyon!E2": 1, "lyon!B4": "vision.2", "lyon!E4": 1, "lyon!E3": 1},
+    )
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cell lyon!B2: unknown criterion 'vision.42' in scheme en16880; "
+        "did you mean 'vision.4'?",
+        f"{path}: cell lyon!B4: criterion 'vision.2' is given twice for site 'lyon' "
+        "(first at grid.xlsx cell lyon!B3)",
+    ]
+
+
+def test_xlsx_unknown_sheet_and_wrong_header(scheme: Scheme, tmp_path: Path) -> None:
+    path = template(scheme, tmp_path / "grid.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook.create_sheet("Feuil1")
+    workbook["paris"]["E1"] = "Note"
+    workbook["paris"]["E2"] = 9  # not reported: the sheet's columns cannot be trusted
+    workbook.save(path)
+    workbook.close()
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cell paris!E1: expected the header 'Niveau / Level', got 'Note'",
+        f"{path}: sheet 'Feuil1': sheet 'Feuil1' is not a site of this audit (sites: lyon, paris)",
+    ]
+
+
+def test_xlsx_for_another_scheme_version_is_a_note(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"Audit!B2": "0.9.0", "lyon!E2": 2})
+    result = collect(scheme, tmp_path, path)
+    assert result.notes == (
+        "grid.xlsx: grid written for en16880 0.9.0, the scheme is now at version 1.0.0",
+    )
+    assert len(result.evidence) == 1
+
+
+def test_xlsx_for_another_scheme_is_an_error(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"Audit!B1": "iso23592"})
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cell Audit!B1: grid for scheme 'iso23592', but the audit uses 'en16880'"
+    ]
+
+
+@pytest.mark.parametrize("content", [os.urandom(64) + b"garbage", b"", b"PK\x03\x04broken zip"])
+def test_corrupt_xlsx_is_an_input_error(scheme: Scheme, tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "grid.xlsx"
+    path.write_bytes(content)
+    [message] = problems(scheme, tmp_path, path)
+    assert message.startswith(f"{path}: not a readable XLSX workbook (")
+
+
+def test_blank_xlsx_template_reads_back_as_nothing(scheme: Scheme, tmp_path: Path) -> None:
+    path = template(scheme, tmp_path / "grid.XLSX")
+    assert collect(scheme, tmp_path, path, path.with_name("grid.XLSX")) == Collection()
+
+
+def test_template_needs_a_known_suffix(scheme: Scheme, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"a grid template must end in \.toml or \.xlsx"):
+        template(scheme, tmp_path / "grid.ods")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (3.0, Fraction(3)),  # what a spreadsheet may hand over for 3
+        (2.5, Fraction(5, 2)),
+        (" 2,5 ", Fraction(5, 2)),  # a French decimal comma typed as text
+        (float("nan"), "expected one of 0, 2.5, 3, got nan"),
+        (True, "expected one of 0, 2.5, 3, got True"),
+        (2.4, "expected one of 0, 2.5, 3, got 2.4"),
+        ("4", "expected one of 0, 2.5, 3, got '4'"),
+    ],
+)
+def test_levels_are_read_exactly(raw: Any, expected: Fraction | str) -> None:
+    from labelaudit_onsite._common import parse_level
+
+    assert parse_level(raw, (Fraction(0), Fraction(5, 2), Fraction(3))) == expected

@@ -1,0 +1,487 @@
+"""The built-in `surveys` plugin: reading exports into tallies, its problems, its indicators."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+import labelaudit_surveys
+from labelaudit import (
+    Audit,
+    Binding,
+    Collection,
+    CollectRequest,
+    Criterion,
+    Indicator,
+    IndicatorContext,
+    InputError,
+    Problem,
+    Sample,
+    Scheme,
+    Site,
+    SourceInputs,
+    SourceKind,
+    Text,
+)
+from labelaudit.model import AuditDates
+from labelaudit.rulesets import load_scheme
+
+SITES = (Site("lyon", "Agence de Lyon"), Site("evry", "Agence d'Évry"))
+F = Fraction
+
+
+@pytest.fixture(scope="module")
+def scheme() -> Scheme:
+    return load_scheme(Path("rulesets/en16880"))
+
+
+def binding(item: str, indicator: str, **extra: Any) -> Binding:
+    return Binding(source="customer", weight=F(1), item=item, indicator=indicator, floor=F(0), target=F(1), **extra)
+
+
+def criterion(criterion_id: str, *bindings: Binding) -> Criterion:
+    return Criterion(id=criterion_id, weight=F(1), pyramid=1, title=Text(fr="t", en="t"), bindings=bindings)
+
+
+DEFAULT_BINDINGS = (
+    criterion("c.1", binding("C01", "top2box")),
+    criterion("c.2", binding("C02", "mean")),
+)
+
+
+def request(
+    scheme: Scheme,
+    folder: Path,
+    files: Sequence[str],
+    options: Mapping[str, Any],
+    criteria: Iterable[Criterion] = DEFAULT_BINDINGS,
+    max_errors: int = 50,
+) -> CollectRequest:
+    inputs = SourceInputs(files=tuple(folder / f for f in files), options=dict(options))
+    audit = Audit(
+        id="A-1", scheme="en16880", organisation="Org", scope="Scope", kind="initial", auditors=("X",),
+        dates=AuditDates(), sites=SITES, sources={"customer": inputs}, folder=folder,
+        file=folder / "audit.toml",
+    )
+    return CollectRequest(
+        scheme=scheme, audit=audit, source=scheme.sources["customer"], inputs=inputs,
+        bindings=tuple((c, b) for c in criteria for b in c.bindings), max_errors=max_errors,
+    )
+
+
+def collect(req: CollectRequest) -> Collection:
+    return labelaudit_surveys.collect(req)
+
+
+def samples(collection: Collection) -> dict[tuple[str, str, str], dict[Fraction, int]]:
+    """(criterion, binding, site) → tally, for exact comparison."""
+    return {(e.criterion, e.binding, e.site): dict(e.sample.counts) for e in collection.evidence if e.sample}
+
+
+def problems_of(req: CollectRequest) -> tuple[Problem, ...]:
+    with pytest.raises(InputError) as caught:
+        collect(req)
+    return caught.value.problems
+
+
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str = "Réponses") -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+SITE_OPTIONS = {
+    "columns": {"Q1 - Accueil": "C01", "Q2 - Engagements": "C02"},
+    "site_column": "Agence",
+    "ignore": ["Commentaire"],
+}
+
+
+# --- Reading exports -------------------------------------------------------------------------
+
+
+def test_semicolon_cp1252_csv_with_decimal_commas(scheme: Scheme, tmp_path: Path) -> None:
+    text = (
+        "Agence;Q1 - Accueil;Q2 - Engagements;Commentaire\r\n"
+        "Agence de Lyon;4,0;5;Très bien\r\n"
+        "Agence de Lyon;3;;Accueil agréable\r\n"
+        "Agence d'Évry;5;2,0;Déçu\r\n"
+        "evry;4;4;\r\n"
+    )
+    (tmp_path / "clients.csv").write_bytes(text.encode("cp1252"))
+    result = collect(request(scheme, tmp_path, ["clients.csv"], SITE_OPTIONS))
+    assert samples(result) == {
+        ("c.1", "customer/C01/top2box", "lyon"): {F(3): 1, F(4): 1},
+        ("c.1", "customer/C01/top2box", "evry"): {F(4): 1, F(5): 1},
+        ("c.2", "customer/C02/mean", "lyon"): {F(5): 1},
+        ("c.2", "customer/C02/mean", "evry"): {F(2): 1, F(4): 1},
+    }
+    assert result.notes == ("clients.csv: 4 rows, 2 sites",)
+
+
+def test_utf8_bom_comma_csv_every_row_at_the_first_site(scheme: Scheme, tmp_path: Path) -> None:
+    text = "Q1 - Accueil,Q2 - Engagements,Id\n5,4,r1\n5,,r2\n\n1,2,r3\n"
+    (tmp_path / "clients.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    options = {"columns": {"Q1 - Accueil": "C01", "Q2 - Engagements": "C02"}, "ignore": ["Id"]}
+    result = collect(request(scheme, tmp_path, ["clients.csv"], options))
+    assert samples(result) == {
+        ("c.1", "customer/C01/top2box", "lyon"): {F(1): 1, F(5): 2},
+        ("c.2", "customer/C02/mean", "lyon"): {F(2): 1, F(4): 1},
+    }
+    assert result.notes == ("clients.csv: 3 rows, 1 site",)
+
+
+def test_delimiter_option_overrides_the_sniffed_one(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Q1, accueil;Q2, engagements\n4;2\n", encoding="utf-8")
+    options = {"columns": {"Q1, accueil": "C01", "Q2, engagements": "C02"}, "delimiter": ";"}
+    result = collect(request(scheme, tmp_path, ["c.csv"], options))
+    assert samples(result) == {
+        ("c.1", "customer/C01/top2box", "lyon"): {F(4): 1},
+        ("c.2", "customer/C02/mean", "lyon"): {F(2): 1},
+    }
+
+
+def test_site_option_puts_every_row_at_that_site(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "evry.csv").write_text("Q1 - Accueil\n4\n", encoding="utf-8")
+    result = collect(request(scheme, tmp_path, ["evry.csv"], {"columns": {"Q1 - Accueil": "C01"}, "site": "evry"}))
+    assert samples(result) == {("c.1", "customer/C01/top2box", "evry"): {F(4): 1}}
+
+
+def test_xlsx_with_title_rows_above_the_header(scheme: Scheme, tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "Export.XLSX", [
+        ["Enquête satisfaction 2026"],
+        ["Exporté le 2026-09-30"],
+        [],
+        ["Agence", "Q1 - Accueil", "Q2 -\nEngagements", "Commentaire"],
+        ["Agence de Lyon", 5, 4.0, "Parfait"],
+        ["lyon", "4", None, None],
+        ["Agence d'Évry", 2, 3, None],
+    ])
+    result = collect(request(scheme, tmp_path, ["Export.XLSX"], SITE_OPTIONS))
+    assert samples(result) == {
+        ("c.1", "customer/C01/top2box", "lyon"): {F(4): 1, F(5): 1},
+        ("c.1", "customer/C01/top2box", "evry"): {F(2): 1},
+        ("c.2", "customer/C02/mean", "lyon"): {F(4): 1},
+        ("c.2", "customer/C02/mean", "evry"): {F(3): 1},
+    }
+    evidence = result.evidence[0]
+    assert (evidence.provenance.file, evidence.provenance.location) == ("Export.XLSX", "column 'Q1 - Accueil'")
+
+
+def test_xlsx_named_sheet_and_header_row(scheme: Scheme, tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["not this sheet"])
+    data = workbook.create_sheet("Données")
+    for row in (["Q1 - Accueil"], ["Q1 - Accueil"], [3]):  # row 1 would match; header_row says 2
+        data.append(row)
+    workbook.save(tmp_path / "export.xlsx")
+    options = {"columns": {"Q1 - Accueil": "C01"}, "sheet": "Données", "header_row": 2}
+    result = collect(request(scheme, tmp_path, ["export.xlsx"], options))
+    assert samples(result) == {("c.1", "customer/C01/top2box", "lyon"): {F(3): 1}}
+
+
+def test_labels_of_the_scale_of_the_audit_and_no_answer(scheme: Scheme, tmp_path: Path) -> None:
+    rows = [
+        "Q1 - Accueil",
+        "Tout à fait d'accord",
+        "  TOUT À FAIT D’ACCORD ",  # case, spaces and a typographic apostrophe
+        "Strongly disagree",
+        "Très satisfait",  # mapped by the audit's [answers]
+        "Ne sait pas / Don't know",
+        "nsp",
+        "",
+    ]
+    (tmp_path / "clients.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    options = {"columns": {"Q1 - Accueil": "C01"}, "answers": {"Très satisfait": 4}}
+    result = collect(request(scheme, tmp_path, ["clients.csv"], options))
+    [evidence] = result.evidence
+    assert dict(evidence.sample.counts) == {F(1): 1, F(4): 1, F(5): 2}
+    assert evidence.sample.n == 4  # "don't know" answers are not usable
+
+
+def test_tallies_pool_every_file_per_site(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("Agence,Q1 - Accueil,Q2 - Engagements\nlyon,5,5\nevry,1,3\n", encoding="utf-8")
+    write_xlsx(tmp_path / "b.xlsx", [["Agence", "Q1 - Accueil", "Q2 - Engagements"], ["lyon", 5, 2], ["lyon", 4, 2]])
+    result = collect(request(scheme, tmp_path, ["a.csv", "b.xlsx"], SITE_OPTIONS))
+    assert samples(result) == {
+        ("c.1", "customer/C01/top2box", "lyon"): {F(4): 1, F(5): 2},
+        ("c.1", "customer/C01/top2box", "evry"): {F(1): 1},
+        ("c.2", "customer/C02/mean", "lyon"): {F(2): 2, F(5): 1},
+        ("c.2", "customer/C02/mean", "evry"): {F(3): 1},
+    }
+    files = {e.site: e.provenance.file for e in result.evidence}
+    assert files == {"lyon": "a.csv, b.xlsx", "evry": "a.csv"}
+    assert result.notes == ("a.csv: 2 rows, 2 sites", "b.xlsx: 2 rows, 1 site")
+
+
+def test_gap_tallies_paired_differences(scheme: Scheme, tmp_path: Path) -> None:
+    text = (
+        "Agence;Perception;Attente\n"
+        "lyon;4;5\n"   # -1
+        "lyon;5;3\n"   # +2
+        "lyon;3;\n"    # not paired: left out of the gap, kept for C05 alone
+        "lyon;Ne sait pas;4\n"
+        "evry;2;5\n"   # -3
+    )
+    (tmp_path / "clients.csv").write_text(text, encoding="utf-8")
+    gap = binding("C05", "gap", paired="C05x")
+    criteria = [criterion("u.3", gap), criterion("u.1", binding("C05", "mean"))]
+    options = {"columns": {"Perception": "C05", "Attente": "C05x"}, "site_column": "Agence"}
+    result = collect(request(scheme, tmp_path, ["clients.csv"], options, criteria))
+    assert samples(result) == {
+        ("u.3", "customer/C05/gap", "lyon"): {F(-1): 1, F(2): 1},
+        ("u.3", "customer/C05/gap", "evry"): {F(-3): 1},
+        ("u.1", "customer/C05/mean", "lyon"): {F(3): 1, F(4): 1, F(5): 1},
+        ("u.1", "customer/C05/mean", "evry"): {F(2): 1},
+    }
+    assert result.evidence[0].provenance.location == "columns 'Perception' and 'Attente'"
+
+
+def test_binding_without_a_mapped_column_has_no_evidence_and_a_note(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Q1 - Accueil\n4\n", encoding="utf-8")
+    result = collect(request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}}))
+    assert [e.binding for e in result.evidence] == ["customer/C01/top2box"]
+    assert result.notes[-1] == "customer: no column mapped for item(s) C02; their bindings have no evidence"
+
+
+def test_rows_are_streamed_not_kept(scheme: Scheme, tmp_path: Path) -> None:
+    """Peak memory while reading 20 000 rows is about that of 2 000: only tallies are kept."""
+    def peak(rows: int) -> int:
+        path = tmp_path / f"big{rows}.csv"
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write("Q1 - Accueil,Commentaire\n")
+            for i in range(rows):
+                handle.write(f"{i % 5 + 1},un commentaire libre assez long pour peser {i}\n")
+        req = request(scheme, tmp_path, [path.name], {"columns": {"Q1 - Accueil": "C01"}, "ignore": ["Commentaire"]})
+        tracemalloc.start()
+        try:
+            result = collect(req)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            assert result.evidence[0].sample.n == rows
+
+    peak(100)  # the first read imports modules: keep that out of the comparison
+    small, large = peak(2_000), peak(20_000)
+    assert large < small + 200_000
+
+
+# --- Problems --------------------------------------------------------------------------------
+
+
+def test_unknown_header_is_placed_in_the_header_row(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Q1 - Accueil;Verbatim\n4;bien\n", encoding="utf-8")
+    path = str(tmp_path / "c.csv")
+    assert problems_of(request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}})) == (
+        Problem(path, "row 1, column 'Verbatim' (B)",
+                "unknown header 'Verbatim' (map it in [sources.customer.columns] or list it in ignore)"),
+    )
+
+
+def test_missing_mapped_header_and_site_column(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Q1 - Accueil,Commentaire\n4,x\n", encoding="utf-8")
+    path = str(tmp_path / "c.csv")
+    assert problems_of(request(scheme, tmp_path, ["c.csv"], SITE_OPTIONS)) == (
+        Problem(path, "row 1", "header 'Q2 - Engagements' not found in the file"),
+        Problem(path, "row 1", "header 'Agence' not found in the file"),
+    )
+
+
+def test_out_of_scale_answers_name_row_and_column(scheme: Scheme, tmp_path: Path) -> None:
+    text = "Agence;Q1 - Accueil;Q2 - Engagements;Commentaire\nlyon;4;5;\nlyon;7;4,5;\nlyon;bof;3;\n"
+    (tmp_path / "c.csv").write_text(text, encoding="utf-8")
+    path = str(tmp_path / "c.csv")
+    expected = (
+        "expected one of 1, 2, 3, 4, 5 or a label ('Pas du tout d'accord' = 1, …, "
+        "'Tout à fait d'accord' = 5, or one in [sources.customer.answers]), got '{}'"
+    )
+    assert problems_of(request(scheme, tmp_path, ["c.csv"], SITE_OPTIONS)) == (
+        Problem(path, "row 3, column 'Q1 - Accueil' (B)", expected.format("7")),
+        Problem(path, "row 3, column 'Q2 - Engagements' (C)", expected.format("4,5")),
+        Problem(path, "row 4, column 'Q1 - Accueil' (B)", expected.format("bof")),
+    )
+
+
+def test_audit_answer_label_off_the_item_scale(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Résolu\nOui\nTrès\n", encoding="utf-8")
+    options = {"columns": {"Résolu": "C18"}, "answers": {"Très": 4}}
+    criteria = [criterion("p.2", binding("C18", "share", points=(F(1),)))]
+    assert problems_of(request(scheme, tmp_path, ["c.csv"], options, criteria)) == (
+        Problem(str(tmp_path / "c.csv"), "row 3, column 'Résolu' (A)",
+                "'Très' maps to 4 in [sources.customer.answers], which is not a point of scale 'yesno' (0, 1)"),
+    )
+
+
+def test_xlsx_problems_name_the_cell(scheme: Scheme, tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "e.xlsx", [["Titre"], [], ["Agence", "Q1 - Accueil", "Q2 - Engagements"],
+                                     ["lyon", 6, 1], ["Paris", 1, 1]], title="Mes réponses")
+    problems = problems_of(request(scheme, tmp_path, ["e.xlsx"], SITE_OPTIONS))
+    assert [(p.file, p.where) for p in problems] == [
+        (str(tmp_path / "e.xlsx"), "cell 'Mes réponses'!B4, column 'Q1 - Accueil'"),
+        (str(tmp_path / "e.xlsx"), "cell 'Mes réponses'!A5, column 'Agence'"),
+    ]
+    assert problems[1].what == (
+        "expected a site id or name (lyon, evry) or a value mapped in [sources.customer.site_names], got 'Paris'"
+    )
+
+
+def test_unknown_and_blank_sites(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Agence,Q1 - Accueil,Q2 - Engagements\nLYON ,4,4\nParis,4,4\n,5,5\n",
+                                    encoding="utf-8")
+    path = str(tmp_path / "c.csv")
+    options = {**SITE_OPTIONS, "site_names": {"Lyon Part-Dieu": "lyon"}}
+    problems = problems_of(request(scheme, tmp_path, ["c.csv"], options))
+    assert [(p.file, p.where) for p in problems] == [
+        (path, "row 3, column 'Agence' (A)"),
+        (path, "row 4, column 'Agence' (A)"),
+    ]
+    assert problems[0].what.endswith("got 'Paris'")
+    assert problems[1].what.endswith("the cell is empty")
+
+
+def test_site_names_map_export_values(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Agence,Q1 - Accueil\nLyon Part-Dieu,4\n", encoding="utf-8")
+    options = {"columns": {"Q1 - Accueil": "C01"}, "site_column": "Agence", "site_names": {"Lyon Part-Dieu": "lyon"}}
+    result = collect(request(scheme, tmp_path, ["c.csv"], options))
+    assert samples(result) == {("c.1", "customer/C01/top2box", "lyon"): {F(4): 1}}
+
+
+@pytest.mark.parametrize("content", [b"", b"\r\n  \r\n", b"\xef\xbb\xbf", b";;;\n"], ids=["0 bytes", "blank lines", "bom only", "separators only"])
+def test_empty_csv(scheme: Scheme, tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "c.csv").write_bytes(content)
+    assert problems_of(request(scheme, tmp_path, ["c.csv"], SITE_OPTIONS)) == (
+        Problem(str(tmp_path / "c.csv"), "", "the file is empty"),
+    )
+
+
+def test_empty_xlsx(scheme: Scheme, tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "e.xlsx", [])
+    (tmp_path / "zero.xlsx").write_bytes(b"")
+    assert problems_of(request(scheme, tmp_path, ["e.xlsx", "zero.xlsx"], SITE_OPTIONS)) == (
+        Problem(str(tmp_path / "e.xlsx"), "", "the file is empty"),
+        Problem(str(tmp_path / "zero.xlsx"), "", "the file is empty"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        ("Q1 - Accueil\n4\n".encode("utf-16"), "byte 3"),  # NUL bytes (0-based offset): UTF-16
+        (b"Q1 - Accueil\n4\n\xe9\x81\n", "byte 16"),  # not UTF-8, and 0x81 is undefined in cp1252
+    ],
+    ids=["utf-16", "undefined cp1252 byte"],
+)
+def test_unrecognised_encoding(scheme: Scheme, tmp_path: Path, content: bytes, where: str) -> None:
+    (tmp_path / "c.csv").write_bytes(content)
+    assert problems_of(request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}})) == (
+        Problem(str(tmp_path / "c.csv"), where, "unrecognised encoding (expected UTF-8 or Windows-1252)"),
+    )
+
+
+def test_utf8_bytes_that_are_undefined_in_cp1252_are_fine(scheme: Scheme, tmp_path: Path) -> None:
+    # "Ł" is C5 81 in UTF-8: valid UTF-8 holding a byte Windows-1252 does not define.
+    (tmp_path / "c.csv").write_text("Q1 - Accueil,Nom\n4,Łukasz\n", encoding="utf-8")
+    result = collect(request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}, "ignore": ["Nom"]}))
+    assert result.evidence[0].sample.n == 1
+
+
+def test_not_a_workbook_and_unsupported_files(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "fake.xlsx").write_text("Q1 - Accueil\n4\n", encoding="utf-8")
+    (tmp_path / "c.ods").write_bytes(b"PK")
+    problems = problems_of(request(scheme, tmp_path, ["fake.xlsx", "c.ods", "missing.csv"], SITE_OPTIONS))
+    assert [(p.file, p.where) for p in problems] == [
+        (str(tmp_path / "fake.xlsx"), ""), (str(tmp_path / "c.ods"), ""), (str(tmp_path / "missing.csv"), ""),
+    ]
+    assert problems[0].what.startswith("not a readable XLSX workbook")
+    assert problems[1].what == "unsupported file type '.ods' (expected .csv or .xlsx)"
+    assert problems[2].what == "file not found"
+
+
+def test_unknown_item_and_option_problems_are_placed_in_the_audit_file(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Q1 - Accueil\n4\n", encoding="utf-8")
+    options = {"columns": {"Q1 - Accueil": "C99"}, "site": "paris", "site_names": {"Paris": "paris"}}
+    audit = str(tmp_path / "audit.toml")
+    problems = problems_of(request(scheme, tmp_path, ["c.csv"], options))
+    assert [(p.file, p.where) for p in problems] == [
+        (audit, 'key sources.customer.columns."Q1 - Accueil"'),
+        (audit, 'key sources.customer.site_names."Paris"'),
+        (audit, "key sources.customer.site"),
+    ]
+    assert problems[0].what.startswith("unknown item 'C99' of questionnaire 'customer' (known: C01, C02,")
+
+
+def test_option_types_are_placed_under_the_source(scheme: Scheme, tmp_path: Path) -> None:
+    options = {"columns": {"Q1": 3}, "colums": {}, "header_row": "4"}
+    problems = problems_of(request(scheme, tmp_path, [], options))
+    assert {p.where for p in problems} == {
+        "key sources.customer.columns['Q1']", "key sources.customer.header_row", "key sources.customer.colums",
+    }
+    assert problems_of(request(scheme, tmp_path, [], {"columns": {"Q1": "C01"}, "ignore": "Id"}))[0].where == (
+        "key sources.customer.ignore"
+    )
+
+
+def test_max_errors_keeps_the_report_short(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Q1 - Accueil\n" + "9\n" * 10, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        collect(request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}}, max_errors=3))
+    assert [p.where for p in caught.value.problems] == [
+        "row 2, column 'Q1 - Accueil' (A)", "row 3, column 'Q1 - Accueil' (A)", "row 4, column 'Q1 - Accueil' (A)",
+    ]
+    assert caught.value.truncated == 7
+
+
+# --- Indicators and registration -------------------------------------------------------------
+
+
+def indicators() -> dict[str, Indicator]:
+    registered: list[Indicator] = []
+    labelaudit_surveys.labelaudit_register_indicators(register=registered.append)
+    return {i.name: i for i in registered}
+
+
+def context(scheme: Scheme, scale: str | None, **extra: Any) -> IndicatorContext:
+    return IndicatorContext(binding=binding("C01", "x", **extra), scale=scheme.scales[scale] if scale else None, z=1.96)
+
+
+def test_registered_indicators() -> None:
+    found = indicators()
+    assert sorted(found) == ["gap", "mean", "nps", "share", "top2box"]
+    assert [name for name, i in found.items() if i.needs_pair] == ["gap"]
+    assert all(i.title.fr and i.title.en for i in found.values())
+
+
+def test_registered_source_kind() -> None:
+    registered: list[SourceKind] = []
+    labelaudit_surveys.labelaudit_register_sources(register=registered.append)
+    assert [(k.name, k.collect) for k in registered] == [("survey", labelaudit_surveys.collect)]
+
+
+def test_indicator_values(scheme: Scheme) -> None:
+    found = indicators()
+    three = Sample.of({F(3): 1, F(4): 1, F(5): 1})
+    mean = found["mean"].compute(three, context(scheme, "agree5"))
+    assert (mean.value, mean.n) == (F(4), 3)
+    assert mean.low < 4 < mean.high
+    tally = Sample.of({F(1): 2, F(3): 3, F(4): 4, F(5): 1})
+    assert found["top2box"].compute(tally, context(scheme, "agree5")).value == F(5, 10)
+    assert found["share"].compute(tally, context(scheme, "agree5", points=(F(1), F(3)))).value == F(5, 10)
+    nps = Sample.of({F(10): 5, F(9): 1, F(8): 2, F(6): 1, F(0): 1})
+    assert found["nps"].compute(nps, context(scheme, "nps11")).value == 100 * (F(6, 10) - F(2, 10))
+    differences = Sample.of({F(-1): 1, F(2): 1, F(-3): 1})
+    assert found["gap"].compute(differences, context(scheme, "agree5")).value == F(-2, 3)
+
+
+def test_top2box_needs_a_scale(scheme: Scheme) -> None:
+    with pytest.raises(ValueError, match="top2box needs the item's scale"):
+        indicators()["top2box"].compute(Sample.of({F(1): 1}), context(scheme, None))
