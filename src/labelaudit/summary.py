@@ -8,14 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from fractions import Fraction
+
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
+from labelaudit.numbers import shown
 
 EVIDENCE_CODES = ("missing", "undersized")
 
 
 def _pct(share: dict[str, Any]) -> str:
     return "—" if share.get("percent") is None else f"{share['percent']} %"
+
+
+def _weight(node: dict[str, Any]) -> str:
+    return shown(Fraction(node["weight"]))
 
 
 def _title(node: dict[str, Any], lang: Lang) -> str:
@@ -50,9 +57,9 @@ def render(record: dict[str, Any], lang: Lang) -> str:
     add("")
     add(f"{tr('summary.dimensions', lang=lang):<58} {tr('summary.weight', lang=lang):>6} {tr('summary.attainment', lang=lang):>10}")
     for dimension in tree["dimensions"]:
-        add(f"{_title(dimension, lang)[:58]:<58} {dimension['weight']:>6} {_pct(dimension['attainment']):>10}")
+        add(f"{_title(dimension, lang)[:58]:<58} {_weight(dimension):>6} {_pct(dimension['attainment']):>10}")
         for requirement in dimension["requirements"]:
-            add(f"  {_title(requirement, lang)[:56]:<56} {requirement['weight']:>6} {_pct(requirement['attainment']):>10}")
+            add(f"  {_title(requirement, lang)[:56]:<56} {_weight(requirement):>6} {_pct(requirement['attainment']):>10}")
     add("")
     add(tr("summary.sources", lang=lang))
     for source, share in sorted(tree["sources"].items()):

@@ -1,0 +1,61 @@
+"""Golden records: each fixture audit, scored, gives exactly its checked-in record.
+
+A change in the engine, a ruleset or a fixture shows up here as a diff of the record. When the
+change is intended, regenerate with `LABELAUDIT_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`
+and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from clirun import FIXTURES, REPO, run
+
+GOLDEN = REPO / "tests" / "golden"
+EXPECTED = {
+    "demo": ("granted", "confirme"),
+    "excellence": ("granted", "excellence"),
+    "capped": ("granted", "engage"),
+    "refused": ("refused", None),
+    "deferred": ("deferred", None),
+}
+
+
+@pytest.mark.parametrize("audit", sorted(EXPECTED))
+def test_fixture_record_matches_golden(audit: str, tmp_path: Path) -> None:
+    record = tmp_path / "record.json"
+    result = run("score", FIXTURES / audit, "-o", record)
+    assert result.code == 0, result
+    golden = GOLDEN / f"{audit}.json"
+    if os.environ.get("LABELAUDIT_UPDATE_GOLDEN") == "1":
+        golden.write_bytes(record.read_bytes())
+    assert record.read_bytes() == golden.read_bytes(), f"{audit}: the record differs from {golden}"
+
+
+@pytest.mark.parametrize("audit", sorted(EXPECTED))
+def test_fixture_outcome(audit: str) -> None:
+    outcome = json.loads((GOLDEN / f"{audit}.json").read_text("utf-8"))["outcome"]
+    assert (outcome["status"], outcome["level"]) == EXPECTED[audit]
+
+
+def test_capped_fixture_is_capped_by_the_unacceptable_gate() -> None:
+    record = json.loads((GOLDEN / "capped.json").read_text("utf-8"))
+    fired = [g["id"] for g in record["gates"] if g["fired"]]
+    assert fired == ["no-unacceptable"]
+    assert float(record["outcome"]["points"]["shown"]) >= 800  # excellence, but for the cap
+
+
+def test_refused_fixture_is_refused_by_the_major_finding() -> None:
+    record = json.loads((GOLDEN / "refused.json").read_text("utf-8"))
+    assert [g["id"] for g in record["gates"] if g["fired"]] == ["major-findings"]
+    assert record["majors"] == {"monitoring": 1}
+
+
+def test_demo_sites_differ() -> None:
+    record = json.loads((GOLDEN / "demo.json").read_text("utf-8"))
+    percents = [s["attainment"]["percent"] for s in record["sites"]]
+    assert len(set(percents)) == 3
