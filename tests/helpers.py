@@ -20,6 +20,7 @@ Levels: committed 500, confirmed 700, excellence 850. No gates unless given.
 from __future__ import annotations
 
 import copy
+import functools
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -153,10 +154,18 @@ def _title(name: str) -> dict[str, str]:
 _NUMERIC = {"weight", "floor", "target", "min_points", "min_percent", "max_points", "min_coverage", "confidence"}
 
 
+def _is_id(key: str, value: Any) -> bool:
+    """A gate's `target` names a criterion, requirement…: it is not a number."""
+    return key == "target" and isinstance(value, str) and not value.replace(".", "", 1).lstrip("-").isdigit()
+
+
 def _numbers(data: Any) -> Any:
     """Every numeric key converted with `_num`, recursively."""
     if isinstance(data, dict):
-        return {k: (_num(v) if k in _NUMERIC and v is not None else _numbers(v)) for k, v in data.items()}
+        return {
+            k: (_num(v) if k in _NUMERIC and v is not None and not _is_id(k, v) else _numbers(v))
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [_numbers(v) for v in data]
     return data
@@ -402,14 +411,20 @@ def audit_for(scheme: Scheme, site_ids: Sequence[str] = ("s1",), exclusions: Seq
     )
 
 
+@functools.cache
+def loaded_plugins() -> Any:
+    from labelaudit.plugins import load_plugins
+
+    return load_plugins()
+
+
 def record_text(inputs: Inputs, decision: Any, exclusions: Sequence[Any] = ()) -> str:
     """The canonical decision record text for engine inputs (no files were collected)."""
     from labelaudit.collect import Collected, Prepared
-    from labelaudit.plugins import load_plugins
     from labelaudit.record import build_record, dumps
 
     scheme = inputs.scheme
     audit = audit_for(scheme, [s.id for s in inputs.sites], exclusions)
     prepared = Prepared(audit, "", "sha256:" + "0" * 64, scheme)
     collected = Collected(prepared, inputs.evidence, inputs.findings, {}, ())
-    return dumps(build_record(collected, decision, load_plugins(), dt.date(2026, 11, 20)))
+    return dumps(build_record(collected, decision, loaded_plugins(), dt.date(2026, 11, 20)))

@@ -389,7 +389,8 @@ def score_tree(inputs: Inputs, evidence: Sequence[Evidence], mode: Mode) -> Tree
             )
     counted = [(d.weight, d.attainment) for d in dimensions if d.attainment is not None]
     overall = _weighted_mean(counted) if counted else Fraction(0)  # type: ignore[arg-type]
-    tree = Tree(overall, overall * scheme.max_points, Fraction(0), bool(counted), tuple(dimensions), {})
+    assessed = any(d.assessed for d in dimensions)
+    tree = Tree(overall, overall * scheme.max_points, Fraction(0), assessed, tuple(dimensions), {})
     return attrs.evolve(tree, coverage=audit_coverage(tree), sources=source_attainments(scheme, tree))
 
 

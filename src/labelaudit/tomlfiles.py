@@ -82,7 +82,8 @@ def line_of(text: str, key_path: str) -> int | None:
                 return found
             prefix = dotted
             continue
-        table = re.compile(rf"^\s*\[+\s*{re.escape(dotted)}\s*\]")
+        # `[a.b]` also places `a`, which TOML lets one write only through its subtables.
+        table = re.compile(rf"^\s*\[+\s*{re.escape(dotted)}\s*(?:\]|\.)")
         key = re.compile(rf'^\s*(?:"{re.escape(name)}"|{re.escape(name)})\s*=')
         for number in range(max(position - 1, 0), len(lines)):
             if table.match(lines[number]) or key.match(lines[number]):

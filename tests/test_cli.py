@@ -1,0 +1,120 @@
+"""The command line, through the real entry point: exit codes and the lines a user reads."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from clirun import FIXTURES, run
+
+
+def test_score_demo_prints_the_summary_and_writes_the_record(tmp_path: Path) -> None:
+    record = tmp_path / "demo.json"
+    result = run("score", FIXTURES / "demo", "-o", record)
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    assert lines[0] == "Proposed decision — Mutuelle des Trois Rivières (2026-MTR-001)"
+    assert "Outcome: GRANTED — level confirme" in lines
+    assert "Points: 733.9 / 1000" in lines
+    assert "Weakest site: valence (61.2 %)" in lines
+    assert lines[-1] == f"Record written: {record}"
+    assert json.loads(record.read_text("utf-8"))["outcome"]["level"] == "confirme"
+
+
+def test_score_in_french(tmp_path: Path) -> None:
+    result = run("score", FIXTURES / "refused", "-o", tmp_path / "r.json", lang="fr")
+    assert result.code == 0, result  # a refusal is a result, not an error
+    assert "Résultat: REFUSÉ" in result.out.splitlines()
+    assert any(line.startswith("  - porte major-findings : refus") for line in result.out.splitlines())
+
+
+def test_score_never_overwrites_a_record(tmp_path: Path) -> None:
+    record = tmp_path / "r.json"
+    record.write_text("committee copy", "utf-8")
+    result = run("score", FIXTURES / "capped", "-o", record)
+    assert result.code == 2, result
+    assert result.err == f"error: {record}: {record} already exists: nothing was written\n"
+    assert record.read_text("utf-8") == "committee copy"
+
+
+def test_score_decided_on_is_an_input(tmp_path: Path) -> None:
+    result = run("score", FIXTURES / "capped", "-o", tmp_path / "r.json", "--decided-on", "2027-01-02")
+    assert result.code == 0, result
+    assert json.loads((tmp_path / "r.json").read_text("utf-8"))["decided_on"] == "2027-01-02"
+
+
+def test_check_reports_what_it_read() -> None:
+    result = run("check", FIXTURES / "demo")
+    assert result.code == 0, result
+    assert result.out.startswith("OK: scheme en16880, 37 criteria, ")
+
+
+def test_plugins_lists_the_builtins_with_versions() -> None:
+    result = run("plugins")
+    assert result.code == 0, result
+    assert "onsite 0.1.0 — entry point (labelaudit)" in result.out
+    assert "  source kind  survey: Perception survey (CSV or XLSX)" in result.out
+    assert "  indicator    nps: Net Promoter Score (NPS)" in result.out
+
+
+def test_init_then_grid_then_check_from_an_empty_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "audit"
+    result = run(
+        "init", folder, "--organisation", "Régie des Eaux", "--site", "nord=Agence Nord",
+        "--site", "sud=Agence Sud", "--auditor", "Claire Dubois",
+    )
+    assert result.code == 0, result
+    assert (folder / "audit.toml").is_file()
+    workbook = openpyxl.load_workbook(folder / "grid.xlsx")
+    assert {"nord", "sud"} <= set(workbook.sheetnames)
+    # A blank audit is valid input; it just has no evidence yet.
+    assert run("check", folder).code == 0
+    again = run("init", folder, "--organisation", "X", "--site", "a=A")
+    assert again.code == 2 and "already exists" in again.err
+
+
+def test_grid_writes_toml_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "grille.toml"
+    result = run("grid", "--site", "lyon=Agence de Lyon", "-o", target)
+    assert result.code == 0, result
+    assert result.out == f"Blank grid written: {target}\n"
+    assert "vision.1" in target.read_text("utf-8")
+    assert run("grid", "--site", "lyon=Lyon", "-o", target).code == 2
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("score").code == 2
+    assert run("frobnicate").code == 2
+    result = run("grid", "--site", "no-equals-sign", "-o", "x.toml")
+    assert result.code == 2 and "expected ID=NAME" in result.err
+
+
+def test_unknown_scheme_is_named(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "capped", tmp_path / "a")
+    audit = tmp_path / "a" / "audit.toml"
+    audit.write_text(audit.read_text("utf-8").replace('scheme = "en16880"', 'scheme = "iso9999"'), "utf-8")
+    result = run("check", tmp_path / "a")
+    assert result.code == 2
+    assert result.err == "error: iso9999: scheme 'iso9999' not found (available: en16880)\n"
+
+
+def test_rulesets_option_points_at_another_folder(tmp_path: Path) -> None:
+    shutil.copytree(Path("rulesets/en16880"), tmp_path / "schemes" / "mine")
+    scheme = tmp_path / "schemes" / "mine" / "scheme.toml"
+    scheme.write_text(scheme.read_text("utf-8").replace('id = "en16880"', 'id = "mine"', 1), "utf-8")
+    shutil.copytree(FIXTURES / "capped", tmp_path / "a")
+    for name in ("audit.toml", "grid.toml"):
+        path = tmp_path / "a" / name
+        path.write_text(path.read_text("utf-8").replace('scheme = "en16880"', 'scheme = "mine"'), "utf-8")
+    result = run("score", tmp_path / "a", "-o", tmp_path / "r.json", "--rulesets", tmp_path / "schemes")
+    assert result.code == 0, result
+    assert json.loads((tmp_path / "r.json").read_text("utf-8"))["scheme"]["id"] == "mine"
+
+
+def test_disabled_plugin_leaves_its_source_kind_unknown() -> None:
+    result = run("check", FIXTURES / "capped", "--disable", "surveys")
+    assert result.code == 2
+    assert "source kind 'survey' is provided by no plugin" in result.err
