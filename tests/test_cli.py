@@ -17,7 +17,7 @@ def test_score_demo_prints_the_summary_and_writes_the_record(tmp_path: Path) -> 
     assert result.code == 0, result
     lines = result.out.splitlines()
     assert lines[0] == "Proposed decision — Mutuelle des Trois Rivières (2026-MTR-001)"
-    assert "Outcome: GRANTED — level confirme" in lines
+    assert "Outcome: GRANTED — level Confirmed" in lines
     assert "Points: 733.9 / 1000" in lines
     assert "Weakest site: valence (61.2 %)" in lines
     assert lines[-1] == f"Record written: {record}"

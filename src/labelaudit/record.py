@@ -212,7 +212,10 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
             "version": scheme.version,
             "max_points": exact(scheme.max_points),
             "policies": _policies(scheme),
-            "levels": [{"id": lv.id, "min_points": exact(lv.min_points)} for lv in scheme.levels],
+            "levels": [
+                {"id": lv.id, "min_points": exact(lv.min_points), "title": {"fr": lv.title.fr, "en": lv.title.en}}
+                for lv in scheme.levels
+            ],
             "rulesets": dict(scheme.digests),
         },
         "inputs": dict(collected.input_digests),

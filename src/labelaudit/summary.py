@@ -29,14 +29,19 @@ def _title(node: dict[str, Any], lang: Lang) -> str:
     return str(node.get("title", {}).get(lang, node["id"]))
 
 
-def outcome_line(outcome: dict[str, Any], lang: Lang) -> str:
-    if outcome["status"] == "granted":
-        return tr("outcome.granted", lang=lang, level=outcome["level"])
-    return tr(f"outcome.{outcome['status']}", lang=lang)
+def level_title(record: dict[str, Any], level: str | None, lang: Lang) -> str:
+    titles = {lv["id"]: lv["title"][lang] for lv in record["scheme"]["levels"]}
+    return titles.get(level or "", level or "—")
 
 
-def _run_line(run: dict[str, Any], lang: Lang) -> str:
-    return f"{outcome_line({'status': run['status'], 'level': run['level']}, lang)} ({run['points']})"
+def outcome_line(record: dict[str, Any], status: str, level: str | None, lang: Lang) -> str:
+    if status == "granted":
+        return tr("outcome.granted", lang=lang, level=level_title(record, level, lang))
+    return tr(f"outcome.{status}", lang=lang)
+
+
+def _run_line(record: dict[str, Any], run: dict[str, Any], lang: Lang) -> str:
+    return f"{outcome_line(record, run['status'], run['level'], lang)} ({run['points']})"
 
 
 def render(record: dict[str, Any], lang: Lang) -> str:
@@ -46,12 +51,12 @@ def render(record: dict[str, Any], lang: Lang) -> str:
     add(tr("summary.title", lang=lang, org=audit["organisation"]) + f" ({audit['id']})")
     add(f"{tr('summary.scheme', lang=lang)}: {record['scheme']['id']} {record['scheme']['version']} · {record['decided_on']}")
     add("")
-    add(f"{tr('summary.outcome', lang=lang)}: {outcome_line(outcome, lang)}")
+    add(f"{tr('summary.outcome', lang=lang)}: {outcome_line(record, outcome['status'], outcome['level'], lang)}")
     add(f"{tr('summary.points', lang=lang)}: {outcome['points']['shown']} / {record['scheme']['max_points']}")
     add(f"{tr('summary.coverage', lang=lang)}: {_pct(outcome['coverage'])}")
     stability = record["stability"]
     if stability["borderline"]:
-        add(tr("summary.borderline", lang=lang, low=_run_line(stability["pessimistic"], lang), high=_run_line(stability["optimistic"], lang)))
+        add(tr("summary.borderline", lang=lang, low=_run_line(record, stability["pessimistic"], lang), high=_run_line(record, stability["optimistic"], lang)))
     elif stability["checked"]:
         add(tr("summary.stable", lang=lang))
     add("")
