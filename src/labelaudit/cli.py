@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -92,6 +93,10 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     score.add_argument("--force", action="store_true", help=h("force"))
 
     commands.add_parser("plugins", parents=[common], help=h("plugins"), description=h("plugins"))
+    for name, handler in COMMANDS.items():
+        commands.choices[name].set_defaults(handler=handler)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_parser(commands, common, lang)
     return parser
 
 
@@ -227,6 +232,9 @@ def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> in
 
 
 COMMANDS = {"init": cmd_init, "grid": cmd_grid, "check": cmd_check, "score": cmd_score, "plugins": cmd_plugins}
+# Modules that add their own commands: each has `add_parser(commands, common, lang)`, which adds
+# a subparser whose defaults set `handler(args, plugins, out) -> exit code`.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 def _early_lang(argv: Sequence[str]) -> Lang:
@@ -246,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(lang).parse_args(argv)
     try:
         plugins = load_plugins(args.plugin, args.disable)
-        return COMMANDS[args.command](args, plugins, print)
+        return int(args.handler(args, plugins, print))
     except LabelauditError as exc:
         print(f"{tr('error.prefix')}: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -230,6 +230,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
 }
 
 
+def catalog(messages: dict[str, dict[Lang, str]]) -> None:
+    """Add a module's own messages (report, review …); a key may be defined only once."""
+    clash = sorted(set(messages) & set(MESSAGES))
+    if clash:
+        raise ValueError(f"messages defined twice: {', '.join(clash)}")
+    MESSAGES.update(messages)
+
+
 def set_lang(lang: Lang) -> None:
     _current.set(lang)
 
