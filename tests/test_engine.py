@@ -381,9 +381,11 @@ def test_nothing_assessed_scores_zero(scheme_factory: SchemeFactory, missing: st
     assert reasons_with(refused, "no_level") == [{"points": "0.0", "level": "committed", "min_points": "500"}]
 
 
-def test_nothing_assessed_is_not_assessed(scheme_factory: SchemeFactory) -> None:
-    run = decide_on(scheme_factory(), []).central
+@pytest.mark.parametrize("missing", ["renormalize", "zero"])
+def test_nothing_assessed_is_not_assessed(scheme_factory: SchemeFactory, missing: str) -> None:
+    run = decide_on(scheme_factory(policies={"missing": missing}), []).central
     assert run.tree.assessed is False
+    assert decide_on(scheme_factory(policies={"missing": missing}), [level("d2", 1)]).central.tree.assessed is True
 
 
 # --- points: rounded once, half away from zero ----------------------------------------------------
@@ -822,18 +824,18 @@ def test_site_below_min_coverage_is_skipped(scheme_factory: SchemeFactory) -> No
     assert gate(run, "every-site").skipped == ("s2",)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: under missing='zero' a site with no evidence at all counts as assessed "
-    "(Tree.assessed is True whenever any dimension exists), so with min_coverage 0 it has a "
-    "result of 0 % and fires the site gate instead of being listed in `skipped`",
-)
 def test_site_without_any_evidence_never_fires_the_site_gate_under_zero(scheme_factory: SchemeFactory) -> None:
+    # a site with no evidence at all is unassessed whatever the missing policy: under "zero" its
+    # tree scores 0, but it has no result, so it is listed and does not fire (even at min_coverage 0)
     scheme = scheme_factory(
         gates=[gate_spec("every-site", "site", min_percent=50)],
         policies={"missing": "zero", "min_coverage": 0},
     )
     run = decide_on(scheme, full_evidence("s1"), site_ids=TWO_SITES).central
+    assert {s.site.id: (s.tree.assessed, s.has_result) for s in run.sites} == {
+        "s1": (True, True),
+        "s2": (False, False),
+    }
     assert gate(run, "every-site").fired is False
     assert gate(run, "every-site").skipped == ("s2",)
     assert run.outcome.key == ("granted", "committed")

@@ -405,8 +405,13 @@ def audit_coverage(tree: Tree) -> Fraction:
 
 def source_attainments(scheme: Scheme, tree: Tree) -> dict[str, Fraction | None]:
     """Each source's evidenced bindings, weighted by criterion share × binding share."""
+    return source_means(scheme, tree.criteria())
+
+
+def source_means(scheme: Scheme, criteria: Iterable[CriterionResult]) -> dict[str, Fraction | None]:
+    """Source attainments over some criteria (the whole tree, or one requirement's)."""
     pairs: dict[str, list[tuple[Fraction, Fraction]]] = {s: [] for s in scheme.sources}
-    for criterion in tree.criteria():
+    for criterion in criteria:
         for b in criterion.bindings:
             if b.status == "evidenced" and b.attainment is not None:
                 pairs[b.binding.source].append((criterion.share * b.share, b.attainment))

@@ -29,10 +29,12 @@ from labelaudit.engine import (
     Run,
     SiteResult,
     Tree,
+    source_means,
 )
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
 from labelaudit.numbers import decimal6, exact, percent, points
+from labelaudit.model import Scheme
 from labelaudit.plugins import Plugins
 
 RECORD_FORMAT = "labelaudit-record/1"
@@ -107,11 +109,14 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
     }
 
 
-def _node(n: NodeResult, children_key: str) -> dict[str, Any]:
+def _node(n: NodeResult, children_key: str, scheme: Scheme) -> dict[str, Any]:
     children = [
-        _criterion(c) if isinstance(c, CriterionResult) else _node(c, "criteria") for c in n.children
+        _criterion(c) if isinstance(c, CriterionResult) else _node(c, "criteria", scheme) for c in n.children
     ]
+    criteria = [c for c in n.children if isinstance(c, CriterionResult)]
+    criteria += [c for r in n.children if isinstance(r, NodeResult) for c in r.children if isinstance(c, CriterionResult)]
     return {
+        "sources": {s: _share(v) for s, v in source_means(scheme, criteria).items()},
         "id": n.id,
         "title": {"fr": n.title.fr, "en": n.title.en},
         "weight": exact(n.weight),
@@ -123,13 +128,13 @@ def _node(n: NodeResult, children_key: str) -> dict[str, Any]:
     }
 
 
-def tree_record(tree: Tree) -> dict[str, Any]:
+def tree_record(tree: Tree, scheme: Scheme) -> dict[str, Any]:
     return {
         "attainment": _share(tree.attainment),
         "points": {"exact": exact(tree.points), "shown": str(points(tree.points))},
         "coverage": _share(tree.coverage),
         "sources": {s: _share(v) for s, v in tree.sources.items()},
-        "dimensions": [_node(d, "requirements") for d in tree.dimensions],
+        "dimensions": [_node(d, "requirements", scheme) for d in tree.dimensions],
     }
 
 
@@ -229,7 +234,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
             "pessimistic": _run_summary(decision.pessimistic),
             "optimistic": _run_summary(decision.optimistic),
         },
-        "tree": tree_record(central.tree),
+        "tree": tree_record(central.tree, scheme),
         "gates": [_gate(g) for g in central.gates],
         "sites": [_site(s) for s in central.sites],
         "findings": [
