@@ -462,6 +462,8 @@ def test_exclusion_is_left_out_even_under_zero(scheme_factory: SchemeFactory) ->
     scheme = scheme_factory(policies={"missing": "zero"})
     run = score(make_inputs(scheme, onsite_levels(**ONSITE_ONLY), excluded={"d2"})).central
     assert requirement(run, "design").attainment == F(3, 8)  # d1 (1/2·3/4 + 0) alone, not /4
+    assert criterion(run, "d2").excluded is True
+    assert criterion(run, "d2").attainment is None  # excluded: not a zero
     unassessed = decide_on(scheme, [e for e in onsite_levels(**ONSITE_ONLY) if e.criterion != "d2"]).central
     assert requirement(unassessed, "design").attainment == F(3, 32)  # (3/8 + 3·0) / 4
 

@@ -171,12 +171,27 @@ class Run:
 
 
 @frozen
+class Sensitivity:
+    """How far one binding's interval alone moves the points (the others held central)."""
+
+    criterion: str
+    binding: str
+    pessimistic_points: Fraction
+    optimistic_points: Fraction
+
+    @property
+    def swing(self) -> Fraction:
+        return self.optimistic_points - self.pessimistic_points
+
+
+@frozen
 class Decision:
     central: Run
     pessimistic: Run | None
     optimistic: Run | None
     findings: tuple[Finding, ...]
     majors_by_requirement: Mapping[str, int]
+    sensitivities: tuple[Sensitivity, ...] = ()
 
     @property
     def borderline(self) -> bool:
@@ -326,10 +341,20 @@ def _weighted_mean(pairs: Sequence[tuple[Fraction, Fraction]]) -> Fraction:
 
 
 def score_criterion(
-    inputs: Inputs, criterion: Criterion, share: Fraction, evidence: Mapping[tuple[str, str], list[Evidence]], mode: Mode, z: float
+    inputs: Inputs,
+    criterion: Criterion,
+    share: Fraction,
+    evidence: Mapping[tuple[str, str], list[Evidence]],
+    mode: Mode,
+    z: float,
+    only: tuple[str, str] | None = None,
 ) -> CriterionResult:
     bindings = tuple(
-        score_binding(inputs, criterion, b, evidence.get((criterion.id, b.id), []), mode, z) for b in criterion.bindings
+        score_binding(
+            inputs, criterion, b, evidence.get((criterion.id, b.id), []),
+            mode if only in (None, (criterion.id, b.id)) else "central", z,
+        )
+        for b in criterion.bindings
     )
     excluded = criterion.id in inputs.excluded
     evidenced = [b for b in bindings if b.status == "evidenced"]
@@ -360,7 +385,8 @@ def _node(
     return NodeResult(node_id, title, weight, share, assessed, excluded, None if excluded else value, tuple(children))
 
 
-def score_tree(inputs: Inputs, evidence: Sequence[Evidence], mode: Mode) -> Tree:
+def score_tree(inputs: Inputs, evidence: Sequence[Evidence], mode: Mode, only: tuple[str, str] | None = None) -> Tree:
+    """The tree from some evidence; `only` moves a single binding to `mode`, the rest central."""
     scheme = inputs.scheme
     z = z_for(scheme.policies.confidence)
     by_binding: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
@@ -378,7 +404,7 @@ def score_tree(inputs: Inputs, evidence: Sequence[Evidence], mode: Mode) -> Tree
             r_share = requirement.weight / r_total
             c_total = sum(c.weight for c in requirement.criteria)
             c_results = [
-                score_criterion(inputs, c, d_share * r_share * c.weight / c_total, by_binding, mode, z)
+                score_criterion(inputs, c, d_share * r_share * c.weight / c_total, by_binding, mode, z, only)
                 for c in requirement.criteria
             ]
             weights = [c.weight for c in requirement.criteria]
@@ -563,4 +589,22 @@ def score(inputs: Inputs, exclusions: Mapping[str, tuple[str, str]] | None = Non
         pessimistic = run(inputs, "pessimistic", exclusions)
         optimistic = run(inputs, "optimistic", exclusions)
     majors = majors_by_requirement(inputs.scheme, inputs.findings)
-    return Decision(central, pessimistic, optimistic, inputs.findings, majors)
+    decision = Decision(central, pessimistic, optimistic, inputs.findings, majors)
+    if decision.borderline:
+        decision = attrs.evolve(decision, sensitivities=sensitivities(inputs, central.tree))
+    return decision
+
+
+def sensitivities(inputs: Inputs, tree: Tree, most: int = 5) -> tuple[Sensitivity, ...]:
+    """The bindings whose interval alone moves the points most: what a borderline hinges on."""
+    found = []
+    for criterion in tree.criteria():
+        for b in criterion.bindings:
+            if b.status != "evidenced" or b.measure is None or b.measure.low is None:
+                continue
+            key = (criterion.criterion.id, b.binding.id)
+            low = score_tree(inputs, inputs.evidence, "pessimistic", only=key).points
+            high = score_tree(inputs, inputs.evidence, "optimistic", only=key).points
+            found.append(Sensitivity(key[0], key[1], low, high))
+    found.sort(key=lambda s: (-s.swing, s.criterion, s.binding))
+    return tuple(found[:most])

@@ -110,6 +110,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "LIMITE : pessimiste {low}, optimiste {high}",
         "en": "BORDERLINE: pessimistic {low}, optimistic {high}",
     },
+    "summary.sensitive": {
+        "fr": "{criterion} / {binding} : {pessimistic_points} à {optimistic_points} points à lui seul",
+        "en": "{criterion} / {binding}: {pessimistic_points} to {optimistic_points} points on its own",
+    },
     "summary.stable": {
         "fr": "Stable dans les intervalles de confiance",
         "en": "Stable within the confidence intervals",

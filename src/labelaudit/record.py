@@ -56,7 +56,14 @@ def _reason(r: Reason) -> dict[str, Any]:
     return {"code": r.code, "params": dict(r.params), "fr": r.text("fr"), "en": r.text("en")}
 
 
-def _binding(b: BindingResult) -> dict[str, Any]:
+def _site_value(s: Any, anonymity: int) -> dict[str, Any]:
+    """One site's line of a binding; a group under the anonymity threshold shows no result."""
+    if s.n is not None and s.n < anonymity:
+        return {"site": s.site, "suppressed": True, "fewer_than": anonymity}
+    return {"site": s.site, "value": _value(s.value), "n": s.n, "low": _value(s.low), "high": _value(s.high)}
+
+
+def _binding(b: BindingResult, anonymity: int) -> dict[str, Any]:
     measure = b.measure
     return {
         "id": b.binding.id,
@@ -75,10 +82,7 @@ def _binding(b: BindingResult) -> dict[str, Any]:
         else {"value": _value(measure.value), "n": measure.n or None, "low": _value(measure.low), "high": _value(measure.high)},
         "attainment": _share(b.attainment),
         "unacceptable": b.unacceptable,
-        "sites": [
-            {"site": s.site, "value": _value(s.value), "n": s.n, "low": _value(s.low), "high": _value(s.high)}
-            for s in b.sites
-        ],
+        "sites": [_site_value(s, anonymity) for s in b.sites],
         "evidence": [
             {
                 "site": e.site,
@@ -94,7 +98,7 @@ def _binding(b: BindingResult) -> dict[str, Any]:
     }
 
 
-def _criterion(c: CriterionResult) -> dict[str, Any]:
+def _criterion(c: CriterionResult, anonymity: int) -> dict[str, Any]:
     return {
         "id": c.criterion.id,
         "title": {"fr": c.criterion.title.fr, "en": c.criterion.title.en},
@@ -105,13 +109,14 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
         "assessed": c.assessed,
         "attainment": _share(c.attainment),
         "coverage": _share(c.coverage),
-        "bindings": [_binding(b) for b in c.bindings],
+        "bindings": [_binding(b, anonymity) for b in c.bindings],
     }
 
 
 def _node(n: NodeResult, children_key: str, scheme: Scheme) -> dict[str, Any]:
     children = [
-        _criterion(c) if isinstance(c, CriterionResult) else _node(c, "criteria", scheme) for c in n.children
+        _criterion(c, scheme.policies.anonymity) if isinstance(c, CriterionResult) else _node(c, "criteria", scheme)
+        for c in n.children
     ]
     criteria = [c for c in n.children if isinstance(c, CriterionResult)]
     criteria += [c for r in n.children if isinstance(r, NodeResult) for c in r.children if isinstance(c, CriterionResult)]
@@ -233,6 +238,15 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
             "borderline": decision.borderline,
             "pessimistic": _run_summary(decision.pessimistic),
             "optimistic": _run_summary(decision.optimistic),
+            "sensitive_bindings": [
+                {
+                    "criterion": x.criterion,
+                    "binding": x.binding,
+                    "pessimistic_points": str(points(x.pessimistic_points)),
+                    "optimistic_points": str(points(x.optimistic_points)),
+                }
+                for x in decision.sensitivities
+            ],
         },
         "tree": tree_record(central.tree, scheme),
         "gates": [_gate(g) for g in central.gates],

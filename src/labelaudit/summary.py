@@ -57,6 +57,8 @@ def render(record: dict[str, Any], lang: Lang) -> str:
     stability = record["stability"]
     if stability["borderline"]:
         add(tr("summary.borderline", lang=lang, low=_run_line(record, stability["pessimistic"], lang), high=_run_line(record, stability["optimistic"], lang)))
+        for item in stability.get("sensitive_bindings", []):
+            add("  " + tr("summary.sensitive", lang=lang, **item))
     elif stability["checked"]:
         add(tr("summary.stable", lang=lang))
     add("")
