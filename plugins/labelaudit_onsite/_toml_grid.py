@@ -9,7 +9,6 @@ criterion's title and the scale's labels in the requested language.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from pathlib import Path
@@ -25,6 +24,7 @@ from labelaudit import (
     TemplateRequest,
     load_toml,
     structure,
+    where,
 )
 
 from labelaudit_onsite._common import (
@@ -186,52 +186,6 @@ def _lenient(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(data.get("sites"), list):
         data = {**data, "sites": [table(s) for s in data["sites"]]}
     return data
-
-
-# --- Placing a key path at its line ------------------------------------------------------------
-
-_SEGMENT = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
-_ANY_HEADER = re.compile(r"^\s*\[")
-
-
-def where(text: str, key_path: str) -> str:
-    """`line N, key PATH` for a key this module writes about, or `key PATH` if not found."""
-    line = _line_of(text.splitlines(), key_path)
-    return f"line {line}, key {key_path}" if line else f"key {key_path}"
-
-
-def _line_of(source: list[str], key_path: str) -> int | None:
-    """The 1-based line of `key_path` (`sites[1].criteria[2].level`) in the usual layouts."""
-    start, prefix, found = 0, "", None
-    for name, index in _SEGMENT.findall(key_path):
-        dotted = f"{prefix}.{name}" if prefix else name
-        if index:
-            header = re.compile(rf"^\s*\[\[\s*{re.escape(dotted)}\s*\]\]")
-            hits = [n for n in range(start, len(source)) if header.match(source[n])]
-            if int(index) >= len(hits):
-                return found
-            found = start = hits[int(index)] + 1
-        else:
-            key = re.compile(
-                rf'^\s*(?:{re.escape(name)}|"{re.escape(name)}")\s*='
-                rf"|^\s*\[\[?\s*{re.escape(dotted)}\s*\]"
-            )
-            hit = _key_line(source, start, key)
-            if hit is None:
-                return found
-            found = start = hit + 1
-        prefix = dotted
-    return found
-
-
-def _key_line(source: list[str], start: int, key: re.Pattern[str]) -> int | None:
-    """The first line from `start` matching `key`, before the next table header."""
-    for number in range(start, len(source)):
-        if key.match(source[number]):
-            return number
-        if _ANY_HEADER.match(source[number]):
-            return None
-    return None
 
 
 # --- Writing -----------------------------------------------------------------------------------
