@@ -21,6 +21,7 @@ settings.register_profile(
     deadline=None,
     max_examples=60,
     derandomize=True,
+    database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )

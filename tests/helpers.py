@@ -318,8 +318,8 @@ def indicator_registry() -> dict[str, Indicator]:
         registry = dict(load_plugins().indicators)
     except Exception:  # the plugin is being finished elsewhere: do not let that break these tests
         registry = {}
-    fallback = _fallback_indicators()
-    return {name: registry.get(name, fallback[name]) for name in sorted({*registry, *fallback})}
+    merged = {**_fallback_indicators(), **registry}  # other plugins may add indicators of their own
+    return dict(sorted(merged.items()))
 
 
 INDICATORS = indicator_registry()

@@ -200,7 +200,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
     prepared = collected.prepared
     audit, scheme = prepared.audit, prepared.scheme
     central = decision.central
-    return {
+    record: dict[str, Any] = {
         "format": RECORD_FORMAT,
         "decided_on": decided_on.isoformat(),
         "audit": {
@@ -230,7 +230,9 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
         },
         "inputs": dict(collected.input_digests),
         "plugins": [
-            {"name": p.name, "version": p.version, "origin": p.origin} for p in sorted(plugins.info, key=lambda p: p.name)
+            {"name": p.name, "version": p.version, "origin": p.origin}
+            for p in sorted(plugins.info, key=lambda p: p.name)
+            if p.name in plugins_used(scheme, audit.sources, plugins)
         ],
         "outcome": _outcome(central.outcome),
         "stability": {
@@ -265,6 +267,26 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
         ],
         "majors": dict(decision.majors_by_requirement),
     }
+    if collected.skipped:  # only then: a record with every source read keeps its bytes
+        record["skipped_sources"] = [
+            {"source": s.source, "plugin": s.plugin, "problem": s.problem} for s in collected.skipped
+        ]
+    return record
+
+
+def plugins_used(scheme: Scheme, sources: Any, plugins: Plugins) -> set[str]:
+    """The plugins this decision depends on: the audit's source kinds and the indicators bound.
+
+    Plugins that are merely installed do not enter the record, so that installing an unrelated
+    plugin changes no record.
+    """
+    used = {plugins.kinds[scheme.sources[s].kind].plugin for s in sources if scheme.sources[s].kind in plugins.kinds}
+    for criterion in scheme.criteria():
+        for binding in criterion.bindings:
+            indicator = plugins.indicators.get(binding.indicator or "")
+            if indicator is not None:
+                used.add(indicator.plugin)
+    return used
 
 
 def vars_dates(dates: Any) -> dict[str, dt.date | None]:
