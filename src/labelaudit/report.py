@@ -1,0 +1,950 @@
+"""`labelaudit report`: a decision record rendered as a readable HTML or Markdown report.
+
+The report is drawn only from the record (never from the engine), so that every number a
+committee member reads is a number the record holds, in its `percent` or `shown` form. The one
+figure the report derives itself, the mean attainment per level of the service-excellence
+pyramid, is computed exactly from the record's `exact` fractions, rounded by the project's one
+rule and labelled as the report's own computation.
+
+This module holds the command, the bilingual messages and the record accessors shared by the
+two renderers (`report_html`, `report_md`).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterable, Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from attrs import frozen
+
+from labelaudit.errors import InputError
+from labelaudit.i18n import catalog, current_lang, tr
+from labelaudit.model import Lang
+from labelaudit.numbers import percent
+from labelaudit.record import load_record, write_atomic
+
+if TYPE_CHECKING:
+    from labelaudit.plugins import Plugins
+
+Record = dict[str, Any]
+FORMATS = ("html", "md")
+PYRAMID_LEVELS = (1, 2, 3, 4)
+FINDING_KINDS = ("strength", "improvement", "sensitive", "minor", "major")
+EVIDENCE_CODES = ("missing", "undersized")
+REQUIRED_KEYS = ("audit", "scheme", "outcome", "stability", "tree", "gates", "sites", "findings", "inputs", "plugins")
+NONE = "—"
+
+catalog(
+    {
+        "report.help": {
+            "fr": "écrire le rapport lisible d'un enregistrement de décision (HTML ou Markdown)",
+            "en": "write the readable report of a decision record (HTML or Markdown)",
+        },
+        "report.help_record": {"fr": "l'enregistrement de décision JSON", "en": "the JSON decision record"},
+        "report.help_format": {"fr": "format du rapport (html par défaut)", "en": "report format (default html)"},
+        "report.help_output": {"fr": "fichier du rapport à écrire", "en": "the report file to write"},
+        "report.help_force": {"fr": "remplacer un rapport existant", "en": "replace an existing report"},
+        "report.written": {"fr": "Rapport écrit : {path}", "en": "Report written: {path}"},
+        "report.exists": {
+            "fr": "{path} existe déjà : rien n'a été écrit (--force pour le remplacer)",
+            "en": "{path} already exists: nothing was written (use --force to replace it)",
+        },
+        "report.is_dir": {"fr": "{path} est un dossier, pas un fichier", "en": "{path} is a folder, not a file"},
+        "report.same_file": {
+            "fr": "le rapport remplacerait l'enregistrement lui-même : choisir un autre fichier",
+            "en": "the report would replace the record itself: choose another file",
+        },
+        "report.incomplete": {
+            "fr": "enregistrement incomplet : clé(s) absente(s) {keys}",
+            "en": "incomplete record: missing key(s) {keys}",
+        },
+        # --- titles and sections ---
+        "report.title": {"fr": "Rapport d'audit de label — {org}", "en": "Label audit report — {org}"},
+        "report.audit": {"fr": "Audit", "en": "Audit"},
+        "report.scope": {"fr": "Périmètre", "en": "Scope"},
+        "report.kind": {"fr": "Type d'audit", "en": "Audit kind"},
+        "report.auditors": {"fr": "Auditeurs", "en": "Auditors"},
+        "report.onsite_dates": {"fr": "Visite sur site", "en": "On-site visit"},
+        "report.decided_on": {"fr": "Date de décision", "en": "Decision date"},
+        "report.scheme": {"fr": "Schéma", "en": "Scheme"},
+        "report.sec.outcome": {"fr": "Décision proposée et motifs", "en": "Proposed decision and reasons"},
+        "report.sec.radar": {"fr": "Profil des éléments par source", "en": "Element profile by source"},
+        "report.sec.tables": {"fr": "Dimensions, éléments et critères", "en": "Dimensions, elements and criteria"},
+        "report.sec.gates": {"fr": "Portes", "en": "Gates"},
+        "report.sec.pyramid": {"fr": "Pyramide de l'excellence de service", "en": "Service excellence pyramid"},
+        "report.sec.sites": {"fr": "Résultats par site", "en": "Results by site"},
+        "report.sec.notes": {"fr": "Observations et constats de l'auditeur", "en": "Auditor's observations and findings"},
+        "report.sec.inputs": {"fr": "Preuves, règles et plugins", "en": "Evidence, rulesets and plugins"},
+        # --- outcome ---
+        "report.level": {"fr": "Niveau", "en": "Level"},
+        "report.points": {"fr": "Points", "en": "Points"},
+        "report.points_of": {"fr": "{points} sur {max}", "en": "{points} of {max}"},
+        "report.coverage": {"fr": "Couverture", "en": "Coverage"},
+        "report.coverage_min": {"fr": "{value} (minimum {minimum} %)", "en": "{value} (minimum {minimum}%)"},
+        "report.stability": {"fr": "Stabilité", "en": "Stability"},
+        "report.stable": {
+            "fr": "stable : même décision aux deux bouts des intervalles de confiance",
+            "en": "stable: the same decision at both ends of the confidence intervals",
+        },
+        "report.unchecked": {
+            "fr": "non vérifiée : aucune preuve n'a d'intervalle",
+            "en": "not checked: no evidence has an interval",
+        },
+        "report.borderline": {
+            "fr": "LIMITE : la décision dépend de l'incertitude des enquêtes",
+            "en": "BORDERLINE: the decision depends on the surveys' uncertainty",
+        },
+        "report.pessimistic": {"fr": "Pessimiste", "en": "Pessimistic"},
+        "report.optimistic": {"fr": "Optimiste", "en": "Optimistic"},
+        "report.run": {"fr": "{outcome} — {points} points", "en": "{outcome} — {points} points"},
+        "report.gates_fired": {"fr": "portes déclenchées : {gates}", "en": "gates fired: {gates}"},
+        "report.sensitive": {"fr": "Preuves décisives", "en": "Decisive evidence"},
+        "report.sensitive_line": {
+            "fr": "{criterion} / {binding} : de {pessimistic_points} à {optimistic_points} points à elle seule",
+            "en": "{criterion} / {binding}: {pessimistic_points} to {optimistic_points} points on its own",
+        },
+        "report.levels": {"fr": "Niveaux du schéma", "en": "The scheme's levels"},
+        "report.min_points": {"fr": "Points minimum", "en": "Minimum points"},
+        "report.reached": {"fr": "niveau décidé", "en": "level decided"},
+        "report.reasons": {"fr": "Motifs", "en": "Reasons"},
+        "report.evidence_gaps": {
+            "fr": "Preuves manquantes ou trop petites ({count})",
+            "en": "Missing or undersized evidence ({count})",
+        },
+        # --- radar ---
+        "report.radar_caption": {
+            "fr": "Atteinte de chaque élément selon chaque source (0 % au centre, 100 % au bord).",
+            "en": "Each element's attainment according to each source (0% at the centre, 100% at the edge).",
+        },
+        "report.radar_nodata": {
+            "fr": "Un sommet au centre marqué d'un symbole creux signifie « pas de données » pour cet élément, et non 0 %.",
+            "en": "A vertex at the centre with a hollow marker means no data for that element, not 0%.",
+        },
+        "report.radar_values": {"fr": "Valeurs du graphique", "en": "The chart's values"},
+        "report.no_data": {"fr": "pas de données", "en": "no data"},
+        "report.all_sources": {"fr": "Toutes sources", "en": "All sources"},
+        # --- tables ---
+        "report.dimension": {"fr": "Dimension", "en": "Dimension"},
+        "report.dimensions": {"fr": "Dimensions", "en": "Dimensions"},
+        "report.element": {"fr": "Élément", "en": "Element"},
+        "report.elements": {"fr": "Éléments (exigences)", "en": "Elements (requirements)"},
+        "report.criterion": {"fr": "Critère", "en": "Criterion"},
+        "report.criteria": {"fr": "Critères", "en": "Criteria"},
+        "report.binding": {"fr": "Preuve (liaison)", "en": "Evidence (binding)"},
+        "report.weight": {"fr": "Poids", "en": "Weight"},
+        "report.share": {"fr": "Part", "en": "Share"},
+        "report.attainment": {"fr": "Atteinte", "en": "Attainment"},
+        "report.pyramid": {"fr": "Pyr.", "en": "Pyr."},
+        "report.curve": {"fr": "Plancher → cible", "en": "Floor → target"},
+        "report.value": {"fr": "Valeur", "en": "Value"},
+        "report.n": {"fr": "n", "en": "n"},
+        "report.interval": {"fr": "Intervalle", "en": "Interval"},
+        "report.state": {"fr": "État", "en": "State"},
+        "report.excluded": {"fr": "exclu", "en": "excluded"},
+        "report.unassessed": {"fr": "non évalué", "en": "unassessed"},
+        "report.assessed": {"fr": "évalué", "en": "assessed"},
+        "report.unacceptable": {"fr": "inacceptable", "en": "unacceptable"},
+        "report.bstatus.evidenced": {"fr": "prouvé", "en": "evidenced"},
+        "report.bstatus.missing": {"fr": "manquant", "en": "missing"},
+        "report.bstatus.undersized": {"fr": "échantillon trop petit", "en": "sample too small"},
+        "report.bstatus.excluded": {"fr": "exclu", "en": "excluded"},
+        "report.share_note": {
+            "fr": "Part : pour une dimension ou un élément, sa part parmi ses pairs ; pour un critère, sa part dans tout l'arbre ; pour une preuve, sa part dans son critère. Poids, plancher et cible sont les fractions exactes des règles.",
+            "en": "Share: for a dimension or an element, its share among its siblings; for a criterion, its share of the whole tree; for a piece of evidence, its share within its criterion. Weights, floors and targets are the rulesets' exact fractions.",
+        },
+        "report.tree_share": {"fr": "Part dans l'arbre", "en": "Tree share"},
+        "report.overall": {"fr": "Ensemble", "en": "Overall"},
+        "report.element_criteria": {"fr": "{number}. {title}", "en": "{number}. {title}"},
+        # --- gates ---
+        "report.gate": {"fr": "Porte", "en": "Gate"},
+        "report.scope_col": {"fr": "Portée", "en": "Scope"},
+        "report.threshold": {"fr": "Seuil", "en": "Threshold"},
+        "report.effect": {"fr": "Effet", "en": "Effect"},
+        "report.subjects": {"fr": "Sujets", "en": "Subjects"},
+        "report.fired": {"fr": "DÉCLENCHÉE", "en": "FIRED"},
+        "report.passed": {"fr": "franchie", "en": "passed"},
+        "report.effect_refuse": {"fr": "refus", "en": "refusal"},
+        "report.effect_cap": {"fr": "plafond : {level}", "en": "cap: {level}"},
+        "report.min_percent": {"fr": "≥ {value} %", "en": "≥ {value}%"},
+        "report.max_major": {"fr": "≤ {value} majeure(s)", "en": "≤ {value} major(s)"},
+        "report.skipped": {"fr": "ignorés : {items}", "en": "skipped: {items}"},
+        "report.majors": {"fr": "Majeures ouvertes comptées : {items}", "en": "Open majors counted: {items}"},
+        # --- pyramid ---
+        "report.pyramid.1": {"fr": "Promesse de base", "en": "Core promise"},
+        "report.pyramid.2": {"fr": "Réclamations et problèmes", "en": "Complaints and problems"},
+        "report.pyramid.3": {"fr": "Service individualisé", "en": "Individual service"},
+        "report.pyramid.4": {"fr": "Surprise et enchantement", "en": "Surprise and delight"},
+        "report.pyramid_level": {"fr": "Niveau {number} — {title}", "en": "Level {number} — {title}"},
+        "report.pyramid_mean": {
+            "fr": "Moyenne simple (non pondérée) des atteintes des {count} critère(s) évalué(s) : {value} — calculée par ce rapport, exactement, à partir des fractions de l'enregistrement ; ce n'est pas un chiffre de la décision.",
+            "en": "Plain (unweighted) mean of the {count} assessed criteria's attainments: {value} — computed by this report, exactly, from the record's fractions; not a figure of the decision.",
+        },
+        "report.pyramid_count": {"fr": "Critères", "en": "Criteria"},
+        "report.pyramid_assessed": {"fr": "Évalués", "en": "Assessed"},
+        "report.pyramid_mean_head": {
+            "fr": "Moyenne simple des atteintes (calcul du rapport)",
+            "en": "Plain mean of attainments (this report's computation)",
+        },
+        "report.pyramid_none": {"fr": "Aucun critère évalué à ce niveau.", "en": "No assessed criterion at this level."},
+        # --- sites ---
+        "report.site": {"fr": "Site", "en": "Site"},
+        "report.name": {"fr": "Nom", "en": "Name"},
+        "report.result": {"fr": "Résultat", "en": "Result"},
+        "report.no_result": {"fr": "sans résultat", "en": "no result"},
+        "report.has_result": {"fr": "oui", "en": "yes"},
+        "report.site_elements": {"fr": "Atteinte par élément et par site", "en": "Attainment by element and site"},
+        # --- notes ---
+        "report.findings": {"fr": "Constats", "en": "Findings"},
+        "report.observations": {"fr": "Observations", "en": "Observations"},
+        "report.references": {"fr": "Preuves consultées", "en": "Evidence consulted"},
+        "report.kind.strength": {"fr": "Point fort", "en": "Strength"},
+        "report.kind.improvement": {"fr": "Piste de progrès", "en": "Improvement"},
+        "report.kind.sensitive": {"fr": "Point sensible", "en": "Sensitive point"},
+        "report.kind.minor": {"fr": "Non-conformité mineure", "en": "Minor nonconformity"},
+        "report.kind.major": {"fr": "Non-conformité majeure", "en": "Major nonconformity"},
+        "report.closed": {"fr": "levée", "en": "closed"},
+        "report.open": {"fr": "ouverte", "en": "open"},
+        "report.nothing": {"fr": "Ni observation ni constat.", "en": "No observation and no finding."},
+        "report.location": {"fr": "Emplacement", "en": "Location"},
+        "report.text": {"fr": "Texte", "en": "Text"},
+        # --- inputs ---
+        "report.file": {"fr": "Fichier", "en": "File"},
+        "report.digest": {"fr": "Empreinte", "en": "Digest"},
+        "report.inputs": {"fr": "Fichiers de preuves", "en": "Evidence files"},
+        "report.rulesets": {"fr": "Fichiers de règles", "en": "Ruleset files"},
+        "report.audit_digest": {"fr": "Empreinte du fichier d'audit", "en": "Digest of the audit file"},
+        "report.plugins": {"fr": "Plugins", "en": "Plugins"},
+        "report.plugin": {"fr": "Plugin", "en": "Plugin"},
+        "report.version": {"fr": "Version", "en": "Version"},
+        "report.origin": {"fr": "Origine", "en": "Origin"},
+        "report.policies": {"fr": "Règles de calcul", "en": "Scoring policies"},
+        "report.record_format": {"fr": "Format de l'enregistrement", "en": "Record format"},
+        "report.footer": {
+            "fr": "Rapport établi à partir de l'enregistrement de décision {id} ; les chiffres sont ceux de l'enregistrement.",
+            "en": "Report drawn from decision record {id}; the figures are the record's.",
+        },
+        # --- sources: the bundled scheme's sources; others show their id ---
+        "report.source.onsite": {"fr": "Évaluation sur site", "en": "On-site evaluation"},
+        "report.source.customer": {"fr": "Perception client", "en": "Customer perception"},
+        "report.source.employee": {"fr": "Perception collaborateurs", "en": "Employee perception"},
+    }
+)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
+    """Add `report RECORD -o OUT [--format html|md] [--force]`, handled by `cmd_report`."""
+    summary = tr("report.help", lang=lang)
+    parser = commands.add_parser("report", parents=[common], help=summary, description=summary)
+    parser.add_argument("record", type=Path, help=tr("report.help_record", lang=lang))
+    parser.add_argument("--format", choices=FORMATS, default="html", help=tr("report.help_format", lang=lang))
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help=tr("report.help_output", lang=lang))
+    parser.add_argument("--force", action="store_true", help=tr("report.help_force", lang=lang))
+    parser.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace, plugins: Plugins | None, out: Callable[[str], None]) -> int:
+    """Load the record, render it in the run's language, write it atomically, say where."""
+    lang = current_lang()
+    output: Path = args.output
+    check_output(args.record, output, force=args.force)
+    record = load_record(args.record)
+    check_record(args.record, record)
+    write_atomic(output, render(record, args.format, lang), overwrite=args.force)
+    out(tr("report.written", lang=lang, path=output))
+    return 0
+
+
+def check_output(record_path: Path, output: Path, *, force: bool) -> None:
+    """Refuse before any work: an existing OUT without --force, a folder, or the record itself."""
+    if output.is_dir():
+        raise InputError.at(output, "", tr("report.is_dir", path=output))
+    if output.exists() and record_path.exists() and output.resolve() == record_path.resolve():
+        raise InputError.at(output, "", tr("report.same_file"))
+    if output.exists() and not force:
+        raise InputError.at(output, "", tr("report.exists", path=output))
+
+
+def check_record(path: Path, record: Record) -> None:
+    """A record of the right format but without the parts a report needs is bad input."""
+    missing = [key for key in REQUIRED_KEYS if key not in record]
+    if missing:
+        raise InputError.at(path, "", tr("report.incomplete", keys=", ".join(missing)))
+
+
+def render(record: Record, fmt: str, lang: Lang) -> str:
+    """The report's text in `fmt` ("html" or "md"); the same record always gives the same text."""
+    if fmt == "html":
+        from labelaudit.report_html import render_html
+
+        return render_html(record, lang)
+    if fmt == "md":
+        from labelaudit.report_md import render_md
+
+        return render_md(record, lang)
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+# ---------------------------------------------------------------- the document model
+#
+# The report is built once as plain-text blocks; `report_html` and `report_md` only format
+# them (and escape every text), so both formats always carry the same sections and figures.
+
+
+@frozen
+class Cell:
+    """A table cell of plain text; `items` make it a list, `ident` may break after `/`."""
+
+    text: str = ""
+    strong: bool = False
+    span: int = 1
+    ident: bool = False
+    mono: bool = False
+    wrap: bool = False
+    lead: str = ""
+    items: tuple[str, ...] = ()
+
+
+@frozen
+class Row:
+    """`kinds`: "group" (a band: a criterion, a dimension, a total), "sub" (a binding under its
+    criterion), "muted" (not counted: excluded, unassessed, no result), "flag" (fired, unacceptable)."""
+
+    cells: tuple[Cell, ...]
+    kinds: tuple[str, ...] = ()
+
+
+@frozen
+class Table:
+    head: tuple[str, ...]
+    rows: tuple[Row, ...]
+    numeric: frozenset[int] = frozenset()
+    name: str = ""
+    keyvalue: bool = False
+
+
+@frozen
+class Heading:
+    level: int
+    text: str
+    anchor: str = ""
+
+
+@frozen
+class Para:
+    """`style`: "" | "muted" | "derived" (the report's own figure) | "verdict" | "flag"."""
+
+    text: str
+    style: str = ""
+    status: str = ""
+
+
+@frozen
+class Items:
+    items: tuple[str, ...]
+    ordered: bool = False
+    name: str = ""
+
+
+@frozen
+class Box:
+    """A framed group of blocks (the borderline check)."""
+
+    blocks: tuple[Any, ...]
+    name: str = ""
+
+
+@frozen
+class Note:
+    """One of the auditor's observations: who and where, the text, the evidence consulted."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    references: tuple[str, ...]
+    references_label: str
+
+
+@frozen
+class Chart:
+    """The radar chart's place: drawn by the HTML renderer, its caption only in Markdown."""
+
+    caption: str
+    note: str
+
+
+Block = Heading | Para | Items | Table | Box | Note | Chart
+
+
+@frozen
+class Section:
+    title: str
+    anchor: str
+    blocks: tuple[Block, ...]
+
+
+@frozen
+class Document:
+    lang: Lang
+    title: str
+    header: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    footer: str
+
+
+def c(value: Any = "", **options: Any) -> Cell:
+    """A cell from any value (numbers are the record's strings, shown as they are)."""
+    return Cell(str(value), **options)
+
+
+def n(value: Any, **options: Any) -> Cell:
+    """A cell holding a number; the column is marked numeric by its table."""
+    return Cell(str(value), **options)
+
+
+def kv(rows: Iterable[tuple[str, str | Cell]], name: str = "") -> Table:
+    """A two-column table of labels and values."""
+    body = tuple(Row((c(k), v if isinstance(v, Cell) else c(v))) for k, v in rows)
+    return Table(("", ""), body, name=name, keyvalue=True)
+
+
+# ---------------------------------------------------------------- reading the record
+
+
+def text(node: dict[str, Any], lang: Lang) -> str:
+    """A node's title in `lang`, or its id when it has none."""
+    title = node.get("title") or {}
+    return str(title.get(lang) or node.get("id", ""))
+
+
+def pct(share: dict[str, Any] | None, lang: Lang) -> str:
+    """A record share as shown (`72.0 %` in French, `72.0%` in English), `—` when absent."""
+    if not share or share.get("percent") is None:
+        return NONE
+    return f"{share['percent']} %" if lang == "fr" else f"{share['percent']}%"
+
+
+def shown(value: dict[str, Any] | None) -> str:
+    """A record value's `shown` string, `—` when absent."""
+    if not value or value.get("shown") is None:
+        return NONE
+    return str(value["shown"])
+
+
+def colon(lang: Lang) -> str:
+    """The colon after a label: spaced in French typography, not in English."""
+    return " : " if lang == "fr" else ": "
+
+
+def level_title(record: Record, level: str | None, lang: Lang) -> str:
+    """A level's title in `lang` from the scheme's levels, its id when unknown, `—` for none."""
+    for lv in record["scheme"]["levels"]:
+        if lv["id"] == level:
+            return text(lv, lang)
+    return level or NONE
+
+
+def outcome_text(record: Record, status: str, level: str | None, lang: Lang) -> str:
+    """`GRANTED — level Confirmed`, `REFUSED`, `DEFERRED (…)` in `lang`."""
+    if status == "granted":
+        return tr("outcome.granted", lang=lang, level=level_title(record, level, lang))
+    return tr(f"outcome.{status}", lang=lang)
+
+
+def optional(key: str, fallback: str, lang: Lang) -> str:
+    """A catalogue message that may not exist (a third party's source or status): else `fallback`."""
+    try:
+        return tr(key, lang=lang)
+    except KeyError:
+        return fallback
+
+
+def source_title(source: str, lang: Lang) -> str:
+    return optional(f"report.source.{source}", source, lang)
+
+
+def requirements(record: Record) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every (dimension, requirement) in the tree's order."""
+    for dimension in record["tree"]["dimensions"]:
+        for requirement in dimension["requirements"]:
+            yield dimension, requirement
+
+
+def numbered(record: Record, lang: Lang) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every requirement with its label `N. title`, numbered in the tree's order."""
+    for i, (_, requirement) in enumerate(requirements(record), 1):
+        yield f"{i}. {text(requirement, lang)}", requirement
+
+
+def criteria(record: Record) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every (requirement, criterion) in the tree's order."""
+    for _, requirement in requirements(record):
+        for criterion in requirement["criteria"]:
+            yield requirement, criterion
+
+
+def sources(record: Record) -> list[str]:
+    """The sources of the tree, in the record's order."""
+    found = list(record["tree"].get("sources", {}))
+    for _, requirement in requirements(record):
+        found += [s for s in requirement.get("sources", {}) if s not in found]
+    return found
+
+
+def source_pct(node: dict[str, Any], source: str, lang: Lang) -> str:
+    return pct(node.get("sources", {}).get(source), lang)
+
+
+def criterion_state(criterion: dict[str, Any], lang: Lang) -> str:
+    if criterion["excluded"]:
+        return tr("report.excluded", lang=lang)
+    return tr("report.assessed" if criterion["assessed"] else "report.unassessed", lang=lang)
+
+
+def interval(measure: dict[str, Any] | None) -> str:
+    """`[low ; high]` from a measure's shown bounds (breakable after the `;` only), else `—`."""
+    if not measure or shown(measure.get("low")) == NONE:
+        return NONE
+    return f"[{shown(measure['low'])}\u00a0; {shown(measure['high'])}]"
+
+
+def site_names(record: Record) -> dict[str, str]:
+    return {s["id"]: s["name"] for s in record["audit"].get("sites", [])}
+
+
+# ---------------------------------------------------------------- the pyramid view
+
+
+@frozen
+class PyramidLevel:
+    """The criteria of one pyramid level and the report's own plain mean of their attainments."""
+
+    number: int
+    criteria: tuple[dict[str, Any], ...]
+    assessed: int
+    mean: Fraction | None
+
+
+def pyramid(record: Record) -> list[PyramidLevel]:
+    """Criteria grouped by pyramid level 1..4 with the exact unweighted mean of the assessed ones."""
+    levels: list[PyramidLevel] = []
+    for number in PYRAMID_LEVELS:
+        members = tuple(cr for _, cr in criteria(record) if cr.get("pyramid") == number)
+        values = [Fraction(cr["attainment"]["exact"]) for cr in members if counts_in_mean(cr)]
+        mean = sum(values, Fraction(0)) / len(values) if values else None
+        levels.append(PyramidLevel(number, members, len(values), mean))
+    return levels
+
+
+def counts_in_mean(criterion: dict[str, Any]) -> bool:
+    """Only assessed, not excluded criteria with an attainment enter the pyramid mean."""
+    return criterion["assessed"] and not criterion["excluded"] and criterion["attainment"].get("exact") is not None
+
+
+def mean_text(value: Fraction | None, lang: Lang) -> str:
+    """The pyramid mean as a percentage rounded by the project's one rule (once, half away from zero)."""
+    return NONE if value is None else pct({"percent": str(percent(value))}, lang)
+
+
+# ---------------------------------------------------------------- building the document
+
+
+def document(record: Record, lang: Lang) -> Document:
+    """The whole report as blocks, in the order a committee reads it: the outcome first."""
+    t = _messages(lang)
+    builders = (
+        ("outcome", outcome_blocks),
+        ("radar", radar_blocks),
+        ("tables", tree_blocks),
+        ("gates", gate_blocks),
+        ("pyramid", pyramid_blocks),
+        ("sites", site_blocks),
+        ("notes", note_blocks),
+        ("inputs", input_blocks),
+    )
+    sections = tuple(Section(t(f"report.sec.{anchor}"), anchor, tuple(build(record, lang))) for anchor, build in builders)
+    audit = record["audit"]
+    title, footer = t("report.title", org=audit["organisation"]), t("report.footer", id=audit["id"])
+    return Document(lang, title, header_blocks(record, lang), sections, footer)
+
+
+def _messages(lang: Lang) -> Callable[..., str]:
+    def t(key: str, **params: Any) -> str:
+        return tr(key, lang=lang, **params)
+
+    return t
+
+
+def header_blocks(record: Record, lang: Lang) -> tuple[Block, ...]:
+    """Who and what was audited, when, under which scheme."""
+    t, audit, scheme = _messages(lang), record["audit"], record["scheme"]
+    dates = audit.get("dates", {})
+    visit = " → ".join(d for d in (dates.get("onsite_start"), dates.get("onsite_end")) if d) or NONE
+    rows = [
+        (t("report.audit"), audit["id"]),
+        (t("report.scope"), audit.get("scope") or NONE),
+        (t("report.kind"), audit.get("kind") or NONE),
+        (t("report.auditors"), ", ".join(audit.get("auditors", [])) or NONE),
+        (t("report.onsite_dates"), visit),
+        (t("report.decided_on"), record.get("decided_on") or NONE),
+        (t("report.scheme"), f"{scheme['id']} {scheme.get('version', '')}".strip()),
+    ]
+    return (Heading(1, t("report.title", org=audit["organisation"])), kv(rows, "audit"))
+
+
+# ---- outcome
+
+
+def outcome_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """The verdict, its figures, the stability check, the scheme's levels, every reason."""
+    t, o, scheme = _messages(lang), record["outcome"], record["scheme"]
+    yield Para(outcome_text(record, o["status"], o["level"], lang), "verdict", o["status"])
+    minimum = scheme.get("policies", {}).get("min_coverage", NONE)
+    yield kv(
+        [
+            (t("report.level"), level_title(record, o["level"], lang)),
+            (t("report.points"), t("report.points_of", points=o["points"]["shown"], max=scheme["max_points"])),
+            (t("report.coverage"), t("report.coverage_min", value=pct(o["coverage"], lang), minimum=minimum)),
+            (t("report.stability"), stability_text(record, lang)),
+        ],
+        "figures",
+    )
+    if record["stability"].get("borderline"):
+        yield borderline_box(record, lang)
+    yield Heading(3, t("report.levels"))
+    yield levels_table(record, lang)
+    yield from reason_blocks(record, lang)
+
+
+def stability_text(record: Record, lang: Lang) -> str:
+    s = record["stability"]
+    if s.get("borderline"):
+        return tr("report.borderline", lang=lang)
+    return tr("report.stable" if s.get("checked") else "report.unchecked", lang=lang)
+
+
+def borderline_box(record: Record, lang: Lang) -> Box:
+    """Both outcomes of a borderline decision and the evidence that decides between them."""
+    t, s = _messages(lang), record["stability"]
+    runs = []
+    for key, name in (("report.pessimistic", "pessimistic"), ("report.optimistic", "optimistic")):
+        run = s.get(name)
+        if run:
+            line = t("report.run", outcome=outcome_text(record, run["status"], run["level"], lang), points=run["points"])
+            if run.get("gates_fired"):
+                line += " · " + t("report.gates_fired", gates=", ".join(run["gates_fired"]))
+            runs.append(t(key) + colon(lang) + line)
+    blocks: list[Block] = [Para(t("report.borderline"), "flag"), Items(tuple(runs))]
+    sensitive = tuple(t("report.sensitive_line", **item) for item in s.get("sensitive_bindings") or [])
+    if sensitive:
+        blocks += [Para(t("report.sensitive"), "flag"), Items(sensitive)]
+    return Box(tuple(blocks), "borderline")
+
+
+def levels_table(record: Record, lang: Lang) -> Table:
+    """The scheme's levels with their thresholds; the decided one is marked in words."""
+    t, decided = _messages(lang), record["outcome"]["level"]
+    rows = tuple(
+        Row(
+            (c(lv["id"]), c(text(lv, lang)), n(lv["min_points"]), c(t("report.reached") if lv["id"] == decided else "")),
+            ("flag",) if lv["id"] == decided else (),
+        )
+        for lv in record["scheme"]["levels"]
+    )
+    return Table(("id", t("report.level"), t("report.min_points"), ""), rows, frozenset({2}), "levels")
+
+
+def reason_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """Every reason in the record's order; missing and undersized evidence as a compact list after."""
+    t, reasons = _messages(lang), record["outcome"]["reasons"]
+    gaps = tuple(r[lang] for r in reasons if r["code"] in EVIDENCE_CODES)
+    yield Heading(3, t("report.reasons"))
+    yield Items(tuple(r[lang] for r in reasons if r["code"] not in EVIDENCE_CODES), ordered=True, name="reasons")
+    if gaps:
+        yield Heading(4, t("report.evidence_gaps", count=len(gaps)))
+        yield Items(gaps, name="gaps")
+
+
+# ---- radar
+
+
+def radar_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """The chart, then its values as a table (the only form the Markdown report has)."""
+    t = _messages(lang)
+    yield Chart(t("report.radar_caption"), t("report.radar_nodata"))
+    yield Heading(3, t("report.radar_values"))
+    srcs, tree = sources(record), record["tree"]
+    rows = [Row((c(label), *(n(source_pct(r, s, lang)) for s in srcs), n(pct(r.get("attainment"), lang)))) for label, r in numbered(record, lang)]
+    rows.append(Row((c(t("report.overall")), *(n(source_pct(tree, s, lang)) for s in srcs), n(pct(tree.get("attainment"), lang))), ("group",)))
+    head = (t("report.element"), *(source_title(s, lang) for s in srcs), t("report.all_sources"))
+    yield Table(head, tuple(rows), frozenset(range(1, len(head))), "radar-values")
+
+
+# ---- dimension, element and criterion tables
+
+
+def tree_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    t = _messages(lang)
+    yield Heading(3, t("report.dimensions"))
+    yield dimensions_table(record, lang)
+    yield Heading(3, t("report.elements"))
+    yield elements_table(record, lang)
+    yield Para(t("report.share_note"), "muted")
+    for i, (label, r) in enumerate(numbered(record, lang), 1):
+        yield Heading(3, f"{t('report.element_criteria', number=i, title=text(r, lang))} — {pct(r['attainment'], lang)}", f"req-{r['id']}")
+        yield criteria_table(r, lang)
+
+
+def _node_cells(node: dict[str, Any], srcs: list[str], lang: Lang) -> tuple[Cell, ...]:
+    """Weight, share, attainment and each source's attainment of a dimension or an element."""
+    return (n(node["weight"]), n(pct(node.get("share"), lang)), n(pct(node["attainment"], lang)), *(n(source_pct(node, s, lang)) for s in srcs))
+
+
+def dimensions_table(record: Record, lang: Lang) -> Table:
+    t, srcs, tree = _messages(lang), sources(record), record["tree"]
+    rows = [Row((c(text(d, lang)), *_node_cells(d, srcs, lang))) for d in tree["dimensions"]]
+    total = (n(""), n(""), n(pct(tree["attainment"], lang)), *(n(source_pct(tree, s, lang)) for s in srcs))
+    rows.append(Row((c(t("report.overall")), *total), ("group",)))
+    head = (t("report.dimension"), t("report.weight"), t("report.share"), t("report.attainment"), *(source_title(s, lang) for s in srcs))
+    return Table(head, tuple(rows), frozenset(range(1, len(head))), "dimensions")
+
+
+def elements_table(record: Record, lang: Lang) -> Table:
+    """The elements under their dimensions, with weights, shares and each source's view."""
+    t, srcs = _messages(lang), sources(record)
+    labels = dict((r["id"], label) for label, r in numbered(record, lang))
+    rows: list[Row] = []
+    for d in record["tree"]["dimensions"]:
+        rows.append(Row((c(text(d, lang), span=4 + len(srcs)),), ("group",)))
+        for r in d["requirements"]:
+            muted = ("muted",) if r.get("excluded") or not r.get("assessed", True) else ()
+            rows.append(Row((c(labels[r["id"]]), *_node_cells(r, srcs, lang)), muted))
+    head = (t("report.element"), t("report.weight"), t("report.share"), t("report.attainment"), *(source_title(s, lang) for s in srcs))
+    return Table(head, tuple(rows), frozenset(range(1, len(head))), "elements")
+
+
+def criteria_table(requirement: dict[str, Any], lang: Lang) -> Table:
+    """An element's criteria, each followed by its bindings' curves, measures and attainments.
+
+    The binding-only columns come right after the first one, so that a criterion's title can
+    span them and the table stays within an A4 page's width.
+    """
+    t = _messages(lang)
+    rows: list[Row] = []
+    for criterion in requirement["criteria"]:
+        rows.append(criterion_row(criterion, lang))
+        rows += [binding_row(b, lang) for b in criterion["bindings"]]
+    head = (
+        f"{t('report.criterion')} / {t('report.binding')}", t("report.curve"), t("report.value"), t("report.n"),
+        t("report.interval"), t("report.pyramid"), t("report.weight"), t("report.share"), t("report.attainment"),
+        t("report.coverage"), t("report.state"),
+    )
+    return Table(head, tuple(rows), frozenset(range(1, 10)), "criteria")
+
+
+def criterion_row(criterion: dict[str, Any], lang: Lang) -> Row:
+    cells = (
+        c(f"{criterion['id']} — {text(criterion, lang)}", span=5), n(criterion.get("pyramid", NONE)), n(criterion["weight"]),
+        n(pct(criterion.get("tree_share"), lang)), n(pct(criterion["attainment"], lang)),
+        n(pct(criterion["coverage"], lang)), c(criterion_state(criterion, lang)),
+    )
+    muted = ("muted",) if criterion["excluded"] or not criterion["assessed"] else ()
+    return Row(cells, ("group", *muted))
+
+
+def binding_row(binding: dict[str, Any], lang: Lang) -> Row:
+    """A binding's curve, its measure (value, n, interval) and attainment, and its state."""
+    measure = binding.get("measure") or {}
+    value = measure.get("value") if measure else binding.get("value")
+    state = optional(f"report.bstatus.{binding['status']}", binding["status"], lang)
+    if binding.get("unacceptable"):
+        state += ", " + tr("report.unacceptable", lang=lang)
+    cells = (
+        c(binding["id"], ident=True), n(f"{binding['floor']} → {binding['target']}"), n(shown(value)),
+        n(measure.get("n") or NONE), n(interval(measure), wrap=True), n(""), n(binding["weight"]),
+        n(pct(binding.get("share"), lang)), n(pct(binding["attainment"], lang)), n(""), c(state),
+    )
+    kinds = ("sub",) + (("flag",) if binding.get("unacceptable") else ()) + (("muted",) if binding["status"] != "evidenced" else ())
+    return Row(cells, kinds)
+
+
+# ---- gates
+
+
+def gate_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """Each gate, fired or passed, with what failed (its subjects) and what it skipped."""
+    t = _messages(lang)
+    head = (t("report.gate"), t("report.scope_col"), t("report.threshold"), t("report.effect"), t("report.state"), t("report.subjects"))
+    yield Table(head, tuple(gate_row(record, g, lang) for g in record["gates"]), name="gates")
+    majors = record.get("majors") or {}
+    if majors:
+        yield Para(t("report.majors", items=", ".join(f"{k}: {v}" for k, v in majors.items())))
+
+
+def gate_row(record: Record, gate: dict[str, Any], lang: Lang) -> Row:
+    t = _messages(lang)
+    subjects = [s[lang] for s in gate.get("subjects", [])]
+    if gate.get("skipped"):
+        subjects.append(t("report.skipped", items=", ".join(gate["skipped"])))
+    if gate["effect"] == "refuse":
+        effect = t("report.effect_refuse")
+    else:
+        effect = t("report.effect_cap", level=level_title(record, gate.get("level"), lang))
+    if gate.get("min_percent") is not None:
+        threshold = t("report.min_percent", value=gate["min_percent"])
+    elif gate.get("max_major") is not None:
+        threshold = t("report.max_major", value=gate["max_major"])
+    else:
+        threshold = NONE
+    state = c(t("report.fired"), strong=True) if gate["fired"] else c(t("report.passed"))
+    scope = gate["scope"] + (f" · {gate['target']}" if gate.get("target") else "")
+    cells = (c(text(gate, lang), lead=gate["id"]), c(scope), c(threshold), c(effect), state, c(NONE if not subjects else "", items=tuple(subjects)))
+    return Row(cells, ("flag",) if gate["fired"] else ())
+
+
+# ---- pyramid
+
+
+def pyramid_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """Criteria grouped by pyramid level; the per-level mean is labelled as the report's own."""
+    t, levels = _messages(lang), pyramid(record)
+    labels = {cr["id"]: label for label, r in numbered(record, lang) for cr in r["criteria"]}
+    overview = tuple(
+        Row((c(level_name(lv.number, lang)), n(len(lv.criteria)), n(lv.assessed), n(mean_text(lv.mean, lang))))
+        for lv in reversed(levels)  # top of the pyramid first, as it is drawn
+    )
+    head = (t("report.level"), t("report.pyramid_count"), t("report.pyramid_assessed"), t("report.pyramid_mean_head"))
+    yield Table(head, overview, frozenset({1, 2, 3}), "pyramid")
+    for lv in levels:
+        yield Heading(3, level_name(lv.number, lang), f"pyramid-{lv.number}")
+        rows = tuple(
+            Row(
+                (c(f"{cr['id']} — {text(cr, lang)}"), c(labels.get(cr["id"], "")), n(pct(cr["attainment"], lang)), c(criterion_state(cr, lang))),
+                () if counts_in_mean(cr) else ("muted",),
+            )
+            for cr in lv.criteria
+        )
+        yield Table((t("report.criterion"), t("report.element"), t("report.attainment"), t("report.state")), rows, frozenset({2}))
+        if lv.mean is None:
+            yield Para(t("report.pyramid_none"), "derived")
+        else:
+            yield Para(t("report.pyramid_mean", count=lv.assessed, value=mean_text(lv.mean, lang)), "derived")
+
+
+def level_name(number: int, lang: Lang) -> str:
+    return tr("report.pyramid_level", lang=lang, number=number, title=tr(f"report.pyramid.{number}", lang=lang))
+
+
+# ---- sites
+
+
+def site_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """Each site's overall result, then its attainment on every dimension and element."""
+    t, site_list, srcs = _messages(lang), record["sites"], sources(record)
+    if not site_list:
+        yield Para(NONE, "muted")
+        return
+    rows = tuple(
+        Row(
+            (c(s["id"]), c(s["name"]), c(t("report.has_result" if s["has_result"] else "report.no_result")), n(pct(s["attainment"], lang)),
+             n(s["points"]["shown"]), n(pct(s["coverage"], lang)), *(n(source_pct(s, src, lang)) for src in srcs)),
+            () if s["has_result"] else ("muted",),
+        )
+        for s in site_list
+    )
+    head = (
+        t("report.site"), t("report.name"), t("report.result"), t("report.attainment"), t("report.points"), t("report.coverage"),
+        *(source_title(x, lang) for x in srcs),
+    )
+    yield Table(head, rows, frozenset(range(3, len(head))), "sites")
+    yield Heading(3, t("report.site_elements"))
+    yield site_matrix(record, lang)
+
+
+def site_matrix(record: Record, lang: Lang) -> Table:
+    """Dimensions and elements down, sites across; a site without a result says so in its header."""
+    t, site_list = _messages(lang), record["sites"]
+    labels = {r["id"]: label for label, r in numbered(record, lang)}
+    rows: list[Row] = []
+    for d in record["tree"]["dimensions"]:
+        rows.append(Row((c(text(d, lang)), *(n(pct(s.get("dimensions", {}).get(d["id"]), lang)) for s in site_list)), ("group",)))
+        for r in d["requirements"]:
+            rows.append(Row((c(labels[r["id"]]), *(n(pct(s.get("requirements", {}).get(r["id"]), lang)) for s in site_list))))
+    head = (t("report.element"), *(s["id"] + ("" if s["has_result"] else f" ({t('report.no_result')})") for s in site_list))
+    return Table(head, tuple(rows), frozenset(range(1, len(head))), "site-matrix")
+
+
+# ---- observations and findings
+
+
+def note_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """Per element: its findings (strengths to majors), then the auditor's observations."""
+    t, names = _messages(lang), site_names(record)
+    for label, r in numbered(record, lang):
+        yield Heading(3, label, f"notes-{r['id']}")
+        findings = findings_of(record, r["id"])
+        notes = observations_of(r, names, lang)
+        if findings:
+            yield findings_table(findings, names, lang)
+        if notes:
+            yield Heading(4, t("report.observations"))
+            yield from notes
+        if not findings and not notes:
+            yield Para(t("report.nothing"), "muted")
+
+
+def findings_of(record: Record, requirement: str) -> list[dict[str, Any]]:
+    """A requirement's findings, kinds in the order strengths → majors, then as recorded."""
+    rank = {kind: i for i, kind in enumerate(FINDING_KINDS)}
+    found = [f for f in record["findings"] if f["requirement"] == requirement]
+    return sorted(found, key=lambda f: rank.get(f["kind"], len(rank)))
+
+
+def findings_table(found: list[dict[str, Any]], names: dict[str, str], lang: Lang) -> Table:
+    t = _messages(lang)
+    rows = tuple(
+        Row(
+            (c(optional(f"report.kind.{f['kind']}", f["kind"], lang), strong=True), c(f.get("criterion") or NONE),
+             c(names.get(f.get("site") or "", f.get("site") or NONE)), c(f["text"]), c(t("report.closed" if f.get("closed") else "report.open"))),
+            ("flag",) if f["kind"] == "major" and not f.get("closed") else (),
+        )
+        for f in found
+    )
+    head = (t("report.findings"), t("report.criterion"), t("report.site"), t("report.text"), t("report.state"))
+    return Table(head, rows, name="findings")
+
+
+def observations_of(requirement: dict[str, Any], names: dict[str, str], lang: Lang) -> list[Note]:
+    """The auditor's written observations and references on a requirement's criteria."""
+    notes: list[Note] = []
+    for criterion in requirement["criteria"]:
+        for binding in criterion["bindings"]:
+            for e in binding.get("evidence", []):
+                if not (e.get("observations") or e.get("references")):
+                    continue
+                site = e.get("site") or ""
+                title = " · ".join(x for x in (criterion["id"], names.get(site, site), e.get("location") or "") if x)
+                notes.append(Note(title, tuple(e.get("observations") or ()), tuple(e.get("references") or ()), tr("report.references", lang=lang)))
+    return notes
+
+
+# ---- evidence, rulesets, plugins
+
+
+def input_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """What the decision rests on: evidence files, rulesets, the audit file, plugins, policies."""
+    t = _messages(lang)
+    digest = c(record["audit"].get("digest") or NONE, mono=True)
+    yield kv([(t("report.audit_digest"), digest), (t("report.record_format"), record.get("format", NONE))], "record")
+    for key, mapping in (("report.inputs", record["inputs"]), ("report.rulesets", record["scheme"].get("rulesets", {}))):
+        yield Heading(3, t(key))
+        yield Table((t("report.file"), t("report.digest")), tuple(Row((c(k), c(v, mono=True))) for k, v in mapping.items()), name="digests")
+    yield Heading(3, t("report.plugins"))
+    plugins = tuple(Row((c(p["name"]), c(p.get("version") or NONE), c(p.get("origin") or NONE))) for p in record["plugins"])
+    yield Table((t("report.plugin"), t("report.version"), t("report.origin")), plugins, name="plugins")
+    yield Heading(3, t("report.policies"))
+    yield kv([(k, str(v)) for k, v in record["scheme"].get("policies", {}).items()], "policies")
