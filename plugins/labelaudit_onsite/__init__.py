@@ -25,6 +25,7 @@ from labelaudit import (
 from labelaudit_onsite import _toml_grid, _xlsx_grid
 from labelaudit_onsite._common import Builder, SiteEntry
 
+LABELAUDIT_API = 1  # the labelaudit plugin API this plugin is written for
 SUFFIXES = (".toml", ".xlsx")
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from labelaudit import hookimpl
 
+LABELAUDIT_API = 1  # the labelaudit plugin API this plugin is written for
 _HERE = Path(__file__).resolve().parent
 
 

@@ -24,6 +24,8 @@ from labelaudit import (
     share_measure,
 )
 
+LABELAUDIT_API = 1  # the labelaudit plugin API this plugin is written for
+
 
 def compute_mean(sample: Sample, context: IndicatorContext) -> Measure:
     """The mean answer, in the item's own scale points."""

@@ -1,14 +1,17 @@
 """labelaudit: scores service-excellence label audits.
 
 This module is the public API, the only one a plugin imports from. Everything else in the
-package is an implementation detail that may change between releases.
+package is an implementation detail that may change between releases. `API_VERSION` is the
+version of the plugin contract (labelaudit.hookspecs): a plugin declares the one it was
+written for with a module attribute ``LABELAUDIT_API``, and is refused if it differs.
+docs/plugins.md documents every name listed here.
 """
 
 from __future__ import annotations
 
 from labelaudit.convert import structure
 from labelaudit.errors import InputError, LabelauditError, PluginError, Problem, ProblemCollector
-from labelaudit.hookspecs import hookimpl
+from labelaudit.hookspecs import API_VERSION, hookimpl
 from labelaudit.indicators import mean_measure, nps_measure, share_measure
 from labelaudit.model import (
     FINDING_KINDS,
@@ -39,7 +42,6 @@ from labelaudit.model import (
 from labelaudit.tomlfiles import digest, load_toml, where
 
 __version__ = "0.1.0"
-API_VERSION = 1
 
 __all__ = [
     "API_VERSION",

@@ -19,7 +19,7 @@ import tomli_w
 
 from labelaudit import __version__
 from labelaudit.audits import AUDIT_FILE
-from labelaudit.collect import collect, prepare
+from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
 from labelaudit.i18n import lang_from_environment, set_lang, tr
 from labelaudit.model import Lang, Site, TemplateRequest
@@ -52,6 +52,21 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds greater than 0, got {text!r}")
+    return value
+
+
+def _warn(message: str) -> None:
+    """A warning line on stderr (a source left out, say): the run goes on."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def build_parser(lang: Lang) -> argparse.ArgumentParser:
     def h(key: str) -> str:
         return tr(f"help.{key}", lang=lang)
@@ -62,6 +77,13 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     common.add_argument("--disable", action="append", default=[], metavar="NAME", help=h("disable"))
     common.add_argument("--rulesets", action="append", default=[], type=Path, metavar="DIR", help=h("rulesets"))
     common.add_argument("--max-errors", type=_positive_int, default=50, metavar="N", help=h("max_errors"))
+    common.add_argument(
+        "--plugin-timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        help=tr("plugin.help_timeout", lang=lang),
+    )
+    common.add_argument(
+        "--on-plugin-error", choices=ON_PLUGIN_ERROR, default="stop", help=tr("plugin.help_on_error", lang=lang)
+    )
 
     # Options go after the command: a parent-level copy would be silently reset by the subparser.
     parser = argparse.ArgumentParser(prog="labelaudit", description=h("description"))
@@ -182,7 +204,15 @@ def cmd_grid(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
 
 def cmd_check(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     prepared = prepare(args.audit, plugins, args.rulesets)
-    collected = collect(prepared, plugins, max_errors=args.max_errors, progress=_progress(sys.stderr.isatty()))
+    collected = collect(
+        prepared,
+        plugins,
+        max_errors=args.max_errors,
+        progress=_progress(sys.stderr.isatty()),
+        on_plugin_error=args.on_plugin_error,
+        timeout=args.plugin_timeout,
+        warn=_warn,
+    )
     out(
         tr(
             "check.ok",
@@ -207,6 +237,9 @@ def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
         decided_on=args.decided_on,
         max_errors=args.max_errors,
         progress=_progress(sys.stdout.isatty()),
+        on_plugin_error=args.on_plugin_error,
+        plugin_timeout=args.plugin_timeout,
+        warn=_warn,
     )
     write_atomic(args.output, dumps(scored.record), overwrite=args.force)
     out(render(scored.record, current_lang()))
@@ -215,11 +248,13 @@ def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
+    """Each plugin: name, version, origin and API, then what it registered; disabled ones last."""
     from labelaudit.i18n import current_lang
 
     lang = current_lang()
     for info in plugins.info:
-        out(f"{info.name} {info.version} — {info.origin}")
+        api = tr("plugin.list_api", api=info.api) if info.api is not None else tr("plugin.list_no_api")
+        out(f"{info.name} {info.version} — {info.origin} — {api}")
         for kind in plugins.kinds.values():
             if kind.plugin == info.name:
                 out(f"  source kind  {kind.name}: {kind.title.get(lang)}")
@@ -228,13 +263,24 @@ def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> in
                 out(f"  indicator    {indicator.name}: {indicator.title.get(lang)}")
     for scheme_id, folder in sorted(plugins.scheme_folders.items()):
         out(f"scheme {scheme_id}: {folder}")
+    for name in plugins.disabled:
+        out(tr("plugin.list_disabled", name=name))
     return EXIT_OK
 
 
 COMMANDS = {"init": cmd_init, "grid": cmd_grid, "check": cmd_check, "score": cmd_score, "plugins": cmd_plugins}
 # Modules that add their own commands: each has `add_parser(commands, common, lang)`, which adds
 # a subparser whose defaults set `handler(args, plugins, out) -> exit code`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "labelaudit.scaffold",
+    "labelaudit.report",
+    "labelaudit.reviews",
+    "labelaudit.register",
+    "labelaudit.explain",
+    "labelaudit.verify",
+    "labelaudit.whatif",
+    "labelaudit.compare",
+)
 
 
 def _early_lang(argv: Sequence[str]) -> Lang:

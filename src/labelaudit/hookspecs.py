@@ -6,7 +6,11 @@ group ``labelaudit`` or named on the command line with ``-p module``. Each hook 
 ``register`` callback: a plugin hands its contributions to it instead of changing any global,
 and two plugins registering the same name is an error that names both.
 
-All hooks were added in plugin API version 1.
+A plugin declares the version of this contract it was written for with a module attribute
+``LABELAUDIT_API = 1``; a plugin written for another version is refused when it is loaded.
+The version changes only when a change could break an existing plugin (a hook removed, an
+argument changed); a new hook or a new optional field keeps it. Every hook's docstring says
+the version that added it, and docs/plugins.md documents each one (a test checks both).
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ import pluggy
 from labelaudit.model import Indicator, SourceKind
 
 PROJECT = "labelaudit"
+API_VERSION = 1
+"""The plugin API this labelaudit provides; a plugin's ``LABELAUDIT_API`` must equal it."""
+
 hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
@@ -29,9 +36,11 @@ def labelaudit_register_schemes(register: Callable[[Path], None]) -> None:
 
     :param register: call it with a folder that holds scheme folders (each with a
         ``scheme.toml`` and a ``requirements/`` folder), or with one scheme folder.
+    :returns: nothing; what counts is what was given to ``register``.
 
-    Called once, when labelaudit looks a scheme up by id. A scheme id provided twice is an
-    error that names both folders. Added in API 1.
+    Called once per run, when the plugins are loaded, before any scheme is looked up by id.
+    A scheme id provided twice is an error that names both plugins and folders; a folder
+    given with ``--rulesets`` takes precedence over every plugin's. Added in API 1.
     """
 
 
@@ -46,8 +55,13 @@ def labelaudit_register_sources(register: Callable[[SourceKind], None]) -> None:
         source must evidence) and returns a `Collection` of `Evidence` and `Finding`. It
         raises `InputError` for bad input, naming file and place. Optionally
         ``write_template`` writes a blank input file (``labelaudit grid`` uses it).
+    :returns: nothing; what counts is what was given to ``register``.
 
-    Called once per run, before any evidence is collected. Added in API 1.
+    Called once per run, when the plugins are loaded, before any evidence is collected.
+    ``collect`` is then called once per source of that kind in the audit, in a worker thread
+    with a time limit (``--plugin-timeout``), and what it returns is checked against the
+    request. A source kind registered twice is an error that names both plugins.
+    Added in API 1.
     """
 
 
@@ -59,6 +73,10 @@ def labelaudit_register_indicators(register: Callable[[Indicator], None]) -> Non
         ``indicator`` names), a bilingual ``title`` and ``compute(sample, context)``, which
         returns the value in the indicator's own unit, n, and the interval at the context's z
         (or no interval). ``needs_pair`` marks indicators that read a paired item.
+    :returns: nothing; what counts is what was given to ``register``.
 
-    Called once per run, before the scheme is checked against the plugins. Added in API 1.
+    Called once per run, when the plugins are loaded, before the scheme is checked against
+    the plugins. ``compute`` is then called while scoring, for each binding that names the
+    indicator. An indicator registered twice is an error that names both plugins.
+    Added in API 1.
     """

@@ -210,6 +210,18 @@ class Policies:
 
 
 @frozen
+class Requires:
+    """What a scheme needs to be read as its author meant (`[requires]` in scheme.toml).
+
+    `labelaudit` is a version specifier (``">=0.1"``); `plugins` names plugins or source
+    kinds that must be loaded. Checked when the scheme is looked up (`Plugins.scheme`).
+    """
+
+    labelaudit: str | None = None
+    plugins: tuple[str, ...] = ()
+
+
+@frozen
 class Scheme:
     """A label scheme: everything the engine needs to turn evidence into a decision."""
 
@@ -227,6 +239,7 @@ class Scheme:
     requirements: tuple[Requirement, ...] = ()  # read from the requirement files
     folder: Path | None = field(default=None, eq=False)
     digests: Mapping[str, str] = field(factory=dict)
+    requires: Requires | None = None
 
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for r in self.requirements for c in r.criteria)

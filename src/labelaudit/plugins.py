@@ -1,36 +1,95 @@
 """Finding, loading and checking plugins, and gathering what they register.
 
 Plugins are loaded lazily, once per `load_plugins` call, never at import: tests start from a
-clean manager each time. A plugin that fails to load is named with its version and error.
+clean manager each time. A plugin that fails to load, or that was written for another plugin
+API version (its ``LABELAUDIT_API``), is named with its version and refused. A scheme's
+``[requires]`` table (a labelaudit version, plugins or source kinds) is checked here too,
+when the scheme is looked up.
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 import pluggy
 from attrs import frozen
 
 from labelaudit import hookspecs
-from labelaudit.errors import InputError, PluginError
-from labelaudit.i18n import tr
-from labelaudit.model import Indicator, Scheme, SourceKind
+from labelaudit.errors import InputError, PluginError, Problem
+from labelaudit.i18n import catalog, tr
+from labelaudit.model import Indicator, Requires, Scheme, SourceKind
 from labelaudit.rulesets import SCHEME_FILE, load_scheme
+from labelaudit.tomlfiles import where
 
 ENTRY_POINT_GROUP = "labelaudit"
+BUILTIN_DISTRIBUTION = "labelaudit"  # the built-in plugins are this distribution's entry points
+API_ATTRIBUTE = "LABELAUDIT_API"
 T = TypeVar("T", SourceKind, Indicator)
+EntryPoints = Literal["all", "builtins", "none"]
+
+catalog(
+    {
+        "plugin.load_failed": {"fr": "échec du chargement : {error}", "en": "failed to load: {error}"},
+        "plugin.api_mismatch": {
+            "fr": "écrit pour l'API de plugin {declared}, mais labelaudit {version} fournit l'API {api} : "
+            "installer une version du plugin écrite pour l'API {api}, ou le désactiver (--disable {name})",
+            "en": "written for plugin API {declared}, but labelaudit {version} provides API {api}: "
+            "install a version of the plugin written for API {api}, or disable it (--disable {name})",
+        },
+        "plugin.api_invalid": {
+            "fr": "LABELAUDIT_API doit être un nombre entier (la version de l'API de plugin), trouvé {found!r}",
+            "en": "LABELAUDIT_API must be a whole number (the plugin API version), got {found!r}",
+        },
+        "plugin.requires_version": {
+            "fr": "ce schéma exige labelaudit {spec}, mais ceci est labelaudit {version}",
+            "en": "this scheme needs labelaudit {spec}, but this is labelaudit {version}",
+        },
+        "plugin.requires_spec": {
+            "fr": "attendu un spécificateur de version comme \">=0.1\", trouvé {found!r}",
+            "en": "expected a version specifier such as \">=0.1\", got {found!r}",
+        },
+        "plugin.requires_plugin": {
+            "fr": "ce schéma exige le plugin ou type de source {name!r}, fourni par aucun plugin chargé "
+            "(plugins : {plugins} ; types de source : {kinds})",
+            "en": "this scheme needs the plugin or source kind {name!r}, which no loaded plugin provides "
+            "(plugins: {plugins}; source kinds: {kinds})",
+        },
+        "plugin.list_api": {"fr": "API de plugin {api}", "en": "plugin API {api}"},
+        "plugin.list_no_api": {"fr": "API de plugin non déclarée", "en": "plugin API not declared"},
+        "plugin.list_disabled": {"fr": "{name} — désactivé (--disable)", "en": "{name} — disabled (--disable)"},
+        "plugin.help_timeout": {
+            "fr": "temps maximal de lecture d'une source par son plugin, en secondes (300 par défaut)",
+            "en": "how long a plugin may take to read one source, in seconds (default 300)",
+        },
+        "plugin.help_on_error": {
+            "fr": "si un plugin échoue en lisant une source : stop (par défaut) arrête avec l'erreur ; "
+            "skip continue sans les preuves de cette source, et le dit dans l'enregistrement",
+            "en": "when a plugin fails to read a source: stop (the default) exits with the error; "
+            "skip goes on without that source's evidence, and the record says so",
+        },
+    }
+)
 
 
 @frozen
 class PluginInfo:
+    """A loaded plugin: its name, version, where it came from, and the API it declares."""
+
     name: str
     version: str
-    origin: str  # "entry point (distribution)" or "command line"
+    origin: str  # "entry point (distribution)", "command line" or "given in code"
+    api: int | None = None  # its LABELAUDIT_API; None when it declares none
+
+    @property
+    def label(self) -> str:
+        """How messages name the plugin: name, version and origin."""
+        return f"{self.name} {self.version} ({self.origin})"
 
 
 @frozen
@@ -42,6 +101,7 @@ class Plugins:
     kinds: dict[str, SourceKind]
     indicators: dict[str, Indicator]
     scheme_folders: dict[str, Path]
+    disabled: tuple[str, ...] = ()  # names given to --disable that matched a plugin
 
     def version_of(self, plugin: str) -> str:
         return next((p.version for p in self.info if p.name == plugin), "unknown")
@@ -61,9 +121,13 @@ class Plugins:
         return scheme
 
     def check_scheme(self, scheme: Scheme) -> None:
-        """Every source kind and indicator a scheme names must be provided by a plugin."""
-        problems = []
+        """The scheme's `[requires]` first, then every source kind and indicator it names."""
         scheme_file = (scheme.folder or Path(".")) / SCHEME_FILE
+        if scheme.requires is not None:
+            problems = self.check_requires(scheme.requires, scheme_file)
+            if problems:
+                raise InputError(problems)
+        problems = []
         for source_id, source in scheme.sources.items():
             if source.kind not in self.kinds:
                 problems.append(
@@ -85,6 +149,48 @@ class Plugins:
         if problems:
             raise InputError(problems)
 
+    def check_requires(self, requires: Requires, scheme_file: Path) -> list[Problem]:
+        """What a scheme's `[requires]` asks for that this labelaudit and its plugins lack."""
+        text = _text_of(scheme_file)
+        problems = []
+        if requires.labelaudit is not None:
+            what = _version_problem(requires.labelaudit)
+            if what is not None:
+                problems.append(Problem(str(scheme_file), where(text, "requires.labelaudit"), what))
+        names = {p.name for p in self.info} | set(self.kinds)
+        for i, name in enumerate(requires.plugins):
+            if name not in names:
+                what = tr(
+                    "plugin.requires_plugin", name=name,
+                    plugins=", ".join(sorted(p.name for p in self.info)) or "—",
+                    kinds=", ".join(sorted(self.kinds)) or "—",
+                )
+                problems.append(Problem(str(scheme_file), where(text, f"requires.plugins[{i}]"), what))
+        return problems
+
+
+def _version_problem(spec: str) -> str | None:
+    """Why this labelaudit does not satisfy the version specifier `spec`, or None."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    from labelaudit import __version__
+
+    try:
+        wanted = SpecifierSet(spec)
+    except InvalidSpecifier:
+        return tr("plugin.requires_spec", found=spec)
+    if wanted.contains(__version__, prereleases=True):
+        return None
+    return tr("plugin.requires_version", spec=spec, version=__version__)
+
+
+def _text_of(path: Path) -> str | None:
+    """A file's text, to place a problem at its line; None if it cannot be read (already loaded)."""
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
 
 def _scheme_folders_in(folder: Path) -> dict[str, Path]:
     """Scheme id → folder, for a folder that is a scheme or holds schemes."""
@@ -99,8 +205,6 @@ def _scheme_folders_in(folder: Path) -> dict[str, Path]:
 
 def _scheme_id(folder: Path) -> str:
     """The id a scheme declares (read cheaply: the folder name when the file has none)."""
-    import tomllib
-
     try:
         data = tomllib.loads((folder / SCHEME_FILE).read_text("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -109,56 +213,119 @@ def _scheme_id(folder: Path) -> str:
     return value if isinstance(value, str) else folder.name
 
 
-def _entry_points() -> Iterable[importlib.metadata.EntryPoint]:
-    return importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+# --- Loading -------------------------------------------------------------------------------------
+
+
+def _entry_points(which: EntryPoints = "all") -> list[importlib.metadata.EntryPoint]:
+    """The `labelaudit` entry points: all of them, only the built-ins, or none."""
+    if which == "none":
+        return []
+    found = importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    if which == "builtins":
+        return [ep for ep in found if ep.dist is not None and ep.dist.name == BUILTIN_DISTRIBUTION]
+    return list(found)
 
 
 def _load_entry_point(ep: importlib.metadata.EntryPoint) -> tuple[Any, PluginInfo]:
     dist = ep.dist.name if ep.dist else "?"
     version = ep.dist.version if ep.dist else "unknown"
+    info = PluginInfo(ep.name, version, f"entry point ({dist})")
     try:
         module = ep.load()
     except Exception as exc:  # any failure of third-party code is reported, not raised as a bug
-        raise PluginError(f"{ep.name} ({dist} {version})", f"failed to load: {exc!r}") from None
-    return module, PluginInfo(ep.name, version, f"entry point ({dist})")
+        raise PluginError(info.label, tr("plugin.load_failed", error=repr(exc))) from None
+    return module, info
 
 
 def _load_named(name: str) -> tuple[Any, PluginInfo]:
     try:
         module = importlib.import_module(name)
     except Exception as exc:
-        raise PluginError(name, f"failed to load: {exc!r}") from None
-    return module, PluginInfo(name, str(getattr(module, "__version__", "unknown")), "command line")
+        raise PluginError(name, tr("plugin.load_failed", error=repr(exc))) from None
+    return module, PluginInfo(name, _version_of(module), "command line")
 
 
-def load_plugins(named: Sequence[str] = (), blocked: Sequence[str] = ()) -> Plugins:
-    """A fresh manager with the entry-point plugins (less `blocked`) and the `named` ones."""
+def given(plugin: Any, name: str | None = None) -> tuple[Any, PluginInfo]:
+    """A plugin object handed over in code (a module, a class, an instance), as `load_plugins` takes it."""
+    return plugin, PluginInfo(name or _name_of(plugin), _version_of(plugin), "given in code")
+
+
+def _name_of(plugin: Any) -> str:
+    return str(getattr(plugin, "__name__", None) or type(plugin).__name__)
+
+
+def _version_of(plugin: Any) -> str:
+    return str(getattr(plugin, "__version__", "unknown"))
+
+
+def check_api(plugin: Any, info: PluginInfo) -> PluginInfo:
+    """The plugin's declared `LABELAUDIT_API`, refused unless it is this labelaudit's API."""
+    from labelaudit import __version__
+
+    declared = getattr(plugin, API_ATTRIBUTE, None)
+    if declared is None:
+        return info
+    if isinstance(declared, bool) or not isinstance(declared, int):
+        raise PluginError(info.label, tr("plugin.api_invalid", found=declared))
+    if declared != hookspecs.API_VERSION:
+        raise PluginError(
+            info.label,
+            tr("plugin.api_mismatch", declared=declared, api=hookspecs.API_VERSION, version=__version__, name=info.name),
+        )
+    return attrs.evolve(info, api=declared)
+
+
+def load_plugins(
+    named: Sequence[str] = (),
+    blocked: Sequence[str] = (),
+    *,
+    objects: Sequence[tuple[Any, PluginInfo]] = (),
+    entry_points: EntryPoints = "all",
+) -> Plugins:
+    """A fresh manager with the entry-point plugins, the `named` modules and the given `objects`.
+
+    `blocked` names are never loaded (``--disable``). `entry_points` chooses which entry-point
+    plugins are loaded: all of them (the command line), only labelaudit's own (tests), none.
+    `objects` are ``(plugin, info)`` pairs, as `given` makes them.
+    """
     manager = pluggy.PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     for name in blocked:
         manager.set_blocked(name)
-    infos = []
-    loaded = [_load_entry_point(ep) for ep in _entry_points() if ep.name not in blocked]
+    available = _entry_points(entry_points)
+    loaded = [_load_entry_point(ep) for ep in available if ep.name not in blocked]
     loaded += [_load_named(name) for name in named if name not in blocked]
-    for module, info in loaded:
-        if manager.is_registered(module) or manager.has_plugin(info.name):
-            continue
-        try:
-            manager.register(module, name=info.name)
-        except (ValueError, pluggy.PluginValidationError) as exc:
-            raise PluginError(f"{info.name} ({info.version})", str(exc)) from None
-        infos.append(info)
-    try:
-        manager.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(str(exc.plugin_name if hasattr(exc, "plugin_name") else "?"), str(exc)) from None
+    loaded += [(plugin, info) for plugin, info in objects if info.name not in blocked]
+    infos = _register(manager, loaded)
+    known = {ep.name for ep in available} | set(named) | {info.name for _, info in objects}
     return Plugins(
         manager=manager,
         info=tuple(infos),
-        kinds=_collect(manager.hook.labelaudit_register_sources, "source kind"),
-        indicators=_collect(manager.hook.labelaudit_register_indicators, "indicator"),
+        kinds=_collect(manager.hook.labelaudit_register_sources, "source kind", SourceKind),
+        indicators=_collect(manager.hook.labelaudit_register_indicators, "indicator", Indicator),
         scheme_folders=_collect_schemes(manager),
+        disabled=tuple(sorted(set(blocked) & known)),
     )
+
+
+def _register(manager: pluggy.PluginManager, loaded: Iterable[tuple[Any, PluginInfo]]) -> list[PluginInfo]:
+    """Register each plugin once, after checking its API; reject hooks that do not exist."""
+    infos = []
+    for plugin, info in loaded:
+        if manager.is_registered(plugin) or manager.has_plugin(info.name):
+            continue
+        info = check_api(plugin, info)
+        try:
+            manager.register(plugin, name=info.name)
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise PluginError(info.label, str(exc)) from None
+        infos.append(info)
+    try:
+        manager.check_pending()  # a misspelled hook name is an error, not a silent no-op
+    except pluggy.PluginValidationError as exc:
+        name = manager.get_name(exc.plugin) or _name_of(exc.plugin)
+        raise PluginError(next((i.label for i in infos if i.name == name), name), str(exc)) from None
+    return infos
 
 
 def _call_each(hook: Any, register_for: Callable[[str], Callable[[Any], None]]) -> None:
@@ -172,13 +339,14 @@ def _call_each(hook: Any, register_for: Callable[[str], Callable[[Any], None]]) 
             raise PluginError(impl.plugin_name, f"{hook.name} raised {exc!r}") from None
 
 
-def _collect(hook: Any, what: str) -> dict[str, Any]:
+def _collect(hook: Any, what: str, expected: type[T]) -> dict[str, T]:
+    """Name → what the hook's implementations registered, each stamped with its plugin's name."""
     registered: dict[str, Any] = {}
 
     def register_for(plugin: str) -> Callable[[Any], None]:
         def register(item: Any) -> None:
-            if not isinstance(item, (SourceKind, Indicator)):
-                raise PluginError(plugin, f"registered {item!r}, expected a {what}")
+            if not isinstance(item, expected):
+                raise PluginError(plugin, f"registered {item!r}, expected an instance of {expected.__name__}")
             if item.name in registered:
                 first = registered[item.name].plugin
                 raise PluginError(plugin, f"{what} {item.name!r} is already registered by {first}")

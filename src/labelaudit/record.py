@@ -302,6 +302,8 @@ def _policies(scheme: Any) -> dict[str, Any]:
         "confidence": exact(p.confidence),
         "anonymity": p.anonymity,
         "minors_make_major": p.minors_make_major,
+        "validity_years": p.validity_years,
+        "surveillance_months": p.surveillance_months,
     }
 
 

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 from attrs import frozen
 
-from labelaudit.collect import Collected, Progress, collect, prepare
-from labelaudit.engine import Decision, Inputs, score
+from labelaudit.collect import DEFAULT_TIMEOUT, Collected, OnPluginError, Progress, collect, prepare
+from labelaudit.engine import Decision, Inputs, reason, score
 from labelaudit.errors import InputError
 from labelaudit.plugins import Plugins
 from labelaudit.record import build_record
@@ -52,6 +53,16 @@ def exclusions_of(collected: Collected) -> dict[str, tuple[str, str]]:
     return {e.criterion: (e.justification, e.approved_by) for e in collected.prepared.audit.exclusions}
 
 
+def with_skipped_sources(decision: Decision, collected: Collected) -> Decision:
+    """The outcome's reasons open with each source left out because its plugin failed."""
+    if not collected.skipped:
+        return decision
+    skipped = tuple(reason("plugin_skipped", source=s.source, plugin=s.plugin) for s in collected.skipped)
+    outcome = decision.central.outcome
+    outcome = attrs.evolve(outcome, reasons=skipped + tuple(outcome.reasons))
+    return attrs.evolve(decision, central=attrs.evolve(decision.central, outcome=outcome))
+
+
 def score_audit(
     path: Path,
     plugins: Plugins,
@@ -60,8 +71,24 @@ def score_audit(
     decided_on: dt.date | None = None,
     max_errors: int = 50,
     progress: Progress | None = None,
+    on_plugin_error: OnPluginError = "stop",
+    plugin_timeout: float = DEFAULT_TIMEOUT,
+    warn: Progress | None = None,
 ) -> Scored:
-    collected = collect(prepare(path, plugins, rulesets), plugins, max_errors=max_errors, progress=progress)
-    decision = score(inputs_of(collected, plugins), exclusions_of(collected))
+    """Prepare, collect, score and record one audit.
+
+    `on_plugin_error`, `plugin_timeout` and `warn` are passed to `collect`: with "skip", a
+    source whose plugin fails is left out, and both the record and the reasons say so.
+    """
+    collected = collect(
+        prepare(path, plugins, rulesets),
+        plugins,
+        max_errors=max_errors,
+        progress=progress,
+        on_plugin_error=on_plugin_error,
+        timeout=plugin_timeout,
+        warn=warn,
+    )
+    decision = with_skipped_sources(score(inputs_of(collected, plugins), exclusions_of(collected)), collected)
     record = build_record(collected, decision, plugins, decision_date(collected, decided_on))
     return Scored(collected, decision, record)

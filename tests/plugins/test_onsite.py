@@ -1,7 +1,9 @@
 """The built-in `grid` source kind (labelaudit_onsite): blank grids, reading them back, errors.
 
-Every test builds its requests from the model directly, so that the plugin is exercised exactly
-as the engine calls it, and checks exact values: a wrong level, site, place or message fails.
+Most tests build their requests from the model directly, so that the plugin is exercised exactly
+as the engine calls it, and check exact values: a wrong level, site, place or message fails. The
+tests under "Through the engine" use labelaudit's own plugin fixtures (labelaudit.testing), as a
+third-party plugin's tests would: an audit folder, read by the loaded plugin, checked.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ from labelaudit import (
 )
 from labelaudit.model import AuditDates
 from labelaudit.rulesets import load_scheme
+from labelaudit.testing import assert_evidence, assert_no_evidence, unless_installed
+
+pytest_plugins = unless_installed()
 
 RULESET = Path(__file__).resolve().parents[2] / "rulesets" / "en16880"
 LYON = Site("lyon", "Agence de Lyon")
@@ -125,6 +130,14 @@ def test_registers_the_grid_source_kind() -> None:
     assert registered[0].collect is labelaudit_onsite.collect
     assert registered[0].write_template is labelaudit_onsite.write_template
     assert registered[0].title.en == "On-site evaluation grid"
+
+
+def test_the_loaded_plugin_provides_grid_and_declares_the_api(labelaudit_plugins: Any) -> None:
+    kind = labelaudit_plugins.kinds["grid"]
+    assert (kind.plugin, kind.collect, kind.write_template) == (
+        "onsite", labelaudit_onsite.collect, labelaudit_onsite.write_template
+    )
+    assert [p.api for p in labelaudit_plugins.info if p.name == "onsite"] == [labelaudit.API_VERSION]
 
 
 def test_imports_only_the_public_api() -> None:
@@ -659,3 +672,33 @@ def test_levels_are_read_exactly(raw: Any, expected: Fraction | str) -> None:
     from labelaudit_onsite._common import parse_level
 
     assert parse_level(raw, (Fraction(0), Fraction(5, 2), Fraction(3))) == expected
+
+
+# --- Through the engine (labelaudit.testing) -----------------------------------------------------
+
+
+def test_a_toml_grid_in_an_audit_folder(make_audit: Any, collect_source: Any) -> None:
+    audit = make_audit(
+        "en16880",
+        sites={"lyon": "Agence de Lyon", "paris": "Agence de Paris"},
+        sources={"onsite": ["grids/lyon.toml"]},
+        files={
+            "grids/lyon.toml": 'site = "lyon"\n[[criteria]]\nid = "vision.1"\nlevel = 3\n'
+            '[criteria.findings]\nminor = ["Pas de revue annuelle"]\n'
+        },
+    )
+    collection = collect_source(audit, "onsite")
+    evidence = assert_evidence(collection, criterion="vision.1", site="lyon", value=3)
+    assert evidence.provenance == Provenance("grids/lyon.toml", "criteria[0]")
+    assert_no_evidence(collection, site="paris")
+    assert [(f.requirement, f.kind, f.site) for f in collection.findings] == [("vision", "minor", "lyon")]
+
+
+def test_an_xlsx_grid_scored_in_a_minimal_scheme(
+    minimal_scheme: Any, make_audit: Any, score_record: Any, tmp_path: Path
+) -> None:
+    scheme = minimal_scheme(bindings={"main.1": [{"source": "onsite"}], "main.2": [{"source": "onsite"}]})
+    grid = fill(template(scheme, tmp_path / "blank.xlsx", (LYON,)), {"lyon!E2": 4, "lyon!E3": 2})
+    audit = make_audit(scheme, sites=["lyon"], sources={"onsite": ["grid.xlsx"]}, files={"grid.xlsx": grid.read_bytes()})
+    record = score_record(audit)
+    assert record["outcome"]["points"]["shown"] == "750.0"  # levels 4 and 2 of 4

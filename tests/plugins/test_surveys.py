@@ -1,4 +1,8 @@
-"""The built-in `surveys` plugin: reading exports into tallies, its problems, its indicators."""
+"""The built-in `surveys` plugin: reading exports into tallies, its problems, its indicators.
+
+The tests under "Through the engine" use labelaudit's own plugin fixtures (labelaudit.testing),
+as a third-party plugin's tests would: a minimal scheme, an audit folder, the loaded plugin.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +35,9 @@ from labelaudit import (
 )
 from labelaudit.model import AuditDates
 from labelaudit.rulesets import load_scheme
+from labelaudit.testing import assert_evidence, unless_installed
+
+pytest_plugins = unless_installed()
 
 SITES = (Site("lyon", "Agence de Lyon"), Site("evry", "Agence d'Évry"))
 F = Fraction
@@ -461,6 +468,12 @@ def test_registered_indicators() -> None:
     assert all(i.title.fr and i.title.en for i in found.values())
 
 
+def test_the_loaded_plugin_provides_survey_and_the_indicators(labelaudit_plugins: Any) -> None:
+    assert labelaudit_plugins.kinds["survey"].plugin == "surveys"
+    assert {i.plugin for i in labelaudit_plugins.indicators.values() if i.name in indicators()} == {"surveys"}
+    assert [p.api for p in labelaudit_plugins.info if p.name == "surveys"] == [labelaudit_surveys.LABELAUDIT_API]
+
+
 def test_registered_source_kind() -> None:
     registered: list[SourceKind] = []
     labelaudit_surveys.labelaudit_register_sources(register=registered.append)
@@ -485,3 +498,40 @@ def test_indicator_values(scheme: Scheme) -> None:
 def test_top2box_needs_a_scale(scheme: Scheme) -> None:
     with pytest.raises(ValueError, match="top2box needs the item's scale"):
         indicators()["top2box"].compute(Sample.of({F(1): 1}), context(scheme, None))
+
+
+# --- Through the engine (labelaudit.testing) -----------------------------------------------------
+
+CUSTOMERS = {"customer": {"kind": "survey"}}
+EXPORT = "Agence;Q1;Q2\nlyon;5;4\nlyon;4;\nevry;2;Ne sait pas\n"
+OPTIONS = {"files": ["clients.csv"], "site_column": "Agence", "columns": {"Q1": "C1", "Q2": "C2"}}
+
+
+def test_an_export_in_an_audit_folder(minimal_scheme: Any, make_audit: Any, collect_source: Any) -> None:
+    scheme = minimal_scheme(CUSTOMERS, items={"customer": ["C1", "C2"]}, extra={"policies": {"no_answer": ["Ne sait pas"]}})
+    audit = make_audit(scheme, sites=["lyon", "evry"], sources={"customer": OPTIONS}, files={"clients.csv": EXPORT})
+    collection = collect_source(audit, "customer")
+    assert assert_evidence(collection, criterion="customer.C1", site="lyon", n=2).sample == Sample.of({F(4): 1, F(5): 1})
+    assert_evidence(collection, criterion="customer.C1", site="evry", n=1)
+    assert_evidence(collection, criterion="customer.C2", site="lyon", n=1)
+    assert [e.site for e in collection.evidence if e.criterion == "customer.C2"] == ["lyon"]
+
+
+def test_an_unmapped_header_through_the_engine(minimal_scheme: Any, make_audit: Any, collect_source: Any) -> None:
+    scheme = minimal_scheme(CUSTOMERS, items={"customer": ["C1"]})
+    options = {"files": ["clients.csv"], "columns": {"Q1": "C1"}}
+    audit = make_audit(scheme, sources={"customer": options}, files={"clients.csv": "Q1,Verbatim\n4,ok\n"})
+    with pytest.raises(InputError) as caught:
+        collect_source(audit, "customer")
+    assert [(p.where, p.what) for p in caught.value.problems] == [
+        ("row 1, column 'Verbatim' (B)",
+         "unknown header 'Verbatim' (map it in [sources.customer.columns] or list it in ignore)")
+    ]
+
+
+def test_an_export_scored_with_the_mean_indicator(minimal_scheme: Any, make_audit: Any, score_record: Any) -> None:
+    scheme = minimal_scheme(CUSTOMERS, items={"customer": ["C1"]})
+    options = {"files": ["clients.csv"], "columns": {"Q1": "C1"}}
+    audit = make_audit(scheme, sources={"customer": options}, files={"clients.csv": "Q1\n5\n4\n3\n"})
+    record = score_record(audit)
+    assert record["outcome"]["points"]["shown"] == "750.0"  # mean 4 on a 1 → 5 curve

@@ -1,0 +1,882 @@
+"""`labelaudit explain RECORD [ID]`: how a decision record's numbers come about, step by step.
+
+For the label committee: every number is drawn from the record itself (never recomputed from
+the audit), and every mean is written out as a sum that a committee member can redo by hand,
+once with the percentages people read and once with the exact fractions the record holds
+(`fractions.Fraction` on its "exact" strings, so that intermediate steps stay exact). Where a
+recomputation from the record's own parts does not give the value the record states (a record
+edited by hand, say), the explanation says so instead of hiding it.
+
+With no ID: the outcome (points, dimension contributions, levels, coverage, gates, stability).
+With a dimension or requirement ID: its attainment as the weighted mean of its children.
+With a criterion ID: each binding's evidence, curve and attainment, then the criterion's mean.
+
+The small text helpers at the top (`frac`, `num`, `pct`, `align`) are shared by the other
+committee tools (`compare`, `whatif`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+from collections.abc import Callable, Container, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, TypeVar
+
+from attrs import frozen
+
+from labelaudit.errors import InputError
+from labelaudit.i18n import catalog, current_lang, tr
+from labelaudit.model import Lang
+from labelaudit.numbers import exact, percent, points, shown
+from labelaudit.plugins import Plugins
+from labelaudit.record import load_record
+from labelaudit.summary import outcome_line
+
+Record = dict[str, Any]
+Node = dict[str, Any]
+
+catalog(
+    {
+        "explain.help": {
+            "fr": "expliquer une décision, un élément ou un critère à partir de l'enregistrement",
+            "en": "explain a decision, an element or a criterion from its record",
+        },
+        "explain.help_record": {"fr": "l'enregistrement de décision (JSON)", "en": "the decision record (JSON)"},
+        "explain.help_id": {
+            "fr": "une dimension, une exigence ou un critère (sinon : le résultat)",
+            "en": "a dimension, requirement or criterion (default: the outcome)",
+        },
+        "explain.unknown": {
+            "fr": "identifiant inconnu {id!r} ; proches : {close}",
+            "en": "unknown id {id!r}; close matches: {close}",
+        },
+        "explain.unknown_none": {
+            "fr": "identifiant inconnu {id!r} (aucun proche) ; les identifiants sont ceux des dimensions, exigences et critères",
+            "en": "unknown id {id!r} (no close match); ids are those of the dimensions, requirements and criteria",
+        },
+        "explain.broken_record": {
+            "fr": "enregistrement incomplet ou mal formé : {detail}",
+            "en": "incomplete or malformed record: {detail}",
+        },
+        "explain.title": {
+            "fr": "Explication — {org} ({audit}), décision du {date}",
+            "en": "Explanation — {org} ({audit}), decided on {date}",
+        },
+        "explain.outcome": {"fr": "Résultat : {outcome}", "en": "Outcome: {outcome}"},
+        "explain.points_head": {"fr": "Points", "en": "Points"},
+        "explain.points_rule": {
+            "fr": "points = atteinte globale × points maximum = {attainment} % × {max} = {points}",
+            "en": "points = overall attainment × max points = {attainment} % × {max} = {points}",
+        },
+        "explain.exactly": {"fr": "exactement : {text}", "en": "exactly: {text}"},
+        "explain.mismatch": {
+            "fr": "ATTENTION : le recalcul donne {computed}, l'enregistrement indique {stated}",
+            "en": "WARNING: recomputing gives {computed}, the record states {stated}",
+        },
+        "explain.overall_mean": {
+            "fr": "atteinte globale = moyenne pondérée des dimensions :",
+            "en": "overall attainment = weighted mean of the dimensions:",
+        },
+        "explain.nothing_counted": {
+            "fr": "rien n'est évalué ici : pas de moyenne (au niveau global, l'atteinte vaut alors 0)",
+            "en": "nothing is assessed here: no mean (overall, the attainment is then 0)",
+        },
+        "explain.col_dimension": {"fr": "dimension", "en": "dimension"},
+        "explain.col_requirement": {"fr": "exigence", "en": "requirement"},
+        "explain.col_criterion": {"fr": "critère", "en": "criterion"},
+        "explain.col_weight": {"fr": "poids", "en": "weight"},
+        "explain.col_share": {"fr": "part", "en": "share"},
+        "explain.col_attainment": {"fr": "atteinte", "en": "attainment"},
+        "explain.col_contribution": {"fr": "contribution", "en": "contribution"},
+        "explain.col_exact": {"fr": "exact", "en": "exact"},
+        "explain.col_status": {"fr": "statut", "en": "status"},
+        "explain.total": {"fr": "total", "en": "total"},
+        "explain.points_unit": {"fr": "{value} points", "en": "{value} points"},
+        "explain.left_out": {"fr": "laissé(s) de côté : {items}", "en": "left out: {items}"},
+        "explain.why_excluded": {"fr": "exclu", "en": "excluded"},
+        "explain.why_unassessed": {"fr": "non évalué", "en": "not assessed"},
+        "explain.levels_head": {
+            "fr": "Niveaux (les points arrondis décident : {points})",
+            "en": "Levels (the rounded points decide: {points})",
+        },
+        "explain.level_reached": {"fr": "atteint : {points} ≥ {min}", "en": "reached: {points} ≥ {min}"},
+        "explain.level_missed": {"fr": "non atteint : {points} < {min}", "en": "not reached: {points} < {min}"},
+        "explain.highest": {"fr": "→ niveau le plus haut atteint : {level}", "en": "→ highest level reached: {level}"},
+        "explain.no_level": {"fr": "→ aucun niveau atteint : refus", "en": "→ no level reached: refused"},
+        "explain.coverage_head": {"fr": "Couverture", "en": "Coverage"},
+        "explain.coverage_ok": {
+            "fr": "couverture {coverage} % ≥ minimum {minimum} % : pas d'ajournement",
+            "en": "coverage {coverage} % ≥ minimum {minimum} %: not deferred",
+        },
+        "explain.coverage_low": {
+            "fr": "couverture {coverage} % < minimum {minimum} % : AJOURNÉ, quels que soient les points et les portes",
+            "en": "coverage {coverage} % < minimum {minimum} %: DEFERRED, whatever the points and the gates",
+        },
+        "explain.coverage_rule": {
+            "fr": "couverture = Σ part × couverture du critère / Σ part, sur les critères non exclus",
+            "en": "coverage = Σ tree share × criterion coverage / Σ tree share, over the criteria not excluded",
+        },
+        "explain.incomplete": {
+            "fr": "critères incomplets : {items}",
+            "en": "incomplete criteria: {items}",
+        },
+        "explain.gates_head": {"fr": "Portes", "en": "Gates"},
+        "explain.effect_refuse": {"fr": "refus", "en": "refuses"},
+        "explain.effect_cap": {"fr": "plafond {level}", "en": "caps at {level}"},
+        "explain.gate_line": {"fr": "{gate} ({rule}) : {state}", "en": "{gate} ({rule}): {state}"},
+        "explain.fired": {"fr": "DÉCLENCHÉE", "en": "FIRED"},
+        "explain.passed": {"fr": "franchie", "en": "passed"},
+        "explain.gate_min": {"fr": "minimum {minimum} %", "en": "minimum {minimum} %"},
+        "explain.gate_lowest": {"fr": "le plus bas : {subject} à {value} %", "en": "lowest: {subject} at {value} %"},
+        "explain.gate_value": {"fr": "{subject} à {value} %", "en": "{subject} at {value} %"},
+        "explain.gate_unassessed": {
+            "fr": "{subject} non évalué : la porte ne se déclenche pas",
+            "en": "{subject} not assessed: the gate does not fire",
+        },
+        "explain.gate_no_subject": {
+            "fr": "aucun sujet évalué : la porte ne se déclenche pas",
+            "en": "no assessed subject: the gate does not fire",
+        },
+        "explain.gate_skipped": {
+            "fr": "sans résultat (non jugés) : {sites}",
+            "en": "without a result (not judged): {sites}",
+        },
+        "explain.gate_unacceptable": {
+            "fr": "{count} liaison(s) prouvée(s) sous leur plancher",
+            "en": "{count} evidenced binding(s) below their floor",
+        },
+        "explain.gate_majors": {
+            "fr": "{count} non-conformité(s) majeure(s) ouverte(s) (mineures regroupées comprises), maximum {maximum}",
+            "en": "{count} open major nonconformities (grouped minors included), maximum {maximum}",
+        },
+        "explain.decision_head": {"fr": "Décision", "en": "Decision"},
+        "explain.decision_deferred": {
+            "fr": "couverture insuffisante → ajourné",
+            "en": "coverage below the minimum → deferred",
+        },
+        "explain.decision_no_level": {"fr": "aucun niveau atteint → refusé", "en": "no level reached → refused"},
+        "explain.decision_refuse": {
+            "fr": "porte(s) de refus déclenchée(s) : {gates} → refusé",
+            "en": "refusing gate(s) fired: {gates} → refused",
+        },
+        "explain.decision_granted": {
+            "fr": "niveau atteint {reached} ; plafonds : {caps} → niveau {level}",
+            "en": "level reached {reached}; caps: {caps} → level {level}",
+        },
+        "explain.stability_head": {"fr": "Stabilité", "en": "Stability"},
+        "explain.stability_unchecked": {
+            "fr": "non vérifiée : aucune preuve prouvée n'a d'intervalle",
+            "en": "not checked: no evidenced binding has an interval",
+        },
+        "explain.stability_run": {
+            "fr": "{mode} : {outcome} ({points} points), portes déclenchées : {gates}",
+            "en": "{mode}: {outcome} ({points} points), gates fired: {gates}",
+        },
+        "explain.pessimistic": {"fr": "pessimiste (bornes vers le plancher)", "en": "pessimistic (ends toward the floor)"},
+        "explain.optimistic": {"fr": "optimiste (bornes vers la cible)", "en": "optimistic (ends toward the target)"},
+        "explain.stable": {
+            "fr": "→ stable : même résultat aux deux extrémités",
+            "en": "→ stable: the same outcome at both ends",
+        },
+        "explain.borderline": {
+            "fr": "→ LIMITE : les deux extrémités ne donnent pas le même résultat",
+            "en": "→ BORDERLINE: the two ends give different outcomes",
+        },
+        "explain.sensitive": {
+            "fr": "{criterion} / {binding} : {low} à {high} points à lui seul",
+            "en": "{criterion} / {binding}: {low} to {high} points on its own",
+        },
+        "explain.none": {"fr": "—", "en": "—"},
+        "explain.dimension": {
+            "fr": "Dimension {id} — {title}",
+            "en": "Dimension {id} — {title}",
+        },
+        "explain.requirement": {
+            "fr": "Exigence {id} — {title} (dimension {dimension})",
+            "en": "Requirement {id} — {title} (dimension {dimension})",
+        },
+        "explain.node_weight": {
+            "fr": "poids {weight}, part parmi ses voisins {share} %",
+            "en": "weight {weight}, share among its siblings {share} %",
+        },
+        "explain.node_mean": {
+            "fr": "atteinte = moyenne pondérée de ses {children} :",
+            "en": "attainment = weighted mean of its {children}:",
+        },
+        "explain.children_requirements": {"fr": "exigences", "en": "requirements"},
+        "explain.children_criteria": {"fr": "critères", "en": "criteria"},
+        "explain.node_excluded": {
+            "fr": "tous ses critères sont exclus : laissé(e) de côté",
+            "en": "all its criteria are excluded: left out",
+        },
+        "explain.sources": {"fr": "sources : {items}", "en": "sources: {items}"},
+        "explain.criterion": {
+            "fr": "Critère {id} — {title} (exigence {requirement}, dimension {dimension})",
+            "en": "Criterion {id} — {title} (requirement {requirement}, dimension {dimension})",
+        },
+        "explain.criterion_facts": {
+            "fr": "poids {weight} dans son exigence ; part de l'arbre {share_exact} = {share} % ; pyramide {pyramid}",
+            "en": "weight {weight} in its requirement; tree share {share_exact} = {share} %; pyramid {pyramid}",
+        },
+        "explain.criterion_excluded": {
+            "fr": "EXCLU : {justification} (approuvé par {approved_by})",
+            "en": "EXCLUDED: {justification} (approved by {approved_by})",
+        },
+        "explain.binding": {
+            "fr": "Liaison {index} : {id} — poids {weight} sur {total} ({share} % du critère)",
+            "en": "Binding {index}: {id} — weight {weight} of {total} ({share} % of the criterion)",
+        },
+        "explain.status_evidenced": {"fr": "statut : prouvée", "en": "status: evidenced"},
+        "explain.status_missing": {
+            "fr": "statut : aucune preuve ({effect})",
+            "en": "status: no evidence ({effect})",
+        },
+        "explain.status_excluded": {"fr": "statut : critère exclu", "en": "status: criterion excluded"},
+        "explain.status_undersized": {
+            "fr": "statut : échantillon trop petit, n = {n} < {min} : traité comme une preuve manquante",
+            "en": "status: sample too small, n = {n} < {min}: treated as missing evidence",
+        },
+        "explain.missing_zero": {"fr": "compte 0", "en": "counts as 0"},
+        "explain.missing_renormalize": {"fr": "laissée de côté", "en": "left out"},
+        "explain.site_line": {"fr": "{site} : {value}", "en": "{site}: {value}"},
+        "explain.site_n": {"fr": "n = {n}", "en": "n = {n}"},
+        "explain.interval": {"fr": "intervalle [{low} ; {high}]", "en": "interval [{low}, {high}]"},
+        "explain.suppressed": {
+            "fr": "moins de {count} répondants : non affiché",
+            "en": "fewer than {count} respondents: not shown",
+        },
+        "explain.per_site": {"fr": "par site :", "en": "per site:"},
+        "explain.value_mean": {
+            "fr": "valeur = moyenne des sites = {sum} = {value}",
+            "en": "value = mean of the sites = {sum} = {value}",
+        },
+        "explain.value_pooled": {
+            "fr": "valeur (réponses {policy}) : {exact} = {value}, n = {n}",
+            "en": "value ({policy} answers): {exact} = {value}, n = {n}",
+        },
+        "explain.policy_pooled": {"fr": "regroupées", "en": "pooled"},
+        "explain.policy_equal": {"fr": "moyenne des sites", "en": "site-averaged"},
+        "explain.curve": {
+            "fr": "courbe : plancher f = {floor}, cible t = {target} ({direction})",
+            "en": "curve: floor f = {floor}, target t = {target} ({direction})",
+        },
+        "explain.higher_better": {"fr": "plus haut = mieux", "en": "higher is better"},
+        "explain.lower_better": {"fr": "plus bas = mieux", "en": "lower is better"},
+        "explain.formula": {
+            "fr": "atteinte = (v − f) / (t − f) = ({value} − {floor}) / ({target} − {floor}) = {step} = {raw}"
+            " → bornée à [0, 1] : {clamped} = {percent} %",
+            "en": "attainment = (v − f) / (t − f) = ({value} − {floor}) / ({target} − {floor}) = {step} = {raw}"
+            " → clamped to [0, 1]: {clamped} = {percent} %",
+        },
+        "explain.unacceptable_yes": {
+            "fr": "INACCEPTABLE : {value} est au-delà du plancher {floor}",
+            "en": "UNACCEPTABLE: {value} is worse than the floor {floor}",
+        },
+        "explain.unacceptable_no": {
+            "fr": "acceptable : {value} n'est pas au-delà du plancher {floor}",
+            "en": "acceptable: {value} is not worse than the floor {floor}",
+        },
+        "explain.evidence_files": {"fr": "preuves : {items}", "en": "evidence: {items}"},
+        "explain.criterion_mean_renormalize": {
+            "fr": "atteinte du critère = moyenne pondérée des liaisons prouvées (missing = renormalize) :",
+            "en": "criterion attainment = weighted mean of the evidenced bindings (missing = renormalize):",
+        },
+        "explain.criterion_mean_zero": {
+            "fr": "atteinte du critère = Σ poids × atteinte / poids de toutes les liaisons (missing = zero) :",
+            "en": "criterion attainment = Σ weight × attainment / weight of all bindings (missing = zero):",
+        },
+        "explain.criterion_coverage": {
+            "fr": "couverture = poids prouvé / poids total = {evidenced} / {total} = {percent} %",
+            "en": "coverage = evidenced weight / total weight = {evidenced} / {total} = {percent} %",
+        },
+    }
+)
+
+
+# --- Small shared text helpers -----------------------------------------------------------------
+
+
+def frac(text: str | None) -> Fraction | None:
+    """A record's exact string ("2381/3000", "3", null) as a Fraction."""
+    return None if text is None else Fraction(text)
+
+
+def num(value: Fraction) -> str:
+    """A weight or a curve point as written in the rulesets (`1.5`), else as a fraction."""
+    text = shown(value)
+    return text if Fraction(text) == value else exact(value)
+
+
+def pct(share: dict[str, Any] | None) -> str:
+    """A record share as people read it: `74.2 %`, or a dash when there is none."""
+    if not share or share.get("percent") is None:
+        return "—"
+    return f"{share['percent']} %"
+
+
+def signed(value: Decimal) -> str:
+    """A difference with its sign: `+7.3`, `-0.4`, `0.0`."""
+    return f"+{value}" if value > 0 else str(value)
+
+
+def align(rows: Sequence[Sequence[str]], right: Container[int] = (), indent: str = "  ") -> list[str]:
+    """Rows of cells padded into columns; the columns in `right` are right-aligned (numbers)."""
+    widths = [max((len(r[i]) for r in rows if i < len(r)), default=0) for i in range(max(map(len, rows), default=0))]
+    lines = []
+    for row in rows:
+        cells = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+# --- Finding things in a record ----------------------------------------------------------------
+
+
+@frozen
+class Found:
+    """One element of the record's tree, with the ids of what contains it."""
+
+    kind: str  # "dimension", "requirement" or "criterion"
+    node: Node
+    dimension: str
+    requirement: str | None = None
+
+
+def elements(record: Record) -> list[Found]:
+    """Every dimension, requirement and criterion of the record's tree, in tree order."""
+    found = []
+    for d in record["tree"]["dimensions"]:
+        found.append(Found("dimension", d, d["id"]))
+        for r in d["requirements"]:
+            found.append(Found("requirement", r, d["id"]))
+            found.extend(Found("criterion", c, d["id"], r["id"]) for c in r["criteria"])
+    return found
+
+
+def find(record: Record, element_id: str, source: Path | str) -> list[Found]:
+    """The elements with this id (a dimension and a requirement may share one), or an InputError."""
+    found = [f for f in elements(record) if f.node["id"] == element_id]
+    if found:
+        return found
+    known = sorted({f.node["id"] for f in elements(record)})
+    close = difflib.get_close_matches(element_id, known, n=5, cutoff=0.6)
+    if close:
+        raise InputError.at(source, "", tr("explain.unknown", id=element_id, close=", ".join(close)))
+    raise InputError.at(source, "", tr("explain.unknown_none", id=element_id))
+
+
+# --- Weighted means written out ----------------------------------------------------------------
+
+
+@frozen
+class Term:
+    """One child in a weighted mean: its weight and attainment, or why it was left out."""
+
+    id: str
+    weight: Fraction
+    attainment: Fraction | None
+    percent: str | None
+    left_out: str | None = None  # "excluded" or "unassessed"
+
+
+def mean_lines(terms: Sequence[Term], stated: dict[str, Any], lang: Lang) -> list[str]:
+    """The weighted mean as two sums (percentages, then exact fractions), then what was left out.
+
+    Under the `zero` policy the caller gives unevidenced children as terms of attainment 0, so
+    that their weight counts below the line as the engine counts it.
+    """
+    counted = [t for t in terms if t.left_out is None and t.attainment is not None]
+    lines = []
+    if not counted:
+        lines.append(tr("explain.nothing_counted", lang=lang))
+    else:
+        weights = [t.weight for t in counted]
+        total = sum(weights, Fraction(0))
+        below = " + ".join(num(w) for w in weights)
+        numerator = sum((t.weight * t.attainment for t in counted), Fraction(0))  # type: ignore[misc]
+        result = numerator / total
+        by_percent = " + ".join(f"{num(t.weight)} × {t.percent} %" for t in counted)
+        lines.append(f"({by_percent}) / ({below}) = {percent(result)} %")
+        by_fraction = " + ".join(f"{num(t.weight)} × {exact(t.attainment)}" for t in counted)  # type: ignore[arg-type]
+        text = f"({by_fraction}) / ({below}) = {exact(numerator)} / {num(total)} = {exact(result)}"
+        lines.append(tr("explain.exactly", lang=lang, text=text))
+        lines.extend(_check(result, stated, lang))
+    left = [t for t in terms if t.left_out is not None]
+    if left:
+        items = ", ".join(f"{t.id} ({tr('explain.why_' + t.left_out, lang=lang)})" for t in left)
+        lines.append(tr("explain.left_out", lang=lang, items=items))
+    return lines
+
+
+def _check(computed: Fraction, stated: dict[str, Any], lang: Lang) -> list[str]:
+    """A warning line when the record's stated exact value is not what its parts give."""
+    value = frac(stated.get("exact"))
+    if value == computed:
+        return []
+    return [tr("explain.mismatch", lang=lang, computed=exact(computed), stated=stated.get("exact"))]
+
+
+def node_terms(children: Sequence[Node]) -> list[Term]:
+    """Children of a node as terms: counted when not excluded and given an attainment."""
+    terms = []
+    for child in children:
+        value = frac(child["attainment"]["exact"])
+        left = "excluded" if child.get("excluded") else ("unassessed" if value is None else None)
+        terms.append(Term(child["id"], Fraction(child["weight"]), value, child["attainment"]["percent"], left))
+    return terms
+
+
+# --- The outcome -------------------------------------------------------------------------------
+
+
+def explain_outcome(record: Record, lang: Lang) -> list[str]:
+    """The whole decision: points, contributions, levels, coverage, gates, stability."""
+    audit, outcome = record["audit"], record["outcome"]
+    lines = [
+        tr("explain.title", lang=lang, org=audit["organisation"], audit=audit["id"], date=record["decided_on"]),
+        tr("explain.outcome", lang=lang, outcome=outcome_line(record, outcome["status"], outcome["level"], lang)),
+    ]
+    for section in (_points_section, _levels_section, _coverage_section, _gates_section, _decision_section, _stability_section):
+        lines.append("")
+        lines.extend(section(record, lang))
+    return lines
+
+
+def _points_section(record: Record, lang: Lang) -> list[str]:
+    """Points from the overall attainment, the overall attainment from the dimensions."""
+    tree, scheme = record["tree"], record["scheme"]
+    attainment, max_points = Fraction(tree["attainment"]["exact"]), Fraction(scheme["max_points"])
+    stated = record["outcome"]["points"]
+    lines = [tr("explain.points_head", lang=lang)]
+    rule = tr("explain.points_rule", lang=lang, attainment=tree["attainment"]["percent"], max=num(max_points), points=stated["shown"])
+    lines.append("  " + rule)
+    text = f"{exact(attainment)} × {num(max_points)} = {exact(attainment * max_points)} = {points(attainment * max_points)}"
+    lines.append("  " + tr("explain.exactly", lang=lang, text=text))
+    lines.extend("  " + line for line in _check(attainment * max_points, stated, lang))
+    lines.append("  " + tr("explain.overall_mean", lang=lang))
+    terms = node_terms(tree["dimensions"])
+    lines.extend("    " + line for line in mean_lines(terms, tree["attainment"], lang))
+    lines.append("")
+    lines.extend(_contributions(tree["dimensions"], terms, max_points, lang))
+    return lines
+
+
+def contributions(terms: Sequence[Term], max_points: Fraction) -> dict[str, tuple[Fraction, Fraction]]:
+    """Counted dimension id → (share of the counted weight, points it brings); they sum to the points."""
+    counted = [t for t in terms if t.left_out is None and t.attainment is not None]
+    total_weight = sum((t.weight for t in counted), Fraction(0))
+    return {t.id: (t.weight / total_weight, t.weight / total_weight * t.attainment * max_points) for t in counted}  # type: ignore[operator]
+
+
+def _contributions(dimensions: Sequence[Node], terms: Sequence[Term], max_points: Fraction, lang: Lang) -> list[str]:
+    """Each dimension's share of the counted weight and the points it brings, as a table."""
+    brought = contributions(terms, max_points)
+    head = [tr(f"explain.col_{c}", lang=lang) for c in ("dimension", "weight", "share", "attainment", "contribution")]
+    rows = [head]
+    for dimension, term in zip(dimensions, terms):
+        if term.id in brought:
+            share, value = brought[term.id]
+            brings = tr("explain.points_unit", lang=lang, value=points(value))
+            rows.append([dimension["id"], num(term.weight), f"{percent(share)} %", pct(dimension["attainment"]), brings])
+        else:
+            rows.append([dimension["id"], num(term.weight), "—", tr(f"explain.why_{term.left_out}", lang=lang), "—"])
+    total = sum((value for _, value in brought.values()), Fraction(0))
+    counted_weight = sum((t.weight for t in terms if t.id in brought), Fraction(0))
+    share_total = "100.0 %" if brought else "—"
+    rows.append([tr("explain.total", lang=lang), num(counted_weight), share_total, "", tr("explain.points_unit", lang=lang, value=points(total))])
+    return align(rows, right={1, 2, 3, 4})
+
+
+def reached_levels(record: Record) -> list[dict[str, Any]]:
+    """The levels whose threshold the rounded points reach, lowest first."""
+    shown_points = Fraction(Decimal(record["outcome"]["points"]["shown"]))
+    return [lv for lv in record["scheme"]["levels"] if Fraction(lv["min_points"]) <= shown_points]
+
+
+def _levels_section(record: Record, lang: Lang) -> list[str]:
+    """Each level's threshold against the rounded points."""
+    shown_points = record["outcome"]["points"]["shown"]
+    reached = {lv["id"] for lv in reached_levels(record)}
+    rows = []
+    for level in record["scheme"]["levels"]:
+        key = "explain.level_reached" if level["id"] in reached else "explain.level_missed"
+        minimum = num(Fraction(level["min_points"]))
+        rows.append([level["id"], level["title"][lang], minimum, tr(key, lang=lang, points=shown_points, min=minimum)])
+    lines = [tr("explain.levels_head", lang=lang, points=shown_points), *align(rows, right={2})]
+    highest = reached_levels(record)
+    if highest:
+        lines.append("  " + tr("explain.highest", lang=lang, level=highest[-1]["id"]))
+    else:
+        lines.append("  " + tr("explain.no_level", lang=lang))
+    return lines
+
+
+def coverage_low(record: Record) -> bool:
+    """Coverage is compared rounded with the minimum, as the engine does."""
+    coverage = Fraction(Decimal(record["outcome"]["coverage"]["percent"]))
+    return coverage < Fraction(record["scheme"]["policies"]["min_coverage"])
+
+
+def _coverage_section(record: Record, lang: Lang) -> list[str]:
+    """Coverage against its minimum, and the criteria that are not fully covered."""
+    coverage = record["outcome"]["coverage"]["percent"]
+    minimum = num(Fraction(record["scheme"]["policies"]["min_coverage"]))
+    key = "explain.coverage_low" if coverage_low(record) else "explain.coverage_ok"
+    lines = [tr("explain.coverage_head", lang=lang), "  " + tr(key, lang=lang, coverage=coverage, minimum=minimum)]
+    lines.append("  " + tr("explain.coverage_rule", lang=lang))
+    incomplete = [
+        f"{f.node['id']} ({f.node['coverage']['percent']} %)"
+        for f in elements(record)
+        if f.kind == "criterion" and not f.node["excluded"] and frac(f.node["coverage"]["exact"]) != 1
+    ]
+    if incomplete:
+        more = f", … (+{len(incomplete) - 12})" if len(incomplete) > 12 else ""
+        lines.append("  " + tr("explain.incomplete", lang=lang, items=", ".join(incomplete[:12]) + more))
+    return lines
+
+
+def _gates_section(record: Record, lang: Lang) -> list[str]:
+    """Each gate: its rule, fired or passed, and the values behind it."""
+    lines = [tr("explain.gates_head", lang=lang)]
+    for gate in record["gates"]:
+        effect = tr("explain.effect_refuse", lang=lang) if gate["effect"] == "refuse" else tr("explain.effect_cap", lang=lang, level=gate["level"])
+        rule = [gate["scope"] + (f" {gate['target']}" if gate["target"] else ""), effect]
+        if gate.get("min_percent") is not None:
+            rule.append(tr("explain.gate_min", lang=lang, minimum=num(Fraction(gate["min_percent"]))))
+        state = tr("explain.fired" if gate["fired"] else "explain.passed", lang=lang)
+        lines.append("  " + tr("explain.gate_line", lang=lang, gate=gate["id"], rule=", ".join(rule), state=state))
+        if gate["fired"]:
+            lines.extend(f"    - {subject[lang]}" for subject in gate["subjects"])
+        else:
+            lines.extend(f"    {line}" for line in gate_evidence(record, gate, lang))
+        if gate.get("skipped"):
+            lines.append("    " + tr("explain.gate_skipped", lang=lang, sites=", ".join(gate["skipped"])))
+    return lines
+
+
+def gate_evidence(record: Record, gate: dict[str, Any], lang: Lang) -> list[str]:
+    """Why a gate did not fire: the subject values it compared (the lowest one for many)."""
+    scope, target = gate["scope"], gate["target"]
+    tree = record["tree"]
+    if scope == "unacceptable":
+        count = sum(1 for b in _bindings(record) if b["status"] == "evidenced" and b["unacceptable"])
+        return [tr("explain.gate_unacceptable", lang=lang, count=count)]
+    if scope == "major_findings":
+        count = sum(record.get("majors", {}).values())
+        return [tr("explain.gate_majors", lang=lang, count=count, maximum=gate["max_major"] or 0)]
+    if scope == "source":
+        share = tree["sources"].get(target or "")
+        if not share or share.get("percent") is None:
+            return [tr("explain.gate_unassessed", lang=lang, subject=target)]
+        return [tr("explain.gate_value", lang=lang, subject=target, value=share["percent"])]
+    subjects = _gate_subjects(record, scope, target)
+    if scope == "criterion" and not subjects:
+        return [tr("explain.gate_unassessed", lang=lang, subject=target)]
+    if not subjects:
+        return [tr("explain.gate_no_subject", lang=lang)]
+    subject, share = min(subjects, key=lambda s: (Fraction(s[1]["exact"]), s[0]))
+    return [tr("explain.gate_lowest", lang=lang, subject=subject, value=share["percent"])]
+
+
+def _gate_subjects(record: Record, scope: str, target: str | None) -> list[tuple[str, dict[str, Any]]]:
+    """(id, attainment) of what a percentage gate judges: assessed subjects with a value."""
+    if scope == "site":
+        return [(s["id"], s["attainment"]) for s in record["sites"] if s["has_result"]]
+    kinds = {"criterion": "criterion", "requirement": "requirement", "dimension": "dimension"}
+    return [
+        (f.node["id"], f.node["attainment"])
+        for f in elements(record)
+        if f.kind == kinds.get(scope)
+        and f.node["assessed"]
+        and f.node["attainment"]["exact"] is not None
+        and target in (None, f.node["id"])
+    ]
+
+
+def _bindings(record: Record) -> list[dict[str, Any]]:
+    """Every binding of every criterion of the record."""
+    return [b for f in elements(record) if f.kind == "criterion" for b in f.node["bindings"]]
+
+
+def _decision_section(record: Record, lang: Lang) -> list[str]:
+    """How status and level follow from coverage, levels and the gates, in the engine's order."""
+    outcome = record["outcome"]
+    fired = [g for g in record["gates"] if g["fired"]]
+    reached = reached_levels(record)
+    refusing = [g["id"] for g in fired if g["effect"] == "refuse"]
+    if coverage_low(record):
+        line = tr("explain.decision_deferred", lang=lang)
+    elif not reached:
+        line = tr("explain.decision_no_level", lang=lang)
+    elif refusing:
+        line = tr("explain.decision_refuse", lang=lang, gates=", ".join(refusing))
+    else:
+        caps = ", ".join(f"{g['level']} ({g['id']})" for g in fired if g["effect"] == "cap") or tr("explain.none", lang=lang)
+        line = tr("explain.decision_granted", lang=lang, reached=reached[-1]["id"], caps=caps, level=outcome["level"])
+    final = outcome_line(record, outcome["status"], outcome["level"], lang)
+    return [tr("explain.decision_head", lang=lang), f"  {line}", f"  = {final}"]
+
+
+def _stability_section(record: Record, lang: Lang) -> list[str]:
+    """The decisions at both ends of the intervals, and the bindings a borderline hinges on."""
+    stability = record["stability"]
+    lines = [tr("explain.stability_head", lang=lang)]
+    if not stability["checked"]:
+        return [*lines, "  " + tr("explain.stability_unchecked", lang=lang)]
+    for mode in ("pessimistic", "optimistic"):
+        run = stability[mode]
+        gates = ", ".join(run["gates_fired"]) or tr("explain.none", lang=lang)
+        text = outcome_line(record, run["status"], run["level"], lang)
+        lines.append("  " + tr("explain.stability_run", lang=lang, mode=tr(f"explain.{mode}", lang=lang), outcome=text, points=run["points"], gates=gates))
+    lines.append("  " + tr("explain.borderline" if stability["borderline"] else "explain.stable", lang=lang))
+    for item in stability.get("sensitive_bindings") or ():
+        text = tr(
+            "explain.sensitive", lang=lang, criterion=item["criterion"], binding=item["binding"],
+            low=item["pessimistic_points"], high=item["optimistic_points"],
+        )
+        lines.append(f"    {text}")
+    return lines
+
+
+# --- A dimension or a requirement --------------------------------------------------------------
+
+
+def explain_node(found: Found, lang: Lang) -> list[str]:
+    """A dimension's or a requirement's attainment as the weighted mean of its children."""
+    node = found.node
+    if found.kind == "dimension":
+        head = tr("explain.dimension", lang=lang, id=node["id"], title=node["title"][lang])
+        children, which, column = node["requirements"], "requirements", "requirement"
+    else:
+        head = tr("explain.requirement", lang=lang, id=node["id"], title=node["title"][lang], dimension=found.dimension)
+        children, which, column = node["criteria"], "criteria", "criterion"
+    lines = [head, "  " + tr("explain.node_weight", lang=lang, weight=num(Fraction(node["weight"])), share=node["share"]["percent"])]
+    if node.get("excluded"):
+        return [*lines, "  " + tr("explain.node_excluded", lang=lang)]
+    lines.append("  " + tr("explain.node_mean", lang=lang, children=tr(f"explain.children_{which}", lang=lang)))
+    rows = [[tr(f"explain.col_{c}", lang=lang) for c in (column, "weight", "attainment", "exact")]]
+    for child in children:
+        rows.append([child["id"], num(Fraction(child["weight"])), pct(child["attainment"]), child["attainment"]["exact"] or "—"])
+    lines.extend(align(rows, right={1, 2}, indent="    "))
+    lines.extend("    " + line for line in mean_lines(node_terms(children), node["attainment"], lang))
+    sources = ", ".join(f"{s} {pct(v)}" for s, v in sorted(node.get("sources", {}).items()))
+    if sources:
+        lines.append("  " + tr("explain.sources", lang=lang, items=sources))
+    return lines
+
+
+# --- A criterion -------------------------------------------------------------------------------
+
+
+def explain_criterion(record: Record, found: Found, lang: Lang) -> list[str]:
+    """Each binding's evidence, curve and attainment, then the criterion's weighted mean."""
+    c = found.node
+    lines = [
+        tr("explain.criterion", lang=lang, id=c["id"], title=c["title"][lang], requirement=found.requirement, dimension=found.dimension),
+        "  " + tr(
+            "explain.criterion_facts", lang=lang, weight=num(Fraction(c["weight"])),
+            share_exact=c["tree_share"]["exact"], share=c["tree_share"]["percent"], pyramid=c["pyramid"],
+        ),
+    ]
+    if c["excluded"]:
+        exclusion = next((e for e in record["audit"]["exclusions"] if e["criterion"] == c["id"]), {})
+        text = tr(
+            "explain.criterion_excluded", lang=lang,
+            justification=exclusion.get("justification", "—"), approved_by=exclusion.get("approved_by", "—"),
+        )
+        lines.append(f"  {text}")
+    total = sum((Fraction(b["weight"]) for b in c["bindings"]), Fraction(0))
+    for index, binding in enumerate(c["bindings"], 1):
+        lines.append("")
+        lines.extend(binding_lines(record, c, binding, index, total, lang))
+    if not c["excluded"]:
+        lines.append("")
+        lines.extend(_criterion_mean(record, c, total, lang))
+    return lines
+
+
+def binding_label(binding: dict[str, Any]) -> str:
+    """`onsite`, `customer / C09 / top2box`, or `customer / C05 − C05x / gap` for a paired item."""
+    if binding["item"] is None:
+        return binding["source"]
+    item = binding["item"] + (f" − {binding['paired']}" if binding.get("paired") else "")
+    return f"{binding['source']} / {item} / {binding['indicator']}"
+
+
+def binding_lines(record: Record, criterion: Node, b: dict[str, Any], index: int, total: Fraction, lang: Lang) -> list[str]:
+    """One binding: weight, status, evidence per site and combined, curve, formula, floor check."""
+    head = tr(
+        "explain.binding", lang=lang, index=index, id=binding_label(b),
+        weight=num(Fraction(b["weight"])), total=num(total), share=b["share"]["percent"],
+    )
+    lines = [head]
+    lines.append("    " + _status_line(record, criterion, b, lang))
+    lines.extend("    " + line for line in _evidence_lines(record, b, lang))
+    floor, target = Fraction(b["floor"]), Fraction(b["target"])
+    direction = tr("explain.higher_better" if target > floor else "explain.lower_better", lang=lang)
+    lines.append("    " + tr("explain.curve", lang=lang, floor=num(floor), target=num(target), direction=direction))
+    value = frac(b["value"]["exact"])
+    if b["status"] == "evidenced" and value is not None:
+        lines.extend("    " + line for line in formula_lines(value, floor, target, b, lang))
+    return lines
+
+
+def _status_line(record: Record, criterion: Node, b: dict[str, Any], lang: Lang) -> str:
+    """Evidenced, missing (and what the policy does with it), undersized (n and minimum), excluded."""
+    status = b["status"]
+    if status == "undersized":
+        minimum = _undersized_minimum(record, criterion["id"], b["id"])
+        return tr("explain.status_undersized", lang=lang, n=(b["measure"] or {}).get("n"), min=minimum)
+    if status == "missing":
+        policy = record["scheme"]["policies"]["missing"]
+        return tr("explain.status_missing", lang=lang, effect=tr(f"explain.missing_{policy}", lang=lang))
+    return tr(f"explain.status_{status}", lang=lang)
+
+
+def _undersized_minimum(record: Record, criterion: str, binding: str) -> str:
+    """The source's minimum sample, as the outcome's `undersized` reason states it."""
+    for r in record["outcome"]["reasons"]:
+        params = r.get("params", {})
+        if r["code"] == "undersized" and params.get("criterion") == criterion and params.get("binding") == binding:
+            return str(params.get("min"))
+    return "?"
+
+
+def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
+    """Per-site values (with n and interval for surveys), then the combined value."""
+    measure = b.get("measure")
+    if measure is None:
+        return []
+    lines = [tr("explain.per_site", lang=lang)]
+    for site in b["sites"]:
+        lines.append("  " + tr("explain.site_line", lang=lang, site=site["site"], value=_site_text(site, lang)))
+    value = frac(measure["value"]["exact"])
+    direct = [frac(s["value"]["exact"]) for s in b["sites"] if not s.get("suppressed") and s.get("n") is None]
+    if measure.get("n") is None and direct and value is not None and sum(direct, Fraction(0)) / len(direct) == value:  # type: ignore[arg-type]
+        total = "(" + " + ".join(num(v) for v in direct) + f") / {len(direct)}"  # type: ignore[arg-type]
+        lines.append(tr("explain.value_mean", lang=lang, sum=total, value=both(value)))
+    elif value is not None:
+        policy = tr(f"explain.policy_{record['scheme']['policies']['sites']}", lang=lang)
+        text = tr("explain.value_pooled", lang=lang, policy=policy, exact=exact(value), value=measure["value"]["shown"], n=measure.get("n"))
+        if measure["low"]["shown"] is not None:
+            text += ", " + tr("explain.interval", lang=lang, low=measure["low"]["shown"], high=measure["high"]["shown"])
+        lines.append(text)
+    files = sorted({f"{e['file']}: {e['location']}" if e.get("location") else str(e["file"]) for e in b.get("evidence", []) if e.get("file")})
+    if files:
+        lines.append(tr("explain.evidence_files", lang=lang, items="; ".join(files[:6]) + (" …" if len(files) > 6 else "")))
+    return lines
+
+
+def both(value: Fraction) -> str:
+    """A value exactly and as shown (`10/3 = 3.333333`), once when they are the same (`3`)."""
+    return num(value) if num(value) == shown(value) else f"{exact(value)} = {shown(value)}"
+
+
+def paren(text: str) -> str:
+    """A negative number in a formula, bracketed: `(-1.5)`, so that `v − (-1.5)` reads right."""
+    return f"({text})" if text.startswith("-") else text
+
+
+def group(text: str) -> str:
+    """A fraction or a negative number inside a division, bracketed: `(10/3) / 4`."""
+    return f"({text})" if text.startswith("-") or "/" in text else text
+
+
+def _site_text(site: dict[str, Any], lang: Lang) -> str:
+    """One site's value: a level as written, or a survey value with n and interval, or suppressed."""
+    if site.get("suppressed"):
+        return tr("explain.suppressed", lang=lang, count=site.get("fewer_than"))
+    if site.get("n") is None:  # a direct value (an on-site level): as written in the grid
+        return shown(Fraction(site["value"]["exact"]))
+    parts = [site["value"]["shown"]]
+    if site.get("n") is not None:
+        parts.append(tr("explain.site_n", lang=lang, n=site["n"]))
+    if site.get("low", {}).get("shown") is not None:
+        parts.append(tr("explain.interval", lang=lang, low=site["low"]["shown"], high=site["high"]["shown"]))
+    return ", ".join(parts)
+
+
+def formula_lines(value: Fraction, floor: Fraction, target: Fraction, b: dict[str, Any], lang: Lang) -> list[str]:
+    """(v − f) / (t − f) with the numbers, the clamp, and whether v is worse than the floor."""
+    raw = (value - floor) / (target - floor)
+    clamped = min(Fraction(1), max(Fraction(0), raw))
+    lines = [
+        tr(
+            "explain.formula", lang=lang, value=exact(value), floor=paren(num(floor)), target=num(target),
+            step=f"{group(exact(value - floor))} / {group(num(target - floor))}",
+            raw=exact(raw), clamped=exact(clamped), percent=percent(clamped),
+        )
+    ]
+    lines.extend(_check(clamped, b["attainment"], lang))
+    worse = value < floor if target > floor else value > floor
+    key = "explain.unacceptable_yes" if worse else "explain.unacceptable_no"
+    lines.append(tr(key, lang=lang, value=shown(value), floor=num(floor)))
+    return lines
+
+
+def _criterion_mean(record: Record, c: Node, total: Fraction, lang: Lang) -> list[str]:
+    """The criterion's weighted mean of its bindings, and its coverage."""
+    policy = record["scheme"]["policies"]["missing"]
+    terms = []
+    for b in c["bindings"]:
+        value = frac(b["attainment"]["exact"])
+        if b["status"] == "evidenced":
+            terms.append(Term(b["id"], Fraction(b["weight"]), value, b["attainment"]["percent"]))
+        elif policy == "zero":
+            terms.append(Term(b["id"], Fraction(b["weight"]), Fraction(0), "0.0"))
+        else:
+            terms.append(Term(b["id"], Fraction(b["weight"]), None, None, "unassessed"))
+    lines = [tr(f"explain.criterion_mean_{policy}", lang=lang)]
+    lines.extend("  " + line for line in mean_lines(terms, c["attainment"], lang))
+    evidenced = sum((Fraction(b["weight"]) for b in c["bindings"] if b["status"] == "evidenced"), Fraction(0))
+    lines.append(tr("explain.criterion_coverage", lang=lang, evidenced=num(evidenced), total=num(total), percent=percent(evidenced / total)))
+    return lines
+
+
+# --- Entry points ------------------------------------------------------------------------------
+
+
+def explain(record: Record, element_id: str | None, lang: Lang, source: Path | str = "record") -> str:
+    """The explanation text: of the outcome, or of every element with this id."""
+    if element_id is None:
+        return "\n".join(explain_outcome(record, lang))
+    parts = []
+    for found in find(record, element_id, source):
+        if found.kind == "criterion":
+            parts.append(explain_criterion(record, found, lang))
+        else:
+            parts.append(explain_node(found, lang))
+    return "\n\n".join("\n".join(p) for p in parts)
+
+
+T = TypeVar("T")
+
+
+def from_record(path: Path, work: Callable[[], T]) -> T:
+    """Run `work` on a loaded record; a record lacking a key or holding a bad value is bad input.
+
+    `load_record` checks the JSON and the format tag only; a record edited by hand can still
+    lack a key the tools need. That is the user's input, so it gets a placed message and exit 2.
+    """
+    try:
+        return work()
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
+        raise InputError.at(path, "", tr("explain.broken_record", detail=f"{type(exc).__name__}: {exc}")) from None
+
+
+def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None]) -> int:
+    """`labelaudit explain`: read the record (a malformed one is an input error), print."""
+    record = load_record(args.record)
+    out(from_record(args.record, lambda: explain(record, args.id, current_lang(), args.record)))
+    return 0
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
+    """The `explain` subcommand (see cli.COMMAND_MODULES)."""
+    parser = commands.add_parser("explain", parents=[common], help=tr("explain.help", lang=lang), description=tr("explain.help", lang=lang))
+    parser.add_argument("record", type=Path, metavar="RECORD", help=tr("explain.help_record", lang=lang))
+    parser.add_argument("id", nargs="?", metavar="ID", help=tr("explain.help_id", lang=lang))
+    parser.set_defaults(handler=handle)
