@@ -22,6 +22,7 @@ EXPECTED = {
     "capped": ("granted", "engage"),
     "refused": ("refused", None),
     "deferred": ("deferred", None),
+    "service-commitments": ("granted", "conforme"),  # a second scheme, through the queue plugin
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -306,6 +307,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `labelaudit score … | head`: the reader left, not a bug
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception:  # a bug: say so, keep the traceback for the report
         print(tr("error.internal"), file=sys.stderr)
         traceback.print_exc()

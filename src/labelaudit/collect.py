@@ -186,6 +186,7 @@ def collect(
     notes: list[str] = []
     skipped: list[SkippedSource] = []
     problems = []
+    dropped = 0  # problems a plugin already left out under --max-errors
     digests: dict[str, str] = {}
     for source_id in sorted(audit.sources):
         for path in audit.sources[source_id].files:
@@ -196,6 +197,7 @@ def collect(
             collection = collect_source(prepared, plugins, source_id, max_errors=max_errors, timeout=timeout)
         except InputError as exc:
             problems.extend(exc.problems)  # report every source's problems together
+            dropped += exc.truncated
             continue
         except PluginError as exc:
             if on_plugin_error != "skip":
@@ -206,7 +208,7 @@ def collect(
         findings.extend(collection.findings)
         notes.extend(collection.notes)
     if problems:
-        raise InputError(problems[:max_errors], truncated=max(0, len(problems) - max_errors))
+        raise InputError(problems[:max_errors], truncated=dropped + max(0, len(problems) - max_errors))
     return Collected(
         prepared, tuple(evidence), tuple(findings), dict(sorted(digests.items())), tuple(notes), tuple(skipped)
     )

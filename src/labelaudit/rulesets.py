@@ -219,6 +219,10 @@ def _check_binding(scheme: Scheme, binding: Any, here: _Places, path: str) -> li
         if binding.indicator == "share" and not binding.points:
             problems.append(here.problem(path, tr("binding.needs", source=binding.source, key="points")))
     floor, target = curve_of(scheme, binding)
+    if source.questionnaire is None and (floor is None or target is None):
+        # Only a scale gives a default curve; any other source's binding needs its own.
+        missing = "floor" if floor is None else "target"
+        problems.append(here.problem(path, tr("binding.needs", source=binding.source, key=missing)))
     if floor is not None and floor == target:
         problems.append(here.problem(f"{path}.target", tr("binding.curve", value=floor)))
     return problems
