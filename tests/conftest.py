@@ -45,3 +45,31 @@ def scheme_factory(tmp_path: Path) -> Callable[..., Scheme]:
         return make_scheme(tmp_path / f"scheme{next(counter)}", **options)
 
     return factory
+
+
+CliRun = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> CliRun:
+    """`labelaudit.cli.main` in-process, in English: returns (exit code, stdout, stderr).
+
+    Faster than a subprocess for the many committee-command tests; tests/test_cli.py covers the
+    real entry point. The language is reset afterwards: `main` sets it in a context variable.
+    """
+    import contextvars
+
+    import labelaudit.cli
+
+    monkeypatch.setenv("LABELAUDIT_LANG", "en")
+    monkeypatch.delenv("LABELAUDIT_REGISTER", raising=False)
+
+    def run(*args: str | Path) -> tuple[int, str, str]:
+        try:
+            code = contextvars.copy_context().run(labelaudit.cli.main, [str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run

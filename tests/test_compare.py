@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,26 +22,11 @@ from labelaudit.plugins import load_plugins
 from labelaudit.record import dumps
 from labelaudit.workflow import score_audit
 
-MODULES = ("labelaudit.explain", "labelaudit.verify", "labelaudit.whatif", "labelaudit.compare")
-Cli = Callable[..., tuple[int, str, str]]
+from conftest import CliRun as Cli
 Record = dict[str, Any]
 NEW_STRENGTH = "Charte de service réécrite avec les adhérents et affichée dans chaque bureau."
 
 
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """`labelaudit.cli.main` with this work's commands added, in-process."""
-    import labelaudit.cli
-
-    monkeypatch.setattr(labelaudit.cli, "COMMAND_MODULES", MODULES)
-    monkeypatch.setenv("LABELAUDIT_LANG", "en")
-
-    def run(*args: str | Path) -> tuple[int, str, str]:
-        code = labelaudit.cli.main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def _improve_demo(folder: Path) -> str:

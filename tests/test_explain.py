@@ -22,7 +22,6 @@ from labelaudit.numbers import exact, percent, points
 
 GOLDEN = REPO / "tests" / "golden"
 RECORDS = sorted(p.stem for p in GOLDEN.glob("*.json"))
-MODULES = ("labelaudit.explain", "labelaudit.verify", "labelaudit.whatif", "labelaudit.compare")
 
 
 def record_of(name: str) -> dict[str, Any]:
@@ -33,20 +32,6 @@ def criterion_of(record: dict[str, Any], criterion_id: str) -> dict[str, Any]:
     return next(f.node for f in elements(record) if f.kind == "criterion" and f.node["id"] == criterion_id)
 
 
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
-    """`labelaudit.cli.main` with this work's commands added, in-process."""
-    import labelaudit.cli
-
-    monkeypatch.setattr(labelaudit.cli, "COMMAND_MODULES", MODULES)
-    monkeypatch.setenv("LABELAUDIT_LANG", "en")
-
-    def run(*args: str | Path) -> tuple[int, str, str]:
-        code = labelaudit.cli.main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 # --- Every golden record: the explanation agrees with the record everywhere --------------------

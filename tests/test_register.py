@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-import labelaudit.cli
 from labelaudit import register, register_schema
 from labelaudit.errors import InputError
 from labelaudit.i18n import MESSAGES
@@ -430,23 +429,6 @@ def test_a_process_killed_mid_transaction_leaves_the_register_unchanged(tmp_path
 # --- the command -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    mine = ("labelaudit.reviews", "labelaudit.register")  # until they are in COMMAND_MODULES
-    modules = tuple(dict.fromkeys((*labelaudit.cli.COMMAND_MODULES, *mine)))
-    monkeypatch.setattr(labelaudit.cli, "COMMAND_MODULES", modules)
-    monkeypatch.setenv("LABELAUDIT_LANG", "en")
-    monkeypatch.delenv("LABELAUDIT_REGISTER", raising=False)
-
-    def run(*args: str | Path) -> tuple[int, str, str]:
-        try:
-            code = labelaudit.cli.main([str(a) for a in args])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def test_cli_add_list_show(tmp_path: Path, db: Path, cli: Any) -> None:

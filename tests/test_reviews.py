@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-import labelaudit.cli
 from labelaudit.errors import InputError
 from labelaudit.i18n import MESSAGES
 from labelaudit.reviews import (
@@ -286,22 +285,6 @@ def test_concurrent_appends_all_land_in_one_valid_chain(demo: Path) -> None:
 # --- the command -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
-    mine = ("labelaudit.reviews", "labelaudit.register")  # until they are in COMMAND_MODULES
-    modules = tuple(dict.fromkeys((*labelaudit.cli.COMMAND_MODULES, *mine)))
-    monkeypatch.setattr(labelaudit.cli, "COMMAND_MODULES", modules)
-    monkeypatch.setenv("LABELAUDIT_LANG", "en")
-
-    def run(*args: str | Path) -> tuple[int, str, str]:
-        try:
-            code = labelaudit.cli.main([str(a) for a in args])
-        except SystemExit as exc:  # argparse usage errors
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def test_cli_refuses_an_auditor_with_exit_2(demo: Path, cli: Any) -> None:

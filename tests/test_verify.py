@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,24 +18,9 @@ from labelaudit.record import dumps, write_atomic
 from labelaudit.verify import ABSENT, EXIT_MISMATCH, Difference, difference_lines, differences, verify
 from labelaudit.workflow import score_audit
 
-MODULES = ("labelaudit.explain", "labelaudit.verify", "labelaudit.whatif", "labelaudit.compare")
-Cli = Callable[..., tuple[int, str, str]]
+from conftest import CliRun as Cli
 
 
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """`labelaudit.cli.main` with this work's commands added, in-process."""
-    import labelaudit.cli
-
-    monkeypatch.setattr(labelaudit.cli, "COMMAND_MODULES", MODULES)
-    monkeypatch.setenv("LABELAUDIT_LANG", "en")
-
-    def run(*args: str | Path) -> tuple[int, str, str]:
-        code = labelaudit.cli.main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -21,25 +21,10 @@ from labelaudit.record import dumps
 from labelaudit.whatif import Changes, parse_changes, records, what_if
 from labelaudit.workflow import score_audit
 
-MODULES = ("labelaudit.explain", "labelaudit.verify", "labelaudit.whatif", "labelaudit.compare")
-Cli = Callable[..., tuple[int, str, str]]
+from conftest import CliRun as Cli
 Record = dict[str, Any]
 
 
-@pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
-    """`labelaudit.cli.main` with this work's commands added, in-process."""
-    import labelaudit.cli
-
-    monkeypatch.setattr(labelaudit.cli, "COMMAND_MODULES", MODULES)
-    monkeypatch.setenv("LABELAUDIT_LANG", "en")
-
-    def run(*args: str | Path) -> tuple[int, str, str]:
-        code = labelaudit.cli.main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 @pytest.fixture(scope="module")
