@@ -118,3 +118,26 @@ def test_disabled_plugin_leaves_its_source_kind_unknown() -> None:
     result = run("check", FIXTURES / "capped", "--disable", "surveys")
     assert result.code == 2
     assert "source kind 'survey' is provided by no plugin" in result.err
+
+
+def test_a_decision_that_could_flip_within_sampling_error_is_borderline(tmp_path: Path) -> None:
+    # The demo's 733.9 points move between about 707 and 765 within the survey intervals: put
+    # the `confirme` threshold in that range and the decision hinges on sampling error.
+    schemes = tmp_path / "schemes"
+    shutil.copytree(Path("rulesets/en16880"), schemes / "en16880")
+    scheme = schemes / "en16880" / "scheme.toml"
+    scheme.write_text(scheme.read_text("utf-8").replace("min_points = 650", "min_points = 730"), "utf-8")
+    record = tmp_path / "r.json"
+    result = run("score", FIXTURES / "demo", "-o", record, "--rulesets", schemes)
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    borderline = next(line for line in lines if line.startswith("BORDERLINE"))
+    assert borderline.startswith("BORDERLINE: pessimistic GRANTED — level Committed (")
+    assert "optimistic GRANTED — level Confirmed (" in borderline
+    stability = json.loads(record.read_text("utf-8"))["stability"]
+    assert stability["borderline"] is True
+    assert len(stability["sensitive_bindings"]) == 5
+    swings = [float(b["optimistic_points"]) - float(b["pessimistic_points"]) for b in stability["sensitive_bindings"]]
+    assert swings == sorted(swings, reverse=True) and swings[0] > 0
+    first = stability["sensitive_bindings"][0]
+    assert any(line.startswith(f"  {first['criterion']} / {first['binding']}: ") for line in lines)
