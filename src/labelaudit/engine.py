@@ -248,7 +248,12 @@ def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
     return Measure(value, n, from_float6(float(value) - below), from_float6(float(value) + above))
 
 
-def measure_binding(inputs: Inputs, binding: Binding, evidence: Sequence[Evidence], z: float) -> tuple[Measure, tuple[SiteValue, ...]]:
+SiteMeasures = dict[tuple[str, str, str], Measure]
+
+
+def measure_binding(
+    inputs: Inputs, binding: Binding, evidence: Sequence[Evidence], z: float, known: SiteMeasures | None = None
+) -> tuple[Measure, tuple[SiteValue, ...]]:
     """Combine a binding's per-site evidence into one measure, by the scheme's site policy.
 
     Direct values (on-site levels) are the mean of the visited sites' values. Samples are
@@ -269,7 +274,12 @@ def measure_binding(inputs: Inputs, binding: Binding, evidence: Sequence[Evidenc
                 merged = merged.merge(more)
             if merged.n == 0:
                 continue
-            site_measure = _measure(inputs, binding, merged, z)
+            key = (items[0].criterion, binding.id, site)
+            site_measure = known.get(key) if known is not None else None
+            if site_measure is None:
+                site_measure = _measure(inputs, binding, merged, z)
+                if known is not None:
+                    known[key] = site_measure
         else:
             site_measure = Measure(sum(values, Fraction(0)) / len(values), 0)
         site_measures.append((site_measure, samples))
@@ -278,6 +288,8 @@ def measure_binding(inputs: Inputs, binding: Binding, evidence: Sequence[Evidenc
         )
     if not site_measures:
         raise LookupError("no usable evidence")
+    if len(site_measures) == 1:
+        return site_measures[0][0], tuple(site_values)  # one site: pooled and equal agree
     if all(samples for _, samples in site_measures) and inputs.scheme.policies.sites == "pooled":
         pooled = Sample(())
         for _, samples in site_measures:
@@ -298,38 +310,88 @@ def _value_for(measure: Measure, higher_is_better: bool, mode: Mode) -> Fraction
     return toward_floor if mode == "pessimistic" else toward_target
 
 
-def score_binding(
-    inputs: Inputs, criterion: Criterion, binding: Binding, evidence: Sequence[Evidence], mode: Mode, z: float
-) -> BindingResult:
-    floor, target = curve_of(inputs.scheme, binding)
-    share = binding.weight / sum(b.weight for b in criterion.bindings)
-    base = BindingResult(criterion.id, binding, share, floor, target, "missing", evidence=tuple(evidence))
-    if criterion.id in inputs.excluded:
-        return _evolve(base, status="excluded")
-    if not evidence:
-        return base
-    try:
-        measure, sites = measure_binding(inputs, binding, evidence, z)
-    except LookupError:
-        return base
+class Measures:
+    """The measures of one body of evidence (every site, or one site), each computed once.
+
+    A measure depends only on the evidence, never on the mode, the weights or the gates, so
+    the central, pessimistic and optimistic runs and the sensitivity check share them: on a
+    network of a thousand sites this is the difference between seconds and minutes.
+    """
+
+    def __init__(
+        self,
+        inputs: Inputs,
+        evidence: Iterable[Evidence],
+        known: SiteMeasures | None = None,
+        constants: dict[tuple[str, str], tuple[Fraction, Fraction, Fraction]] | None = None,
+    ) -> None:
+        self.inputs = inputs
+        self.known = known  # each site's measure, shared with the other scopes
+        self.constants = {} if constants is None else constants  # floors, targets, shares
+        self.z = z_for(inputs.scheme.policies.confidence)
+        self.by_binding: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+        for item in evidence:
+            self.by_binding[(item.criterion, item.binding)].append(item)
+        self._measured: dict[tuple[str, str], tuple[Measure, tuple[SiteValue, ...]] | None] = {}
+        self.criteria: dict[tuple[str, tuple[Mode, ...]], CriterionResult] = {}
+
+    def evidence(self, criterion: Criterion, binding: Binding) -> list[Evidence]:
+        return self.by_binding.get((criterion.id, binding.id), [])
+
+    def measure(self, criterion: Criterion, binding: Binding) -> tuple[Measure, tuple[SiteValue, ...]] | None:
+        key = (criterion.id, binding.id)
+        if key not in self._measured:
+            evidence = self.evidence(criterion, binding)
+            try:
+                measured = measure_binding(self.inputs, binding, evidence, self.z, self.known) if evidence else None
+                self._measured[key] = measured
+            except LookupError:
+                self._measured[key] = None
+        return self._measured[key]
+
+    def effective_mode(self, criterion: Criterion, binding: Binding, mode: Mode) -> Mode:
+        """A value without an interval is the same at both ends: score it once, centrally."""
+        measured = self.measure(criterion, binding)
+        return mode if measured is not None and measured[0].low is not None else "central"
+
+
+def _binding_constants(scheme: Scheme, criterion: Criterion, binding: Binding) -> tuple[Fraction, Fraction, Fraction]:
+    """A binding's floor, target and weight share: fixed by the scheme."""
+    floor, target = curve_of(scheme, binding)
+    return floor, target, binding.weight / sum(b.weight for b in criterion.bindings)
+
+
+def score_binding(inputs: Inputs, criterion: Criterion, binding: Binding, measures: Measures, mode: Mode) -> BindingResult:
+    key = (criterion.id, binding.id)
+    if key not in measures.constants:  # shared by every scope and run of one decision
+        measures.constants[key] = _binding_constants(inputs.scheme, criterion, binding)
+    floor, target, share = measures.constants[key]
+    evidence = tuple(measures.evidence(criterion, binding))
+    measured = None if criterion.id in inputs.excluded else measures.measure(criterion, binding)
+    if measured is None:
+        status: BindingStatus = "excluded" if criterion.id in inputs.excluded else "missing"
+        return BindingResult(criterion.id, binding, share, floor, target, status, evidence=evidence)
+    measure, sites = measured
     min_sample = inputs.scheme.sources[binding.source].min_sample
-    has_sample = any(e.sample is not None for e in evidence)
-    if has_sample and measure.n < min_sample:
-        return _evolve(base, status="undersized", measure=measure, sites=sites)
+    if measure.n < min_sample and any(e.sample is not None for e in evidence):
+        return BindingResult(
+            criterion.id, binding, share, floor, target, "undersized", measure=measure, sites=sites, evidence=evidence
+        )
     value = _value_for(measure, target > floor, mode)
-    return _evolve(
-        base,
-        status="evidenced",
+    return BindingResult(
+        criterion.id,
+        binding,
+        share,
+        floor,
+        target,
+        "evidenced",
         value=value,
         measure=measure,
         attainment=attainment(value, floor, target),
         unacceptable=is_unacceptable(value, floor, target),
         sites=sites,
+        evidence=evidence,
     )
-
-
-def _evolve(result: BindingResult, **changes: object) -> BindingResult:
-    return attrs.evolve(result, **changes)
 
 
 # --- Steps 2 to 4: the tree -----------------------------------------------------------------
@@ -344,18 +406,24 @@ def score_criterion(
     inputs: Inputs,
     criterion: Criterion,
     share: Fraction,
-    evidence: Mapping[tuple[str, str], list[Evidence]],
+    measures: Measures,
     mode: Mode,
-    z: float,
     only: tuple[str, str] | None = None,
 ) -> CriterionResult:
-    bindings = tuple(
-        score_binding(
-            inputs, criterion, b, evidence.get((criterion.id, b.id), []),
-            mode if only in (None, (criterion.id, b.id)) else "central", z,
-        )
+    modes = tuple(
+        measures.effective_mode(criterion, b, mode if only in (None, (criterion.id, b.id)) else "central")
         for b in criterion.bindings
     )
+    key = (criterion.id, modes)  # a criterion's share is fixed by the scheme
+    if key not in measures.criteria:
+        measures.criteria[key] = _score_criterion(inputs, criterion, share, measures, modes)
+    return measures.criteria[key]
+
+
+def _score_criterion(
+    inputs: Inputs, criterion: Criterion, share: Fraction, measures: Measures, modes: tuple[Mode, ...]
+) -> CriterionResult:
+    bindings = tuple(score_binding(inputs, criterion, b, measures, m) for b, m in zip(criterion.bindings, modes))
     excluded = criterion.id in inputs.excluded
     evidenced = [b for b in bindings if b.status == "evidenced"]
     total_weight = sum(b.binding.weight for b in bindings)
@@ -385,13 +453,15 @@ def _node(
     return NodeResult(node_id, title, weight, share, assessed, excluded, None if excluded else value, tuple(children))
 
 
-def score_tree(inputs: Inputs, evidence: Sequence[Evidence], mode: Mode, only: tuple[str, str] | None = None) -> Tree:
+def score_tree(
+    inputs: Inputs,
+    evidence: Iterable[Evidence] | Measures,
+    mode: Mode,
+    only: tuple[str, str] | None = None,
+) -> Tree:
     """The tree from some evidence; `only` moves a single binding to `mode`, the rest central."""
     scheme = inputs.scheme
-    z = z_for(scheme.policies.confidence)
-    by_binding: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-    for item in evidence:
-        by_binding[(item.criterion, item.binding)].append(item)
+    measures = evidence if isinstance(evidence, Measures) else Measures(inputs, evidence)
     missing = scheme.policies.missing
     dimension_total = sum(d.weight for d in scheme.dimensions)
     dimensions = []
@@ -404,7 +474,7 @@ def score_tree(inputs: Inputs, evidence: Sequence[Evidence], mode: Mode, only: t
             r_share = requirement.weight / r_total
             c_total = sum(c.weight for c in requirement.criteria)
             c_results = [
-                score_criterion(inputs, c, d_share * r_share * c.weight / c_total, by_binding, mode, z, only)
+                score_criterion(inputs, c, d_share * r_share * c.weight / c_total, measures, mode, only)
                 for c in requirement.criteria
             ]
             weights = [c.weight for c in requirement.criteria]
@@ -557,18 +627,38 @@ def evidence_reasons(scheme: Scheme, tree: Tree, exclusions: Mapping[str, tuple[
     return reasons
 
 
-def run(inputs: Inputs, mode: Mode, exclusions: Mapping[str, tuple[str, str]]) -> Run:
-    tree = score_tree(inputs, inputs.evidence, mode)
+def run(
+    inputs: Inputs,
+    mode: Mode,
+    exclusions: Mapping[str, tuple[str, str]],
+    measures: Mapping[str | None, Measures] | None = None,
+) -> Run:
+    """One decision; `measures` (all sites under None, then each site) may be shared by runs."""
+    measures = measures or measures_by_scope(inputs)
+    tree = score_tree(inputs, measures[None], mode)
     minimum = inputs.scheme.policies.min_coverage
     sites = []
     for site in inputs.sites:
-        site_tree = score_tree(inputs, [e for e in inputs.evidence if e.site == site.id], mode)
+        site_tree = score_tree(inputs, measures[site.id], mode)
         has_result = site_tree.assessed and Fraction(percent(site_tree.coverage)) >= minimum
         sites.append(SiteResult(site, site_tree, has_result))
     majors = majors_by_requirement(inputs.scheme, inputs.findings)
     gates = tuple(evaluate_gate(g, tree, sites, majors) for g in inputs.scheme.gates)
     outcome = decide(inputs.scheme, tree, gates, evidence_reasons(inputs.scheme, tree, exclusions))
     return Run(mode, tree, tuple(sites), gates, outcome)
+
+
+def measures_by_scope(inputs: Inputs) -> dict[str | None, Measures]:
+    """The measures of all the evidence (key None) and of each site's evidence alone."""
+    by_site: dict[str, list[Evidence]] = defaultdict(list)
+    for item in inputs.evidence:
+        by_site[item.site].append(item)
+    known: SiteMeasures = {}
+    constants: dict[tuple[str, str], tuple[Fraction, Fraction, Fraction]] = {}
+    scopes: dict[str | None, Measures] = {None: Measures(inputs, inputs.evidence, known, constants)}
+    for site in inputs.sites:
+        scopes[site.id] = Measures(inputs, by_site.get(site.id, []), known, constants)
+    return scopes
 
 
 def has_intervals(tree: Tree) -> bool:
@@ -583,19 +673,20 @@ def has_intervals(tree: Tree) -> bool:
 def score(inputs: Inputs, exclusions: Mapping[str, tuple[str, str]] | None = None) -> Decision:
     """The whole decision: the central run, and the two ends of the intervals where any exist."""
     exclusions = exclusions or {}
-    central = run(inputs, "central", exclusions)
+    measures = measures_by_scope(inputs)
+    central = run(inputs, "central", exclusions, measures)
     pessimistic = optimistic = None
     if has_intervals(central.tree):
-        pessimistic = run(inputs, "pessimistic", exclusions)
-        optimistic = run(inputs, "optimistic", exclusions)
+        pessimistic = run(inputs, "pessimistic", exclusions, measures)
+        optimistic = run(inputs, "optimistic", exclusions, measures)
     majors = majors_by_requirement(inputs.scheme, inputs.findings)
     decision = Decision(central, pessimistic, optimistic, inputs.findings, majors)
     if decision.borderline:
-        decision = attrs.evolve(decision, sensitivities=sensitivities(inputs, central.tree))
+        decision = attrs.evolve(decision, sensitivities=sensitivities(inputs, central.tree, measures[None]))
     return decision
 
 
-def sensitivities(inputs: Inputs, tree: Tree, most: int = 5) -> tuple[Sensitivity, ...]:
+def sensitivities(inputs: Inputs, tree: Tree, measures: Measures, most: int = 5) -> tuple[Sensitivity, ...]:
     """The bindings whose interval alone moves the points most: what a borderline hinges on."""
     found = []
     for criterion in tree.criteria():
@@ -603,8 +694,8 @@ def sensitivities(inputs: Inputs, tree: Tree, most: int = 5) -> tuple[Sensitivit
             if b.status != "evidenced" or b.measure is None or b.measure.low is None:
                 continue
             key = (criterion.criterion.id, b.binding.id)
-            low = score_tree(inputs, inputs.evidence, "pessimistic", only=key).points
-            high = score_tree(inputs, inputs.evidence, "optimistic", only=key).points
+            low = score_tree(inputs, measures, "pessimistic", only=key).points
+            high = score_tree(inputs, measures, "optimistic", only=key).points
             found.append(Sensitivity(key[0], key[1], low, high))
     found.sort(key=lambda s: (-s.swing, s.criterion, s.binding))
     return tuple(found[:most])

@@ -20,10 +20,16 @@ def mean_measure(sample: Sample, z: float) -> Measure:
     n = sample.n
     if n == 0:
         raise ValueError("no usable answer")
-    mean = sum((v * c for v, c in sample.counts), Fraction(0)) / n
+    # Integer sums over a common denominator: exactly the textbook formulas, many times faster
+    # than Fraction arithmetic on a thousand sites.
+    scale = math.lcm(*(v.denominator for v, _ in sample.counts))
+    scaled = [(v.numerator * (scale // v.denominator), c) for v, c in sample.counts]
+    total = sum(x * c for x, c in scaled)
+    squares = sum(x * x * c for x, c in scaled)
+    mean = Fraction(total, n * scale)
     if n < 2:
         return Measure(mean, n)
-    variance = sum(((v - mean) ** 2 * c for v, c in sample.counts), Fraction(0)) / (n - 1)
+    variance = Fraction(n * squares - total * total, n * (n - 1) * scale * scale)
     half = z * math.sqrt(variance) / math.sqrt(n)
     return Measure(mean, n, from_float6(float(mean) - half), from_float6(float(mean) + half))
 
