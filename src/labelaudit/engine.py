@@ -638,7 +638,10 @@ def run(
     tree = score_tree(inputs, measures[None], mode)
     minimum = inputs.scheme.policies.min_coverage
     sites = []
-    for site in inputs.sites:
+    # Per-site results serve the site gates and, centrally, the record: the runs at the ends
+    # of the intervals need them only where a site gate can fire.
+    needed = mode == "central" or any(g.scope == "site" for g in inputs.scheme.gates)
+    for site in inputs.sites if needed else ():
         site_tree = score_tree(inputs, measures[site.id], mode)
         has_result = site_tree.assessed and Fraction(percent(site_tree.coverage)) >= minimum
         sites.append(SiteResult(site, site_tree, has_result))
