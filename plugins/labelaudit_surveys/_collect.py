@@ -1,9 +1,12 @@
 """Collecting a survey source: read every export, tally the answers, report evidence per site.
 
-Rows are streamed and only tallies are kept: per (site, item) how many respondents gave each
-scale point, and per (site, item, paired item) how many gave each difference. Free-text columns
-are never read into memory. Every problem is collected (up to the audit's limit) and reported in
-one `InputError`, so that a user fixes a whole export in one go.
+Only tallies are kept: per (site, item) how many respondents gave each scale point, and per
+(site, item, paired item) how many gave each difference. CSV exports are read column by column
+with Polars, a block of records at a time (`_columnar`); XLSX workbooks, and the rare CSV that
+Polars could read differently from the csv module, are streamed row by row. Either way memory
+does not grow with the number of rows, and the results are the same. Every problem is collected
+(up to the audit's limit) and reported in one `InputError`, so that a user fixes a whole export
+in one go.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
+from enum import Enum
 from fractions import Fraction
 from pathlib import Path
 
@@ -28,12 +32,21 @@ from labelaudit import (
 )
 
 from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable
+from labelaudit_surveys._csv import _place as csv_place
 from labelaudit_surveys._csv import open_csv
 from labelaudit_surveys._options import SurveyOptions, load_options
 from labelaudit_surveys._table import EMPTY, Table, clean_header, is_blank
 from labelaudit_surveys._xlsx import open_xlsx
 
 SUFFIXES = (".csv", ".xlsx")
+COLUMNAR = True  # read CSV exports with Polars when it is installed (tests switch it off to compare)
+
+
+class Reader(Enum):
+    ROWS = "rows"  # what `read_columns` returns for an export that is to be read row by row
+
+
+ROWS = Reader.ROWS
 
 
 @frozen
@@ -149,12 +162,15 @@ def read_file(
 ) -> str | None:
     """Tally one export; its problems go to `problems`. Returns the note on what was read."""
     file = str(path)
+    display = display_path(request, path)
     try:
-        with open_table(path, file, plan) as table:
-            layout = read_header(table, plan, file, problems)
-            if layout is None:
-                return None
-            rows, sites = read_rows(table, layout, plan, file, display_path(request, path), tallies, problems)
+        counted = read_columns(plan, path, file, display, tallies, problems)
+        if counted is ROWS:
+            with open_table(path, file, plan) as table:
+                layout = read_header(table, plan, file, problems)
+                if layout is None:
+                    return None
+                counted = read_rows(table, layout, plan, file, display, tallies, problems)
     except FileNotFoundError:
         problems.add(file, "", "file not found")
         return None
@@ -165,7 +181,58 @@ def read_file(
         for problem in exc.problems:
             problems.add(problem.file, problem.where, problem.what)
         return None
-    return f"{display_path(request, path)}: {_count(rows, 'row')}, {_count(sites, 'site')}"
+    if counted is None:
+        return None
+    rows, sites = counted
+    return f"{display}: {_count(rows, 'row')}, {_count(sites, 'site')}"
+
+
+def read_columns(
+    plan: Plan, path: Path, file: str, display: str, tallies: Tallies, problems: ProblemCollector
+) -> tuple[int, int] | None | Reader:
+    """Tally a CSV export column by column (see `_columnar`): (rows, sites), or None when its
+    header does not match (problems reported), or ROWS when it must be read row by row: an XLSX
+    workbook, Polars not installed or switched off, or a CSV that Polars could read differently
+    from the csv module. Nothing is reported or tallied before that is known."""
+    if not COLUMNAR or path.suffix.lower() != ".csv":
+        return ROWS
+    try:
+        from labelaudit_surveys._columnar import ColumnReader, RowReaderNeeded, read_head
+    except ImportError:  # Polars has no wheel for this platform: rows are read one by one
+        return ROWS
+    if path.stat().st_size == 0:
+        raise InputError.at(file, "", EMPTY)
+    try:
+        head = read_head(path, file, plan.options.delimiter)
+    except RowReaderNeeded:
+        return ROWS
+    layout = read_header(Table(head.header_row, head.header, iter(()), csv_place), plan, file, problems)
+    if layout is None:
+        return None
+    answers = [(position, column.header, column.item, column.reader) for position, column in layout.answers]
+    site, site_ids = None, [plan.fixed_site]
+    if plan.sites is not None and layout.site is not None:
+        site = (layout.site, plan.options.site_column or "", plan.sites)
+        site_ids = [s.id for s in plan.sites.sites]
+    room = problems.max_errors - len(problems.problems)
+    reader = ColumnReader(file, head, answers, site, plan.fixed_site, site_ids, plan.pairs, room)
+    try:
+        counts = reader.read(path)
+    except RowReaderNeeded:
+        return ROWS
+    for site_id in counts.sites:
+        tallies.files[site_id][display] = None
+    for key, tally in counts.items.items():
+        if key in tallies.items:
+            tallies.items[key].update(tally)
+        else:
+            tallies.items[key] = tally
+    for pair, tally in counts.pairs.items():
+        tallies.pairs[pair].update(tally)
+    for problem in counts.problems:
+        problems.add(problem.file, problem.where, problem.what)
+    problems.dropped += counts.dropped  # the problems beyond max_errors, counted without being built
+    return counts.rows, len(counts.sites)
 
 
 def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector) -> Layout | None:
@@ -258,9 +325,17 @@ def evidence(request: CollectRequest, plan: Plan, tallies: Tallies) -> Iterable[
                     criterion=criterion.id,
                     binding=binding.id,
                     site=site.id,
-                    sample=Sample.of(tally),
+                    sample=sample_of(tally),
                     provenance=Provenance(file=", ".join(tallies.files[site.id]), location=location),
                 )
+
+
+def sample_of(tally: Mapping[Fraction, int]) -> Sample:
+    """`Sample.of(tally)` for a tally whose keys are already Fractions, without converting them
+    again: sorted by value, compared as floats first (exactly, as Fractions, only on a tie)."""
+    counted = [(value, count) for value, count in tally.items() if count > 0]
+    counted.sort(key=lambda pair: (pair[0].numerator / pair[0].denominator, pair[0]))
+    return Sample(tuple(counted))
 
 
 def _unmapped_note(request: CollectRequest, plan: Plan) -> list[str]:

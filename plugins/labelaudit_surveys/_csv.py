@@ -34,6 +34,9 @@ def detect_encoding(path: Path, file: str) -> str:
         while chunk := handle.read(_CHUNK):
             if (nul := chunk.find(b"\0")) >= 0:
                 raise InputError.at(file, f"byte {offset + nul}", ENCODING)
+            if chunk.isascii() and not utf8.getstate()[0]:  # valid in both, and no sequence was cut
+                offset += len(chunk)
+                continue
             is_utf8 = is_utf8 and _decodes(utf8, chunk)
             if cp1252_error is None:
                 cp1252_error = _cp1252_error(chunk, offset)

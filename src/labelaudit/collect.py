@@ -284,8 +284,9 @@ def check_collection(plugin: str, request: CollectRequest, collection: object) -
         value = getattr(collection, field)
         if not isinstance(value, (tuple, list)):
             raise PluginError(plugin, tr("plugin.not_sequence", source=source, field=field, found=_shown(value)))
+    allowed = _Allowed.of(request)  # once, not per piece of evidence: a network has thousands
     for item in collection.evidence:
-        _check_evidence(plugin, request, item)
+        _check_evidence(plugin, request, item, allowed)
     for finding in collection.findings:
         _check_finding(plugin, request, finding)
     for note in collection.notes:
@@ -293,19 +294,35 @@ def check_collection(plugin: str, request: CollectRequest, collection: object) -
             raise PluginError(plugin, tr("plugin.bad_note", source=source, found=_shown(note)))
 
 
-def _check_evidence(plugin: str, request: CollectRequest, item: object) -> None:
+@frozen
+class _Allowed:
+    """The bindings and sites a source's evidence may name, as lists (for messages) and sets."""
+
+    bindings: list[str]
+    sites: list[str]
+    binding_set: frozenset[str]
+    site_set: frozenset[str]
+
+    @classmethod
+    def of(cls, request: CollectRequest) -> _Allowed:
+        bindings = [f"{c.id} / {b.id}" for c, b in request.bindings]
+        sites = [s.id for s in request.audit.sites]
+        return cls(bindings, sites, frozenset(bindings), frozenset(sites))
+
+
+def _check_evidence(plugin: str, request: CollectRequest, item: object, allowed: _Allowed) -> None:
     source = request.source.id
     if not isinstance(item, Evidence):
         raise PluginError(plugin, tr("plugin.not_evidence", source=source, found=_shown(item)))
-    known = [f"{c.id} / {b.id}" for c, b in request.bindings]
-    if f"{item.criterion} / {item.binding}" not in known:
+    known = allowed.bindings
+    if f"{item.criterion} / {item.binding}" not in allowed.binding_set:
         raise PluginError(
             plugin,
             tr("plugin.unknown_binding", source=source, criterion=item.criterion, binding=item.binding,
                known=_listed(known)),
         )
-    sites = [s.id for s in request.audit.sites]
-    if item.site not in sites:
+    sites = allowed.sites
+    if item.site not in allowed.site_set:
         raise PluginError(plugin, tr("plugin.unknown_site", source=source, site=item.site, known=_listed(sites)))
     where = {"source": source, "criterion": item.criterion, "binding": item.binding, "site": item.site}
     if item.value is not None and not _exact(item.value):

@@ -2,10 +2,19 @@
 
 The tests under "Through the engine" use labelaudit's own plugin fixtures (labelaudit.testing),
 as a third-party plugin's tests would: a minimal scheme, an audit folder, the loaded plugin.
+
+Every test runs twice, once with each CSV reader (column by column with Polars, and row by row),
+so that both are held to the same tallies, notes and problems; the `test_readers_*` tests compare
+the two readers themselves and run once.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
+import sys
+import tempfile
 import tracemalloc
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -14,8 +23,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import labelaudit_surveys
+from labelaudit_surveys import _collect, _columnar
 from labelaudit import (
     Audit,
     Binding,
@@ -26,6 +38,7 @@ from labelaudit import (
     IndicatorContext,
     InputError,
     Problem,
+    ProblemCollector,
     Sample,
     Scheme,
     Site,
@@ -41,6 +54,20 @@ pytest_plugins = unless_installed()
 
 SITES = (Site("lyon", "Agence de Lyon"), Site("evry", "Agence d'Évry"))
 F = Fraction
+READERS = {"columns": True, "rows": False}  # _collect.COLUMNAR
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test with both CSV readers, except the `test_readers_*` ones, which compare them."""
+    if "csv_reader" in metafunc.fixturenames:
+        both = not metafunc.definition.name.startswith("test_readers_")
+        metafunc.parametrize("csv_reader", list(READERS) if both else ["columns"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def csv_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(_collect, "COLUMNAR", READERS[request.param])
+    return str(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -535,3 +562,213 @@ def test_an_export_scored_with_the_mean_indicator(minimal_scheme: Any, make_audi
     audit = make_audit(scheme, sources={"customer": options}, files={"clients.csv": "Q1\n5\n4\n3\n"})
     record = score_record(audit)
     assert record["outcome"]["points"]["shown"] == "750.0"  # mean 4 on a 1 → 5 curve
+
+
+# --- The two CSV readers agree -----------------------------------------------------------------
+
+
+def outcome(req: CollectRequest, columnar: bool) -> object:
+    """What one reader makes of a request: the collection, or the problems and how many more."""
+    previous, _collect.COLUMNAR = _collect.COLUMNAR, columnar
+    try:
+        return collect(req)
+    except InputError as exc:
+        return exc.problems, exc.truncated
+    finally:
+        _collect.COLUMNAR = previous
+
+
+def read_by(req: CollectRequest, path: Path) -> str:
+    """Which reader `read_columns` would use for an export: "columns" or "rows"."""
+    plan = _collect.make_plan(req, _collect.load_options(req))
+    got = _collect.read_columns(plan, path, str(path), path.name, _collect.Tallies(), ProblemCollector(50))
+    return "rows" if got is _collect.ROWS else "columns"
+
+
+GAP_CRITERIA = (
+    criterion("u.3", binding("C05", "gap", paired="C05x")),
+    criterion("c.1", binding("C05", "top2box")),
+    criterion("c.2", binding("C05x", "mean")),
+)
+ANSWERS = (
+    "1", "2", "3", "4", "5", "4,0", "5.0", " 3 ", "", "  ", "\u00a0", "Ne sait pas", "NSP", "Sans opinion",
+    "Tout à fait d'accord", "  tout à fait d’accord ", "Strongly disagree", "Très satisfait", "Plutôt d'accord",
+    "7", "0", "4,5", "bof", "a;b,c", "deux\nlignes", 'dit "bien"', "Oui",
+)
+SITE_VALUES = ("lyon", "LYON ", "Agence de Lyon", "Agence d'Évry", "evry", "Lyon Part-Dieu", "Paris", "", "  ", "x\ny")
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> tuple[str, str, str, list[object], bool, int]:
+    """A survey export as text: (text, encoding, delimiter option, rows drawn, site column, max_errors)."""
+    with_site = draw(st.booleans())
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    header = (["Agence"] if with_site else []) + ["Perception", "Attente", "Commentaire"]
+    cells = st.lists(st.sampled_from(ANSWERS), min_size=3, max_size=3)
+    row = st.one_of(
+        st.tuples(st.sampled_from(SITE_VALUES), cells).map(lambda r: [r[0], *r[1]] if with_site else r[1]),
+        st.sampled_from(["", "   ", delimiter * (len(header) - 1)]),  # blank lines
+    )
+    rows = draw(st.lists(row, max_size=25))
+    buffer = io.StringIO()
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    buffer.write(draw(st.sampled_from(["", newline, " " + newline])))  # blank lines above the header
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(header)
+    for cells_or_blank in rows:
+        if isinstance(cells_or_blank, str):
+            buffer.write(cells_or_blank + newline)
+        else:
+            short = draw(st.integers(0, 2)) if draw(st.integers(0, 9)) == 0 else 0  # a row cut short
+            writer.writerow(cells_or_blank[: len(cells_or_blank) - short])
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+    option = draw(st.sampled_from([None, delimiter]))
+    return buffer.getvalue(), encoding, option or "", rows, with_site, draw(st.sampled_from([2, 50]))
+
+
+@functools.cache
+def bundled_scheme() -> Scheme:
+    return load_scheme(Path("rulesets/en16880"))
+
+
+@given(exports(), st.sampled_from([16, 100, 1 << 23]))
+def test_readers_agree_on_any_export(export: tuple[str, str, str, list[object], bool, int], block: int) -> None:
+    """Same tallies, notes and problems (places, order, count beyond max_errors), in small blocks too."""
+    scheme = bundled_scheme()
+    text, encoding, delimiter, _, with_site, max_errors = export
+    options: dict[str, Any] = {"columns": {"Perception": "C05", "Attente": "C05x"}, "ignore": ["Commentaire"],
+                               "answers": {"Très satisfait": 4}}
+    if with_site:
+        options |= {"site_column": "Agence", "site_names": {"Lyon Part-Dieu": "lyon"}}
+    if delimiter:
+        options["delimiter"] = delimiter
+    previous = _columnar.BLOCK
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "c.csv").write_bytes(text.encode(encoding))
+        req = request(scheme, Path(folder), ["c.csv"], options, GAP_CRITERIA, max_errors=max_errors)
+        try:
+            _columnar.BLOCK = block
+            assert read_by(req, Path(folder) / "c.csv") == "columns"
+            assert outcome(req, columnar=True) == outcome(req, columnar=False)
+        finally:
+            _columnar.BLOCK = previous
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Q1 - Accueil\r4\r5\r",  # a carriage return alone ends a line for the csv module
+        b"Q1 - Accueil,Id\n4,r1\n5,r2,extra\n",  # a row longer than the header
+        b'Q1 - Accueil,Id\n4,a"b\n',  # a quote inside an unquoted field
+        b'Q1 - Accueil,Id\n"4"5,x\n',  # text after a closing quote
+        b'Q1 - Accueil,Id\n4,"never closed\n',
+    ],
+    ids=["lone CR", "ragged", "quote inside", "after quote", "unclosed"],
+)
+def test_readers_odd_csv_goes_to_the_row_reader(scheme: Scheme, tmp_path: Path, content: bytes) -> None:
+    """What Polars could read differently from the csv module is read row by row, as before."""
+    (tmp_path / "c.csv").write_bytes(content)
+    req = request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}, "ignore": ["Id"]})
+    assert read_by(req, tmp_path / "c.csv") == "rows"
+    assert outcome(req, columnar=True) == outcome(req, columnar=False)
+
+
+def test_readers_field_over_the_csv_limit_goes_to_the_row_reader(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Q1 - Accueil,Id\n4," + "x" * (csv.field_size_limit() + 1) + "\n", "utf-8")
+    req = request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}, "ignore": ["Id"]})
+    assert read_by(req, tmp_path / "c.csv") == "rows"
+    problems, _ = outcome(req, columnar=True)  # type: ignore[misc]
+    assert problems == outcome(req, columnar=False)[0]  # type: ignore[index]
+    assert problems[0].what.startswith("unreadable CSV")
+
+
+def test_readers_rows_after_multiline_cells_are_numbered_as_records(scheme: Scheme, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row number counts records, blank ones included, across blocks: not lines."""
+    text = 'Agence;Q1 - Accueil;Commentaire\n\nlyon;4;"deux\nlignes"\n   \nlyon;9;\n;;\nParis;4;"x\n\ny"\n;5;\n'
+    (tmp_path / "c.csv").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(_columnar, "BLOCK", 8)
+    options = {"columns": {"Q1 - Accueil": "C01"}, "site_column": "Agence", "ignore": ["Commentaire"]}
+    problems, truncated = outcome(request(scheme, tmp_path, ["c.csv"], options), columnar=True)  # type: ignore[misc]
+    assert [p.where for p in problems] == [
+        "row 5, column 'Q1 - Accueil' (B)", "row 7, column 'Agence' (A)", "row 8, column 'Agence' (A)",
+    ]
+    assert problems[2].what.endswith("the cell is empty")
+    assert truncated == 0
+
+
+def test_readers_max_errors_over_many_blocks(scheme: Scheme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = "".join(f"{'lyon' if i % 7 else 'Paris'},{9 if i % 3 == 0 else 4}\n" for i in range(3_000))
+    (tmp_path / "c.csv").write_text("Agence,Q1 - Accueil\n" + rows, encoding="utf-8")
+    monkeypatch.setattr(_columnar, "BLOCK", 1_000)
+    options = {"columns": {"Q1 - Accueil": "C01"}, "site_column": "Agence"}
+    req = request(scheme, tmp_path, ["c.csv"], options, max_errors=40)
+    columns, rows_ = outcome(req, columnar=True), outcome(req, columnar=False)
+    assert columns == rows_
+    problems, truncated = columns  # type: ignore[misc]
+    assert len(problems) == 40 and truncated == 1_000 + 429 - 40  # every third answer, every seventh site
+    assert problems[0].where == "row 2, column 'Agence' (A)" and problems[1].where == "row 2, column 'Q1 - Accueil' (B)"
+
+
+def test_readers_many_rows_in_small_blocks(scheme: Scheme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [f"{('Agence de Lyon', 'evry', 'Lyon Part-Dieu')[i % 3]};{i % 5 + 1};{(i * 7) % 5 + 1};note {i}"
+             for i in range(5_000)]
+    (tmp_path / "c.csv").write_bytes(("Agence;Perception;Attente;Commentaire\n" + "\n".join(lines)).encode("cp1252"))
+    monkeypatch.setattr(_columnar, "BLOCK", 4_096)
+    options = {"columns": {"Perception": "C05", "Attente": "C05x"}, "site_column": "Agence",
+               "site_names": {"Lyon Part-Dieu": "lyon"}, "ignore": ["Commentaire"]}
+    req = request(scheme, tmp_path, ["c.csv"], options, GAP_CRITERIA)
+    result = outcome(req, columnar=True)
+    assert result == outcome(req, columnar=False)
+    assert isinstance(result, Collection) and result.notes == ("c.csv: 5000 rows, 2 sites",)
+    assert sum(e.sample.n for e in result.evidence if e.binding == "customer/C05/gap") == 5_000
+
+
+def test_readers_without_polars_rows_are_read_one_by_one(scheme: Scheme, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "c.csv").write_text("Q1 - Accueil\n4\n", encoding="utf-8")
+    req = request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}})
+    monkeypatch.setitem(sys.modules, "labelaudit_surveys._columnar", None)  # as if Polars were missing
+    assert read_by(req, tmp_path / "c.csv") == "rows"
+    assert samples(collect(req)) == {("c.1", "customer/C01/top2box", "lyon"): {F(4): 1}}
+
+
+def test_readers_columns_keep_memory_flat_over_many_blocks(scheme: Scheme, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's peak memory is that of a block and the tallies, however many blocks are read."""
+    monkeypatch.setattr(_columnar, "BLOCK", 1 << 16)
+
+    def peak(rows: int) -> int:
+        path = tmp_path / f"big{rows}.csv"
+        with path.open("w", encoding="utf-8") as handle:
+            handle.write("Agence,Q1 - Accueil,Commentaire\n")
+            for i in range(rows):
+                handle.write(f"{('lyon', 'evry')[i % 2]},{i % 5 + 1},un commentaire libre assez long {i}\n")
+        options = {"columns": {"Q1 - Accueil": "C01"}, "site_column": "Agence", "ignore": ["Commentaire"]}
+        req = request(scheme, tmp_path, [path.name], options)
+        tracemalloc.start()
+        try:
+            result = collect(req)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            assert sum(e.sample.n for e in result.evidence if e.binding == "customer/C01/top2box") == rows
+
+    peak(100)
+    small, large = peak(5_000), peak(50_000)
+    assert large < small + 200_000
+
+
+def test_readers_whitespace_is_what_str_strip_removes() -> None:
+    assert _columnar.WHITESPACE == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
+def test_readers_encoding_skips_ascii_blocks_but_not_a_cut_sequence(tmp_path: Path) -> None:
+    """ASCII blocks are valid in both encodings; a UTF-8 sequence cut by one is not completed after it."""
+    from labelaudit_surveys._csv import _CHUNK, detect_encoding
+
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"a" * (_CHUNK - 1) + b"\xc3" + b"b" * _CHUNK + b"\xa9\n")  # Ã, ASCII, © in Windows-1252
+    assert detect_encoding(path, "c.csv") == "cp1252"
+    path.write_bytes(b"a" * (_CHUNK - 1) + "é".encode() + b"b" * _CHUNK + "é\n".encode())
+    assert detect_encoding(path, "c.csv") == "utf-8-sig"
