@@ -32,7 +32,7 @@ from labelaudit import (
 )
 
 from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable
-from labelaudit_surveys._csv import _place as csv_place
+from labelaudit import cell_place as csv_place
 from labelaudit_surveys._csv import open_csv
 from labelaudit_surveys._options import SurveyOptions, load_options
 from labelaudit_surveys._table import EMPTY, Table, clean_header, is_blank

@@ -32,7 +32,10 @@ from attrs import define, field, frozen
 from labelaudit import InputError, Problem
 
 from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable, cell_text
-from labelaudit_surveys._csv import _place, _records, _through_first_content_line, detect_encoding, sniff_delimiter
+from labelaudit import cell_place as _place
+from labelaudit import csv_records as _records
+from labelaudit import detect_encoding, sniff_delimiter
+from labelaudit import leading_lines as _through_first_content_line
 from labelaudit_surveys._table import EMPTY, clean_header, is_blank
 
 BLOCK = 1 << 23  # bytes of records parsed at a time

@@ -10,7 +10,11 @@ from collections.abc import Callable, Iterator, Sequence
 
 from attrs import frozen
 
-EMPTY = "the file is empty"
+from labelaudit import Text, clean_cell, is_blank
+
+__all__ = ["EMPTY", "Table", "clean_header", "is_blank"]
+
+EMPTY = Text(fr="le fichier est vide", en="the file is empty")
 
 
 @frozen
@@ -24,23 +28,5 @@ class Table:
 
 
 def clean_header(value: object) -> str:
-    """A header cell as compared: exports wrap long headers over lines and pad them."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column: 0 → A, 26 → AA."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def is_blank(cells: Sequence[object]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+    """A header cell as compared (labelaudit's `clean_cell`)."""
+    return clean_cell(value)

@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from labelaudit import InputError
+from labelaudit import InputError, column_letter
 
-from labelaudit_surveys._table import EMPTY, Table, clean_header, column_letter, is_blank
+from labelaudit_surveys._table import EMPTY, Table, clean_header, is_blank
 
 HEADER_SEARCH_ROWS = 20
 

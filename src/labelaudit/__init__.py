@@ -11,6 +11,18 @@ from __future__ import annotations
 
 from labelaudit.convert import structure
 from labelaudit.errors import InputError, LabelauditError, PluginError, Problem, ProblemCollector
+from labelaudit.exports import (
+    CsvExport,
+    cell_place,
+    clean_cell,
+    column_letter,
+    csv_records,
+    detect_encoding,
+    is_blank,
+    leading_lines,
+    open_csv_export,
+    sniff_delimiter,
+)
 from labelaudit.hookspecs import API_VERSION, hookimpl
 from labelaudit.indicators import mean_measure, nps_measure, share_measure
 from labelaudit.model import (
@@ -44,6 +56,16 @@ from labelaudit.tomlfiles import digest, load_toml, where
 __version__ = "0.1.0"
 
 __all__ = [
+    "CsvExport",
+    "cell_place",
+    "clean_cell",
+    "column_letter",
+    "csv_records",
+    "detect_encoding",
+    "is_blank",
+    "leading_lines",
+    "open_csv_export",
+    "sniff_delimiter",
     "API_VERSION",
     "FINDING_KINDS",
     "Audit",

@@ -26,18 +26,22 @@ from labelaudit import (
     Collection,
     CollectRequest,
     Criterion,
+    CsvExport,
     Evidence,
     InputError,
     ProblemCollector,
     Provenance,
     Sample,
     Site,
+    cell_place,
+    clean_cell,
+    is_blank,
     load_toml,
+    open_csv_export,
     where,
 )
 
 from labelaudit_queue import _messages as msg
-from labelaudit_queue._csv import Export, clean, is_blank, open_export, place
 from labelaudit_queue._options import QueueOptions, load_options
 
 SERVED_WITHIN = "served_within"
@@ -159,7 +163,7 @@ def read_file(request: CollectRequest, reader: Reader, path: Path, waits: Waits,
         if path.stat().st_size == 0:
             problems.add(file, "", msg.empty_file())
             return None
-        with open_export(path, file, reader.options.delimiter) as export:
+        with open_csv_export(path, file, reader.options.delimiter) as export:
             layout = read_header(export, reader, file, problems)
             if layout is None:
                 return None
@@ -178,19 +182,19 @@ def read_file(request: CollectRequest, reader: Reader, path: Path, waits: Waits,
     return f"{request.source.id}: {display_path(request, path)}: {tickets} tickets, {left} left without being served"
 
 
-def read_header(export: Export, reader: Reader, file: str, problems: ProblemCollector) -> dict[str, int] | None:
+def read_header(export: CsvExport, reader: Reader, file: str, problems: ProblemCollector) -> dict[str, int] | None:
     """Role → 0-based column; None (and problems) when a mapped header is missing or doubled.
 
     Other columns (counter, service, agent …) are not read: exports carry many.
     """
-    roles = {role: clean(header) for role, header in reader.options.roles().items()}
+    roles = {role: clean_cell(header) for role, header in reader.options.roles().items()}
     wanted = set(roles.values())
     found: dict[str, int] = {}
     ok = True
     for position, name in enumerate(export.header):
         if name in wanted:
             if name in found:
-                problems.add(file, place(export.header_row, position, name), msg.header_twice(name))
+                problems.add(file, cell_place(export.header_row, position, name), msg.header_twice(name))
                 ok = False
             else:
                 found[name] = position
@@ -202,7 +206,7 @@ def read_header(export: Export, reader: Reader, file: str, problems: ProblemColl
 
 
 def read_rows(
-    export: Export, layout: Mapping[str, int], reader: Reader, file: str, display: str, waits: Waits,
+    export: CsvExport, layout: Mapping[str, int], reader: Reader, file: str, display: str, waits: Waits,
     problems: ProblemCollector,
 ) -> tuple[int, int]:
     """Tally every non-blank row; return how many tickets were read and how many left unserved."""
@@ -211,12 +215,12 @@ def read_rows(
 
     def cell(cells: Sequence[str], role: str) -> str:
         position = layout[role]
-        return clean(cells[position]) if position < len(cells) else ""
+        return clean_cell(cells[position]) if position < len(cells) else ""
 
     def at(number: int, role: str) -> str:
-        return place(number, layout[role], headers[layout[role]])
+        return cell_place(number, layout[role], headers[layout[role]])
 
-    for number, cells in export.rows:
+    for number, cells in export.records:
         if is_blank(cells):
             continue
         tickets += 1

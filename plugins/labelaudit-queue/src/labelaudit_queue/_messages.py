@@ -31,15 +31,6 @@ def missing_file() -> Text:
     return Text(fr="fichier introuvable", en="file not found")
 
 
-def bad_encoding() -> Text:
-    return Text(
-        fr="encodage non reconnu (UTF-8 ou Windows-1252 attendu)",
-        en="unrecognised encoding (expected UTF-8 or Windows-1252)",
-    )
-
-
-def bad_csv(detail: str) -> Text:
-    return Text(fr=f"CSV illisible : {detail}", en=f"unreadable CSV: {detail}")
 
 
 def header_twice(header: str) -> Text:

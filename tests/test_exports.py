@@ -1,0 +1,65 @@
+"""labelaudit.exports: the public helpers evidence plugins read their exports with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from labelaudit import (
+    InputError,
+    cell_place,
+    clean_cell,
+    column_letter,
+    detect_encoding,
+    is_blank,
+    open_csv_export,
+    sniff_delimiter,
+)
+from labelaudit.exports import _CHUNK
+
+
+def test_encoding_skips_ascii_blocks_but_not_a_cut_sequence(tmp_path: Path) -> None:
+    """ASCII blocks are valid in both encodings; a UTF-8 sequence cut by one is not completed after it."""
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"a" * (_CHUNK - 1) + b"\xc3" + b"b" * _CHUNK + b"\xa9\n")  # Ã, ASCII, © in Windows-1252
+    assert detect_encoding(path, "c.csv") == "cp1252"
+    path.write_bytes(b"a" * (_CHUNK - 1) + "é".encode() + b"b" * _CHUNK + "é\n".encode())
+    assert detect_encoding(path, "c.csv") == "utf-8-sig"
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [(b"a,b\n1,\x81\n", "byte 6"), (b"a\x00b\n", "byte 1")],
+    ids=["undefined in cp1252", "NUL (UTF-16)"],
+)
+def test_unreadable_encoding_is_placed_at_its_byte(tmp_path: Path, data: bytes, where: str) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as error:
+        detect_encoding(path, "c.csv")
+    assert str(error.value) == f"c.csv: {where}: unrecognised encoding (expected UTF-8 or Windows-1252)"
+
+
+def test_open_csv_export_finds_the_header_and_numbers_rows(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes("\n\nAgence;\"Q1  -\n Accueil\"\nLyon;4\n\nGrenoble;5\n".encode("cp1252"))
+    with open_csv_export(path, "c.csv") as export:
+        assert (export.header_row, export.header, export.delimiter) == (3, ("Agence", "Q1 - Accueil"), ";")
+        assert list(export.records) == [(4, ["Lyon", "4"]), (5, []), (6, ["Grenoble", "5"])]
+
+
+def test_an_empty_export_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"\xef\xbb\xbf\n \n")
+    with pytest.raises(InputError) as error, open_csv_export(path, "c.csv"):
+        pass
+    assert str(error.value) == "c.csv: the file is empty"
+
+
+def test_places_and_cells() -> None:
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    assert cell_place(12, 3, "Arrivée") == "row 12, column 'Arrivée' (D)"
+    assert sniff_delimiter("a;b;c,d") == ";" and sniff_delimiter("a\tb") == "\t" and sniff_delimiter("ab") == ","
+    assert clean_cell(" Q1 -\n  Accueil ") == "Q1 - Accueil" and clean_cell(3.0) == "3" and clean_cell(None) == ""
+    assert is_blank(["", " ", None]) and not is_blank(["", "x"])
