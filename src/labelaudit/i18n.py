@@ -26,6 +26,8 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "labelaudit internal error (please report it):",
     },
     "toml.syntax": {"fr": "TOML invalide : {detail}", "en": "invalid TOML: {detail}"},
+    "record.invalid": {"fr": "pas un enregistrement labelaudit : {detail}", "en": "not a labelaudit record: {detail}"},
+    "record.format": {"fr": "attendu {expected!r}", "en": "expected {expected!r}"},
     "file.missing": {"fr": "fichier introuvable", "en": "file not found"},
     "file.unreadable": {"fr": "fichier illisible : {detail}", "en": "cannot read the file: {detail}"},
     "file.empty": {"fr": "le fichier est vide", "en": "the file is empty"},

@@ -339,14 +339,18 @@ def _umask() -> int:
 def load_record(path: Path) -> dict[str, Any]:
     from labelaudit.tomlfiles import read_bytes
 
-    raw = read_bytes(path)
+    return parse_record(path, read_bytes(path))
+
+
+def parse_record(path: Path, raw: bytes) -> dict[str, Any]:
+    """A record from its bytes (a caller that also hashes them reads the file only once)."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise InputError.at(path, where, f"not a labelaudit record: {exc}") from None
+        raise InputError.at(path, where, tr("record.invalid", detail=str(exc))) from None
     if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
-        raise InputError.at(path, "key format", f"expected {RECORD_FORMAT!r}")
+        raise InputError.at(path, "key format", tr("record.format", expected=RECORD_FORMAT))
     return data
 
 

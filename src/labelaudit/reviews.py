@@ -47,7 +47,7 @@ from attrs import field, frozen
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import catalog, current_lang, tr
 from labelaudit.model import Lang
-from labelaudit.record import RECORD_FORMAT
+from labelaudit.record import parse_record
 from labelaudit.summary import level_title, outcome_line
 from labelaudit.tomlfiles import digest, read_bytes
 
@@ -99,14 +99,7 @@ def _paths(path: Path) -> tuple[Path, Path]:
 def load_record_digest(path: Path) -> tuple[dict[str, Any], str]:
     """The record and the digest of the very bytes it was parsed from (one read, no race)."""
     raw = read_bytes(path)
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise InputError.at(path, where, tr("review.record.invalid", detail=str(exc))) from None
-    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
-        raise InputError.at(path, "key format", tr("review.record.format", expected=RECORD_FORMAT))
-    return data, digest(raw)
+    return parse_record(path, raw), digest(raw)
 
 
 def level_ids(record: dict[str, Any]) -> list[str]:
@@ -588,8 +581,6 @@ def _show(args: argparse.Namespace, out: Output) -> int:
 
 catalog(
     {
-        "review.record.invalid": {"fr": "pas un enregistrement labelaudit : {detail}", "en": "not a labelaudit record: {detail}"},
-        "review.record.format": {"fr": "format attendu {expected!r}", "en": "expected format {expected!r}"},
         "review.member.empty": {"fr": "le nom du membre du comité est vide", "en": "the committee member's name is empty"},
         "review.member.auditor": {
             "fr": "{member} est l'un des auditeurs de cet audit ({auditor}) : la décision du comité doit être "
