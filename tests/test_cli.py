@@ -141,3 +141,16 @@ def test_a_decision_that_could_flip_within_sampling_error_is_borderline(tmp_path
     assert swings == sorted(swings, reverse=True) and swings[0] > 0
     first = stability["sensitive_bindings"][0]
     assert any(line.startswith(f"  {first['criterion']} / {first['binding']}: ") for line in lines)
+
+
+def test_summary_shows_each_perception_measure_with_n_and_interval(tmp_path: Path) -> None:
+    result = run("score", FIXTURES / "demo", "-o", tmp_path / "r.json")
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    start = lines.index("Perception measures (value, interval, n, attainment)")
+    assert lines[start + 1].split() == [
+        "vision.1", "employee/E01/top2box", "0.759494", "[0.654643,", "0.840278]", "n", "=", "79", "64.9", "%"
+    ]
+    record = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    binding = record["tree"]["dimensions"][0]["requirements"][0]["criteria"][0]["bindings"][1]
+    assert (binding["measure"]["n"], binding["measure"]["value"]["shown"]) == (79, "0.759494")

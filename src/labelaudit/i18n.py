@@ -99,6 +99,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "summary.coverage": {"fr": "Couverture", "en": "Coverage"},
     "summary.dimensions": {"fr": "Dimensions et éléments", "en": "Dimensions and elements"},
     "summary.sources": {"fr": "Sources", "en": "Sources"},
+    "summary.perception": {
+        "fr": "Mesures de perception (valeur, intervalle, n, atteinte)",
+        "en": "Perception measures (value, interval, n, attainment)",
+    },
+    "summary.status_undersized": {"fr": "échantillon trop petit", "en": "sample too small"},
+    "summary.status_missing": {"fr": "sans preuve", "en": "no evidence"},
+    "summary.status_excluded": {"fr": "exclu", "en": "excluded"},
     "summary.gates": {"fr": "Portes", "en": "Gates"},
     "summary.sites": {"fr": "Sites", "en": "Sites"},
     "summary.reasons": {"fr": "Motifs", "en": "Reasons"},

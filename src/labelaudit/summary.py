@@ -44,6 +44,31 @@ def _run_line(record: dict[str, Any], run: dict[str, Any], lang: Lang) -> str:
     return f"{outcome_line(record, run['status'], run['level'], lang)} ({run['points']})"
 
 
+def _perception_lines(tree: dict[str, Any], lang: Lang) -> Any:
+    """Each measured binding (a sample, so an n): value, interval, n and attainment."""
+    for dimension in tree["dimensions"]:
+        for requirement in dimension["requirements"]:
+            for criterion in requirement["criteria"]:
+                for binding in criterion["bindings"]:
+                    measure = binding.get("measure")
+                    if not measure or not measure.get("n"):
+                        continue
+                    value, low, high = (measure[k]["shown"] for k in ("value", "low", "high"))
+                    interval = f"[{_short(low)}, {_short(high)}]" if low is not None else ""
+                    outcome = (
+                        _pct(binding["attainment"])
+                        if binding["status"] == "evidenced"
+                        else tr(f"summary.status_{binding['status']}", lang=lang)
+                    )
+                    add_to = f"  {criterion['id']:<16} {binding['id']:<28} {_short(value):>11} {interval:<26} n = {measure['n']:<6} {outcome}"
+                    yield add_to.rstrip()
+
+
+def _short(shown: str | None) -> str:
+    """The value as the record shows it (six decimals): no second rounding."""
+    return "—" if shown is None else shown
+
+
 def render(record: dict[str, Any], lang: Lang) -> str:
     lines: list[str] = []
     add = lines.append
@@ -67,6 +92,11 @@ def render(record: dict[str, Any], lang: Lang) -> str:
         add(f"{_title(dimension, lang)[:58]:<58} {_weight(dimension):>6} {_pct(dimension['attainment']):>10}")
         for requirement in dimension["requirements"]:
             add(f"  {_title(requirement, lang)[:56]:<56} {_weight(requirement):>6} {_pct(requirement['attainment']):>10}")
+    perception = list(_perception_lines(tree, lang))
+    if perception:
+        add("")
+        add(tr("summary.perception", lang=lang))
+        lines.extend(perception)
     add("")
     add(tr("summary.sources", lang=lang))
     for source, share in sorted(tree["sources"].items()):
