@@ -22,7 +22,7 @@ from labelaudit import __version__
 from labelaudit.audits import AUDIT_FILE
 from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
-from labelaudit.i18n import lang_from_environment, set_lang, tr
+from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr
 from labelaudit.model import Lang, Site, TemplateRequest
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import dumps, write_atomic
@@ -176,8 +176,6 @@ _AUDIT_HEADER = """\
 
 
 def _write_grid(plugins: Plugins, scheme, sites, path: Path) -> None:  # type: ignore[no-untyped-def]
-    from labelaudit.i18n import current_lang
-
     for source in scheme.sources.values():
         kind = plugins.kinds.get(source.kind)
         if kind is not None and kind.write_template is not None and path.suffix.lower() in kind.template_suffixes:
@@ -227,8 +225,6 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
 
 
 def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
-    from labelaudit.i18n import current_lang
-
     if args.output.exists() and not args.force:
         raise InputError.at(args.output, "", tr("audit.exists", path=args.output))
     scored = score_audit(
@@ -250,8 +246,6 @@ def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
 
 def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     """Each plugin: name, version, origin and API, then what it registered; disabled ones last."""
-    from labelaudit.i18n import current_lang
-
     lang = current_lang()
     for info in plugins.info:
         api = tr("plugin.list_api", api=info.api) if info.api is not None else tr("plugin.list_no_api")

@@ -209,7 +209,7 @@ class Inputs:
     evidence: tuple[Evidence, ...]
     findings: tuple[Finding, ...] = ()
     excluded: frozenset[str] = frozenset()
-    indicators: Mapping[str, Indicator] = {}
+    indicators: Mapping[str, Indicator] = attrs.field(factory=dict)
 
 
 # --- Step 1: bindings -----------------------------------------------------------------------

@@ -131,20 +131,20 @@ class Plugins:
         for source_id, source in scheme.sources.items():
             if source.kind not in self.kinds:
                 problems.append(
-                    InputError.at(
-                        scheme_file, f"key sources.{source_id}.kind",
+                    Problem(
+                        str(scheme_file), f"key sources.{source_id}.kind",
                         tr("kind.unknown", kind=source.kind, known=", ".join(sorted(self.kinds))),
-                    ).problems[0]
+                    )
                 )
         for requirement in scheme.requirements:
             for criterion in requirement.criteria:
                 for binding in criterion.bindings:
                     if binding.indicator is not None and binding.indicator not in self.indicators:
                         problems.append(
-                            InputError.at(
-                                requirement.file or scheme_file, f"criterion {criterion.id}, binding {binding.id}",
+                            Problem(
+                                str(requirement.file or scheme_file), f"criterion {criterion.id}, binding {binding.id}",
                                 tr("indicator.unknown", name=binding.indicator, known=", ".join(sorted(self.indicators))),
-                            ).problems[0]
+                            )
                         )
         if problems:
             raise InputError(problems)

@@ -17,6 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from labelaudit.collect import Collected
 from labelaudit.engine import (
     BindingResult,
@@ -36,6 +38,7 @@ from labelaudit.i18n import tr
 from labelaudit.numbers import decimal6, exact, percent, points
 from labelaudit.model import Scheme
 from labelaudit.plugins import Plugins
+from labelaudit.tomlfiles import read_bytes
 
 RECORD_FORMAT = "labelaudit-record/1"
 
@@ -210,7 +213,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
             "kind": audit.kind,
             "auditors": list(audit.auditors),
             "sites": [{"id": s.id, "name": s.name} for s in audit.sites],
-            "dates": {k: (v.isoformat() if v else None) for k, v in sorted(vars_dates(audit.dates).items())},
+            "dates": {k: (v.isoformat() if v else None) for k, v in sorted(attrs.asdict(audit.dates).items())},
             "digest": prepared.audit_digest,
             "exclusions": [
                 {"criterion": e.criterion, "justification": e.justification, "approved_by": e.approved_by}
@@ -289,10 +292,6 @@ def plugins_used(scheme: Scheme, sources: Any, plugins: Plugins) -> set[str]:
     return used
 
 
-def vars_dates(dates: Any) -> dict[str, dt.date | None]:
-    return {"onsite_start": dates.onsite_start, "onsite_end": dates.onsite_end, "decision": dates.decision}
-
-
 def _policies(scheme: Any) -> dict[str, Any]:
     p = scheme.policies
     return {
@@ -337,8 +336,6 @@ def _umask() -> int:
 
 
 def load_record(path: Path) -> dict[str, Any]:
-    from labelaudit.tomlfiles import read_bytes
-
     return parse_record(path, read_bytes(path))
 
 
