@@ -789,10 +789,10 @@ def test_per_site_results_use_that_site_alone(scheme_factory: SchemeFactory) -> 
     other = [level(c, 4, "s2") for c in ALL_TWO]
     run = decide_on(scheme_factory(), full_evidence("s1") + other, site_ids=TWO_SITES).central
     by_site = {s.site.id: s for s in run.sites}
-    assert by_site["s1"].tree.attainment == F(73, 144)  # the worked example
-    assert by_site["s1"].tree.coverage == F(1)
-    assert by_site["s2"].tree.attainment == F(1)
-    assert by_site["s2"].tree.coverage == F(59, 72)
+    assert by_site["s1"].scores.attainment == F(73, 144)  # the worked example
+    assert by_site["s1"].scores.coverage == F(1)
+    assert by_site["s2"].scores.attainment == F(1)
+    assert by_site["s2"].scores.coverage == F(59, 72)
     assert by_site["s1"].has_result and by_site["s2"].has_result
 
 
@@ -834,7 +834,7 @@ def test_site_without_any_evidence_never_fires_the_site_gate_under_zero(scheme_f
         policies={"missing": "zero", "min_coverage": 0},
     )
     run = decide_on(scheme, full_evidence("s1"), site_ids=TWO_SITES).central
-    assert {s.site.id: (s.tree.assessed, s.has_result) for s in run.sites} == {
+    assert {s.site.id: (s.scores.assessed, s.has_result) for s in run.sites} == {
         "s1": (True, True),
         "s2": (False, False),
     }

@@ -12,8 +12,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clirun import FIXTURES, REPO, run
+from labelaudit.record import dumps
 
 GOLDEN = REPO / "tests" / "golden"
 EXPECTED = {
@@ -60,3 +63,17 @@ def test_demo_sites_differ() -> None:
     record = json.loads((GOLDEN / "demo.json").read_text("utf-8"))
     percents = [s["attainment"]["percent"] for s in record["sites"]]
     assert len(set(percents)) == 3
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(record=st.dictionaries(st.text(), json_values, max_size=5))
+def test_record_text_is_the_standard_librarys_canonical_json(record: dict[str, object]) -> None:
+    """The record is written by orjson for speed; its bytes are what json.dumps would write
+    (sorted keys, two-space indent, characters unescaped, control characters escaped)."""
+    assert dumps(record) == json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n"

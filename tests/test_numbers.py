@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from labelaudit.numbers import decimal6, exact, from_float6, percent, points, round_half_away, shown, z_for
 
@@ -153,3 +156,23 @@ def test_z_for_95_percent() -> None:
 )
 def test_z_for_other_levels(confidence: F, z: float) -> None:
     assert z_for(confidence) == pytest.approx(z, abs=1e-6)
+
+
+# The integer arithmetic of labelaudit.numbers against the textbook definitions it replaces.
+
+
+def _reference_round(value: F, places: int) -> Decimal:
+    magnitude = math.floor(abs(value) * 10**places + F(1, 2))
+    signed = -magnitude if value < 0 else magnitude
+    return Decimal(signed).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+@given(value=st.fractions(min_value=-2000, max_value=2000, max_denominator=10**9), places=st.integers(0, 6))
+def test_round_half_away_is_the_textbook_rounding(value: F, places: int) -> None:
+    assert str(round_half_away(value, places)) == str(_reference_round(value, places))
+
+
+@given(value=st.floats(min_value=-1e4, max_value=1e4, allow_nan=False) | st.integers(-10**7, 10**7).map(lambda k: k / 2e6))
+def test_from_float6_is_decimal_half_up(value: float) -> None:
+    expected = F(Decimal(value).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+    assert from_float6(value) == expected

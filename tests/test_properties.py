@@ -34,9 +34,10 @@ from helpers import (
     scaled_dimensions,
     scaled_requirements,
 )
-from labelaudit.engine import Decision, Outcome, Run, Tree, score
+from labelaudit.engine import Decision, Mode, Outcome, Run, Tree, measures_by_scope, score, score_site, score_tree
 from labelaudit.model import Evidence, Provenance, Sample, Scheme
 from labelaudit.rulesets import curve_of
+from labelaudit.sites import SiteScores
 
 SITES = ("s1", "s2")
 
@@ -159,6 +160,13 @@ def runs(decision: Decision) -> Iterator[Run]:
     for run in (decision.central, decision.pessimistic, decision.optimistic):
         if run is not None:
             yield run
+
+
+def site_attainments(scores: SiteScores) -> Iterator[F]:
+    yield scores.attainment
+    yield scores.coverage
+    for numbers in (scores.sources, scores.dimensions, scores.requirements):
+        yield from (v for v in numbers.values() if v is not None)
 
 
 def all_attainments(tree: Tree) -> Iterator[F]:
@@ -307,7 +315,7 @@ def test_scaling_sibling_weights_changes_nothing(
     for a, b in zip(runs(first), runs(second), strict=True):
         assert _tree_numbers(a.tree) == _tree_numbers(b.tree)
         assert a.outcome == b.outcome
-        assert [_tree_numbers(s.tree) for s in a.sites] == [_tree_numbers(s.tree) for s in b.sites]
+        assert [s.scores for s in a.sites] == [s.scores for s in b.sites]
         assert [(g.fired, g.subjects, g.skipped) for g in a.gates] == [(g.fired, g.subjects, g.skipped) for g in b.gates]
     assert first.borderline == second.borderline
 
@@ -339,8 +347,9 @@ def test_attainments_in_unit_interval_and_points_within_max(
     evidence = data.draw(evidence_for(scheme))
     decision = score(make_inputs(scheme, evidence, site_ids=SITES))
     for run in runs(decision):
-        for tree in (run.tree, *(s.tree for s in run.sites)):
-            for value in all_attainments(tree):
+        for tree in (run.tree, *(s.scores for s in run.sites)):
+            values = all_attainments(tree) if isinstance(tree, Tree) else site_attainments(tree)
+            for value in values:
                 assert 0 <= value <= 1
             assert 0 <= tree.points <= scheme.max_points
             assert tree.points == tree.attainment * scheme.max_points
@@ -384,3 +393,29 @@ def test_record_text_is_byte_stable_across_processes(tmp_path: Path) -> None:
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
     assert b'"status": "granted"' in outputs[0]
+
+
+@given(
+    data=st.data(),
+    which=st.integers(0, len(POLICIES) - 1),
+    mode=st.sampled_from(["central", "pessimistic", "optimistic"]),
+)
+def test_site_scores_are_the_site_tree(schemes: list[Scheme], data: st.DataObject, which: int, mode: Mode) -> None:
+    """labelaudit.sites computes a site's numbers through a compiled plan: they must be the very
+    fractions of the whole tree scored on that site's evidence alone."""
+    scheme = schemes[which]
+    evidence = data.draw(evidence_for(scheme, site_ids=("s1", "s2", "s3")))
+    excluded = data.draw(st.sets(st.sampled_from([c.id for c in scheme.criteria()]), max_size=2))
+    inputs = make_inputs(scheme, evidence, site_ids=("s1", "s2", "s3"), excluded=excluded)
+    measures = measures_by_scope(inputs)
+    for site in ("s1", "s2", "s3"):
+        tree = score_tree(inputs, measures[site], mode)
+        assert score_site(inputs, measures[site], mode) == SiteScores(
+            tree.attainment,
+            tree.points,
+            tree.coverage,
+            tree.assessed,
+            {d.id: d.attainment for d in tree.dimensions},
+            {r.id: r.attainment for r in tree.requirements()},
+            dict(tree.sources),
+        )

@@ -36,6 +36,7 @@ from labelaudit.model import (
 )
 from labelaudit.numbers import from_float6, percent, points, shown, z_for
 from labelaudit.rulesets import curve_of
+from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores
 
 Mode = Literal["central", "pessimistic", "optimistic"]
 Status = Literal["granted", "refused", "deferred"]
@@ -134,7 +135,7 @@ class Tree:
 @frozen
 class SiteResult:
     site: Site
-    tree: Tree
+    scores: SiteScores  # the numbers of the site's own tree (labelaudit.sites)
     has_result: bool  # enough evidence at this site alone (coverage at least the minimum)
 
 
@@ -249,6 +250,16 @@ def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
 
 
 SiteMeasures = dict[tuple[str, str, str], Measure]
+Constants = dict[tuple[str, str], tuple[Fraction, Fraction, Fraction]]
+
+
+@attrs.define
+class Shared:
+    """What every scope and run of one decision computes once, whichever needs it first."""
+
+    known: SiteMeasures = attrs.Factory(dict)  # each site's measure of each binding
+    constants: Constants = attrs.Factory(dict)  # each binding's floor, target and weight share
+    plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per pattern of site evidence
 
 
 def measure_binding(
@@ -269,9 +280,7 @@ def measure_binding(
         values = [e.value for e in items if e.value is not None]
         samples = [e.sample for e in items if e.sample is not None]
         if samples:
-            merged = samples[0]
-            for more in samples[1:]:
-                merged = merged.merge(more)
+            merged = samples[0] if len(samples) == 1 else Sample.pooled(samples)
             if merged.n == 0:
                 continue
             key = (items[0].criterion, binding.id, site)
@@ -291,10 +300,7 @@ def measure_binding(
     if len(site_measures) == 1:
         return site_measures[0][0], tuple(site_values)  # one site: pooled and equal agree
     if all(samples for _, samples in site_measures) and inputs.scheme.policies.sites == "pooled":
-        pooled = Sample(())
-        for _, samples in site_measures:
-            for sample in samples:
-                pooled = pooled.merge(sample)
+        pooled = Sample.pooled(sample for _, samples in site_measures for sample in samples)
         return _measure(inputs, binding, pooled, z), tuple(site_values)
     if all(samples for _, samples in site_measures):
         return _combine_equal([m for m, _ in site_measures]), tuple(site_values)
@@ -318,16 +324,9 @@ class Measures:
     network of a thousand sites this is the difference between seconds and minutes.
     """
 
-    def __init__(
-        self,
-        inputs: Inputs,
-        evidence: Iterable[Evidence],
-        known: SiteMeasures | None = None,
-        constants: dict[tuple[str, str], tuple[Fraction, Fraction, Fraction]] | None = None,
-    ) -> None:
+    def __init__(self, inputs: Inputs, evidence: Iterable[Evidence], shared: Shared | None = None) -> None:
         self.inputs = inputs
-        self.known = known  # each site's measure, shared with the other scopes
-        self.constants = {} if constants is None else constants  # floors, targets, shares
+        self.shared = Shared() if shared is None else shared
         self.z = z_for(inputs.scheme.policies.confidence)
         self.by_binding: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         for item in evidence:
@@ -343,7 +342,7 @@ class Measures:
         if key not in self._measured:
             evidence = self.evidence(criterion, binding)
             try:
-                measured = measure_binding(self.inputs, binding, evidence, self.z, self.known) if evidence else None
+                measured = measure_binding(self.inputs, binding, evidence, self.z, self.shared.known) if evidence else None
                 self._measured[key] = measured
             except LookupError:
                 self._measured[key] = None
@@ -361,19 +360,40 @@ def _binding_constants(scheme: Scheme, criterion: Criterion, binding: Binding) -
     return floor, target, binding.weight / sum(b.weight for b in criterion.bindings)
 
 
-def score_binding(inputs: Inputs, criterion: Criterion, binding: Binding, measures: Measures, mode: Mode) -> BindingResult:
+def binding_constants(
+    inputs: Inputs, criterion: Criterion, binding: Binding, measures: Measures
+) -> tuple[Fraction, Fraction, Fraction]:
     key = (criterion.id, binding.id)
-    if key not in measures.constants:  # shared by every scope and run of one decision
-        measures.constants[key] = _binding_constants(inputs.scheme, criterion, binding)
-    floor, target, share = measures.constants[key]
-    evidence = tuple(measures.evidence(criterion, binding))
-    measured = None if criterion.id in inputs.excluded else measures.measure(criterion, binding)
+    constants = measures.shared.constants
+    if key not in constants:  # shared by every scope and run of one decision
+        constants[key] = _binding_constants(inputs.scheme, criterion, binding)
+    return constants[key]
+
+
+def binding_status(
+    inputs: Inputs, criterion: Criterion, binding: Binding, measures: Measures
+) -> tuple[BindingStatus, tuple[Measure, tuple[SiteValue, ...]] | None]:
+    """Excluded, missing, undersized (below the source's minimum sample) or evidenced: the
+    same at every end of the intervals."""
+    if criterion.id in inputs.excluded:
+        return "excluded", None
+    measured = measures.measure(criterion, binding)
     if measured is None:
-        status: BindingStatus = "excluded" if criterion.id in inputs.excluded else "missing"
+        return "missing", None
+    min_sample = inputs.scheme.sources[binding.source].min_sample
+    if measured[0].n < min_sample and any(e.sample is not None for e in measures.evidence(criterion, binding)):
+        return "undersized", measured
+    return "evidenced", measured
+
+
+def score_binding(inputs: Inputs, criterion: Criterion, binding: Binding, measures: Measures, mode: Mode) -> BindingResult:
+    floor, target, share = binding_constants(inputs, criterion, binding, measures)
+    evidence = tuple(measures.evidence(criterion, binding))
+    status, measured = binding_status(inputs, criterion, binding, measures)
+    if measured is None:
         return BindingResult(criterion.id, binding, share, floor, target, status, evidence=evidence)
     measure, sites = measured
-    min_sample = inputs.scheme.sources[binding.source].min_sample
-    if measure.n < min_sample and any(e.sample is not None for e in evidence):
+    if status == "undersized":
         return BindingResult(
             criterion.id, binding, share, floor, target, "undersized", measure=measure, sites=sites, evidence=evidence
         )
@@ -556,7 +576,7 @@ def evaluate_gate(gate: Gate, tree: Tree, sites: Sequence[SiteResult], majors: M
     elif gate.scope == "source":
         subjects = [_below(gate, gate.target or "", tree.sources.get(gate.target or ""))]
     elif gate.scope == "site":
-        subjects = [_below(gate, s.site.id, s.tree.attainment) for s in sites if s.has_result]
+        subjects = [_below(gate, s.site.id, s.scores.attainment) for s in sites if s.has_result]
         skipped = tuple(s.site.id for s in sites if not s.has_result)
     elif gate.scope == "unacceptable":
         subjects = [
@@ -642,13 +662,34 @@ def run(
     # of the intervals need them only where a site gate can fire.
     needed = mode == "central" or any(g.scope == "site" for g in inputs.scheme.gates)
     for site in inputs.sites if needed else ():
-        site_tree = score_tree(inputs, measures[site.id], mode)
-        has_result = site_tree.assessed and Fraction(percent(site_tree.coverage)) >= minimum
-        sites.append(SiteResult(site, site_tree, has_result))
+        site_scores = score_site(inputs, measures[site.id], mode)
+        has_result = site_scores.assessed and Fraction(percent(site_scores.coverage)) >= minimum
+        sites.append(SiteResult(site, site_scores, has_result))
     majors = majors_by_requirement(inputs.scheme, inputs.findings)
     gates = tuple(evaluate_gate(g, tree, sites, majors) for g in inputs.scheme.gates)
     outcome = decide(inputs.scheme, tree, gates, evidence_reasons(inputs.scheme, tree, exclusions))
     return Run(mode, tree, tuple(sites), gates, outcome)
+
+
+def score_site(inputs: Inputs, measures: Measures, mode: Mode) -> SiteScores:
+    """One site's numbers: what `score_tree` gives on the site's evidence, through a plan."""
+    scheme = inputs.scheme
+    found = []
+    for criterion in scheme.criteria():  # the order of `labelaudit.sites.slots`
+        for binding in criterion.bindings:
+            status, measured = binding_status(inputs, criterion, binding, measures)
+            found.append((criterion, binding, measured if status == "evidenced" else None))
+    pattern = tuple(measured is not None for _, _, measured in found)
+    if pattern not in measures.shared.plans:
+        measures.shared.plans[pattern] = plan(scheme, inputs.excluded, pattern)
+    attainments = []
+    for criterion, binding, measured in found:
+        if measured is None:
+            attainments.append((0, 1))
+            continue
+        floor, target, _ = binding_constants(inputs, criterion, binding, measures)
+        attainments.append(attainment_of(_value_for(measured[0], target > floor, mode), floor, target))
+    return scores(measures.shared.plans[pattern], attainments, scheme.max_points)
 
 
 def measures_by_scope(inputs: Inputs) -> dict[str | None, Measures]:
@@ -656,11 +697,10 @@ def measures_by_scope(inputs: Inputs) -> dict[str | None, Measures]:
     by_site: dict[str, list[Evidence]] = defaultdict(list)
     for item in inputs.evidence:
         by_site[item.site].append(item)
-    known: SiteMeasures = {}
-    constants: dict[tuple[str, str], tuple[Fraction, Fraction, Fraction]] = {}
-    scopes: dict[str | None, Measures] = {None: Measures(inputs, inputs.evidence, known, constants)}
+    shared = Shared()
+    scopes: dict[str | None, Measures] = {None: Measures(inputs, inputs.evidence, shared)}
     for site in inputs.sites:
-        scopes[site.id] = Measures(inputs, by_site.get(site.id, []), known, constants)
+        scopes[site.id] = Measures(inputs, by_site.get(site.id, []), shared)
     return scopes
 
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from statistics import NormalDist
 
 
+def _half_away(numerator: int, denominator: int, places: int) -> int:
+    """numerator / denominator × 10^places rounded to an integer, ties away from zero.
+
+    floor(|n| / d × s + 1/2) is floor((2·|n|·s + d) / 2d): one integer division, exact.
+    """
+    magnitude = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    return -magnitude if numerator < 0 else magnitude
+
+
 def round_half_away(value: Fraction, places: int) -> Decimal:
     """`value` rounded to `places` decimals, ties away from zero, computed exactly."""
-    scale = 10**places
-    magnitude = math.floor(abs(value) * scale + Fraction(1, 2))
-    signed = -magnitude if value < 0 else magnitude
-    return Decimal(signed).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+    signed = _half_away(value.numerator, value.denominator, places)
+    return Decimal(signed).scaleb(-places)
 
 
 def percent(value: Fraction) -> Decimal:
@@ -35,8 +41,11 @@ def decimal6(value: Fraction) -> str:
 
 
 def from_float6(value: float) -> Fraction:
-    """A float result (a square root, a quantile) rounded to 6 decimals, then kept exact."""
-    return Fraction(Decimal(value).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
+    """A float result (a square root, a quantile) rounded to 6 decimals, then kept exact.
+
+    The float's exact binary value is rounded, ties away from zero (Decimal's ROUND_HALF_UP).
+    """
+    return Fraction(_half_away(*value.as_integer_ratio(), 6), 10**6)
 
 
 def z_for(confidence: Fraction) -> float:

@@ -1,0 +1,186 @@
+"""Per-site results: the audit's tree, computed for each of a thousand sites, exactly.
+
+A site's attainment, and each of its dimensions, requirements and sources, is a weighted mean
+of its bindings' attainments. The weights depend only on the scheme and on which bindings are
+evidenced at the site, never on the values nor on the end of the intervals. So the tree is
+compiled once per pattern of evidence into linear forms (`SitePlan`), and a site's numbers at
+one end of the intervals are a few sums of integers over a common denominator.
+
+The numbers are the exact fractions that `engine.score_tree` gives for the site's evidence
+alone (tests/test_sites.py holds the two equal on random schemes and evidence); only the way
+of computing them differs, because a network audit needs it 1,400 times at each end.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from attrs import frozen
+
+from labelaudit.model import Scheme
+
+Attainment = tuple[int, int]  # numerator and positive denominator of a value in [0, 1], not reduced
+Weights = dict[int, Fraction]  # binding index → weight of its attainment in a mean
+ZERO: Weights = {}  # the constant 0: a criterion without evidence under `missing = "zero"`
+
+
+@frozen
+class Form:
+    """Σ weight × attainment over some bindings, weights as integers over one denominator."""
+
+    indices: tuple[int, ...]
+    weights: tuple[int, ...]
+    denominator: int
+
+    @classmethod
+    def of(cls, weights: Weights) -> Form:
+        kept = sorted((i, w) for i, w in weights.items() if w)
+        denominator = math.lcm(*(w.denominator for _, w in kept)) if kept else 1
+        return cls(
+            tuple(i for i, _ in kept),
+            tuple(w.numerator * (denominator // w.denominator) for _, w in kept),
+            denominator,
+        )
+
+    def value(self, attainments: Sequence[Attainment]) -> Fraction:
+        if not self.indices:
+            return Fraction(0)
+        terms = [attainments[i] for i in self.indices]
+        common = math.lcm(*(d for _, d in terms))
+        total = sum(w * n * (common // d) for w, (n, d) in zip(self.weights, terms))
+        return Fraction(total, common * self.denominator)
+
+
+@frozen
+class SitePlan:
+    """What a pattern of evidence makes of the tree: coverage, and a form for every number."""
+
+    coverage: Fraction
+    assessed: bool
+    overall: Form
+    dimensions: tuple[tuple[str, Form | None], ...]
+    requirements: tuple[tuple[str, Form | None], ...]
+    sources: tuple[tuple[str, Form | None], ...]
+
+
+@frozen
+class SiteScores:
+    """One site's numbers at one end (or the centre) of the intervals, as the record shows them."""
+
+    attainment: Fraction
+    points: Fraction
+    coverage: Fraction
+    assessed: bool
+    dimensions: Mapping[str, Fraction | None]
+    requirements: Mapping[str, Fraction | None]
+    sources: Mapping[str, Fraction | None]
+
+
+def slots(scheme: Scheme) -> tuple[tuple[str, str], ...]:
+    """Every (criterion, binding) of the scheme: the index of a binding in a plan."""
+    return tuple((c.id, b.id) for c in scheme.criteria() for b in c.bindings)
+
+
+def attainment_of(value: Fraction, floor: Fraction, target: Fraction) -> Attainment:
+    """(v − f) / (t − f) clamped to [0, 1], as integers: `engine.attainment` without the gcds."""
+    span = target - floor
+    numerator = (value.numerator * floor.denominator - floor.numerator * value.denominator) * span.denominator
+    denominator = value.denominator * floor.denominator * span.numerator
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    if numerator <= 0:
+        return (0, 1)
+    if numerator >= denominator:
+        return (1, 1)
+    return (numerator, denominator)
+
+
+def scores(plan: SitePlan, attainments: Sequence[Attainment], max_points: Fraction) -> SiteScores:
+    """A site's numbers from its bindings' attainments (indexed like `slots`)."""
+
+    def values(forms: tuple[tuple[str, Form | None], ...]) -> dict[str, Fraction | None]:
+        return {key: (None if form is None else form.value(attainments)) for key, form in forms}
+
+    overall = plan.overall.value(attainments)
+    return SiteScores(
+        overall,
+        overall * max_points,
+        plan.coverage,
+        plan.assessed,
+        values(plan.dimensions),
+        values(plan.requirements),
+        values(plan.sources),
+    )
+
+
+# --- Compiling a plan: the same steps as engine.score_tree, on weights instead of values -------
+
+
+def _mean(parts: Sequence[tuple[Fraction, Weights]]) -> Weights:
+    """The weighted mean of some forms, as one form."""
+    total = sum((w for w, _ in parts), Fraction(0))
+    combined: Weights = {}
+    for weight, form in parts:
+        for index, inner in form.items():
+            combined[index] = combined.get(index, Fraction(0)) + weight / total * inner
+    return combined
+
+
+def _node(children: Sequence[tuple[Fraction, bool, bool, Weights | None]], zero: bool) -> tuple[bool, bool, Weights | None]:
+    """(excluded, assessed, form) of a requirement or dimension, as `engine._node` counts children."""
+    counted = [(w, form) for w, excluded, assessed, form in children if not excluded and form is not None and (assessed or zero)]
+    excluded = all(c[1] for c in children)
+    assessed = any(c[2] for c in children)
+    form = _mean(counted) if counted and (assessed or zero) else None
+    return excluded, assessed, None if excluded else form
+
+
+def plan(scheme: Scheme, excluded: frozenset[str], evidenced: Sequence[bool]) -> SitePlan:
+    """Compile the tree for one pattern of evidence (`evidenced` indexed like `slots`)."""
+    zero = scheme.policies.missing == "zero"
+    index = {slot: i for i, slot in enumerate(slots(scheme))}
+    dimension_total = sum(d.weight for d in scheme.dimensions)
+    kept: list[tuple[Fraction, Fraction]] = []  # (share, coverage) of each criterion not excluded
+    by_source: dict[str, list[tuple[Fraction, Weights]]] = {s: [] for s in scheme.sources}
+    dimensions, requirements = [], []
+    for dimension in scheme.dimensions:
+        d_share = dimension.weight / dimension_total
+        own = [r for r in scheme.requirements if r.dimension == dimension.id]
+        r_total = sum((r.weight for r in own), Fraction(0))
+        r_nodes = []
+        for requirement in own:
+            c_total = sum(c.weight for c in requirement.criteria)
+            c_nodes = []
+            for criterion in requirement.criteria:
+                share = d_share * requirement.weight / r_total * criterion.weight / c_total
+                b_total = sum(b.weight for b in criterion.bindings)
+                present = [(b, index[(criterion.id, b.id)]) for b in criterion.bindings]
+                present = [(b, i) for b, i in present if evidenced[i]]
+                is_excluded = criterion.id in excluded
+                if not is_excluded:
+                    kept.append((share, sum((b.weight for b, _ in present), Fraction(0)) / b_total))
+                for b, i in present:
+                    by_source[b.source].append((share * b.weight / b_total, {i: Fraction(1)}))
+                if is_excluded or not present:
+                    c_nodes.append((criterion.weight, is_excluded, False, ZERO if zero and not is_excluded else None))
+                    continue
+                divisor = b_total if zero else sum((b.weight for b, _ in present), Fraction(0))
+                c_nodes.append((criterion.weight, False, True, {i: b.weight / divisor for b, i in present}))
+            r_node = _node(c_nodes, zero)
+            requirements.append((requirement.id, r_node[2]))
+            r_nodes.append((requirement.weight, *r_node))
+        if r_nodes:
+            d_node = _node(r_nodes, zero)
+            dimensions.append((dimension.id, d_node, dimension.weight))
+    counted = [(weight, node[2]) for _, node, weight in dimensions if node[2] is not None]
+    share_total = sum((s for s, _ in kept), Fraction(0))
+    return SitePlan(
+        coverage=sum((s * c for s, c in kept), Fraction(0)) / share_total if share_total else Fraction(0),
+        assessed=any(node[1] for _, node, _ in dimensions),
+        overall=Form.of(_mean(counted) if counted else ZERO),
+        dimensions=tuple((d, None if node[2] is None else Form.of(node[2])) for d, node, _ in dimensions),
+        requirements=tuple((r, None if form is None else Form.of(form)) for r, form in requirements),
+        sources=tuple((s, Form.of(_mean(parts)) if parts else None) for s, parts in by_source.items()),
+    )
