@@ -7,6 +7,7 @@ and review the diff like any other change.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from pathlib import Path
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from clirun import FIXTURES, REPO, run
 from labelaudit.record import dumps
+from labelaudit.workflow import without_gc_pauses
 
 GOLDEN = REPO / "tests" / "golden"
 EXPECTED = {
@@ -77,3 +79,20 @@ def test_record_text_is_the_standard_librarys_canonical_json(record: dict[str, o
     """The record is written by orjson for speed; its bytes are what json.dumps would write
     (sorted keys, two-space indent, characters unescaped, control characters escaped)."""
     assert dumps(record) == json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_scoring_pauses_the_cyclic_collector_and_restores_it() -> None:
+    assert gc.isenabled()
+    with without_gc_pauses():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), without_gc_pauses():
+        raise RuntimeError("a failing plugin")
+    assert gc.isenabled()  # restored on errors too
+    gc.disable()
+    try:
+        with without_gc_pauses():
+            pass
+        assert not gc.isenabled()  # a caller's own choice is kept
+    finally:
+        gc.enable()

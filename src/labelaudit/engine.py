@@ -225,16 +225,22 @@ def is_unacceptable(value: Fraction, floor: Fraction, target: Fraction) -> bool:
     return value < floor if target > floor else value > floor
 
 
-def _measure(inputs: Inputs, binding: Binding, sample: Sample, z: float) -> Measure:
-    indicator = inputs.indicators.get(binding.indicator or "")
-    if indicator is None:
-        raise PluginError("?", f"no plugin provides the indicator {binding.indicator!r}")
-    source = inputs.scheme.sources[binding.source]
-    context = IndicatorContext(binding, inputs.scheme.scale_of(source, binding.item), z)
-    try:
-        return indicator.compute(sample, context)
-    except Exception as exc:  # third-party code: name it rather than crash
-        raise PluginError(indicator.plugin, f"indicator {indicator.name!r} failed: {exc!r}") from None
+class _Measurer:
+    """A binding's indicator, with its context found once for all the sites it measures."""
+
+    def __init__(self, inputs: Inputs, binding: Binding, z: float) -> None:
+        indicator = inputs.indicators.get(binding.indicator or "")
+        if indicator is None:
+            raise PluginError("?", f"no plugin provides the indicator {binding.indicator!r}")
+        source = inputs.scheme.sources[binding.source]
+        self.indicator = indicator
+        self.context = IndicatorContext(binding, inputs.scheme.scale_of(source, binding.item), z)
+
+    def __call__(self, sample: Sample) -> Measure:
+        try:
+            return self.indicator.compute(sample, self.context)
+        except Exception as exc:  # third-party code: name it rather than crash
+            raise PluginError(self.indicator.plugin, f"indicator {self.indicator.name!r} failed: {exc!r}") from None
 
 
 def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
@@ -249,7 +255,7 @@ def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
     return Measure(value, n, from_float6(float(value) - below), from_float6(float(value) + above))
 
 
-SiteMeasures = dict[tuple[str, str, str], Measure]
+SiteMeasures = dict[tuple[str, str, str], tuple[Measure, SiteValue]]
 Constants = dict[tuple[str, str], tuple[Fraction, Fraction, Fraction]]
 
 
@@ -257,7 +263,7 @@ Constants = dict[tuple[str, str], tuple[Fraction, Fraction, Fraction]]
 class Shared:
     """What every scope and run of one decision computes once, whichever needs it first."""
 
-    known: SiteMeasures = attrs.Factory(dict)  # each site's measure of each binding
+    known: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
     constants: Constants = attrs.Factory(dict)  # each binding's floor, target and weight share
     plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per pattern of site evidence
 
@@ -273,35 +279,37 @@ def measure_binding(
     by_site: dict[str, list[Evidence]] = defaultdict(list)
     for item in evidence:
         by_site[item.site].append(item)
+    measurer: _Measurer | None = None  # made at the first sample: direct values need no indicator
     site_values = []
     site_measures = []
     for site in sorted(by_site):
         items = by_site[site]
         values = [e.value for e in items if e.value is not None]
         samples = [e.sample for e in items if e.sample is not None]
-        if samples:
+        key = (items[0].criterion, binding.id, site)
+        if known is not None and key in known:
+            site_measure, site_value = known[key]
+        elif samples:
             merged = samples[0] if len(samples) == 1 else Sample.pooled(samples)
             if merged.n == 0:
                 continue
-            key = (items[0].criterion, binding.id, site)
-            site_measure = known.get(key) if known is not None else None
-            if site_measure is None:
-                site_measure = _measure(inputs, binding, merged, z)
-                if known is not None:
-                    known[key] = site_measure
+            measurer = measurer or _Measurer(inputs, binding, z)
+            site_measure = measurer(merged)
+            site_value = SiteValue(site, site_measure.value, site_measure.n, site_measure.low, site_measure.high)
         else:
             site_measure = Measure(sum(values, Fraction(0)) / len(values), 0)
+            site_value = SiteValue(site, site_measure.value, None)
+        if known is not None:
+            known[key] = (site_measure, site_value)
         site_measures.append((site_measure, samples))
-        site_values.append(
-            SiteValue(site, site_measure.value, site_measure.n if samples else None, site_measure.low, site_measure.high)
-        )
+        site_values.append(site_value)
     if not site_measures:
         raise LookupError("no usable evidence")
     if len(site_measures) == 1:
         return site_measures[0][0], tuple(site_values)  # one site: pooled and equal agree
     if all(samples for _, samples in site_measures) and inputs.scheme.policies.sites == "pooled":
         pooled = Sample.pooled(sample for _, samples in site_measures for sample in samples)
-        return _measure(inputs, binding, pooled, z), tuple(site_values)
+        return (measurer or _Measurer(inputs, binding, z))(pooled), tuple(site_values)
     if all(samples for _, samples in site_measures):
         return _combine_equal([m for m, _ in site_measures]), tuple(site_values)
     mean = sum((m.value for m, _ in site_measures), Fraction(0)) / len(site_measures)
@@ -324,21 +332,29 @@ class Measures:
     network of a thousand sites this is the difference between seconds and minutes.
     """
 
-    def __init__(self, inputs: Inputs, evidence: Iterable[Evidence], shared: Shared | None = None) -> None:
+    def __init__(
+        self, inputs: Inputs, evidence: Iterable[Evidence], shared: Shared | None = None, site: str | None = None
+    ) -> None:
         self.inputs = inputs
         self.shared = Shared() if shared is None else shared
+        self.site = site  # the one site whose evidence this is, or None for every site
         self.z = z_for(inputs.scheme.policies.confidence)
         self.by_binding: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
         for item in evidence:
             self.by_binding[(item.criterion, item.binding)].append(item)
         self._measured: dict[tuple[str, str], tuple[Measure, tuple[SiteValue, ...]] | None] = {}
         self.criteria: dict[tuple[str, tuple[Mode, ...]], CriterionResult] = {}
+        self.slots: tuple[tuple[Measure | None, Fraction, Fraction], ...] | None = None  # see score_site
 
     def evidence(self, criterion: Criterion, binding: Binding) -> list[Evidence]:
         return self.by_binding.get((criterion.id, binding.id), [])
 
     def measure(self, criterion: Criterion, binding: Binding) -> tuple[Measure, tuple[SiteValue, ...]] | None:
         key = (criterion.id, binding.id)
+        if self.site is not None and key not in self._measured:  # measured with every site?
+            known = self.shared.known.get((*key, self.site))
+            if known is not None:
+                self._measured[key] = (known[0], (known[1],))
         if key not in self._measured:
             evidence = self.evidence(criterion, binding)
             try:
@@ -674,21 +690,21 @@ def run(
 def score_site(inputs: Inputs, measures: Measures, mode: Mode) -> SiteScores:
     """One site's numbers: what `score_tree` gives on the site's evidence, through a plan."""
     scheme = inputs.scheme
-    found = []
-    for criterion in scheme.criteria():  # the order of `labelaudit.sites.slots`
-        for binding in criterion.bindings:
-            status, measured = binding_status(inputs, criterion, binding, measures)
-            found.append((criterion, binding, measured if status == "evidenced" else None))
-    pattern = tuple(measured is not None for _, _, measured in found)
+    if measures.slots is None:  # the same for every mode: each binding's measure, if evidenced
+        found = []
+        for criterion in scheme.criteria():  # the order of `labelaudit.sites.slots`
+            for binding in criterion.bindings:
+                status, measured = binding_status(inputs, criterion, binding, measures)
+                floor, target, _ = binding_constants(inputs, criterion, binding, measures)
+                found.append((measured[0] if measured is not None and status == "evidenced" else None, floor, target))
+        measures.slots = tuple(found)
+    pattern = tuple(measure is not None for measure, _, _ in measures.slots)
     if pattern not in measures.shared.plans:
         measures.shared.plans[pattern] = plan(scheme, inputs.excluded, pattern)
-    attainments = []
-    for criterion, binding, measured in found:
-        if measured is None:
-            attainments.append((0, 1))
-            continue
-        floor, target, _ = binding_constants(inputs, criterion, binding, measures)
-        attainments.append(attainment_of(_value_for(measured[0], target > floor, mode), floor, target))
+    attainments = [
+        (0, 1) if measure is None else attainment_of(_value_for(measure, target > floor, mode), floor, target)
+        for measure, floor, target in measures.slots
+    ]
     return scores(measures.shared.plans[pattern], attainments, scheme.max_points)
 
 
@@ -700,7 +716,7 @@ def measures_by_scope(inputs: Inputs) -> dict[str | None, Measures]:
     shared = Shared()
     scopes: dict[str | None, Measures] = {None: Measures(inputs, inputs.evidence, shared)}
     for site in inputs.sites:
-        scopes[site.id] = Measures(inputs, by_site.get(site.id, []), shared)
+        scopes[site.id] = Measures(inputs, by_site.get(site.id, []), shared, site.id)
     return scopes
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -337,7 +338,7 @@ class Sample:
     def of(cls, tally: Mapping[Fraction, int]) -> Sample:
         return cls(tuple(sorted((Fraction(v), c) for v, c in tally.items() if c > 0)))
 
-    @property
+    @cached_property  # asked for by every indicator and check, for thousands of sites
     def n(self) -> int:
         return sum(c for _, c in self.counts)
 

@@ -6,7 +6,9 @@ The CLI is a thin layer over these functions; tests and other tools call them di
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,24 @@ class Scored:
     collected: Collected
     decision: Decision
     record: dict[str, Any]
+
+
+@contextmanager
+def without_gc_pauses() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while an audit is read and scored.
+
+    Reading and scoring a network allocates millions of small objects that form no reference
+    cycles (tallies, measures, results); the collector would walk all of them again and again,
+    which costs about a third of the time. Memory is still freed by reference counting, and
+    the collector resumes, and catches up, when the block ends. Mercurial does the same (`nogc`).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def decision_date(collected: Collected, override: dt.date | None) -> dt.date:
@@ -80,15 +100,16 @@ def score_audit(
     `on_plugin_error`, `plugin_timeout` and `warn` are passed to `collect`: with "skip", a
     source whose plugin fails is left out, and both the record and the reasons say so.
     """
-    collected = collect(
-        prepare(path, plugins, rulesets),
-        plugins,
-        max_errors=max_errors,
-        progress=progress,
-        on_plugin_error=on_plugin_error,
-        timeout=plugin_timeout,
-        warn=warn,
-    )
-    decision = with_skipped_sources(score(inputs_of(collected, plugins), exclusions_of(collected)), collected)
-    record = build_record(collected, decision, plugins, decision_date(collected, decided_on))
+    with without_gc_pauses():
+        collected = collect(
+            prepare(path, plugins, rulesets),
+            plugins,
+            max_errors=max_errors,
+            progress=progress,
+            on_plugin_error=on_plugin_error,
+            timeout=plugin_timeout,
+            warn=warn,
+        )
+        decision = with_skipped_sources(score(inputs_of(collected, plugins), exclusions_of(collected)), collected)
+        record = build_record(collected, decision, plugins, decision_date(collected, decided_on))
     return Scored(collected, decision, record)
