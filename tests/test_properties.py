@@ -410,7 +410,7 @@ def test_site_scores_are_the_site_tree(schemes: list[Scheme], data: st.DataObjec
     measures = measures_by_scope(inputs)
     for site in ("s1", "s2", "s3"):
         tree = score_tree(inputs, measures[site], mode)
-        assert score_site(inputs, measures[site], mode) == SiteScores(
+        assert score_site(inputs, measures[site], mode, detail=True) == SiteScores(
             tree.attainment,
             tree.points,
             tree.coverage,
@@ -419,3 +419,6 @@ def test_site_scores_are_the_site_tree(schemes: list[Scheme], data: st.DataObjec
             {r.id: r.attainment for r in tree.requirements()},
             dict(tree.sources),
         )
+        at_the_end = score_site(inputs, measures[site], mode)  # what a run computes: the site gates' needs
+        assert (at_the_end.attainment, at_the_end.coverage, at_the_end.assessed) == (tree.attainment, tree.coverage, tree.assessed)
+        assert bool(at_the_end.dimensions) == (mode == "central" and bool(tree.dimensions))

@@ -22,7 +22,7 @@ def as_fraction(pair: tuple[int, int]) -> F:
 @given(value=fractions, floor=fractions, target=fractions)
 def test_attainment_of_is_the_clamped_attainment(value: F, floor: F, target: F) -> None:
     assume(floor != target)
-    assert as_fraction(attainment_of(value, floor, target)) == attainment(value, floor, target)
+    assert as_fraction(attainment_of(value, floor, target - floor)) == attainment(value, floor, target)
 
 
 @given(

@@ -266,6 +266,7 @@ class Shared:
     known: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
     constants: Constants = attrs.Factory(dict)  # each binding's floor, target and weight share
     plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per pattern of site evidence
+    curves: dict[tuple[str, str], tuple[bool, Fraction, Fraction]] = attrs.Factory(dict)  # see _curve
 
 
 def measure_binding(
@@ -344,7 +345,7 @@ class Measures:
             self.by_binding[(item.criterion, item.binding)].append(item)
         self._measured: dict[tuple[str, str], tuple[Measure, tuple[SiteValue, ...]] | None] = {}
         self.criteria: dict[tuple[str, tuple[Mode, ...]], CriterionResult] = {}
-        self.slots: tuple[tuple[Measure | None, Fraction, Fraction], ...] | None = None  # see score_site
+        self.slots: tuple[tuple[Measure | None, bool, Fraction, Fraction], ...] | None = None  # see score_site
 
     def evidence(self, criterion: Criterion, binding: Binding) -> list[Evidence]:
         return self.by_binding.get((criterion.id, binding.id), [])
@@ -687,25 +688,39 @@ def run(
     return Run(mode, tree, tuple(sites), gates, outcome)
 
 
-def score_site(inputs: Inputs, measures: Measures, mode: Mode) -> SiteScores:
-    """One site's numbers: what `score_tree` gives on the site's evidence, through a plan."""
+def _curve(inputs: Inputs, criterion: Criterion, binding: Binding, measures: Measures) -> tuple[bool, Fraction, Fraction]:
+    """Is higher better, the floor, and target − floor: what `sites.attainment_of` needs."""
+    key = (criterion.id, binding.id)
+    curves = measures.shared.curves
+    if key not in curves:
+        floor, target, _ = binding_constants(inputs, criterion, binding, measures)
+        curves[key] = (target > floor, floor, target - floor)
+    return curves[key]
+
+
+def score_site(inputs: Inputs, measures: Measures, mode: Mode, detail: bool | None = None) -> SiteScores:
+    """One site's numbers: what `score_tree` gives on the site's evidence, through a plan.
+
+    Dimensions, requirements and sources are computed centrally, or with `detail=True`.
+    """
     scheme = inputs.scheme
     if measures.slots is None:  # the same for every mode: each binding's measure, if evidenced
         found = []
         for criterion in scheme.criteria():  # the order of `labelaudit.sites.slots`
             for binding in criterion.bindings:
                 status, measured = binding_status(inputs, criterion, binding, measures)
-                floor, target, _ = binding_constants(inputs, criterion, binding, measures)
-                found.append((measured[0] if measured is not None and status == "evidenced" else None, floor, target))
+                measure = measured[0] if measured is not None and status == "evidenced" else None
+                found.append((measure, *_curve(inputs, criterion, binding, measures)))
         measures.slots = tuple(found)
-    pattern = tuple(measure is not None for measure, _, _ in measures.slots)
+    pattern = tuple(measure is not None for measure, _, _, _ in measures.slots)
     if pattern not in measures.shared.plans:
         measures.shared.plans[pattern] = plan(scheme, inputs.excluded, pattern)
     attainments = [
-        (0, 1) if measure is None else attainment_of(_value_for(measure, target > floor, mode), floor, target)
-        for measure, floor, target in measures.slots
+        (0, 1) if measure is None else attainment_of(_value_for(measure, higher_is_better, mode), floor, span)
+        for measure, higher_is_better, floor, span in measures.slots
     ]
-    return scores(measures.shared.plans[pattern], attainments, scheme.max_points)
+    detail = mode == "central" if detail is None else detail
+    return scores(measures.shared.plans[pattern], attainments, scheme.max_points, detail)
 
 
 def measures_by_scope(inputs: Inputs) -> dict[str | None, Measures]:

@@ -67,7 +67,10 @@ class SitePlan:
 
 @frozen
 class SiteScores:
-    """One site's numbers at one end (or the centre) of the intervals, as the record shows them."""
+    """One site's numbers at one end (or the centre) of the intervals, as the record shows them.
+
+    At the ends, `dimensions`, `requirements` and `sources` are empty (see `scores`).
+    """
 
     attainment: Fraction
     points: Fraction
@@ -83,9 +86,11 @@ def slots(scheme: Scheme) -> tuple[tuple[str, str], ...]:
     return tuple((c.id, b.id) for c in scheme.criteria() for b in c.bindings)
 
 
-def attainment_of(value: Fraction, floor: Fraction, target: Fraction) -> Attainment:
-    """(v − f) / (t − f) clamped to [0, 1], as integers: `engine.attainment` without the gcds."""
-    span = target - floor
+def attainment_of(value: Fraction, floor: Fraction, span: Fraction) -> Attainment:
+    """(v − f) / (t − f) clamped to [0, 1], as integers: `engine.attainment` without the gcds.
+
+    `span` is t − f, computed once per binding.
+    """
     numerator = (value.numerator * floor.denominator - floor.numerator * value.denominator) * span.denominator
     denominator = value.denominator * floor.denominator * span.numerator
     if denominator < 0:
@@ -97,10 +102,16 @@ def attainment_of(value: Fraction, floor: Fraction, target: Fraction) -> Attainm
     return (numerator, denominator)
 
 
-def scores(plan: SitePlan, attainments: Sequence[Attainment], max_points: Fraction) -> SiteScores:
-    """A site's numbers from its bindings' attainments (indexed like `slots`)."""
+def scores(plan: SitePlan, attainments: Sequence[Attainment], max_points: Fraction, detail: bool = True) -> SiteScores:
+    """A site's numbers from its bindings' attainments (indexed like `slots`).
+
+    Without `detail`, the dimensions, requirements and sources are left empty: at the ends of
+    the intervals only the site gates look at a site, and they need its attainment alone.
+    """
 
     def values(forms: tuple[tuple[str, Form | None], ...]) -> dict[str, Fraction | None]:
+        if not detail:
+            return {}
         return {key: (None if form is None else form.value(attainments)) for key, form in forms}
 
     overall = plan.overall.value(attainments)
