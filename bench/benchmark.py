@@ -271,7 +271,7 @@ def run_labelaudit(audit: Path, score: bool = True) -> int:
     from labelaudit import workflow
     from labelaudit.collect import collect, prepare
     from labelaudit.plugins import load_plugins
-    from labelaudit.record import dumps, write_atomic
+    from labelaudit.record import canonical_bytes, write_atomic
     from labelaudit.summary import render
 
     plugins = load_plugins()
@@ -296,7 +296,7 @@ def run_labelaudit(audit: Path, score: bool = True) -> int:
     start = time.perf_counter()
     # What `labelaudit score` does after parsing its options: score, write the record, summarise.
     scored = workflow.score_audit(audit, plugins, rulesets=rulesets, decided_on=dt.date(2026, 11, 20))
-    write_atomic(audit.parent / "record.json", dumps(scored.record), overwrite=True)
+    write_atomic(audit.parent / "record.json", canonical_bytes(scored.record), overwrite=True)
     summary = render(scored.record, "fr")
     outcome = scored.record["outcome"]
     report(start, ingest=collected_at[0] - start, status=outcome["status"], level=outcome.get("level"),

@@ -25,7 +25,7 @@ from labelaudit.errors import InputError, LabelauditError
 from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr
 from labelaudit.model import Lang, Site, TemplateRequest
 from labelaudit.plugins import Plugins, load_plugins
-from labelaudit.record import dumps, write_atomic
+from labelaudit.record import canonical_bytes, write_atomic
 from labelaudit.summary import render
 from labelaudit.workflow import score_audit
 
@@ -238,7 +238,7 @@ def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
         plugin_timeout=args.plugin_timeout,
         warn=_warn,
     )
-    write_atomic(args.output, dumps(scored.record), overwrite=args.force)
+    write_atomic(args.output, canonical_bytes(scored.record), overwrite=args.force)
     out(render(scored.record, current_lang()))
     out(tr("summary.record", path=args.output))
     return EXIT_OK

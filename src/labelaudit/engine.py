@@ -281,13 +281,14 @@ def measure_binding(
     for item in evidence:
         by_site[item.site].append(item)
     measurer: _Measurer | None = None  # made at the first sample: direct values need no indicator
+    binding_id = binding.id
     site_values = []
     site_measures = []
     for site in sorted(by_site):
         items = by_site[site]
         values = [e.value for e in items if e.value is not None]
         samples = [e.sample for e in items if e.sample is not None]
-        key = (items[0].criterion, binding.id, site)
+        key = (items[0].criterion, binding_id, site)
         if known is not None and key in known:
             site_measure, site_value = known[key]
         elif samples:

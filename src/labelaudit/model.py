@@ -142,7 +142,7 @@ class Binding:
     points: tuple[Fraction, ...] = ()
     paired: str | None = None
 
-    @property
+    @cached_property  # a key of every lookup the engine makes, thousands of times per site
     def id(self) -> str:
         if self.item is None:
             return self.source

@@ -307,25 +307,34 @@ def _policies(scheme: Any) -> dict[str, Any]:
     }
 
 
-def dumps(record: dict[str, Any]) -> str:
-    """The canonical text: sorted keys, two-space indent, UTF-8 characters, final newline.
+def canonical_bytes(record: dict[str, Any]) -> bytes:
+    """The canonical text in UTF-8: sorted keys, two-space indent, characters unescaped, final newline.
 
     Byte for byte `json.dumps(record, sort_keys=True, ensure_ascii=False, indent=2)` (a test
     holds them equal), written by orjson because a network's record is tens of megabytes and
     the standard library indents in pure Python.
     """
-    return orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode() + "\n"
+    return orjson.dumps(record, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
-def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> None:
-    """Write through a temporary file in the same folder, then rename: never half a file."""
+def dumps(record: dict[str, Any]) -> str:
+    """The canonical text (see `canonical_bytes`)."""
+    return canonical_bytes(record).decode("utf-8")
+
+
+def write_atomic(path: Path, text: str | bytes, *, overwrite: bool = False) -> None:
+    """Write through a temporary file in the same folder, then rename: never half a file.
+
+    Text is written in UTF-8 with `\n` line ends; bytes as they are.
+    """
     if path.exists() and not overwrite:
         raise InputError.at(path, "", tr("audit.exists", path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a record is a normal file

@@ -32,7 +32,7 @@ from labelaudit.explain import align, from_record
 from labelaudit.i18n import catalog, current_lang, tr
 from labelaudit.model import Lang
 from labelaudit.plugins import Plugins
-from labelaudit.record import dumps, load_record
+from labelaudit.record import canonical_bytes, load_record
 from labelaudit.tomlfiles import read_bytes
 from labelaudit.workflow import score_audit
 
@@ -257,7 +257,7 @@ class Verification:
 def compare_record(record: dict[str, Any], raw: bytes, new: dict[str, Any], lang: Lang) -> Verification:
     """The record as read (parsed and raw bytes) against the recomputed one."""
     rows = input_rows(record, new, lang)
-    canonical = dumps(new).encode("utf-8")
+    canonical = canonical_bytes(new)
     extra: list[str] = []
     if raw == canonical:
         rows.append([tr("verify.record", lang=lang), tr("verify.bytes_same", lang=lang)])
