@@ -134,6 +134,21 @@ MISBEHAVIOURS: dict[str, tuple[Collect, str]] = {
         "source 'visits': evidence visits.1 / visits at site 's1' has sample Sample(counts=((0.5, 2),)), "
         "expected a Sample of exact values (Sample.of)",
     ),
+    "negative count": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample(((Fraction(2), -1),))),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has sample Sample(counts=((Fraction(2, 1), -1),)), "
+        "expected a Sample of exact values (Sample.of)",
+    ),
+    "count that is a boolean": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample(((Fraction(2), True),))),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has sample Sample(counts=((Fraction(2, 1), True),)), "
+        "expected a Sample of exact values (Sample.of)",
+    ),
+    "tally entry that is not a pair": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample(((Fraction(2), 1, 1),))),)),  # type: ignore[arg-type]
+        "source 'visits': evidence visits.1 / visits at site 's1' has sample Sample(counts=((Fraction(2, 1), 1, 1),)), "
+        "expected a Sample of exact values (Sample.of)",
+    ),
     "finding of an unknown requirement": (
         lambda r: Collection(findings=(Finding("vision", "minor", "x", "s1"),)),
         "source 'visits': returned an invalid finding Finding(requirement='vision', kind='minor', text='x', "

@@ -358,13 +358,19 @@ def _exact(value: object) -> bool:
 
 
 def _exact_sample(sample: object) -> bool:
+    """A tally of exact values and non-negative integer counts (checked for every site)."""
     if not isinstance(sample, Sample) or not isinstance(sample.counts, tuple):
         return False
-    return all(
-        isinstance(pair, tuple) and len(pair) == 2 and _exact(pair[0])
-        and isinstance(pair[1], int) and not isinstance(pair[1], bool) and pair[1] >= 0
-        for pair in sample.counts
-    )
+    for pair in sample.counts:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            return False
+        value, count = pair
+        # `type(...) is` first: the common case without the cost of isinstance on ABCs
+        if not (type(value) is Fraction or _exact(value)):
+            return False
+        if not (type(count) is int or (isinstance(count, int) and not isinstance(count, bool))) or count < 0:
+            return False
+    return True
 
 
 def _shown(value: object, limit: int = 120) -> str:

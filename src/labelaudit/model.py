@@ -68,7 +68,7 @@ class Scale:
     title: Text | None
     points: tuple[ScalePoint, ...]
 
-    @property
+    @cached_property  # indicators ask for it at every site
     def values(self) -> tuple[Fraction, ...]:
         return tuple(p.value for p in self.points)
 
