@@ -7,8 +7,9 @@ times, each run in its own subprocess so that its peak memory (ru_maxrss) is its
 
 - the baseline: DuckDB and/or Polars (whichever is installed) reading the same CSVs and
   computing the same aggregates, the count of every answer value per site and per item;
-- labelaudit: `labelaudit.workflow.score_audit` on the audit, i.e. reading both exports,
-  tallying, validating every answer and scoring (the whole decision, with its intervals).
+- labelaudit: what `labelaudit score` does, i.e. `labelaudit.workflow.score_audit` on the audit
+  (reading both exports, tallying, validating every answer and scoring: the whole decision, with
+  its intervals), then writing the record and rendering the summary.
 
 Both timings start after the interpreter and the libraries are imported. By default the run is
 repeated at a tenth of the size (`--small`, employees scaled alike) to show that peak memory does
