@@ -28,7 +28,7 @@ def test_score_in_french(tmp_path: Path) -> None:
     result = run("score", FIXTURES / "refused", "-o", tmp_path / "r.json", lang="fr")
     assert result.code == 0, result  # a refusal is a result, not an error
     assert "Résultat: REFUSÉ" in result.out.splitlines()
-    assert any(line.startswith("  - porte major-findings : refus") for line in result.out.splitlines())
+    assert any(line.startswith("  - porte « Aucune non-conformité majeure ouverte » : refus") for line in result.out.splitlines())
 
 
 def test_score_never_overwrites_a_record(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from labelaudit.engine import (
     score,
     score_tree,
 )
-from labelaudit.model import Evidence, Sample, Scheme
+from labelaudit.model import Evidence, Sample, Scheme, Text
 
 SchemeFactory = Callable[..., Scheme]
 
@@ -71,7 +71,8 @@ def codes(run: Run) -> list[str]:
 
 
 def reasons_with(run: Run, code: str) -> list[dict[str, str]]:
-    return [dict(r.params) for r in run.outcome.reasons if r.code == code]
+    """The params of the outcome's reasons with `code`; a title (Text) as its English text."""
+    return [{k: (v.en if isinstance(v, Text) else v) for k, v in r.params} for r in run.outcome.reasons if r.code == code]
 
 
 def decide_on(scheme: Scheme, evidence: list[Evidence], **options: Any) -> Decision:
@@ -287,7 +288,7 @@ def test_worked_example_every_level_of_the_tree(scheme_factory: SchemeFactory) -
     assert run.tree.points == F(9125, 18)  # 506.94…
     assert run.tree.coverage == F(1)
     assert run.outcome.key == ("granted", "committed")
-    assert reasons_with(run, "points") == [{"points": "506.9", "level": "committed", "min_points": "500"}]
+    assert reasons_with(run, "points") == [{"points": "506.9", "level": "committed", "level_title": "committed (en)", "min_points": "500"}]
 
 
 def test_source_attainment_weighted_by_tree_share_times_binding_share(scheme_factory: SchemeFactory) -> None:
@@ -378,7 +379,7 @@ def test_nothing_assessed_scores_zero(scheme_factory: SchemeFactory, missing: st
     refused = decide_on(scheme_factory(policies={"missing": missing, "min_coverage": 0}), []).central
     assert refused.tree.points == F(0)
     assert refused.outcome.key == ("refused", None)
-    assert reasons_with(refused, "no_level") == [{"points": "0.0", "level": "committed", "min_points": "500"}]
+    assert reasons_with(refused, "no_level") == [{"points": "0.0", "level": "committed", "level_title": "committed (en)", "min_points": "500"}]
 
 
 @pytest.mark.parametrize("missing", ["renormalize", "zero"])
@@ -400,7 +401,7 @@ def test_points_round_half_away_from_zero_on_an_exact_tie(scheme_factory: Scheme
     assert run.tree.points == F(51, 20)
     # 2.55 → 2.6, and the rounded number decides: 2.6 ≥ 2.6 although 2.55 < 2.6
     assert run.outcome.key == ("granted", "basic")
-    assert reasons_with(run, "points") == [{"points": "2.6", "level": "basic", "min_points": "2.6"}]
+    assert reasons_with(run, "points") == [{"points": "2.6", "level": "basic", "level_title": "basic (en)", "min_points": "2.6"}]
 
 
 @pytest.mark.parametrize(
@@ -513,7 +514,7 @@ def test_deferred_below_min_coverage_whatever_points_and_gates(scheme_factory: S
         "d1-floor",
         "process-80",
     ]
-    assert reasons_with(run, "points") == [{"points": "750.0", "level": "confirmed", "min_points": "700"}]
+    assert reasons_with(run, "points") == [{"points": "750.0", "level": "confirmed", "level_title": "confirmed (en)", "min_points": "700"}]
 
 
 @pytest.mark.parametrize(

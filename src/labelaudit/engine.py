@@ -45,19 +45,23 @@ BindingStatus = Literal["evidenced", "missing", "undersized", "excluded"]
 
 @frozen
 class Reason:
-    """One line of an outcome's justification: a message key, its values, and a detail."""
+    """One line of an outcome's justification: a message key, its values, and a detail.
+
+    A value is a string, or a `Text` (a level's or a gate's title) shown in the reader's language.
+    """
 
     code: str
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, str | Text], ...] = ()
     detail: Reason | None = None
 
     def text(self, lang: Literal["fr", "en"]) -> str:
         detail = self.detail.text(lang) if self.detail else ""
-        return tr(f"reason.{self.code}", lang=lang, detail=detail, **dict(self.params))
+        values = {k: (v.get(lang) if isinstance(v, Text) else v) for k, v in self.params}
+        return tr(f"reason.{self.code}", lang=lang, detail=detail, **values)
 
 
 def reason(code: str, detail: Reason | None = None, **params: object) -> Reason:
-    return Reason(code, tuple(sorted((k, str(v)) for k, v in params.items())), detail)
+    return Reason(code, tuple(sorted((k, v if isinstance(v, Text) else str(v)) for k, v in params.items())), detail)
 
 
 @frozen
@@ -612,6 +616,10 @@ def evaluate_gate(gate: Gate, tree: Tree, sites: Sequence[SiteResult], majors: M
     return GateResult(gate, bool(fired), fired, skipped)
 
 
+def _level_title(scheme: Scheme, level_id: str) -> Text:
+    return next((lv.title for lv in scheme.levels if lv.id == level_id), Text(level_id, level_id))
+
+
 def _level_reached(levels: Sequence[Level], shown_points: Fraction) -> Level | None:
     reached = [lv for lv in levels if lv.min_points <= shown_points]
     return reached[-1] if reached else None
@@ -623,20 +631,25 @@ def decide(scheme: Scheme, tree: Tree, gates: Sequence[GateResult], evidence_rea
     reasons: list[Reason] = []
     reached = _level_reached(scheme.levels, shown_points)
     if reached is not None:
-        reasons.append(reason("points", points=points(tree.points), level=reached.id, min_points=shown(reached.min_points)))
+        reasons.append(reason("points", points=points(tree.points), level=reached.id, level_title=reached.title,
+                              min_points=shown(reached.min_points)))
     elif scheme.levels:
         first = scheme.levels[0]
-        reasons.append(reason("no_level", points=points(tree.points), level=first.id, min_points=shown(first.min_points)))
+        reasons.append(reason("no_level", points=points(tree.points), level=first.id, level_title=first.title,
+                              min_points=shown(first.min_points)))
     minimum = scheme.policies.min_coverage
     coverage_code = "coverage_low" if shown_coverage < minimum else "coverage_ok"
     reasons.append(reason(coverage_code, coverage=percent(tree.coverage), minimum=shown(minimum)))
     fired = [g for g in gates if g.fired]
     for result in fired:
         for subject in result.subjects:
-            if result.gate.effect == "refuse":
-                reasons.append(reason("gate_refuse", subject, gate=result.gate.id))
+            gate = result.gate
+            if gate.effect == "refuse":
+                reasons.append(reason("gate_refuse", subject, gate=gate.id, gate_title=gate.title))
             else:
-                reasons.append(reason("gate_cap", subject, gate=result.gate.id, level=result.gate.level))
+                capped_at = _level_title(scheme, gate.level or "")
+                reasons.append(reason("gate_cap", subject, gate=gate.id, gate_title=gate.title, level=gate.level,
+                                      level_title=capped_at))
     reasons.extend(evidence_reasons)
     if shown_coverage < minimum:
         return Outcome("deferred", None, tree.points, tree.coverage, tuple(reasons))

@@ -141,12 +141,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "outcome.deferred": {"fr": "AJOURNÉ (preuves insuffisantes)", "en": "DEFERRED (insufficient evidence)"},
     # --- reasons: every line of an outcome's justification ---
     "reason.points": {
-        "fr": "{points} points : niveau {level} atteint (seuil {min_points})",
-        "en": "{points} points: level {level} reached (threshold {min_points})",
+        "fr": "{points} points : niveau « {level_title} » atteint (seuil {min_points})",
+        "en": "{points} points: level “{level_title}” reached (threshold {min_points})",
     },
     "reason.no_level": {
-        "fr": "{points} points : en dessous du premier niveau {level} ({min_points})",
-        "en": "{points} points: below the first level {level} ({min_points})",
+        "fr": "{points} points : en dessous du premier niveau « {level_title} » ({min_points})",
+        "en": "{points} points: below the first level “{level_title}” ({min_points})",
     },
     "reason.coverage_low": {
         "fr": "couverture {coverage} % inférieure au minimum {minimum} %",
@@ -156,10 +156,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "couverture {coverage} % (minimum {minimum} %)",
         "en": "coverage {coverage}% (minimum {minimum}%)",
     },
-    "reason.gate_refuse": {"fr": "porte {gate} : refus — {detail}", "en": "gate {gate}: refusal — {detail}"},
+    "reason.gate_refuse": {
+        "fr": "porte « {gate_title} » : refus — {detail}",
+        "en": "gate “{gate_title}”: refusal — {detail}",
+    },
     "reason.gate_cap": {
-        "fr": "porte {gate} : plafond au niveau {level} — {detail}",
-        "en": "gate {gate}: capped at level {level} — {detail}",
+        "fr": "porte « {gate_title} » : plafond au niveau « {level_title} » — {detail}",
+        "en": "gate “{gate_title}”: capped at level “{level_title}” — {detail}",
     },
     "reason.subject_below": {
         "fr": "{subject} à {value} % < {minimum} %",

@@ -57,7 +57,8 @@ def _value(value: Fraction | None) -> dict[str, str | None]:
 
 
 def _reason(r: Reason) -> dict[str, Any]:
-    return {"code": r.code, "params": dict(r.params), "fr": r.text("fr"), "en": r.text("en")}
+    params = {k: (v if isinstance(v, str) else {"fr": v.fr, "en": v.en}) for k, v in r.params}
+    return {"code": r.code, "params": params, "fr": r.text("fr"), "en": r.text("en")}
 
 
 def _site_value(s: Any, anonymity: int) -> dict[str, Any]:
