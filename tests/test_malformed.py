@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from attrs import frozen
 
-from clirun import FIXTURES, REPO, run
+from clirun import FIXTURES, REPO, Result, run
 
 
 @frozen
@@ -72,16 +72,20 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_malformed_input_gives_one_placed_message(name: str, tmp_path: Path) -> None:
-    case = CASES[name]
+def check_broken(case: Case, tmp_path: Path, lang: str = "en") -> Result:
+    """`labelaudit check` on a copy of the case's audit (and scheme) with the one mistake made."""
     audit = tmp_path / "audit"
     shutil.copytree(FIXTURES / case.audit, audit)
     shutil.copytree(REPO / "rulesets" / "en16880", tmp_path / "scheme")
     target = tmp_path / case.file if case.file.startswith("scheme/") else audit / case.file
     case.breaks(target)
+    return run("check", audit, "--rulesets", tmp_path / "scheme", lang=lang)
 
-    result = run("check", audit, "--rulesets", tmp_path / "scheme")
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_malformed_input_gives_one_placed_message(name: str, tmp_path: Path) -> None:
+    case = CASES[name]
+    result = check_broken(case, tmp_path)
 
     assert result.code == 2, result
     assert "Traceback" not in result.err, result
@@ -89,3 +93,25 @@ def test_malformed_input_gives_one_placed_message(name: str, tmp_path: Path) -> 
     assert len(lines) == case.lines, result
     assert lines[0].startswith("error: "), result
     assert re.search(case.expected, lines[0]), result
+
+
+# The same mistakes under LABELAUDIT_LANG=fr: the place and the message in French.
+IN_FRENCH = {
+    "toml syntax error": r"01-vision\.toml: ligne \d+, colonne \d+: TOML invalide : ",
+    "unknown key": r"01-vision\.toml: ligne \d+, clé criteria\[0\]\.colour: ",
+    "binding to an unknown item": r"ligne \d+, clé criteria\[0\]\.bindings\[1\]\.item: item inconnu « E99 » \(valeurs possibles : ",
+    "out-of-scale answer": r"clients\.csv: ligne 2, colonne « Q1 - Accueil en agence » \(B\): ",
+    "unreadable encoding": r"clients\.csv: octet \d+: encodage non reconnu \(UTF-8 ou Windows-1252 attendu\)",
+    "audit unknown exclusion": r"audit\.toml: ligne \d+, clé exclusions\[0\]\.criterion: critère inconnu « innovation\.9 » "
+    r"\(valeurs possibles : les \d+ critères de en16880\)",
+}
+
+
+@pytest.mark.parametrize("name", list(IN_FRENCH))
+def test_malformed_input_is_placed_in_french(name: str, tmp_path: Path) -> None:
+    result = check_broken(CASES[name], tmp_path, lang="fr")
+
+    assert result.code == 2, result
+    first = result.err.splitlines()[0]
+    assert first.startswith("erreur: "), result
+    assert re.search(IN_FRENCH[name], first), result

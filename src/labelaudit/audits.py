@@ -9,7 +9,7 @@ import attrs
 
 from labelaudit.convert import structure
 from labelaudit.errors import InputError, Problem
-from labelaudit.i18n import tr
+from labelaudit.i18n import tr, unknown_thing
 from labelaudit.model import Audit, Scheme
 from labelaudit.tomlfiles import load_toml, where
 
@@ -59,7 +59,7 @@ def check_audit(audit: Audit, scheme: Scheme, text: str | None) -> list[Problem]
             problems.append(Problem(file, where(text, f"sites[{i}].id"), tr("id.duplicate", id=site_id, first=f"sites[{site_ids.index(site_id)}]")))
     for name, inputs in audit.sources.items():
         if name not in scheme.sources:
-            problems.append(Problem(file, where(text, f"sources.{name}"), tr("ref.unknown", what="source", name=name, known=", ".join(scheme.sources))))
+            problems.append(Problem(file, where(text, f"sources.{name}"), tr("ref.unknown", what=unknown_thing("source"), name=name, known=", ".join(scheme.sources))))
         if not inputs.files:
             problems.append(Problem(file, where(text, f"sources.{name}.files"), tr("audit.no_files", source=name)))
         for j, path in enumerate(inputs.files):
@@ -69,7 +69,7 @@ def check_audit(audit: Audit, scheme: Scheme, text: str | None) -> list[Problem]
     criteria = {c.id for c in scheme.criteria()}
     for i, exclusion in enumerate(audit.exclusions):
         if exclusion.criterion not in criteria:
-            problems.append(Problem(file, where(text, f"exclusions[{i}].criterion"), tr("ref.unknown", what="criterion", name=exclusion.criterion, known=f"{len(criteria)} criteria of {scheme.id}")))
+            problems.append(Problem(file, where(text, f"exclusions[{i}].criterion"), tr("ref.unknown", what=unknown_thing("criterion"), name=exclusion.criterion, known=tr("ref.criteria_of", count=len(criteria), scheme=scheme.id))))
     return problems
 
 

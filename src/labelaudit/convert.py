@@ -24,31 +24,31 @@ converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
 def _structure_fraction(value: Any, _type: type) -> Fraction:
     # bool is an int in Python, but `weight = true` is a mistake, not 1.
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction)):
-        raise ValueError(tr("value.expected", expected="number", found=value))
+        raise ValueError(tr("value.expected", expected=tr("expected.number"), found=value))
     return Fraction(value)
 
 
 def _structure_str(value: Any, _type: type) -> str:
     if not isinstance(value, str):
-        raise ValueError(tr("value.expected", expected="text", found=value))
+        raise ValueError(tr("value.expected", expected=tr("expected.text"), found=value))
     return value
 
 
 def _structure_int(value: Any, _type: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(tr("value.expected", expected="whole number", found=value))
+        raise ValueError(tr("value.expected", expected=tr("expected.whole_number"), found=value))
     return value
 
 
 def _structure_bool(value: Any, _type: type) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(tr("value.expected", expected="true or false", found=value))
+        raise ValueError(tr("value.expected", expected=tr("expected.boolean"), found=value))
     return value
 
 
 def _structure_date(value: Any, _type: type) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise ValueError(tr("value.expected", expected="date (YYYY-MM-DD)", found=value))
+        raise ValueError(tr("value.expected", expected=tr("expected.date"), found=value))
     return value
 
 
@@ -68,7 +68,7 @@ def _is_sequence_of_text(type_: Any) -> bool:
 def _structure_text_sequence(value: Any, type_: Any) -> Any:
     # A lone string is itself a sequence: without this check `ignore = "Id"` became ("I", "d").
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise ValueError(tr("value.expected", expected="list of texts", found=value))
+        raise ValueError(tr("value.expected", expected=tr("expected.texts"), found=value))
     items = [_structure_str(v, str) for v in value]
     return tuple(items) if type_.__origin__ is tuple else items
 
@@ -80,7 +80,7 @@ def _format_exception(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, KeyError):
         return tr("key.missing")
     if isinstance(exc, ForbiddenExtraKeysError):
-        return f"{tr('key.unknown')}: {', '.join(sorted(exc.extra_fields))}"
+        return tr("key.unknown_named", keys=", ".join(sorted(exc.extra_fields)))
     if isinstance(exc, (ValueError, TypeError)) and exc.args:
         return str(exc.args[0])
     return str(exc) or type(exc).__name__

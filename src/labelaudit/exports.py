@@ -4,7 +4,8 @@ Survey tools, queue systems and complaint desks export CSV in UTF-8 (often with 
 mark) or, on French Windows set-ups, in Windows-1252 with semicolons. These helpers find the
 encoding in one streaming pass over the bytes before any row is read (a file is never decoded
 halfway and restarted), stream the records with the row numbers a spreadsheet user sees, and
-name cells the same way in every plugin: `row 12, column 'Arrivée' (D)`.
+name cells the same way in every plugin: `row 12, column 'Arrivée' (D)` (in French,
+`ligne 12, colonne « Arrivée » (D)`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from attrs import frozen
 
 from labelaudit.errors import InputError
+from labelaudit.i18n import tr
 from labelaudit.model import Text
 
 EMPTY = Text(fr="le fichier est vide", en="the file is empty")
@@ -40,7 +42,7 @@ def detect_encoding(path: Path, file: str) -> str:
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             if (nul := chunk.find(b"\0")) >= 0:
-                raise InputError.at(file, f"byte {offset + nul}", ENCODING)
+                raise InputError.at(file, tr("place.byte", byte=offset + nul), ENCODING)
             if chunk.isascii() and not utf8.getstate()[0]:  # valid in both, and no sequence was cut
                 offset += len(chunk)
                 continue
@@ -54,7 +56,7 @@ def detect_encoding(path: Path, file: str) -> str:
         return "utf-8-sig"
     if cp1252_error is None:
         return "cp1252"
-    raise InputError.at(file, f"byte {cp1252_error}", ENCODING)
+    raise InputError.at(file, tr("place.byte", byte=cp1252_error), ENCODING)
 
 
 def _decodes(decoder: codecs.IncrementalDecoder, chunk: bytes, final: bool = False) -> bool:
@@ -89,8 +91,12 @@ def column_letter(index: int) -> str:
 
 
 def cell_place(row: int, column: int, header: str) -> str:
-    """Where a cell is: `row 12, column 'Arrivée' (D)` (row 1-based, column 0-based)."""
-    return f"row {row}, column '{header}' ({column_letter(column)})"
+    """Where a cell is, in the user's language: `row 12, column 'Arrivée' (D)` or
+    `ligne 12, colonne « Arrivée » (D)` (row 1-based, column 0-based).
+
+    For problems only: a language-dependent text never enters a decision record.
+    """
+    return tr("place.cell", row=row, header=header, letter=column_letter(column))
 
 
 def clean_cell(value: object) -> str:
@@ -121,7 +127,7 @@ def csv_records(lines: Iterable[str], delimiter: str, file: str) -> Iterator[Seq
         yield from reader
     except csv.Error as exc:  # an over-long field, a stray quote
         what = Text(fr=f"CSV illisible : {exc}", en=f"unreadable CSV: {exc}")
-        raise InputError.at(file, f"row {reader.line_num}", what) from None
+        raise InputError.at(file, tr("place.row", row=reader.line_num), what) from None
 
 
 @frozen

@@ -25,6 +25,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "erreur interne de labelaudit (merci de la signaler) :",
         "en": "labelaudit internal error (please report it):",
     },
+    # --- places: where a problem is, before what it is ---
+    "place.line": {"fr": "ligne {line}", "en": "line {line}"},
+    "place.line_column": {"fr": "ligne {line}, colonne {column}", "en": "line {line}, column {column}"},
+    "place.line_key": {"fr": "ligne {line}, clé {key}", "en": "line {line}, key {key}"},
+    "place.key": {"fr": "clé {key}", "en": "key {key}"},
+    "place.byte": {"fr": "octet {byte}", "en": "byte {byte}"},
+    "place.row": {"fr": "ligne {row}", "en": "row {row}"},
+    "place.cell": {"fr": "ligne {row}, colonne « {header} » ({letter})", "en": "row {row}, column '{header}' ({letter})"},
     "toml.syntax": {"fr": "TOML invalide : {detail}", "en": "invalid TOML: {detail}"},
     "record.invalid": {"fr": "pas un enregistrement labelaudit : {detail}", "en": "not a labelaudit record: {detail}"},
     "record.format": {"fr": "attendu {expected!r}", "en": "expected {expected!r}"},
@@ -36,9 +44,19 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "unrecognised encoding (expected UTF-8 or Windows-1252)",
     },
     "value.expected": {
-        "fr": "attendu {expected}, trouvé {found!r}",
+        "fr": "attendu : {expected}, trouvé : {found!r}",
         "en": "expected {expected}, got {found!r}",
     },
+    # what `value.expected` expects
+    "expected.number": {"fr": "un nombre", "en": "number"},
+    "expected.text": {"fr": "un texte", "en": "text"},
+    "expected.whole_number": {"fr": "un nombre entier", "en": "whole number"},
+    "expected.boolean": {"fr": "true ou false", "en": "true or false"},
+    "expected.date": {"fr": "une date (AAAA-MM-JJ)", "en": "date (YYYY-MM-DD)"},
+    "expected.texts": {"fr": "une liste de textes", "en": "list of texts"},
+    "expected.positive_whole": {"fr": "un nombre entier d'au moins 1", "en": "a whole number of 1 or more"},
+    "expected.a_date": {"fr": "une date AAAA-MM-JJ", "en": "a date YYYY-MM-DD"},
+    "key.unknown_named": {"fr": "clé inconnue : {keys}", "en": "unknown key: {keys}"},
     "key.unknown": {"fr": "clé inconnue", "en": "unknown key"},
     "key.missing": {"fr": "clé obligatoire absente", "en": "required key missing"},
     "id.duplicate": {
@@ -46,9 +64,21 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "duplicate id {id!r} (first used at {first})",
     },
     "ref.unknown": {
-        "fr": "{what} inconnu(e) {name!r} (connus : {known})",
-        "en": "unknown {what} {name!r} (known: {known})",
+        "fr": "{what} « {name} » (valeurs possibles : {known})",
+        "en": "{what} {name!r} (known: {known})",
     },
+    "ref.criteria_of": {"fr": "les {count} critères de {scheme}", "en": "{count} criteria of {scheme}"},
+    # what `ref.unknown` names, with its French gender
+    "unknown.scale": {"fr": "échelle inconnue", "en": "unknown scale"},
+    "unknown.questionnaire": {"fr": "questionnaire inconnu", "en": "unknown questionnaire"},
+    "unknown.dimension": {"fr": "dimension inconnue", "en": "unknown dimension"},
+    "unknown.requirement": {"fr": "exigence inconnue", "en": "unknown requirement"},
+    "unknown.criterion": {"fr": "critère inconnu", "en": "unknown criterion"},
+    "unknown.source": {"fr": "source inconnue", "en": "unknown source"},
+    "unknown.item": {"fr": "item inconnu", "en": "unknown item"},
+    "unknown.level": {"fr": "niveau inconnu", "en": "unknown level"},
+    "unknown.site": {"fr": "site inconnu", "en": "unknown site"},
+    "unknown.other": {"fr": "{what} inconnu", "en": "unknown {what}"},
     "scheme.unknown": {
         "fr": "schéma {name!r} introuvable (disponibles : {known})",
         "en": "scheme {name!r} not found (available: {known})",
@@ -272,3 +302,9 @@ def lang_from_environment() -> Lang:
 
 def tr(key: str, /, lang: Lang | None = None, **params: Any) -> str:
     return MESSAGES[key][lang or _current.get()].format(**params)
+
+
+def unknown_thing(what: str) -> str:
+    """`unknown scale` / `échelle inconnue`: the noun of a `ref.unknown` message, with its gender."""
+    key = f"unknown.{what}"
+    return tr(key) if key in MESSAGES else tr("unknown.other", what=what)

@@ -132,7 +132,7 @@ class Plugins:
             if source.kind not in self.kinds:
                 problems.append(
                     Problem(
-                        str(scheme_file), f"key sources.{source_id}.kind",
+                        str(scheme_file), tr("place.key", key=f"sources.{source_id}.kind"),
                         tr("kind.unknown", kind=source.kind, known=", ".join(sorted(self.kinds))),
                     )
                 )

@@ -360,10 +360,10 @@ def parse_record(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f"line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        where = tr("place.line_column", line=exc.lineno, column=exc.colno) if isinstance(exc, json.JSONDecodeError) else ""
         raise InputError.at(path, where, tr("record.invalid", detail=str(exc))) from None
     if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
-        raise InputError.at(path, "key format", tr("record.format", expected=RECORD_FORMAT))
+        raise InputError.at(path, tr("place.key", key="format"), tr("record.format", expected=RECORD_FORMAT))
     return data
 
 

@@ -115,7 +115,7 @@ def _get(record: dict[str, Any], dotted: str, source: Path) -> Any:
     value: Any = record
     for key in dotted.split("."):
         if not isinstance(value, dict) or key not in value:
-            raise InputError.at(source, f"key {dotted}", tr("key.missing"))
+            raise InputError.at(source, tr("place.key", key=dotted), tr("key.missing"))
         value = value[key]
     return value
 
@@ -126,7 +126,7 @@ def _policy(record: dict[str, Any], key: str, default: int, source: Path) -> int
     if isinstance(value, str) and value.isdigit():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise InputError.at(source, f"key scheme.policies.{key}", tr("value.expected", expected="a whole number of 1 or more", found=value))
+        raise InputError.at(source, tr("place.key", key=f"scheme.policies.{key}"), tr("value.expected", expected=tr("expected.positive_whole"), found=value))
     return value
 
 
@@ -136,7 +136,7 @@ def record_row(record: dict[str, Any], record_digest: str, source: Path) -> dict
     try:
         dt.date.fromisoformat(decided_on)
     except ValueError:
-        raise InputError.at(source, "key decided_on", tr("value.expected", expected="a date YYYY-MM-DD", found=decided_on)) from None
+        raise InputError.at(source, tr("place.key", key="decided_on"), tr("value.expected", expected=tr("expected.a_date"), found=decided_on)) from None
     return {
         "record_digest": record_digest,
         "audit_id": str(_get(record, "audit.id", source)),

@@ -190,7 +190,7 @@ class ChainProblem:
         return tr(self.code, **self.params)
 
     def problem(self, sidecar: Path) -> Problem:
-        return Problem(str(sidecar), f"line {self.line}", str(self))
+        return Problem(str(sidecar), tr("place.line", line=self.line), str(self))
 
 
 @frozen

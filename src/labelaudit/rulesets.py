@@ -16,7 +16,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from labelaudit.convert import converter, structure
 from labelaudit.errors import InputError, Problem
-from labelaudit.i18n import tr
+from labelaudit.i18n import tr, unknown_thing
 from labelaudit.model import Requirement, Scheme
 from labelaudit.tomlfiles import load_toml, where
 
@@ -125,7 +125,7 @@ def _duplicates(ids: Iterable[tuple[str, str, _Places]]) -> Iterator[Problem]:
 
 def _unknown(places: _Places, key_path: str, what: str, name: object, known: Iterable[str]) -> Problem:
     return places.problem(
-        key_path, tr("ref.unknown", what=what, name=name, known=", ".join(sorted(known)) or "—")
+        key_path, tr("ref.unknown", what=unknown_thing(what), name=name, known=", ".join(sorted(known)) or "—")
     )
 
 

@@ -40,13 +40,13 @@ def load_toml(path: Path) -> tuple[dict[str, Any], str, str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError.at(path, f"byte {exc.start}", tr("file.encoding")) from None
+        raise InputError.at(path, tr("place.byte", byte=exc.start), tr("file.encoding")) from None
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         match = _SYNTAX_AT.match(str(exc))
         if match:
-            where = f"line {match['line']}, column {match['col']}"
+            where = tr("place.line_column", line=match["line"], column=match["col"])
             raise InputError.at(path, where, tr("toml.syntax", detail=match["detail"])) from None
         raise InputError.at(path, "", tr("toml.syntax", detail=str(exc))) from None
     return data, text, digest(raw)
@@ -98,8 +98,8 @@ def line_of(text: str, key_path: str) -> int | None:
 
 
 def where(text: str | None, key_path: str) -> str:
-    """`line N, key PATH`, or `key PATH` where the line cannot be found."""
+    """`line N, key PATH`, or `key PATH` where the line cannot be found (in the user's language)."""
     line = line_of(text, key_path) if text and key_path else None
     if line is None:
-        return f"key {key_path}" if key_path else ""
-    return f"line {line}, key {key_path}"
+        return tr("place.key", key=key_path) if key_path else ""
+    return tr("place.line_key", line=line, key=key_path)
