@@ -22,6 +22,7 @@ from labelaudit import (
     hookimpl,
 )
 
+from labelaudit_onsite import _messages as msg
 from labelaudit_onsite import _toml_grid, _xlsx_grid
 from labelaudit_onsite._common import Builder, SiteEntry
 
@@ -55,9 +56,7 @@ def _read(
         return _toml_grid.read(path, request, problems)
     if suffix == ".xlsx":
         return _xlsx_grid.read(path, request, problems, notes)
-    raise InputError.at(
-        path, "", f"a grid must be a .toml or .xlsx file, not {path.suffix or 'no suffix'}"
-    )
+    raise InputError.at(path, "", msg.grid_suffix(path.suffix))
 
 
 def _check_options(request: CollectRequest, problems: ProblemCollector) -> None:
@@ -67,7 +66,7 @@ def _check_options(request: CollectRequest, problems: ProblemCollector) -> None:
         problems.add(
             audit_file,
             f"key sources.{request.source.id}.{option}",
-            f"unknown option {option!r}: a grid source takes only 'files'",
+            msg.unknown_option(option),
         )
 
 
@@ -81,9 +80,7 @@ def write_template(request: TemplateRequest) -> None:
     """Write a blank grid for the request's sites, in the format its suffix names."""
     writer = _WRITERS.get(request.path.suffix.lower())
     if writer is None:
-        raise InputError.at(
-            request.path, "", f"a grid template must end in {' or '.join(SUFFIXES)}"
-        )
+        raise InputError.at(request.path, "", msg.template_suffix(SUFFIXES))
     writer(request)
 
 

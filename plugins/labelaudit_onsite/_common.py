@@ -29,7 +29,11 @@ from labelaudit import (
     Provenance,
     Scheme,
     Source,
+    Text,
 )
+
+from labelaudit_onsite import _messages as msg
+
 
 @dataclass(frozen=True)
 class FindingText:
@@ -92,7 +96,7 @@ def grid_criteria(scheme: Scheme, source: Source) -> tuple[Criterion, ...]:
     )
 
 
-def parse_level(raw: Any, values: tuple[Fraction, ...]) -> Fraction | str:
+def parse_level(raw: Any, values: tuple[Fraction, ...]) -> Fraction | Text:
     """The level as a scale point, or the problem to report.
 
     Accepts a number equal to a point (XLSX gives floats such as 3.0) or a text holding one
@@ -101,16 +105,18 @@ def parse_level(raw: Any, values: tuple[Fraction, ...]) -> Fraction | str:
     number = _as_number(raw)
     if number is not None and number in values:
         return number
-    expected = ", ".join(fmt(v) for v in values) or "(none: the source has no scale)"
-    return f"expected one of {expected}, got {_shown(raw)}"
+    points = ", ".join(fmt(v) for v in values)
+    if isinstance(raw, str):
+        return msg.level_text_off_scale(points, raw)
+    return msg.level_off_scale(points, _shown(raw))
 
 
 def _shown(raw: Any) -> str:
-    """The value as the auditor typed it (`2.4`, not the float's exact binary expansion)."""
+    """A non-text value as the auditor typed it (`2.4`, not the float's binary expansion)."""
     if isinstance(raw, float):
         return str(int(raw)) if raw.is_integer() else repr(raw)
     number = _as_number(raw)
-    return fmt(number) if number is not None and not isinstance(raw, str) else repr(raw)
+    return fmt(number) if number is not None else repr(raw)
 
 
 def _as_number(raw: Any) -> Fraction | None:
@@ -144,7 +150,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
             dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix
         )
     except OSError as exc:
-        raise InputError.at(path, "", f"cannot write the file: {exc.strerror}") from None
+        raise InputError.at(path, "", msg.unwritable_file(str(exc.strerror))) from None
     os.close(handle)
     temp = Path(temp_name)
     try:
@@ -181,9 +187,7 @@ class Builder:
         for entry in entries:
             if entry.site not in self.sites:
                 self.problems.add(
-                    file,
-                    entry.site_where,
-                    f"unknown site {entry.site!r} (sites of this audit: {', '.join(self.sites)})",
+                    file, entry.site_where, msg.unknown_site(entry.site, ", ".join(self.sites))
                 )
                 continue
             for row in entry.rows:
@@ -201,14 +205,13 @@ class Builder:
             self.problems.add(
                 file,
                 row.id_where,
-                f"criterion {row.criterion!r} is given twice for site {entry.site!r} "
-                f"(first at {self.seen[key]})",
+                msg.criterion_twice(row.criterion, entry.site, self.seen[key]),
             )
             return
         self.seen[key] = f"{Path(shown).name} {row.id_where}"
         if row.level is not None:
             level = parse_level(row.level, self.values)
-            if isinstance(level, str):
+            if isinstance(level, Text):
                 self.problems.add(file, row.level_where, level)
             else:
                 self._evidence(shown, entry, row, level)
@@ -238,11 +241,12 @@ class Builder:
                 )
             )
 
-    def _unknown_criterion(self, criterion: str) -> str:
+    def _unknown_criterion(self, criterion: str) -> Text:
         known = [c.id for c in self.request.scheme.criteria()]
         close = difflib.get_close_matches(criterion, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        return f"unknown criterion {criterion!r} in scheme {self.request.scheme.id}{hint}"
+        return msg.unknown_criterion(
+            criterion, self.request.scheme.id, close[0] if close else None
+        )
 
 
 def lines(value: Any) -> tuple[str, ...]:

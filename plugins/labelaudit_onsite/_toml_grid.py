@@ -27,6 +27,7 @@ from labelaudit import (
     where,
 )
 
+from labelaudit_onsite import _messages as msg
 from labelaudit_onsite._common import (
     FindingText,
     Row,
@@ -97,11 +98,7 @@ def read(path: Path, request: CollectRequest, problems: ProblemCollector) -> lis
     schemes += [(f"sites[{i}].scheme", site.scheme) for i, site in enumerate(grid.sites)]
     for key_path, scheme in schemes:
         if scheme is not None and scheme != request.scheme.id:
-            problems.add(
-                path,
-                where(text, key_path),
-                f"grid for scheme {scheme!r}, but the audit uses {request.scheme.id!r}",
-            )
+            problems.add(path, where(text, key_path), msg.other_scheme(scheme, request.scheme.id))
     return [_entry(prefix, site, text) for prefix, site in _sites(grid, path, text, problems)]
 
 
@@ -112,15 +109,10 @@ def _sites(
     single = grid.site is not None or grid.criteria or grid.auditor or grid.date is not None
     if grid.sites:
         if single:
-            problems.add(
-                path,
-                where(text, "sites"),
-                "give either the single-site keys (site, auditor, date, criteria) "
-                "or [[sites]] tables, not both",
-            )
+            problems.add(path, where(text, "sites"), msg.both_layouts())
         return [(f"sites[{i}].", site) for i, site in enumerate(grid.sites)]
     if grid.site is None:
-        problems.add(path, "key site", "required key missing: site (or [[sites]] tables)")
+        problems.add(path, "key site", msg.site_missing())
         return []
     return [("", GridSite(grid.site, grid.scheme, grid.auditor, grid.date, grid.criteria))]
 

@@ -29,6 +29,7 @@ from labelaudit import (
     TemplateRequest,
 )
 
+from labelaudit_onsite import _messages as msg
 from labelaudit_onsite._common import (
     FindingText,
     Row,
@@ -92,11 +93,7 @@ def read(
         elif title.casefold() == AUDIT_SHEET.casefold():
             _check_audit_sheet(path, title, rows, request.scheme, problems, notes)
         elif title.casefold() not in RESERVED:
-            problems.add(
-                path,
-                f"sheet {title!r}",
-                f"sheet {title!r} is not a site of this audit (sites: {', '.join(sites)})",
-            )
+            problems.add(path, f"sheet {title!r}", msg.sheet_not_a_site(title, ", ".join(sites)))
     return entries
 
 
@@ -105,9 +102,9 @@ def _load(path: Path) -> Sheets:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError.at(path, "", "file not found") from None
+        raise InputError.at(path, "", msg.missing_file()) from None
     except OSError as exc:
-        raise InputError.at(path, "", f"cannot read the file: {exc.strerror}") from None
+        raise InputError.at(path, "", msg.unreadable_file(str(exc.strerror))) from None
     try:
         with warnings.catch_warnings():
             # Unsupported Excel extensions (styles, validations) do not matter for values.
@@ -120,7 +117,7 @@ def _load(path: Path) -> Sheets:
     # openpyxl reports a damaged file with many exception types (zip, XML, KeyError …).
     except Exception as exc:  # noqa: BLE001
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        raise InputError.at(path, "", f"not a readable XLSX workbook ({detail})") from None
+        raise InputError.at(path, "", msg.not_a_workbook(detail)) from None
 
 
 def _values(sheet: Any) -> list[tuple[Any, ...]]:
@@ -147,14 +144,14 @@ def _site_entry(
     """One site sheet's rows, or None (with problems) when its header row is wrong."""
     head = _padded(rows[0] if rows else ())
     if all(_text(value) == "" for value in head):
-        problems.add(path, f"cell {title}!A1", "the header row is missing")
+        problems.add(path, f"cell {title}!A1", msg.header_row_missing())
         return None
     wrong = [c for c in range(len(COLUMNS)) if not _header_ok(head[c], c)]
     for column in wrong:
         problems.add(
             path,
             f"cell {title}!{COLUMNS[column]}1",
-            f"expected the header {header(column)!r}, got {_text(head[column])!r}",
+            msg.wrong_header(header(column), _text(head[column])),
         )
     if wrong:
         return None
@@ -201,11 +198,7 @@ def _check_audit_sheet(
     for number, values in enumerate(rows, 1):
         key, value = (_text(v) for v in _padded(values)[:2])
         if key == "scheme" and value and value != scheme.id:
-            problems.add(
-                path,
-                f"cell {title}!B{number}",
-                f"grid for scheme {value!r}, but the audit uses {scheme.id!r}",
-            )
+            problems.add(path, f"cell {title}!B{number}", msg.other_scheme(value, scheme.id))
         elif key == "version" and value and value != scheme.version:
             notes.append(
                 f"{path.name}: grid written for {scheme.id} {value}, "
@@ -249,12 +242,7 @@ def _check_title(path: Path, site: str) -> None:
         or _FORBIDDEN_IN_TITLES & set(site)
         or site.casefold() in RESERVED
     ):
-        raise InputError.at(
-            path,
-            "",
-            f"site id {site!r} cannot name a sheet (at most 31 characters, none of "
-            f"[ ] : * ? / \\, and not {', '.join(sorted(RESERVED))})",
-        )
+        raise InputError.at(path, "", msg.sheet_name_refused(site, ", ".join(sorted(RESERVED))))
 
 
 def _site_sheet(sheet: Worksheet, request: TemplateRequest, scale: Scale | None) -> None:

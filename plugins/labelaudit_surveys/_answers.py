@@ -15,13 +15,23 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from labelaudit import Scale, Site
+from labelaudit import Scale, Site, Text
+
+from labelaudit_surveys import _messages as msg
 
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 
 class Unusable(ValueError):
-    """A cell that is neither a usable answer nor "no answer"; the message says what was expected."""
+    """A cell that is neither a usable answer nor "no answer"; `why` says what was expected.
+
+    `why` is bilingual so that the problem follows the user's language; the exception's own
+    message is its English text.
+    """
+
+    def __init__(self, why: Text) -> None:
+        super().__init__(why.en)
+        self.why = why
 
 
 def normalise(text: str) -> str:
@@ -37,10 +47,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-def format_point(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else str(Decimal(value.numerator) / value.denominator)
 
 
 class AnswerReader:
@@ -95,21 +101,11 @@ class AnswerReader:
 
     def _mapped(self, number: Fraction, text: str) -> Fraction:
         if number not in self.points:
-            raise Unusable(
-                f"'{text}' maps to {format_point(number)} in {self.answers_key}, which is not a point "
-                f"of scale {self.scale.id!r} ({', '.join(format_point(v) for v in self.scale.values)})"
-            )
+            raise Unusable(msg.mapped_off_scale(text, number, self.answers_key, self.scale))
         return number
 
-    def _expected(self, text: str) -> str:
-        values = ", ".join(format_point(v) for v in self.scale.values)
-        first, last = self.scale.points[0], self.scale.points[-1]
-        between = ", …" if len(self.scale.points) > 2 else ""
-        labels = (
-            f"'{first.label.fr}' = {format_point(first.value)}{between}, "
-            f"'{last.label.fr}' = {format_point(last.value)}, or one in {self.answers_key}"
-        )
-        return f"expected one of {values} or a label ({labels}), got '{text}'"
+    def _expected(self, text: str) -> Text:
+        return msg.unexpected_answer(text, self.scale, self.answers_key)
 
 
 class SiteReader:
@@ -130,6 +126,4 @@ class SiteReader:
         site_id = self.known.get(normalise(text)) if text else None
         if site_id is not None:
             return site_id
-        ids = ", ".join(site.id for site in self.sites)
-        got = f"got '{text}'" if text else "the cell is empty"
-        raise Unusable(f"expected a site id or name ({ids}) or a value mapped in {self.site_names_key}, {got}")
+        raise Unusable(msg.unexpected_site(text, [site.id for site in self.sites], self.site_names_key))

@@ -31,11 +31,12 @@ from labelaudit import (
     Sample,
 )
 
+from labelaudit_surveys import _messages as msg
 from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable
 from labelaudit import cell_place as csv_place
 from labelaudit_surveys._csv import open_csv
 from labelaudit_surveys._options import SurveyOptions, load_options
-from labelaudit_surveys._table import EMPTY, Table, clean_header, is_blank
+from labelaudit_surveys._table import Table, clean_header, is_blank
 from labelaudit_surveys._xlsx import open_xlsx
 
 SUFFIXES = (".csv", ".xlsx")
@@ -149,9 +150,9 @@ def open_table(path: Path, file: str, plan: Plan) -> AbstractContextManager[Tabl
     """Open a CSV or XLSX export by its suffix, whatever its case."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError.at(file, "", f"unsupported file type '{path.suffix}' (expected .csv or .xlsx)")
+        raise InputError.at(file, "", msg.unsupported_suffix(path.suffix))
     if path.stat().st_size == 0:
-        raise InputError.at(file, "", EMPTY)
+        raise InputError.at(file, "", msg.empty_file())
     if suffix == ".csv":
         return open_csv(path, file, plan.options.delimiter)
     return open_xlsx(path, file, plan.options.sheet, plan.options.header_row, frozenset(plan.columns))
@@ -172,10 +173,10 @@ def read_file(
                     return None
                 counted = read_rows(table, layout, plan, file, display, tallies, problems)
     except FileNotFoundError:
-        problems.add(file, "", "file not found")
+        problems.add(file, "", msg.missing_file())
         return None
     except OSError as exc:
-        problems.add(file, "", f"cannot read the file: {exc.strerror or exc}")
+        problems.add(file, "", msg.unreadable_file(str(exc.strerror or exc)))
         return None
     except InputError as exc:
         for problem in exc.problems:
@@ -201,7 +202,7 @@ def read_columns(
     except ImportError:  # Polars has no wheel for this platform: rows are read one by one
         return ROWS
     if path.stat().st_size == 0:
-        raise InputError.at(file, "", EMPTY)
+        raise InputError.at(file, "", msg.empty_file())
     try:
         head = read_head(path, file, plan.options.delimiter)
     except RowReaderNeeded:
@@ -244,18 +245,17 @@ def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector)
             continue
         where = table.place(table.header_row, position, name)
         if name in found:
-            wrong.append(Problem(file, where, f"header '{name}' appears twice"))
+            wrong.append(Problem(file, where, msg.header_twice(name)))
         elif name in plan.columns or name == plan.site_header:
             found[name] = position
         else:
-            wrong.append(Problem(file, where, f"unknown header '{name}' (map it in "
-                                 f"[sources.{plan.source}.columns] or list it in ignore)"))
+            wrong.append(Problem(file, where, msg.unknown_header(name, plan.source)))
     wanted = [(name, column.header) for name, column in plan.columns.items()]
     if plan.site_header is not None:
         wanted.append((plan.site_header, plan.options.site_column or ""))
     for name, header in wanted:
         if name not in found:
-            wrong.append(Problem(file, f"row {table.header_row}", f"header '{header}' not found in the file"))
+            wrong.append(Problem(file, f"row {table.header_row}", msg.header_not_found(header)))
     for problem in wrong:
         problems.add(problem.file, problem.where, problem.what)
     if wrong:
@@ -279,7 +279,7 @@ def read_rows(
             try:
                 values[column.item] = column.reader.read(_cell(cells, position))
             except Unusable as exc:
-                problems.add(file, table.place(number, position, column.header), str(exc))
+                problems.add(file, table.place(number, position, column.header), exc.why)
         if site is not None:
             sites.add(site)
             tallies.add(site, values, plan.pairs, display)
@@ -295,7 +295,7 @@ def read_site(
     try:
         return plan.sites.read(_cell(cells, layout.site))
     except Unusable as exc:
-        problems.add(file, table.place(number, layout.site, plan.options.site_column or ""), str(exc))
+        problems.add(file, table.place(number, layout.site, plan.options.site_column or ""), exc.why)
         return None
 
 

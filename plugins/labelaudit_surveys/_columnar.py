@@ -29,14 +29,15 @@ from pathlib import Path
 import polars as pl
 from attrs import define, field, frozen
 
-from labelaudit import InputError, Problem
+from labelaudit import InputError, Problem, Text
 
+from labelaudit_surveys import _messages as msg
 from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable, cell_text
 from labelaudit import cell_place as _place
 from labelaudit import csv_records as _records
 from labelaudit import detect_encoding, sniff_delimiter
 from labelaudit import leading_lines as _through_first_content_line
-from labelaudit_surveys._table import EMPTY, clean_header, is_blank
+from labelaudit_surveys._table import clean_header, is_blank
 
 BLOCK = 1 << 23  # bytes of records parsed at a time
 COMPACT = 4  # partial counts kept before they are summed (each is sites × counted cells)
@@ -98,14 +99,14 @@ def read_head(path: Path, file: str, delimiter: str | None) -> Head:
         stream = lines()
         leading = list(_through_first_content_line(stream))
         if not leading or not leading[-1].strip():
-            raise InputError.at(file, "", EMPTY)
+            raise InputError.at(file, "", msg.empty_file())
         chosen = delimiter or sniff_delimiter(leading[-1])
         if len(chosen.encode()) != 1 or chosen in "\"\r\n":
             raise RowReaderNeeded(f"delimiter {chosen!r}")
         for number, record in enumerate(_records(itertools.chain(leading, stream), chosen, file), start=1):
             if not is_blank(record):
                 return Head(encoding, chosen, number, tuple(clean_header(cell) for cell in record), offset)
-    raise InputError.at(file, "", EMPTY)
+    raise InputError.at(file, "", msg.empty_file())
 
 
 def each_block(path: Path, head: Head, process: Callable[[bytes], object], size: int) -> None:
@@ -178,9 +179,9 @@ class ColumnReader:
         self.fixed = self.site_ids.index(fixed_site)
         self.points: list[Fraction] = []
         self.codes: list[dict[str, int]] = [{} for _ in answers]  # raw string → code, per answer column
-        self.why: dict[tuple[int, str], str] = {}  # (answer column, raw) → why it is rejected
+        self.why: dict[tuple[int, str], Text] = {}  # (answer column, raw) → why it is rejected
         self.site_codes: dict[str, int] = {}
-        self.site_why: dict[str, str] = {}
+        self.site_why: dict[str, Text] = {}
         self.scale_codes = [[self._point(v) for v in reader.scale.values] for *_, reader in answers]
         for index in range(len(answers)):
             self._code(index, "")
@@ -205,7 +206,7 @@ class ColumnReader:
         try:
             value = self.answers[index][3].read(raw)
         except Unusable as exc:
-            self.why[(index, raw)] = str(exc)
+            self.why[(index, raw)] = exc.why
             self.codes[index][raw] = REJECTED
         else:
             self.codes[index][raw] = NO_ANSWER if value is None else self._point(value)
@@ -215,7 +216,7 @@ class ColumnReader:
         try:
             self.site_codes[raw] = self.site_ids.index(self.site[2].read(raw))
         except Unusable as exc:
-            self.site_why[raw] = str(exc)
+            self.site_why[raw] = exc.why
             self.site_codes[raw] = SITE_BLANK if not cell_text(raw) else REJECTED
 
     def _answer(self, index: int) -> pl.Expr:

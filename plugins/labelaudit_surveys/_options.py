@@ -15,6 +15,8 @@ from attrs import field, frozen
 
 from labelaudit import CollectRequest, InputError, Problem, ProblemCollector, structure
 
+from labelaudit_surveys import _messages as msg
+
 
 @frozen
 class SurveyOptions:
@@ -60,10 +62,7 @@ def load_options(request: CollectRequest) -> SurveyOptions:
 def _reject_text_lists(request: CollectRequest, raw: Mapping[str, Any]) -> None:
     # Structuring a sequence from a string would split `ignore = "Id"` into characters.
     if isinstance(raw.get("ignore"), str):
-        raise InputError.at(
-            audit_file(request), key(request, "ignore"),
-            f"expected a list of headers, e.g. ignore = [{raw['ignore']!r}]",
-        )
+        raise InputError.at(audit_file(request), key(request, "ignore"), msg.ignore_not_a_list(raw["ignore"]))
 
 
 def _under_source(request: CollectRequest, problem: Problem) -> Problem:
@@ -75,41 +74,38 @@ def _under_source(request: CollectRequest, problem: Problem) -> Problem:
 def _check_columns(request: CollectRequest, options: SurveyOptions, problems: ProblemCollector) -> None:
     file = audit_file(request)
     if not options.columns:
-        problems.add(file, key(request, "columns"), "map at least one export header to an item key")
+        problems.add(file, key(request, "columns"), msg.no_columns())
     questionnaire = request.scheme.questionnaires.get(request.source.questionnaire or "")
     keys = [item.key for item in questionnaire.items] if questionnaire else []
     seen: dict[str, str] = {}
     for header, item_key in options.columns.items():
         where = key(request, f'columns."{header}"')
         if item_key not in keys:
-            known = ", ".join(keys) or "—"
-            problems.add(file, where, f"unknown item {item_key!r} of questionnaire "
-                         f"{request.source.questionnaire!r} (known: {known})")
+            problems.add(file, where, msg.unknown_item(item_key, request.source.questionnaire, keys))
         elif item_key in seen:
-            problems.add(file, where, f"item {item_key!r} is already mapped from header {seen[item_key]!r}")
+            problems.add(file, where, msg.item_mapped_twice(item_key, seen[item_key]))
         else:
             seen[item_key] = header
         if header in options.ignore or header == options.site_column:
-            problems.add(file, where, f"header {header!r} is also the site column or in ignore")
+            problems.add(file, where, msg.header_read_and_left_out(header))
 
 
 def _check_sites(request: CollectRequest, options: SurveyOptions, problems: ProblemCollector) -> None:
     file = audit_file(request)
     site_ids = [site.id for site in request.audit.sites]
-    known = ", ".join(site_ids)
     for value, site_id in options.site_names.items():
         if site_id not in site_ids:
-            problems.add(file, key(request, f'site_names."{value}"'), f"unknown site {site_id!r} (known: {known})")
+            problems.add(file, key(request, f'site_names."{value}"'), msg.unknown_site(site_id, site_ids))
     if options.site is not None and options.site not in site_ids:
-        problems.add(file, key(request, "site"), f"unknown site {options.site!r} (known: {known})")
+        problems.add(file, key(request, "site"), msg.unknown_site(options.site, site_ids))
     if options.site is not None and options.site_column is not None:
-        problems.add(file, key(request, "site"), "give site or site_column, not both")
+        problems.add(file, key(request, "site"), msg.site_twice())
 
 
 def _check_reading(request: CollectRequest, options: SurveyOptions, problems: ProblemCollector) -> None:
     file = audit_file(request)
     if options.header_row is not None and options.header_row < 1:
-        problems.add(file, key(request, "header_row"), f"expected a row number from 1, got {options.header_row}")
+        problems.add(file, key(request, "header_row"), msg.bad_header_row(options.header_row))
     if options.delimiter is not None and len(options.delimiter) != 1:
-        problems.add(file, key(request, "delimiter"), f"expected one character, got {options.delimiter!r}")
+        problems.add(file, key(request, "delimiter"), msg.bad_delimiter(options.delimiter))
 

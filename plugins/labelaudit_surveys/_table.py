@@ -10,11 +10,9 @@ from collections.abc import Callable, Iterator, Sequence
 
 from attrs import frozen
 
-from labelaudit import Text, clean_cell, is_blank
+from labelaudit import clean_cell, is_blank
 
-__all__ = ["EMPTY", "Table", "clean_header", "is_blank"]
-
-EMPTY = Text(fr="le fichier est vide", en="the file is empty")
+__all__ = ["Table", "clean_header", "is_blank"]
 
 
 @frozen

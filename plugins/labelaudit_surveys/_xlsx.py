@@ -14,7 +14,8 @@ from typing import Any
 
 from labelaudit import InputError, column_letter
 
-from labelaudit_surveys._table import EMPTY, Table, clean_header, is_blank
+from labelaudit_surveys import _messages as msg
+from labelaudit_surveys._table import Table, clean_header, is_blank
 
 HEADER_SEARCH_ROWS = 20
 
@@ -29,7 +30,7 @@ def open_xlsx(
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise InputError.at(file, "", f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+        raise InputError.at(file, "", msg.not_a_workbook(exc)) from None
     try:
         worksheet = _sheet(workbook, sheet, file)
         worksheet.reset_dimensions()  # exporters often write a wrong size: read every row
@@ -44,10 +45,10 @@ def open_xlsx(
 def _sheet(workbook: Any, name: str | None, file: str) -> Any:
     if name is None:
         if not workbook.worksheets:
-            raise InputError.at(file, "", EMPTY)
+            raise InputError.at(file, "", msg.empty_file())
         return workbook.worksheets[0]
     if name not in workbook.sheetnames:
-        raise InputError.at(file, "", f"no sheet {name!r} (sheets: {', '.join(workbook.sheetnames)})")
+        raise InputError.at(file, "", msg.no_sheet(name, workbook.sheetnames))
     return workbook[name]
 
 
@@ -60,7 +61,7 @@ def _guarded(rows: Iterable[Sequence[object]], file: str) -> Iterator[Sequence[o
         except StopIteration:
             return
         except Exception as exc:  # openpyxl parses lazily: a corrupt sheet fails here
-            raise InputError.at(file, "", f"not a readable XLSX workbook ({type(exc).__name__}: {exc})") from None
+            raise InputError.at(file, "", msg.not_a_workbook(exc)) from None
         yield row
 
 
@@ -79,14 +80,10 @@ def _find_header(
         elif number >= HEADER_SEARCH_ROWS:
             break
     if header_row is not None and seen_content:
-        raise InputError.at(file, f"row {header_row}", "the header row named by header_row is past the last row")
+        raise InputError.at(file, f"row {header_row}", msg.header_row_past_the_end())
     if not seen_content:
-        raise InputError.at(file, "", EMPTY)
-    expected = ", ".join(f"'{name}'" for name in sorted(wanted))
-    raise InputError.at(
-        file, f"rows 1-{HEADER_SEARCH_ROWS}",
-        f"no header row found (expected a row with one of {expected}; or set header_row)",
-    )
+        raise InputError.at(file, "", msg.empty_file())
+    raise InputError.at(file, f"rows 1-{HEADER_SEARCH_ROWS}", msg.no_header_row(wanted))
 
 
 def _sheet_reference(title: str) -> str:

@@ -8,13 +8,16 @@ third-party plugin's tests would: an audit folder, read by the loaded plugin, ch
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import errno
 import os
 import textwrap
 import tomllib
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 
 import openpyxl
 import pytest
@@ -35,7 +38,9 @@ from labelaudit import (
     SourceInputs,
     SourceKind,
     TemplateRequest,
+    Text,
 )
+from labelaudit.i18n import set_lang
 from labelaudit.model import AuditDates
 from labelaudit.rulesets import load_scheme
 from labelaudit.testing import assert_evidence, assert_no_evidence, unless_installed
@@ -662,16 +667,241 @@ def test_template_needs_a_known_suffix(scheme: Scheme, tmp_path: Path) -> None:
         (3.0, Fraction(3)),  # what a spreadsheet may hand over for 3
         (2.5, Fraction(5, 2)),
         (" 2,5 ", Fraction(5, 2)),  # a French decimal comma typed as text
-        (float("nan"), "expected one of 0, 2.5, 3, got nan"),
-        (True, "expected one of 0, 2.5, 3, got True"),
-        (2.4, "expected one of 0, 2.5, 3, got 2.4"),
-        ("4", "expected one of 0, 2.5, 3, got '4'"),
+        (float("nan"), Text(fr="niveau attendu parmi 0, 2.5, 3, trouvé nan",
+                            en="expected one of 0, 2.5, 3, got nan")),
+        (True, Text(fr="niveau attendu parmi 0, 2.5, 3, trouvé True",
+                    en="expected one of 0, 2.5, 3, got True")),
+        (2.4, Text(fr="niveau attendu parmi 0, 2.5, 3, trouvé 2.4",
+                   en="expected one of 0, 2.5, 3, got 2.4")),
+        ("4", Text(fr="niveau attendu parmi 0, 2.5, 3, trouvé « 4 »",
+                   en="expected one of 0, 2.5, 3, got '4'")),
     ],
 )
-def test_levels_are_read_exactly(raw: Any, expected: Fraction | str) -> None:
+def test_levels_are_read_exactly(raw: Any, expected: Fraction | Text) -> None:
     from labelaudit_onsite._common import parse_level
 
     assert parse_level(raw, (Fraction(0), Fraction(5, 2), Fraction(3))) == expected
+
+
+def test_a_level_for_a_source_without_a_scale() -> None:
+    from labelaudit_onsite._common import parse_level
+
+    assert parse_level(3, ()) == Text(
+        fr="aucun niveau possible (la source n'a pas d'échelle), trouvé 3",
+        en="expected one of (none: the source has no scale), got 3",
+    )
+
+
+# --- Messages in French and English --------------------------------------------------------------
+#
+# Every problem the plugin reports is a `Text`: labelaudit prints it in the user's language. The
+# English texts are checked elsewhere in this file (and by tests/test_malformed.py) as they have
+# always been; here each message is checked in both languages, on the (French, English) pairs.
+
+T = TypeVar("T")
+
+
+def bilingual(what: str | Text) -> tuple[str, str]:
+    """A problem's (French, English) texts; a plain `str` would be shown in English only."""
+    assert isinstance(what, Text), f"not bilingual: {what!r}"
+    return what.fr, what.en
+
+
+def texts(scheme: Scheme, folder: Path, *files: Path, **options: Any) -> list[tuple[str, str]]:
+    with pytest.raises(InputError) as caught:
+        collect(scheme, folder, *files, **options)
+    return [bilingual(p.what) for p in caught.value.problems]
+
+
+def template_texts(scheme: Scheme, path: Path, sites: tuple[Site, ...] = SITES) -> tuple[str, str]:
+    with pytest.raises(InputError) as caught:
+        template(scheme, path, sites)
+    [problem] = caught.value.problems
+    return bilingual(problem.what)
+
+
+def in_lang(lang: Literal["fr", "en"], func: Callable[..., T], *args: Any) -> T:
+    """Run in the given language, in a copied context so that other tests keep theirs."""
+
+    def run() -> T:
+        set_lang(lang)
+        return func(*args)
+
+    return contextvars.copy_context().run(run)
+
+
+def test_toml_grid_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    path = write_toml(
+        tmp_path / "grid.toml",
+        """
+        scheme = "iso23592"
+        site = "lyon"
+
+        [[sites]]
+        site = "lyon"
+        [[sites.criteria]]
+        id = "vision.9"
+        level = 1
+        [[sites.criteria]]
+        id = "vision.2"
+        level = 7
+        [[sites.criteria]]
+        id = "vision.2"
+        level = 2
+
+        [[sites]]
+        site = "nice"
+        """,
+    )
+    assert texts(scheme, tmp_path, path) == [
+        ("grille établie pour le schéma « iso23592 », alors que l'audit porte sur le schéma "
+         "« en16880 »",
+         "grid for scheme 'iso23592', but the audit uses 'en16880'"),
+        ("indiquer soit les clés d'un site unique (site, auditor, date, criteria), soit des "
+         "tables [[sites]], pas les deux",
+         "give either the single-site keys (site, auditor, date, criteria) or [[sites]] tables, "
+         "not both"),
+        ("critère inconnu « vision.9 » dans le schéma en16880 ; vouliez-vous dire « vision.4 » ?",
+         "unknown criterion 'vision.9' in scheme en16880; did you mean 'vision.4'?"),
+        ("niveau attendu parmi 0, 1, 2, 3, 4, trouvé 7",
+         "expected one of 0, 1, 2, 3, 4, got 7"),
+        ("critère « vision.2 » renseigné deux fois pour le site « lyon » (première occurrence : "
+         "grid.toml line 10, key sites[0].criteria[1].id)",
+         "criterion 'vision.2' is given twice for site 'lyon' "
+         "(first at grid.toml line 10, key sites[0].criteria[1].id)"),
+        ("site inconnu « nice » (sites de cet audit : lyon, paris)",
+         "unknown site 'nice' (sites of this audit: lyon, paris)"),
+    ]
+
+
+def test_toml_grid_without_a_site_and_a_criterion_with_no_close_match(
+    scheme: Scheme, tmp_path: Path
+) -> None:
+    no_site = write_toml(tmp_path / "a.toml", '[[criteria]]\nid = "vision.1"\n')
+    unknown = write_toml(tmp_path / "b.toml", 'site = "paris"\n[[criteria]]\nid = "zzz"\n')
+    assert texts(scheme, tmp_path, no_site, unknown) == [
+        ("clé obligatoire absente : site (ou des tables [[sites]])",
+         "required key missing: site (or [[sites]] tables)"),
+        ("critère inconnu « zzz » dans le schéma en16880",
+         "unknown criterion 'zzz' in scheme en16880"),
+    ]
+
+
+def test_xlsx_grid_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    path = template(scheme, tmp_path / "grid.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    workbook.create_sheet("Feuil1")
+    workbook["paris"]["E1"] = None  # an erased header
+    workbook["paris"]["F1"] = "Notes"
+    workbook["lyon"]["E2"] = "haut"  # a level typed as a word
+    workbook["lyon"]["E3"] = 7
+    workbook["Audit"]["B1"] = "iso23592"
+    workbook.save(path)
+    workbook.close()
+    headless = openpyxl.Workbook()
+    headless.active.title = "paris"
+    headless.active["A2"] = "vision"  # rows, but nothing in row 1
+    headless.save(tmp_path / "headless.xlsx")
+    assert texts(scheme, tmp_path, path, tmp_path / "headless.xlsx") == [
+        ("en-tête attendu « Niveau / Level », cellule vide",
+         "expected the header 'Niveau / Level', got ''"),
+        ("en-tête attendu « Observations », trouvé « Notes »",
+         "expected the header 'Observations', got 'Notes'"),
+        ("grille établie pour le schéma « iso23592 », alors que l'audit porte sur le schéma "
+         "« en16880 »",
+         "grid for scheme 'iso23592', but the audit uses 'en16880'"),
+        ("la feuille « Feuil1 » ne correspond à aucun site de cet audit (sites : lyon, paris)",
+         "sheet 'Feuil1' is not a site of this audit (sites: lyon, paris)"),
+        ("niveau attendu parmi 0, 1, 2, 3, 4, trouvé « haut »",
+         "expected one of 0, 1, 2, 3, 4, got 'haut'"),
+        ("niveau attendu parmi 0, 1, 2, 3, 4, trouvé 7",
+         "expected one of 0, 1, 2, 3, 4, got 7"),
+        ("la ligne d'en-tête est absente", "the header row is missing"),
+    ]
+
+
+def test_unreadable_xlsx_files_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04broken zip")
+    folder = tmp_path / "folder.xlsx"
+    folder.mkdir()  # exists, but cannot be read as a file
+    reported = texts(scheme, tmp_path, corrupt, tmp_path / "missing.xlsx", folder)
+    (corrupt_fr, corrupt_en), *others = reported
+    assert corrupt_fr.startswith("classeur XLSX illisible (")
+    assert corrupt_en.startswith("not a readable XLSX workbook (")
+    assert corrupt_fr.removeprefix("classeur XLSX illisible") == corrupt_en.removeprefix(
+        "not a readable XLSX workbook"
+    )  # the same detail from openpyxl in both
+    reason = os.strerror(errno.EISDIR)
+    assert others == [
+        ("fichier introuvable", "file not found"),
+        (f"fichier illisible : {reason}", f"cannot read the file: {reason}"),
+    ]
+
+
+def test_files_and_options_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    csv = tmp_path / "grid.csv"
+    csv.write_text("a,b\n", encoding="utf-8")
+    bare = tmp_path / "grid"
+    bare.write_text("", encoding="utf-8")
+    assert texts(scheme, tmp_path, csv, bare, options={"sheet": "x"}) == [
+        ("option inconnue « sheet » : une source de type grille n'accepte que « files »",
+         "unknown option 'sheet': a grid source takes only 'files'"),
+        ("une grille doit être un fichier .toml ou .xlsx, pas .csv",
+         "a grid must be a .toml or .xlsx file, not .csv"),
+        ("une grille doit être un fichier .toml ou .xlsx, pas un fichier sans extension",
+         "a grid must be a .toml or .xlsx file, not no suffix"),
+    ]
+
+
+def test_template_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    assert template_texts(scheme, tmp_path / "grid.ods") == (
+        "le nom d'une grille vierge doit se terminer par .toml ou .xlsx",
+        "a grid template must end in .toml or .xlsx",
+    )
+    assert template_texts(scheme, tmp_path / "grid.xlsx", (Site("a:b", "x"),)) == (
+        "l'identifiant de site « a:b » ne peut pas servir de nom de feuille (31 caractères au "
+        "plus, aucun des caractères [ ] : * ? / \\, et aucun des noms réservés audit, levels, "
+        "niveaux)",
+        "site id 'a:b' cannot name a sheet (at most 31 characters, none of [ ] : * ? / \\, and "
+        "not audit, levels, niveaux)",
+    )
+    reason = os.strerror(errno.ENOENT)
+    assert template_texts(scheme, tmp_path / "no such folder" / "grid.toml") == (
+        f"écriture du fichier impossible : {reason}",
+        f"cannot write the file: {reason}",
+    )
+
+
+def test_problems_are_shown_in_the_users_language(scheme: Scheme, tmp_path: Path) -> None:
+    toml = write_toml(tmp_path / "grid.toml", 'site = "nice"\n')
+    xlsx = fill(template(scheme, tmp_path / "grid.xlsx"), {"paris!E7": 9})
+    french = in_lang("fr", problems, scheme, tmp_path, toml, xlsx)
+    english = in_lang("en", problems, scheme, tmp_path, toml, xlsx)
+    # The places are worded by labelaudit itself: only the texts after them are checked in French.
+    assert len(french) == 2
+    assert french[0].startswith(f"{toml}: ")
+    assert french[0].endswith(": site inconnu « nice » (sites de cet audit : lyon, paris)")
+    assert french[1].startswith(f"{xlsx}: ")
+    assert french[1].endswith(": niveau attendu parmi 0, 1, 2, 3, 4, trouvé 9")
+    assert english == [
+        f"{toml}: line 1, key site: unknown site 'nice' (sites of this audit: lyon, paris)",
+        f"{xlsx}: cell paris!E7: expected one of 0, 1, 2, 3, 4, got 9",
+    ]
+
+
+def test_a_broken_grid_is_reported_in_french_by_the_cli(make_audit: Any, cli: Any) -> None:
+    audit = make_audit(
+        "en16880",
+        sites=["lyon"],
+        sources={"onsite": ["grid.toml"]},
+        files={"grid.toml": 'site = "lyon"\n[[criteria]]\nid = "vision.1"\nlevel = 7\n'},
+    )
+    code, _out, err = cli("check", audit, "--lang", "fr")
+    assert code == 2
+    assert "niveau attendu parmi 0, 1, 2, 3, 4, trouvé 7" in err, err
+    code, _out, err = cli("check", audit, "--lang", "en")
+    assert (code, "expected one of 0, 1, 2, 3, 4, got 7" in err) == (2, True), err
 
 
 # --- Through the engine (labelaudit.testing) -----------------------------------------------------

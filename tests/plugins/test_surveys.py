@@ -10,6 +10,7 @@ the two readers themselves and run once.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import functools
 import io
@@ -47,7 +48,8 @@ from labelaudit import (
     SourceKind,
     Text,
 )
-from labelaudit.model import AuditDates
+from labelaudit.i18n import set_lang
+from labelaudit.model import AuditDates, Lang
 from labelaudit.rulesets import load_scheme
 from labelaudit.testing import assert_evidence, unless_installed
 
@@ -123,6 +125,17 @@ def problems_of(req: CollectRequest) -> tuple[Problem, ...]:
     with pytest.raises(InputError) as caught:
         collect(req)
     return caught.value.problems
+
+
+def english(what: str | Text) -> str:
+    """The English text of one of the plugin's messages, which must all be bilingual."""
+    assert isinstance(what, Text), f"not bilingual: {what!r}"
+    return what.en
+
+
+def in_english(problems: Iterable[Problem]) -> list[tuple[str, str, str]]:
+    """(file, place, English message) of each problem."""
+    return [(p.file, p.where, english(p.what)) for p in problems]
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str = "Réponses") -> Path:
@@ -317,19 +330,19 @@ def test_rows_are_streamed_not_kept(scheme: Scheme, tmp_path: Path) -> None:
 def test_unknown_header_is_placed_in_the_header_row(scheme: Scheme, tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text("Q1 - Accueil;Verbatim\n4;bien\n", encoding="utf-8")
     path = str(tmp_path / "c.csv")
-    assert problems_of(request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}})) == (
-        Problem(path, "row 1, column 'Verbatim' (B)",
-                "unknown header 'Verbatim' (map it in [sources.customer.columns] or list it in ignore)"),
-    )
+    assert in_english(problems_of(request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}}))) == [
+        (path, "row 1, column 'Verbatim' (B)",
+         "unknown header 'Verbatim' (map it in [sources.customer.columns] or list it in ignore)"),
+    ]
 
 
 def test_missing_mapped_header_and_site_column(scheme: Scheme, tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text("Q1 - Accueil,Commentaire\n4,x\n", encoding="utf-8")
     path = str(tmp_path / "c.csv")
-    assert problems_of(request(scheme, tmp_path, ["c.csv"], SITE_OPTIONS)) == (
-        Problem(path, "row 1", "header 'Q2 - Engagements' not found in the file"),
-        Problem(path, "row 1", "header 'Agence' not found in the file"),
-    )
+    assert in_english(problems_of(request(scheme, tmp_path, ["c.csv"], SITE_OPTIONS))) == [
+        (path, "row 1", "header 'Q2 - Engagements' not found in the file"),
+        (path, "row 1", "header 'Agence' not found in the file"),
+    ]
 
 
 def test_out_of_scale_answers_name_row_and_column(scheme: Scheme, tmp_path: Path) -> None:
@@ -340,21 +353,21 @@ def test_out_of_scale_answers_name_row_and_column(scheme: Scheme, tmp_path: Path
         "expected one of 1, 2, 3, 4, 5 or a label ('Pas du tout d'accord' = 1, …, "
         "'Tout à fait d'accord' = 5, or one in [sources.customer.answers]), got '{}'"
     )
-    assert problems_of(request(scheme, tmp_path, ["c.csv"], SITE_OPTIONS)) == (
-        Problem(path, "row 3, column 'Q1 - Accueil' (B)", expected.format("7")),
-        Problem(path, "row 3, column 'Q2 - Engagements' (C)", expected.format("4,5")),
-        Problem(path, "row 4, column 'Q1 - Accueil' (B)", expected.format("bof")),
-    )
+    assert in_english(problems_of(request(scheme, tmp_path, ["c.csv"], SITE_OPTIONS))) == [
+        (path, "row 3, column 'Q1 - Accueil' (B)", expected.format("7")),
+        (path, "row 3, column 'Q2 - Engagements' (C)", expected.format("4,5")),
+        (path, "row 4, column 'Q1 - Accueil' (B)", expected.format("bof")),
+    ]
 
 
 def test_audit_answer_label_off_the_item_scale(scheme: Scheme, tmp_path: Path) -> None:
     (tmp_path / "c.csv").write_text("Résolu\nOui\nTrès\n", encoding="utf-8")
     options = {"columns": {"Résolu": "C18"}, "answers": {"Très": 4}}
     criteria = [criterion("p.2", binding("C18", "share", points=(F(1),)))]
-    assert problems_of(request(scheme, tmp_path, ["c.csv"], options, criteria)) == (
-        Problem(str(tmp_path / "c.csv"), "row 3, column 'Résolu' (A)",
-                "'Très' maps to 4 in [sources.customer.answers], which is not a point of scale 'yesno' (0, 1)"),
-    )
+    assert in_english(problems_of(request(scheme, tmp_path, ["c.csv"], options, criteria))) == [
+        (str(tmp_path / "c.csv"), "row 3, column 'Résolu' (A)",
+         "'Très' maps to 4 in [sources.customer.answers], which is not a point of scale 'yesno' (0, 1)"),
+    ]
 
 
 def test_xlsx_problems_name_the_cell(scheme: Scheme, tmp_path: Path) -> None:
@@ -365,7 +378,7 @@ def test_xlsx_problems_name_the_cell(scheme: Scheme, tmp_path: Path) -> None:
         (str(tmp_path / "e.xlsx"), "cell 'Mes réponses'!B4, column 'Q1 - Accueil'"),
         (str(tmp_path / "e.xlsx"), "cell 'Mes réponses'!A5, column 'Agence'"),
     ]
-    assert problems[1].what == (
+    assert english(problems[1].what) == (
         "expected a site id or name (lyon, evry) or a value mapped in [sources.customer.site_names], got 'Paris'"
     )
 
@@ -380,8 +393,8 @@ def test_unknown_and_blank_sites(scheme: Scheme, tmp_path: Path) -> None:
         (path, "row 3, column 'Agence' (A)"),
         (path, "row 4, column 'Agence' (A)"),
     ]
-    assert problems[0].what.endswith("got 'Paris'")
-    assert problems[1].what.endswith("the cell is empty")
+    assert english(problems[0].what).endswith("got 'Paris'")
+    assert english(problems[1].what).endswith("the cell is empty")
 
 
 def test_site_names_map_export_values(scheme: Scheme, tmp_path: Path) -> None:
@@ -437,9 +450,9 @@ def test_not_a_workbook_and_unsupported_files(scheme: Scheme, tmp_path: Path) ->
     assert [(p.file, p.where) for p in problems] == [
         (str(tmp_path / "fake.xlsx"), ""), (str(tmp_path / "c.ods"), ""), (str(tmp_path / "missing.csv"), ""),
     ]
-    assert problems[0].what.startswith("not a readable XLSX workbook")
-    assert problems[1].what == "unsupported file type '.ods' (expected .csv or .xlsx)"
-    assert problems[2].what == "file not found"
+    assert english(problems[0].what).startswith("not a readable XLSX workbook")
+    assert english(problems[1].what) == "unsupported file type '.ods' (expected .csv or .xlsx)"
+    assert english(problems[2].what) == "file not found"
 
 
 def test_unknown_item_and_option_problems_are_placed_in_the_audit_file(scheme: Scheme, tmp_path: Path) -> None:
@@ -452,7 +465,7 @@ def test_unknown_item_and_option_problems_are_placed_in_the_audit_file(scheme: S
         (audit, 'key sources.customer.site_names."Paris"'),
         (audit, "key sources.customer.site"),
     ]
-    assert problems[0].what.startswith("unknown item 'C99' of questionnaire 'customer' (known: C01, C02,")
+    assert english(problems[0].what).startswith("unknown item 'C99' of questionnaire 'customer' (known: C01, C02,")
 
 
 def test_option_types_are_placed_under_the_source(scheme: Scheme, tmp_path: Path) -> None:
@@ -474,6 +487,157 @@ def test_max_errors_keeps_the_report_short(scheme: Scheme, tmp_path: Path) -> No
         "row 2, column 'Q1 - Accueil' (A)", "row 3, column 'Q1 - Accueil' (A)", "row 4, column 'Q1 - Accueil' (A)",
     ]
     assert caught.value.truncated == 7
+
+
+# --- Problems in French and in English ------------------------------------------------------------
+
+
+def told(req: CollectRequest, lang: Lang) -> list[str]:
+    """What a user reading `lang` is told of each problem of the request, after its file and place.
+
+    The request is collected and printed with labelaudit's language set (`set_lang`), in a copied
+    context so that the other tests stay in English.
+    """
+
+    def run() -> list[str]:
+        set_lang(lang)
+        return [str(p).removeprefix(f"{p.file}: {p.where}: " if p.where else f"{p.file}: ") for p in problems_of(req)]
+
+    return contextvars.copy_context().run(run)
+
+
+def test_header_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text("Agence;Q1 - Accueil;Q1 - Accueil;Verbatim\nlyon;4;4;bien\n", encoding="utf-8")
+    req = request(scheme, tmp_path, ["c.csv"], SITE_OPTIONS)
+    assert told(req, "fr") == [
+        "l'en-tête « Q1 - Accueil » figure deux fois",
+        "en-tête « Verbatim » inconnu (l'associer à un élément dans [sources.customer.columns] "
+        "ou l'ajouter à ignore)",
+        "en-tête « Q2 - Engagements » introuvable dans le fichier",
+    ]
+    assert told(req, "en") == [
+        "header 'Q1 - Accueil' appears twice",
+        "unknown header 'Verbatim' (map it in [sources.customer.columns] or list it in ignore)",
+        "header 'Q2 - Engagements' not found in the file",
+    ]
+
+
+def test_answer_and_site_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    """Run with each CSV reader: the columnar one gives each distinct raw string's reason in both languages."""
+    (tmp_path / "c.csv").write_text("Agence;Q1 - Accueil;Q2 - Engagements\nlyon;7;Très\nParis;4;5\n;bof;4\n", "utf-8")
+    req = request(scheme, tmp_path, ["c.csv"], {**SITE_OPTIONS, "answers": {"Très": 9}})
+    scale_fr = (
+        "valeur attendue : 1, 2, 3, 4, 5 ou un libellé (« Pas du tout d'accord » = 1, …, "
+        "« Tout à fait d'accord » = 5, ou un libellé défini dans [sources.customer.answers]) ; "
+        "valeur reçue : « {} »"
+    )
+    site_fr = (
+        "site attendu : identifiant ou nom d'un site de l'audit (lyon, evry) ou valeur associée dans "
+        "[sources.customer.site_names] ; {}"
+    )
+    assert told(req, "fr") == [
+        scale_fr.format("7"),
+        "« Très » est associé à 9 dans [sources.customer.answers], valeur absente de l'échelle « agree5 » "
+        "(1, 2, 3, 4, 5)",
+        site_fr.format("valeur reçue : « Paris »"),
+        site_fr.format("la cellule est vide"),
+        scale_fr.format("bof"),
+    ]
+    scale_en = (
+        "expected one of 1, 2, 3, 4, 5 or a label ('Pas du tout d'accord' = 1, …, 'Tout à fait d'accord' = 5, "
+        "or one in [sources.customer.answers]), got '{}'"
+    )
+    site_en = "expected a site id or name (lyon, evry) or a value mapped in [sources.customer.site_names], {}"
+    assert told(req, "en") == [
+        scale_en.format("7"),
+        "'Très' maps to 9 in [sources.customer.answers], which is not a point of scale 'agree5' (1, 2, 3, 4, 5)",
+        site_en.format("got 'Paris'"),
+        site_en.format("the cell is empty"),
+        scale_en.format("bof"),
+    ]
+
+
+def test_option_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    options = {
+        "columns": {"Q1 - Accueil": "C99", "Q2 - Engagements": "C01", "Q2 bis": "C01", "Commentaire": "C02"},
+        "ignore": ["Commentaire"], "site_column": "Agence", "site": "paris", "site_names": {"Paris": "paris"},
+        "header_row": 0, "delimiter": "\t;",
+    }
+    req = request(scheme, tmp_path, [], options)
+    items = ", ".join(item.key for item in scheme.questionnaires["customer"].items)
+    assert told(req, "fr") == [
+        f"élément « C99 » inconnu du questionnaire « customer » (éléments connus : {items})",
+        "l'élément « C01 » est déjà associé à l'en-tête « Q2 - Engagements »",
+        "l'en-tête « Commentaire » est aussi la colonne de site (site_column) ou figure dans ignore",
+        "site « paris » inconnu (sites de l'audit : lyon, evry)",
+        "site « paris » inconnu (sites de l'audit : lyon, evry)",
+        "indiquer site ou site_column, pas les deux",
+        "numéro de ligne attendu à partir de 1, reçu 0",
+        "un seul caractère attendu, reçu « \\t; »",
+    ]
+    assert told(req, "en") == [
+        f"unknown item 'C99' of questionnaire 'customer' (known: {items})",
+        "item 'C01' is already mapped from header 'Q2 - Engagements'",
+        "header 'Commentaire' is also the site column or in ignore",
+        "unknown site 'paris' (known: lyon, evry)",
+        "unknown site 'paris' (known: lyon, evry)",
+        "give site or site_column, not both",
+        "expected a row number from 1, got 0",
+        "expected one character, got '\\t;'",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "fr", "en"),
+    [
+        ({"columns": {}}, "associer au moins un en-tête de l'export à la clé d'un élément du questionnaire",
+         "map at least one export header to an item key"),
+        ({"columns": {"Q1": "C01"}, "ignore": "Id"}, "liste d'en-têtes attendue, par exemple ignore = ['Id']",
+         "expected a list of headers, e.g. ignore = ['Id']"),
+    ],
+    ids=["no columns", "ignore not a list"],
+)
+def test_option_shape_problems_in_both_languages(scheme: Scheme, tmp_path: Path, options: dict[str, Any],
+                                                 fr: str, en: str) -> None:
+    req = request(scheme, tmp_path, [], options)
+    assert (told(req, "fr"), told(req, "en")) == ([fr], [en])
+
+
+def test_file_and_xlsx_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "fake.xlsx").write_text("Q1 - Accueil\n4\n", encoding="utf-8")
+    (tmp_path / "c.ods").write_bytes(b"PK")
+    write_xlsx(tmp_path / "titles.xlsx", [[f"Titre {n}"] for n in range(25)])
+    req = request(scheme, tmp_path, ["fake.xlsx", "c.ods", "missing.csv", "titles.xlsx"], SITE_OPTIONS)
+    fake, *rest = told(req, "fr")
+    assert fake.startswith("classeur XLSX illisible (")
+    assert rest == [
+        "type de fichier « .ods » non pris en charge (attendu : .csv ou .xlsx)",
+        "fichier introuvable",
+        "aucune ligne d'en-tête trouvée (attendu : une ligne contenant l'un des en-têtes « Q1 - Accueil », "
+        "« Q2 - Engagements » ; sinon, indiquer header_row)",
+    ]
+    fake, *rest = told(req, "en")
+    assert fake.startswith("not a readable XLSX workbook (")
+    assert rest == [
+        "unsupported file type '.ods' (expected .csv or .xlsx)",
+        "file not found",
+        "no header row found (expected a row with one of 'Q1 - Accueil', 'Q2 - Engagements'; or set header_row)",
+    ]
+
+
+def test_xlsx_sheet_and_header_row_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "other.xlsx", [["Q1 - Accueil"], [4]])
+    write_xlsx(tmp_path / "short.xlsx", [["Q1 - Accueil"], [4]], title="Données")
+    options = {"columns": {"Q1 - Accueil": "C01"}, "sheet": "Données", "header_row": 10}
+    req = request(scheme, tmp_path, ["other.xlsx", "short.xlsx"], options)
+    assert told(req, "fr") == [
+        "aucune feuille « Données » dans le classeur (feuilles : Réponses)",
+        "la ligne d'en-tête indiquée par header_row se trouve après la dernière ligne de la feuille",
+    ]
+    assert told(req, "en") == [
+        "no sheet 'Données' (sheets: Réponses)",
+        "the header row named by header_row is past the last row",
+    ]
 
 
 # --- Indicators and registration -------------------------------------------------------------
@@ -551,7 +715,7 @@ def test_an_unmapped_header_through_the_engine(minimal_scheme: Any, make_audit: 
     audit = make_audit(scheme, sources={"customer": options}, files={"clients.csv": "Q1,Verbatim\n4,ok\n"})
     with pytest.raises(InputError) as caught:
         collect_source(audit, "customer")
-    assert [(p.where, p.what) for p in caught.value.problems] == [
+    assert [(p.where, english(p.what)) for p in caught.value.problems] == [
         ("row 1, column 'Verbatim' (B)",
          "unknown header 'Verbatim' (map it in [sources.customer.columns] or list it in ignore)")
     ]
@@ -694,7 +858,7 @@ def test_readers_rows_after_multiline_cells_are_numbered_as_records(scheme: Sche
     assert [p.where for p in problems] == [
         "row 5, column 'Q1 - Accueil' (B)", "row 7, column 'Agence' (A)", "row 8, column 'Agence' (A)",
     ]
-    assert problems[2].what.endswith("the cell is empty")
+    assert english(problems[2].what).endswith("the cell is empty")
     assert truncated == 0
 
 

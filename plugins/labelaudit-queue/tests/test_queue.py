@@ -578,7 +578,7 @@ def test_a_bad_binding_is_placed_in_its_requirement_file(folders: Callable[..., 
     schemes, audit = folders([1], REQUIREMENT.replace("points = [5]\n", ""))
     done = labelaudit("check", audit, "--rulesets", schemes, lang="fr")
     assert done.returncode == 2, done
-    assert "attente.toml: line 12, key criteria[0].bindings[0]" in done.stderr, done.stderr
+    assert "attente.toml: ligne 12, clé criteria[0].bindings[0]" in done.stderr, done.stderr
     assert "served_within attend un seul seuil en minutes dans points" in done.stderr
 
 
@@ -587,7 +587,7 @@ def test_a_bad_row_in_french_through_the_command(folders: Callable[..., tuple[Pa
     write(audit, "tickets.csv", ["N° ticket,Arrivée,Début de service", "T1,2026-09-14 08:10,2026-09-14 08:02"])
     done = labelaudit("check", audit, "--rulesets", schemes, lang="fr")
     assert done.returncode == 2, done
-    assert "tickets.csv: row 2, column 'Début de service' (C): début de service 2026-09-14 08:02 antérieur" in done.stderr
+    assert "tickets.csv: ligne 2, colonne « Début de service » (C): début de service 2026-09-14 08:02 antérieur" in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -1,0 +1,206 @@
+"""Every problem the surveys plugin shows an auditor, in French and in English.
+
+A `labelaudit.Problem` may carry a `labelaudit.Text`, which labelaudit prints in the user's
+language (`--lang`, `LABELAUDIT_LANG`). The English texts are worded exactly as the plugin has
+always worded them, because users and tests match them. The place of a problem
+(`row 3, column 'Q1' (B)`) is the engine's wording and is not built here. What a user wrote in a
+file (a key, a header, a label, a raw answer) is quoted verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+from labelaudit import Scale, Text
+
+# --- Files ----------------------------------------------------------------------------------------
+
+
+def unsupported_suffix(suffix: str) -> Text:
+    return Text(
+        fr=f"type de fichier « {suffix} » non pris en charge (attendu : .csv ou .xlsx)",
+        en=f"unsupported file type '{suffix}' (expected .csv or .xlsx)",
+    )
+
+
+def empty_file() -> Text:
+    return Text(fr="le fichier est vide", en="the file is empty")
+
+
+def missing_file() -> Text:
+    return Text(fr="fichier introuvable", en="file not found")
+
+
+def unreadable_file(detail: str) -> Text:
+    return Text(fr=f"fichier illisible : {detail}", en=f"cannot read the file: {detail}")
+
+
+def not_a_workbook(error: Exception) -> Text:
+    name = type(error).__name__
+    return Text(
+        fr=f"classeur XLSX illisible ({name} : {error})",
+        en=f"not a readable XLSX workbook ({name}: {error})",
+    )
+
+
+def no_sheet(name: str, sheets: Sequence[str]) -> Text:
+    listed = ", ".join(sheets)
+    return Text(
+        fr=f"aucune feuille « {name} » dans le classeur (feuilles : {listed})",
+        en=f"no sheet {name!r} (sheets: {listed})",
+    )
+
+
+def header_row_past_the_end() -> Text:
+    return Text(
+        fr="la ligne d'en-tête indiquée par header_row se trouve après la dernière ligne de la feuille",
+        en="the header row named by header_row is past the last row",
+    )
+
+
+def no_header_row(wanted: Iterable[str]) -> Text:
+    names = sorted(wanted)
+    fr_names = ", ".join(f"« {name} »" for name in names)
+    en_names = ", ".join(f"'{name}'" for name in names)
+    return Text(
+        fr=f"aucune ligne d'en-tête trouvée (attendu : une ligne contenant l'un des en-têtes {fr_names} ; "
+        f"sinon, indiquer header_row)",
+        en=f"no header row found (expected a row with one of {en_names}; or set header_row)",
+    )
+
+
+# --- Headers --------------------------------------------------------------------------------------
+
+
+def header_twice(header: str) -> Text:
+    return Text(fr=f"l'en-tête « {header} » figure deux fois", en=f"header '{header}' appears twice")
+
+
+def unknown_header(header: str, source: str) -> Text:
+    return Text(
+        fr=f"en-tête « {header} » inconnu (l'associer à un élément dans [sources.{source}.columns] "
+        f"ou l'ajouter à ignore)",
+        en=f"unknown header '{header}' (map it in [sources.{source}.columns] or list it in ignore)",
+    )
+
+
+def header_not_found(header: str) -> Text:
+    return Text(
+        fr=f"en-tête « {header} » introuvable dans le fichier",
+        en=f"header '{header}' not found in the file",
+    )
+
+
+# --- Answers and sites ----------------------------------------------------------------------------
+
+
+def point(value: Fraction) -> str:
+    """A scale point as people write it: `4`, `0.5`."""
+    return str(value.numerator) if value.denominator == 1 else str(Decimal(value.numerator) / value.denominator)
+
+
+def _points(scale: Scale) -> str:
+    return ", ".join(point(value) for value in scale.values)
+
+
+def unexpected_answer(got: str, scale: Scale, answers_key: str) -> Text:
+    """An answer that is not on the item's scale, nor one of its labels or of `answers_key`.
+
+    Both languages show the scale's ends by their French labels, as the English text always has.
+    """
+    first, last = scale.points[0], scale.points[-1]
+    between = ", …" if len(scale.points) > 2 else ""
+    fr_ends = f"« {first.label.fr} » = {point(first.value)}{between}, « {last.label.fr} » = {point(last.value)}"
+    en_ends = f"'{first.label.fr}' = {point(first.value)}{between}, '{last.label.fr}' = {point(last.value)}"
+    return Text(
+        fr=f"valeur attendue : {_points(scale)} ou un libellé ({fr_ends}, ou un libellé défini dans "
+        f"{answers_key}) ; valeur reçue : « {got} »",
+        en=f"expected one of {_points(scale)} or a label ({en_ends}, or one in {answers_key}), got '{got}'",
+    )
+
+
+def mapped_off_scale(label: str, value: Fraction, answers_key: str, scale: Scale) -> Text:
+    return Text(
+        fr=f"« {label} » est associé à {point(value)} dans {answers_key}, valeur absente de l'échelle "
+        f"« {scale.id} » ({_points(scale)})",
+        en=f"'{label}' maps to {point(value)} in {answers_key}, which is not a point "
+        f"of scale {scale.id!r} ({_points(scale)})",
+    )
+
+
+def unexpected_site(got: str, site_ids: Sequence[str], site_names_key: str) -> Text:
+    ids = ", ".join(site_ids)
+    fr_got = f"valeur reçue : « {got} »" if got else "la cellule est vide"
+    en_got = f"got '{got}'" if got else "the cell is empty"
+    return Text(
+        fr=f"site attendu : identifiant ou nom d'un site de l'audit ({ids}) ou valeur associée dans "
+        f"{site_names_key} ; {fr_got}",
+        en=f"expected a site id or name ({ids}) or a value mapped in {site_names_key}, {en_got}",
+    )
+
+
+# --- Options (the source's table in audit.toml) ---------------------------------------------------
+
+
+def ignore_not_a_list(value: str) -> Text:
+    # The example is TOML to copy into the audit file: the same in both languages.
+    return Text(
+        fr=f"liste d'en-têtes attendue, par exemple ignore = [{value!r}]",
+        en=f"expected a list of headers, e.g. ignore = [{value!r}]",
+    )
+
+
+def no_columns() -> Text:
+    return Text(
+        fr="associer au moins un en-tête de l'export à la clé d'un élément du questionnaire",
+        en="map at least one export header to an item key",
+    )
+
+
+def unknown_item(item: str, questionnaire: str | None, known: Sequence[str]) -> Text:
+    listed = ", ".join(known) or "—"
+    return Text(
+        fr=f"élément « {item} » inconnu du questionnaire « {questionnaire} » (éléments connus : {listed})",
+        en=f"unknown item {item!r} of questionnaire {questionnaire!r} (known: {listed})",
+    )
+
+
+def item_mapped_twice(item: str, header: str) -> Text:
+    return Text(
+        fr=f"l'élément « {item} » est déjà associé à l'en-tête « {header} »",
+        en=f"item {item!r} is already mapped from header {header!r}",
+    )
+
+
+def header_read_and_left_out(header: str) -> Text:
+    return Text(
+        fr=f"l'en-tête « {header} » est aussi la colonne de site (site_column) ou figure dans ignore",
+        en=f"header {header!r} is also the site column or in ignore",
+    )
+
+
+def unknown_site(site: str, site_ids: Sequence[str]) -> Text:
+    known = ", ".join(site_ids)
+    return Text(
+        fr=f"site « {site} » inconnu (sites de l'audit : {known})",
+        en=f"unknown site {site!r} (known: {known})",
+    )
+
+
+def site_twice() -> Text:
+    return Text(fr="indiquer site ou site_column, pas les deux", en="give site or site_column, not both")
+
+
+def bad_header_row(row: int) -> Text:
+    return Text(
+        fr=f"numéro de ligne attendu à partir de 1, reçu {row}",
+        en=f"expected a row number from 1, got {row}",
+    )
+
+
+def bad_delimiter(value: str) -> Text:
+    # Escaped as Python writes it, so that a tab or a line break shows in the French text too.
+    shown = repr(value)[1:-1]
+    return Text(fr=f"un seul caractère attendu, reçu « {shown} »", en=f"expected one character, got {value!r}")
