@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from attrs import frozen
 
 from labelaudit import (
     InputError,
@@ -14,9 +17,16 @@ from labelaudit import (
     detect_encoding,
     is_blank,
     open_csv_export,
+    row_place,
+    rows_place,
+    sheet_place,
     sniff_delimiter,
+    structure,
+    where,
 )
 from labelaudit.exports import _CHUNK
+from labelaudit.i18n import set_lang
+from labelaudit.model import Lang
 
 
 def test_encoding_skips_ascii_blocks_but_not_a_cut_sequence(tmp_path: Path) -> None:
@@ -59,7 +69,54 @@ def test_an_empty_export_is_an_error(tmp_path: Path) -> None:
 
 def test_places_and_cells() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
-    assert cell_place(12, 3, "Arrivée") == "row 12, column 'Arrivée' (D)"
     assert sniff_delimiter("a;b;c,d") == ";" and sniff_delimiter("a\tb") == "\t" and sniff_delimiter("ab") == ","
     assert clean_cell(" Q1 -\n  Accueil ") == "Q1 - Accueil" and clean_cell(3.0) == "3" and clean_cell(None) == ""
     assert is_blank(["", " ", None]) and not is_blank(["", "x"])
+
+
+def in_lang(lang: Lang, make: Callable[[], object]) -> object:
+    """`make()` in `lang`, in a copied context: the other tests keep their language."""
+
+    def run() -> object:
+        set_lang(lang)
+        return make()
+
+    return contextvars.copy_context().run(run)
+
+
+PLACES: dict[str, tuple[Callable[[], object], str, str]] = {
+    "cell": (lambda: cell_place(12, 3, "Arrivée"), "row 12, column 'Arrivée' (D)", "ligne 12, colonne « Arrivée » (D)"),
+    "row": (lambda: row_place(2), "row 2", "ligne 2"),
+    "rows": (lambda: rows_place(1, 20), "rows 1-20", "lignes 1 à 20"),
+    "sheet": (lambda: sheet_place("lyon"), "sheet 'lyon'", "feuille « lyon »"),
+    "sheet cell": (lambda: sheet_place("lyon", "E2"), "cell lyon!E2", "cellule lyon!E2"),
+    "sheet cell with header": (
+        lambda: sheet_place("'Export 1'", "B4", "Q1"), "cell 'Export 1'!B4, column 'Q1'", "cellule 'Export 1'!B4, colonne « Q1 »"
+    ),
+    "key without a line": (lambda: where(None, "sources.customer.site"), "key sources.customer.site", "clé sources.customer.site"),
+    "key at its line": (lambda: where("a = 1\n[sources.customer]\nsite = 'x'\n", "sources.customer.site"),
+                        "line 3, key sources.customer.site", "ligne 3, clé sources.customer.site"),
+}
+
+
+@pytest.mark.parametrize("name", list(PLACES))
+def test_places_are_written_in_the_users_language(name: str) -> None:
+    make, english, french = PLACES[name]
+    assert (in_lang("en", make), in_lang("fr", make)) == (english, french)
+
+
+@frozen
+class _Options:
+    site: str
+    header_row: int = 1
+
+
+def test_structure_places_problems_under_where_the_data_is_written() -> None:
+    text = "[sources.customer]\nsite = 'lyon'\nheader_row = 'two'\n"
+    with pytest.raises(InputError) as error:
+        structure({"site": "lyon", "header_row": "two"}, _Options, file="audit.toml", text=text, at="sources.customer")
+    [problem] = error.value.problems
+    assert (problem.file, problem.where) == ("audit.toml", "line 3, key sources.customer.header_row")
+    with pytest.raises(InputError) as error:
+        structure({"header_row": 2}, _Options, file="audit.toml", at="sources.customer")
+    assert [p.where for p in error.value.problems] == ["key sources.customer.site"]

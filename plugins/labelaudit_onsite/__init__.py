@@ -20,6 +20,7 @@ from labelaudit import (
     TemplateRequest,
     Text,
     hookimpl,
+    where,
 )
 
 from labelaudit_onsite import _messages as msg
@@ -65,7 +66,7 @@ def _check_options(request: CollectRequest, problems: ProblemCollector) -> None:
     for option in request.inputs.options:
         problems.add(
             audit_file,
-            f"key sources.{request.source.id}.{option}",
+            where(None, f"sources.{request.source.id}.{option}"),
             msg.unknown_option(option),
         )
 

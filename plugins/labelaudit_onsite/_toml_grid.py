@@ -112,7 +112,7 @@ def _sites(
             problems.add(path, where(text, "sites"), msg.both_layouts())
         return [(f"sites[{i}].", site) for i, site in enumerate(grid.sites)]
     if grid.site is None:
-        problems.add(path, "key site", msg.site_missing())
+        problems.add(path, where(None, "site"), msg.site_missing())
         return []
     return [("", GridSite(grid.site, grid.scheme, grid.auditor, grid.date, grid.criteria))]
 

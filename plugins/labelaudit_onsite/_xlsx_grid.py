@@ -27,6 +27,7 @@ from labelaudit import (
     Scale,
     Scheme,
     TemplateRequest,
+    sheet_place,
 )
 
 from labelaudit_onsite import _messages as msg
@@ -93,7 +94,7 @@ def read(
         elif title.casefold() == AUDIT_SHEET.casefold():
             _check_audit_sheet(path, title, rows, request.scheme, problems, notes)
         elif title.casefold() not in RESERVED:
-            problems.add(path, f"sheet {title!r}", msg.sheet_not_a_site(title, ", ".join(sites)))
+            problems.add(path, sheet_place(title), msg.sheet_not_a_site(title, ", ".join(sites)))
     return entries
 
 
@@ -144,13 +145,13 @@ def _site_entry(
     """One site sheet's rows, or None (with problems) when its header row is wrong."""
     head = _padded(rows[0] if rows else ())
     if all(_text(value) == "" for value in head):
-        problems.add(path, f"cell {title}!A1", msg.header_row_missing())
+        problems.add(path, sheet_place(title, "A1"), msg.header_row_missing())
         return None
     wrong = [c for c in range(len(COLUMNS)) if not _header_ok(head[c], c)]
     for column in wrong:
         problems.add(
             path,
-            f"cell {title}!{COLUMNS[column]}1",
+            sheet_place(title, f"{COLUMNS[column]}1"),
             msg.wrong_header(header(column), _text(head[column])),
         )
     if wrong:
@@ -158,7 +159,7 @@ def _site_entry(
     entries = [_row(title, number, _padded(values)) for number, values in enumerate(rows[1:], 2)]
     return SiteEntry(
         site=title,
-        site_where=f"sheet {title!r}",
+        site_where=sheet_place(title),
         who="",
         when="",
         rows=tuple(entry for entry in entries if entry is not None),
@@ -180,9 +181,9 @@ def _row(title: str, number: int, cells: tuple[Any, ...]) -> Row | None:
             for kind, column in FINDING_COLUMNS
             for text in lines(cells[column])
         ),
-        id_where=f"cell {title}!B{number}",
-        level_where=f"cell {title}!E{number}",
-        location=f"cell {title}!E{number}",
+        id_where=sheet_place(title, f"B{number}"),
+        level_where=sheet_place(title, f"E{number}"),
+        location=f"cell {title}!E{number}",  # provenance: the record's words, whatever the user's language
     )
 
 
@@ -198,7 +199,7 @@ def _check_audit_sheet(
     for number, values in enumerate(rows, 1):
         key, value = (_text(v) for v in _padded(values)[:2])
         if key == "scheme" and value and value != scheme.id:
-            problems.add(path, f"cell {title}!B{number}", msg.other_scheme(value, scheme.id))
+            problems.add(path, sheet_place(title, f"B{number}"), msg.other_scheme(value, scheme.id))
         elif key == "version" and value and value != scheme.version:
             notes.append(
                 f"{path.name}: grid written for {scheme.id} {value}, "

@@ -29,6 +29,7 @@ from labelaudit import (
     ProblemCollector,
     Provenance,
     Sample,
+    row_place,
 )
 
 from labelaudit_surveys import _messages as msg
@@ -255,7 +256,7 @@ def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector)
         wanted.append((plan.site_header, plan.options.site_column or ""))
     for name, header in wanted:
         if name not in found:
-            wrong.append(Problem(file, f"row {table.header_row}", msg.header_not_found(header)))
+            wrong.append(Problem(file, row_place(table.header_row), msg.header_not_found(header)))
     for problem in wrong:
         problems.add(problem.file, problem.where, problem.what)
     if wrong:

@@ -13,7 +13,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from labelaudit import CollectRequest, InputError, Problem, ProblemCollector, structure
+from labelaudit import CollectRequest, InputError, ProblemCollector, structure, where
 
 from labelaudit_surveys import _messages as msg
 
@@ -40,17 +40,18 @@ def audit_file(request: CollectRequest) -> str:
 
 def key(request: CollectRequest, path: str) -> str:
     """`key sources.<id>.<path>`: where an option is written in the audit file."""
-    return f"key sources.{request.source.id}.{path}" if path else f"key sources.{request.source.id}"
+    return where(None, f"{_options_at(request)}.{path}" if path else _options_at(request))
+
+
+def _options_at(request: CollectRequest) -> str:
+    return f"sources.{request.source.id}"
 
 
 def load_options(request: CollectRequest) -> SurveyOptions:
     """Structure and check the options; raise one `InputError` listing every problem."""
     raw = request.inputs.options
     _reject_text_lists(request, raw)
-    try:
-        options = structure(raw, SurveyOptions, file=audit_file(request))
-    except InputError as exc:
-        raise InputError([_under_source(request, p) for p in exc.problems]) from None
+    options = structure(raw, SurveyOptions, file=audit_file(request), at=_options_at(request))
     problems = ProblemCollector(request.max_errors)
     _check_columns(request, options, problems)
     _check_sites(request, options, problems)
@@ -63,12 +64,6 @@ def _reject_text_lists(request: CollectRequest, raw: Mapping[str, Any]) -> None:
     # Structuring a sequence from a string would split `ignore = "Id"` into characters.
     if isinstance(raw.get("ignore"), str):
         raise InputError.at(audit_file(request), key(request, "ignore"), msg.ignore_not_a_list(raw["ignore"]))
-
-
-def _under_source(request: CollectRequest, problem: Problem) -> Problem:
-    """A problem placed by `structure` at `key X`, moved under `sources.<id>.`."""
-    path = problem.where.removeprefix("key ") if problem.where.startswith("key ") else ""
-    return Problem(problem.file, key(request, path), problem.what)
 
 
 def _check_columns(request: CollectRequest, options: SurveyOptions, problems: ProblemCollector) -> None:

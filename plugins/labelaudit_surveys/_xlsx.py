@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from labelaudit import InputError, column_letter
+from labelaudit import InputError, column_letter, row_place, rows_place, sheet_place
 
 from labelaudit_surveys import _messages as msg
 from labelaudit_surveys._table import Table, clean_header, is_blank
@@ -80,10 +80,10 @@ def _find_header(
         elif number >= HEADER_SEARCH_ROWS:
             break
     if header_row is not None and seen_content:
-        raise InputError.at(file, f"row {header_row}", msg.header_row_past_the_end())
+        raise InputError.at(file, row_place(header_row), msg.header_row_past_the_end())
     if not seen_content:
         raise InputError.at(file, "", msg.empty_file())
-    raise InputError.at(file, f"rows 1-{HEADER_SEARCH_ROWS}", msg.no_header_row(wanted))
+    raise InputError.at(file, rows_place(1, HEADER_SEARCH_ROWS), msg.no_header_row(wanted))
 
 
 def _sheet_reference(title: str) -> str:
@@ -94,4 +94,4 @@ def _sheet_reference(title: str) -> str:
 
 
 def _place(sheet: str, row: int, column: int, header: str) -> str:
-    return f"cell {sheet}!{column_letter(column)}{row}, column '{header}'"
+    return sheet_place(sheet, f"{column_letter(column)}{row}", header)

@@ -21,6 +21,9 @@ from labelaudit.exports import (
     is_blank,
     leading_lines,
     open_csv_export,
+    row_place,
+    rows_place,
+    sheet_place,
     sniff_delimiter,
 )
 from labelaudit.hookspecs import API_VERSION, hookimpl
@@ -65,6 +68,9 @@ __all__ = [
     "is_blank",
     "leading_lines",
     "open_csv_export",
+    "row_place",
+    "rows_place",
+    "sheet_place",
     "sniff_delimiter",
     "API_VERSION",
     "FINDING_KINDS",

@@ -86,24 +86,34 @@ def _format_exception(exc: BaseException, type_: Any) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _path_problems(exc: BaseException, file: str, text: str | None) -> list[Problem]:
+def _joined(prefix: str, key_path: str) -> str:
+    if not prefix or not key_path:
+        return prefix or key_path
+    return f"{prefix}{key_path}" if key_path.startswith("[") else f"{prefix}.{key_path}"
+
+
+def _path_problems(exc: BaseException, file: str, text: str | None, at: str) -> list[Problem]:
     problems = []
     for message in transform_error(exc, path="$", format_exception=_format_exception):
-        what, _, at = message.rpartition(" @ ")
-        key_path = at.removeprefix("$").removeprefix(".")
+        what, _, found_at = message.rpartition(" @ ")
+        key_path = found_at.removeprefix("$").removeprefix(".")
         # An unknown key is reported at its table: name the key itself so the line is found.
         if what.startswith(tr("key.unknown")) and ", " not in what:
             extra = what.split(": ", 1)[1]
             key_path = f"{key_path}.{extra}" if key_path else extra
-        problems.append(Problem(file, where(text, key_path), what))
+        problems.append(Problem(file, where(text, _joined(at, key_path)), what))
     return problems
 
 
-def structure(data: Any, cls: type[T], *, file: str | Path, text: str | None = None) -> T:
-    """Structure `data` into `cls`, or raise one `InputError` listing every problem."""
+def structure(data: Any, cls: type[T], *, file: str | Path, text: str | None = None, at: str = "") -> T:
+    """Structure `data` into `cls`, or raise one `InputError` listing every problem.
+
+    Problems are placed at their key path in `text` (the file's TOML); `at` is where `data`
+    itself is written, such as `sources.customer` for a source's options in audit.toml.
+    """
     try:
         return converter.structure(data, cls)
     except (ClassValidationError, IterableValidationError) as exc:
-        raise InputError(_path_problems(exc, str(file), text)) from None
+        raise InputError(_path_problems(exc, str(file), text, at)) from None
     except (ValueError, TypeError) as exc:
-        raise InputError.at(file, "", _format_exception(exc, cls)) from None
+        raise InputError.at(file, where(text, at), _format_exception(exc, cls)) from None

@@ -99,6 +99,26 @@ def cell_place(row: int, column: int, header: str) -> str:
     return tr("place.cell", row=row, header=header, letter=column_letter(column))
 
 
+def row_place(row: int) -> str:
+    """`row 12` / `ligne 12`: a record of an export, numbered as a spreadsheet user sees it."""
+    return tr("place.row", row=row)
+
+
+def rows_place(first: int, last: int) -> str:
+    """`rows 1-20` / `lignes 1 à 20`."""
+    return tr("place.rows", first=first, last=last)
+
+
+def sheet_place(sheet: str, cell: str | None = None, header: str | None = None) -> str:
+    """A workbook place: `sheet 'lyon'`, `cell lyon!E2`, or `cell lyon!E2, column 'Niveau'`
+    (`feuille « lyon »`, `cellule lyon!E2`, `cellule lyon!E2, colonne « Niveau »` in French)."""
+    if cell is None:
+        return tr("place.sheet", sheet=sheet)
+    if header is None:
+        return tr("place.sheet_cell", sheet=sheet, cell=cell)
+    return tr("place.sheet_cell_header", sheet=sheet, cell=cell, header=header)
+
+
 def clean_cell(value: object) -> str:
     """A header or cell as compared: exports wrap long headers over lines and pad them."""
     if value is None:

@@ -33,6 +33,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "place.byte": {"fr": "octet {byte}", "en": "byte {byte}"},
     "place.row": {"fr": "ligne {row}", "en": "row {row}"},
     "place.cell": {"fr": "ligne {row}, colonne « {header} » ({letter})", "en": "row {row}, column '{header}' ({letter})"},
+    "place.rows": {"fr": "lignes {first} à {last}", "en": "rows {first}-{last}"},
+    "place.sheet": {"fr": "feuille « {sheet} »", "en": "sheet '{sheet}'"},
+    "place.sheet_cell": {"fr": "cellule {sheet}!{cell}", "en": "cell {sheet}!{cell}"},
+    "place.sheet_cell_header": {
+        "fr": "cellule {sheet}!{cell}, colonne « {header} »",
+        "en": "cell {sheet}!{cell}, column '{header}'",
+    },
     "toml.syntax": {"fr": "TOML invalide : {detail}", "en": "invalid TOML: {detail}"},
     "record.invalid": {"fr": "pas un enregistrement labelaudit : {detail}", "en": "not a labelaudit record: {detail}"},
     "record.format": {"fr": "attendu {expected!r}", "en": "expected {expected!r}"},

@@ -38,6 +38,7 @@ from labelaudit import (
     is_blank,
     load_toml,
     open_csv_export,
+    row_place,
     where,
 )
 
@@ -200,7 +201,7 @@ def read_header(export: CsvExport, reader: Reader, file: str, problems: ProblemC
                 found[name] = position
     for role, header in roles.items():
         if header not in found:
-            problems.add(file, f"row {export.header_row}", msg.header_not_found(header, role, reader.source))
+            problems.add(file, row_place(export.header_row), msg.header_not_found(header, role, reader.source))
             ok = False
     return {role: found[header] for role, header in roles.items()} if ok else None
 

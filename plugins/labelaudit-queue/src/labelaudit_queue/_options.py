@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from labelaudit import CollectRequest, InputError, Problem, ProblemCollector, Text, load_toml, structure, where
+from labelaudit import CollectRequest, InputError, ProblemCollector, Text, load_toml, structure, where
 
 from labelaudit_queue import _messages as msg
 
@@ -69,9 +69,13 @@ class Placer:
                     self._text = None
         return self._text
 
+    @property
+    def at(self) -> str:
+        """Where the source's options are written in audit.toml."""
+        return f"sources.{self.source}"
+
     def where(self, path: str) -> str:
-        key = f"sources.{self.source}.{path}" if path else f"sources.{self.source}"
-        return where(self.text(), key)
+        return where(self.text(), f"{self.at}.{path}" if path else self.at)
 
     def add(self, problems: ProblemCollector, path: str, what: str | Text) -> None:
         problems.add(self.file, self.where(path), what)
@@ -81,22 +85,13 @@ def load_options(request: CollectRequest) -> QueueOptions:
     """Structure and check the options; raise one `InputError` listing every problem."""
     placer = Placer(request)
     raw: Mapping[str, Any] = request.inputs.options
-    try:
-        options = structure(dict(raw), QueueOptions, file=placer.file)
-    except InputError as exc:
-        raise InputError([_under_source(placer, p) for p in exc.problems]) from None
+    options = structure(dict(raw), QueueOptions, file=placer.file, text=placer.text(), at=placer.at)
     problems = ProblemCollector(request.max_errors)
     _check_columns(options, placer, problems)
     _check_sites(request, options, placer, problems)
     _check_reading(options, placer, problems)
     problems.raise_if_any()
     return options
-
-
-def _under_source(placer: Placer, problem: Problem) -> Problem:
-    """A problem placed by `structure` at `key X` (relative to the options), moved under the source."""
-    path = problem.where.removeprefix("key ") if problem.where.startswith("key ") else ""
-    return Problem(problem.file, placer.where(path), problem.what)
 
 
 def _check_columns(options: QueueOptions, placer: Placer, problems: ProblemCollector) -> None:
