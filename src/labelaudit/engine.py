@@ -35,7 +35,7 @@ from labelaudit.model import (
     Text,
 )
 from labelaudit.numbers import from_float6, percent, points, shown, z_for
-from labelaudit.rulesets import curve_of
+from labelaudit.rulesets import curve_of, tree_layout
 from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores
 
 Mode = Literal["central", "pessimistic", "optimistic"]
@@ -505,26 +505,16 @@ def score_tree(
     scheme = inputs.scheme
     measures = evidence if isinstance(evidence, Measures) else Measures(inputs, evidence)
     missing = scheme.policies.missing
-    dimension_total = sum(d.weight for d in scheme.dimensions)
     dimensions = []
-    for dimension in scheme.dimensions:
-        d_share = dimension.weight / dimension_total
-        requirements = [r for r in scheme.requirements if r.dimension == dimension.id]
-        r_total = sum((r.weight for r in requirements), Fraction(0))
+    for dimension, d_share, requirements in tree_layout(scheme):
         r_results = []
-        for requirement in requirements:
-            r_share = requirement.weight / r_total
-            c_total = sum(c.weight for c in requirement.criteria)
-            c_results = [
-                score_criterion(inputs, c, d_share * r_share * c.weight / c_total, measures, mode, only)
-                for c in requirement.criteria
-            ]
-            weights = [c.weight for c in requirement.criteria]
+        for requirement, r_share, criteria in requirements:
+            c_results = [score_criterion(inputs, c, share, measures, mode, only) for c, share in criteria]
+            weights = [c.weight for c, _ in criteria]
             r_results.append(_node(requirement.id, requirement.title, requirement.weight, r_share, c_results, weights, missing))
         if r_results:
-            dimensions.append(
-                _node(dimension.id, dimension.title, dimension.weight, d_share, r_results, [r.weight for r in requirements], missing)
-            )
+            weights = [r.weight for r, _, _ in requirements]
+            dimensions.append(_node(dimension.id, dimension.title, dimension.weight, d_share, r_results, weights, missing))
     counted = [(d.weight, d.attainment) for d in dimensions if d.attainment is not None]
     overall = _weighted_mean(counted) if counted else Fraction(0)  # type: ignore[arg-type]
     assessed = any(d.assessed for d in dimensions)

@@ -8,6 +8,7 @@ with its file, line where it can be found, and key path.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from labelaudit.convert import converter, structure
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr, unknown_thing
-from labelaudit.model import Requirement, Scheme
+from labelaudit.model import Criterion, Dimension, Requirement, Scheme
 from labelaudit.tomlfiles import load_toml, where
 
 SCHEME_FILE = "scheme.toml"
@@ -263,3 +264,25 @@ def _check_levels_and_gates(scheme: Scheme, top: _Places) -> list[Problem]:
         if gate.scope == "major_findings" and gate.max_major is None:
             problems.append(top.problem(path, tr("gate.needs", scope=gate.scope, key="max_major")))
     return problems
+
+
+CriterionShares = list[tuple[Criterion, Fraction]]
+RequirementShares = list[tuple[Requirement, Fraction, CriterionShares]]
+
+
+def tree_layout(scheme: Scheme) -> Iterator[tuple[Dimension, Fraction, RequirementShares]]:
+    """The tree as it is scored: each dimension with its share among the dimensions, its
+    requirements with their share within it, and their criteria with their share of the whole
+    tree (the product of the normalised weights down to them). A dimension may have none."""
+    dimension_total = sum(d.weight for d in scheme.dimensions)
+    for dimension in scheme.dimensions:
+        d_share = dimension.weight / dimension_total
+        own = [r for r in scheme.requirements if r.dimension == dimension.id]
+        r_total = sum((r.weight for r in own), Fraction(0))
+        requirements: RequirementShares = []
+        for requirement in own:
+            r_share = requirement.weight / r_total
+            c_total = sum(c.weight for c in requirement.criteria)
+            criteria = [(c, d_share * r_share * c.weight / c_total) for c in requirement.criteria]
+            requirements.append((requirement, r_share, criteria))
+        yield dimension, d_share, requirements

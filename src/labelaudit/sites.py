@@ -20,6 +20,7 @@ from fractions import Fraction
 from attrs import frozen
 
 from labelaudit.model import Scheme
+from labelaudit.rulesets import tree_layout
 
 Attainment = tuple[int, int]  # numerator and positive denominator of a value in [0, 1], not reduced
 Weights = dict[int, Fraction]  # binding index → weight of its attainment in a mean
@@ -152,20 +153,14 @@ def plan(scheme: Scheme, excluded: frozenset[str], evidenced: Sequence[bool]) ->
     """Compile the tree for one pattern of evidence (`evidenced` indexed like `slots`)."""
     zero = scheme.policies.missing == "zero"
     index = {slot: i for i, slot in enumerate(slots(scheme))}
-    dimension_total = sum(d.weight for d in scheme.dimensions)
     kept: list[tuple[Fraction, Fraction]] = []  # (share, coverage) of each criterion not excluded
     by_source: dict[str, list[tuple[Fraction, Weights]]] = {s: [] for s in scheme.sources}
     dimensions, requirements = [], []
-    for dimension in scheme.dimensions:
-        d_share = dimension.weight / dimension_total
-        own = [r for r in scheme.requirements if r.dimension == dimension.id]
-        r_total = sum((r.weight for r in own), Fraction(0))
+    for dimension, _, shares in tree_layout(scheme):
         r_nodes = []
-        for requirement in own:
-            c_total = sum(c.weight for c in requirement.criteria)
+        for requirement, _, criteria in shares:
             c_nodes = []
-            for criterion in requirement.criteria:
-                share = d_share * requirement.weight / r_total * criterion.weight / c_total
+            for criterion, share in criteria:
                 b_total = sum(b.weight for b in criterion.bindings)
                 present = [(b, index[(criterion.id, b.id)]) for b in criterion.bindings]
                 present = [(b, i) for b, i in present if evidenced[i]]
