@@ -49,7 +49,22 @@ def test_score_decided_on_is_an_input(tmp_path: Path) -> None:
 def test_check_reports_what_it_read() -> None:
     result = run("check", FIXTURES / "demo")
     assert result.code == 0, result
-    assert result.out.startswith("OK: scheme en16880, 37 criteria, ")
+    assert result.out.splitlines() == [
+        "note: surveys/clients.csv: 600 rows, 3 sites",  # the plugins' notes, then the count
+        "note: surveys/collaborateurs.xlsx: 80 rows, 3 sites",
+        "OK: scheme en16880, 37 criteria, 204 pieces of evidence read, 17 findings",
+    ]
+
+
+def test_check_and_score_give_the_plugins_notes_in_french(tmp_path: Path) -> None:
+    checked = run("check", FIXTURES / "demo", lang="fr")
+    assert checked.out.splitlines()[:2] == [
+        "note : surveys/clients.csv : 600 lignes, 3 sites",
+        "note : surveys/collaborateurs.xlsx : 80 lignes, 3 sites",
+    ]
+    scored = run("score", FIXTURES / "demo", "-o", tmp_path / "record.json", lang="fr")
+    assert scored.code == 0, scored
+    assert "note : surveys/clients.csv : 600 lignes, 3 sites" in scored.err.splitlines()  # beside the summary
 
 
 def test_plugins_lists_the_builtins_with_versions() -> None:

@@ -162,7 +162,7 @@ MISBEHAVIOURS: dict[str, tuple[Collect, str]] = {
     ),
     "note not a text": (
         lambda r: Collection(notes=(42,)),  # type: ignore[arg-type]
-        "source 'visits': returned the note 42 (int), expected a text",
+        "source 'visits': returned the note 42 (int), expected a text (str or Text)",
     ),
 }
 

@@ -36,7 +36,7 @@ def collect(request: CollectRequest) -> Collection:
     problems = ProblemCollector(request.max_errors)
     _check_options(request, problems)
     builder = Builder(request, problems)
-    notes: list[str] = []
+    notes: list[Text] = []
     for path in request.inputs.files:
         try:
             builder.add(path, _read(path, request, problems, notes))
@@ -50,7 +50,7 @@ def collect(request: CollectRequest) -> Collection:
 
 
 def _read(
-    path: Path, request: CollectRequest, problems: ProblemCollector, notes: list[str]
+    path: Path, request: CollectRequest, problems: ProblemCollector, notes: list[Text]
 ) -> list[SiteEntry]:
     suffix = path.suffix.lower()
     if suffix == ".toml":

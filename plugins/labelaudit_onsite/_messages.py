@@ -166,3 +166,11 @@ def sheet_name_refused(site: str, reserved: str) -> Text:
         en=f"site id {site!r} cannot name a sheet (at most 31 characters, none of "
         f"[ ] : * ? / \\, and not {reserved})",
     )
+
+
+def older_grid_version(file: str, scheme: str, written: str, current: str) -> Text:
+    """A note, not a problem: the grid's scheme version differs from the audit's."""
+    return Text(
+        fr=f"{file} : grille établie pour {scheme} {written}, le schéma est aujourd'hui en version {current}",
+        en=f"{file}: grid written for {scheme} {written}, the scheme is now at version {current}",
+    )

@@ -27,6 +27,7 @@ from labelaudit import (
     Scale,
     Scheme,
     TemplateRequest,
+    Text,
     sheet_place,
 )
 
@@ -81,7 +82,7 @@ Sheets = list[tuple[str, list[tuple[Any, ...]]]]
 
 
 def read(
-    path: Path, request: CollectRequest, problems: ProblemCollector, notes: list[str]
+    path: Path, request: CollectRequest, problems: ProblemCollector, notes: list[Text]
 ) -> list[SiteEntry]:
     """The site entries of one XLSX grid; a damaged workbook raises, the rest is collected."""
     sites = tuple(site.id for site in request.audit.sites)
@@ -193,7 +194,7 @@ def _check_audit_sheet(
     rows: list[tuple[Any, ...]],
     scheme: Scheme,
     problems: ProblemCollector,
-    notes: list[str],
+    notes: list[Text],
 ) -> None:
     """The grid must be for the audit's scheme; a different version is only worth a note."""
     for number, values in enumerate(rows, 1):
@@ -201,10 +202,7 @@ def _check_audit_sheet(
         if key == "scheme" and value and value != scheme.id:
             problems.add(path, sheet_place(title, f"B{number}"), msg.other_scheme(value, scheme.id))
         elif key == "version" and value and value != scheme.version:
-            notes.append(
-                f"{path.name}: grid written for {scheme.id} {value}, "
-                f"the scheme is now at version {scheme.version}"
-            )
+            notes.append(msg.older_grid_version(path.name, scheme.id, value, scheme.version))
 
 
 # --- Writing -----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from labelaudit import (
     ProblemCollector,
     Provenance,
     Sample,
+    Text,
     row_place,
 )
 
@@ -110,7 +111,7 @@ def collect(request: CollectRequest) -> Collection:
     plan = make_plan(request, options)
     problems = ProblemCollector(request.max_errors)
     tallies = Tallies()
-    notes = []
+    notes: list[Text] = []
     for path in request.inputs.files:
         note = read_file(request, plan, path, tallies, problems)
         if note:
@@ -161,7 +162,7 @@ def open_table(path: Path, file: str, plan: Plan) -> AbstractContextManager[Tabl
 
 def read_file(
     request: CollectRequest, plan: Plan, path: Path, tallies: Tallies, problems: ProblemCollector
-) -> str | None:
+) -> Text | None:
     """Tally one export; its problems go to `problems`. Returns the note on what was read."""
     file = str(path)
     display = display_path(request, path)
@@ -186,7 +187,7 @@ def read_file(
     if counted is None:
         return None
     rows, sites = counted
-    return f"{display}: {_count(rows, 'row')}, {_count(sites, 'site')}"
+    return msg.file_read(display, rows, sites)
 
 
 def read_columns(
@@ -339,7 +340,7 @@ def sample_of(tally: Mapping[Fraction, int]) -> Sample:
     return Sample(tuple(counted))
 
 
-def _unmapped_note(request: CollectRequest, plan: Plan) -> list[str]:
+def _unmapped_note(request: CollectRequest, plan: Plan) -> list[Text]:
     needed = {
         key
         for _, binding in request.bindings
@@ -348,7 +349,7 @@ def _unmapped_note(request: CollectRequest, plan: Plan) -> list[str]:
     }
     if not needed:
         return []
-    return [f"{plan.source}: no column mapped for item(s) {', '.join(sorted(needed))}; their bindings have no evidence"]
+    return [msg.items_unmapped(plan.source, ", ".join(sorted(needed)))]
 
 
 def display_path(request: CollectRequest, path: Path) -> str:
@@ -359,5 +360,3 @@ def display_path(request: CollectRequest, path: Path) -> str:
         return path.as_posix()
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"

@@ -204,3 +204,25 @@ def bad_delimiter(value: str) -> Text:
     # Escaped as Python writes it, so that a tab or a line break shows in the French text too.
     shown = repr(value)[1:-1]
     return Text(fr=f"un seul caractère attendu, reçu « {shown} »", en=f"expected one character, got {value!r}")
+
+
+# --- Notes: what was read, shown to the auditor by `check` and `score` -------------------------
+
+
+def _counted(number: int, fr: str, en: str) -> tuple[str, str]:
+    """`1 row` / `4 rows`, in both languages (French and English plurals agree here)."""
+    plural = "" if number == 1 else "s"
+    return f"{number} {fr}{plural}", f"{number} {en}{plural}"
+
+
+def file_read(display: str, rows: int, sites: int) -> Text:
+    rows_fr, rows_en = _counted(rows, "ligne", "row")
+    sites_fr, sites_en = _counted(sites, "site", "site")
+    return Text(fr=f"{display} : {rows_fr}, {sites_fr}", en=f"{display}: {rows_en}, {sites_en}")
+
+
+def items_unmapped(source: str, items: str) -> Text:
+    return Text(
+        fr=f"{source} : aucune colonne associée aux items {items} ; leurs liaisons n'ont pas de preuve",
+        en=f"{source}: no column mapped for item(s) {items}; their bindings have no evidence",
+    )

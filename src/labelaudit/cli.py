@@ -23,7 +23,7 @@ from labelaudit.audits import AUDIT_FILE
 from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
 from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr
-from labelaudit.model import Lang, Site, TemplateRequest
+from labelaudit.model import Lang, Site, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import canonical_bytes, write_atomic
 from labelaudit.summary import render
@@ -61,6 +61,13 @@ def _seconds(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"expected a number of seconds greater than 0, got {text!r}")
     return value
+
+
+def _notes(notes: Sequence[str | Text], show: Progress) -> None:
+    """What the plugins say they read (rows, sites, a grid's version), in the user's language."""
+    lang = current_lang()
+    for note in notes:
+        show(tr("check.note", note=note.get(lang) if isinstance(note, Text) else note))
 
 
 def _warn(message: str) -> None:
@@ -212,6 +219,7 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
         timeout=args.plugin_timeout,
         warn=_warn,
     )
+    _notes(collected.notes, out)
     out(
         tr(
             "check.ok",
@@ -238,6 +246,7 @@ def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
         plugin_timeout=args.plugin_timeout,
         warn=_warn,
     )
+    _notes(scored.collected.notes, _warn)  # on stderr: the summary below is the result
     write_atomic(args.output, canonical_bytes(scored.record), overwrite=args.force)
     out(render(scored.record, current_lang()))
     out(tr("summary.record", path=args.output))

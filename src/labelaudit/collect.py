@@ -35,6 +35,7 @@ from labelaudit.model import (
     Sample,
     Scheme,
     SourceKind,
+    Text,
 )
 from labelaudit.plugins import Plugins
 from labelaudit.tomlfiles import read_bytes
@@ -93,8 +94,8 @@ catalog(
             "en": "source {source!r}: returned an invalid finding {found} ({why})",
         },
         "plugin.bad_note": {
-            "fr": "source {source!r} : note {found}, au lieu d'un texte",
-            "en": "source {source!r}: returned the note {found}, expected a text",
+            "fr": "source {source!r} : note {found}, au lieu d'un texte (str ou Text)",
+            "en": "source {source!r}: returned the note {found}, expected a text (str or Text)",
         },
         "plugin.skipped": {
             "fr": "avertissement : le plugin {plugin} a échoué sur la source {source!r}, laissée hors du calcul "
@@ -137,7 +138,7 @@ class Collected:
     evidence: tuple[Evidence, ...]
     findings: tuple[Finding, ...]
     input_digests: dict[str, str]
-    notes: tuple[str, ...]
+    notes: tuple[str | Text, ...]
     skipped: tuple[SkippedSource, ...] = ()
 
 
@@ -183,7 +184,7 @@ def collect(
     audit = prepared.audit
     evidence: list[Evidence] = []
     findings: list[Finding] = []
-    notes: list[str] = []
+    notes: list[str | Text] = []
     skipped: list[SkippedSource] = []
     problems = []
     dropped = 0  # problems a plugin already left out under --max-errors
@@ -290,7 +291,7 @@ def check_collection(plugin: str, request: CollectRequest, collection: object) -
     for finding in collection.findings:
         _check_finding(plugin, request, finding)
     for note in collection.notes:
-        if not isinstance(note, str):
+        if not isinstance(note, (str, Text)):
             raise PluginError(plugin, tr("plugin.bad_note", source=source, found=_shown(note)))
 
 

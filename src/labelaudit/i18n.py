@@ -230,6 +230,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "OK : schéma {scheme}, {criteria} critères, {evidence} preuves lues, {findings} constats",
         "en": "OK: scheme {scheme}, {criteria} criteria, {evidence} pieces of evidence read, {findings} findings",
     },
+    "check.note": {"fr": "note : {note}", "en": "note: {note}"},
     "grid.written": {"fr": "Grille vierge écrite : {path}", "en": "Blank grid written: {path}"},
     "init.written": {"fr": "Dossier d'audit créé : {path}", "en": "Audit folder created: {path}"},
     "progress.collect": {"fr": "lecture de la source {source}…", "en": "reading source {source}…"},

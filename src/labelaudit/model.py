@@ -397,7 +397,7 @@ class Collection:
 
     evidence: tuple[Evidence, ...] = ()
     findings: tuple[Finding, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[str | Text, ...] = ()  # what was read, for the auditor: a Text follows their language
 
 
 @frozen

@@ -631,7 +631,10 @@ def test_xlsx_for_another_scheme_version_is_a_note(scheme: Scheme, tmp_path: Pat
     path = fill(template(scheme, tmp_path / "grid.xlsx"), {"Audit!B2": "0.9.0", "lyon!E2": 2})
     result = collect(scheme, tmp_path, path)
     assert result.notes == (
-        "grid.xlsx: grid written for en16880 0.9.0, the scheme is now at version 1.0.0",
+        Text(
+            fr="grid.xlsx : grille établie pour en16880 0.9.0, le schéma est aujourd'hui en version 1.0.0",
+            en="grid.xlsx: grid written for en16880 0.9.0, the scheme is now at version 1.0.0",
+        ),
     )
     assert len(result.evidence) == 1
 

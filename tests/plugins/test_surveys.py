@@ -174,7 +174,7 @@ def test_semicolon_cp1252_csv_with_decimal_commas(scheme: Scheme, tmp_path: Path
         ("c.2", "customer/C02/mean", "lyon"): {F(5): 1},
         ("c.2", "customer/C02/mean", "evry"): {F(2): 1, F(4): 1},
     }
-    assert result.notes == ("clients.csv: 4 rows, 2 sites",)
+    assert result.notes == (Text(fr="clients.csv : 4 lignes, 2 sites", en="clients.csv: 4 rows, 2 sites"),)
 
 
 def test_utf8_bom_comma_csv_every_row_at_the_first_site(scheme: Scheme, tmp_path: Path) -> None:
@@ -186,7 +186,7 @@ def test_utf8_bom_comma_csv_every_row_at_the_first_site(scheme: Scheme, tmp_path
         ("c.1", "customer/C01/top2box", "lyon"): {F(1): 1, F(5): 2},
         ("c.2", "customer/C02/mean", "lyon"): {F(2): 1, F(4): 1},
     }
-    assert result.notes == ("clients.csv: 3 rows, 1 site",)
+    assert result.notes == (Text(fr="clients.csv : 3 lignes, 1 site", en="clients.csv: 3 rows, 1 site"),)
 
 
 def test_delimiter_option_overrides_the_sniffed_one(scheme: Scheme, tmp_path: Path) -> None:
@@ -269,7 +269,7 @@ def test_tallies_pool_every_file_per_site(scheme: Scheme, tmp_path: Path) -> Non
     }
     files = {e.site: e.provenance.file for e in result.evidence}
     assert files == {"lyon": "a.csv, b.xlsx", "evry": "a.csv"}
-    assert result.notes == ("a.csv: 2 rows, 2 sites", "b.xlsx: 2 rows, 1 site")
+    assert [note.en for note in result.notes] == ["a.csv: 2 rows, 2 sites", "b.xlsx: 2 rows, 1 site"]
 
 
 def test_gap_tallies_paired_differences(scheme: Scheme, tmp_path: Path) -> None:
@@ -299,7 +299,10 @@ def test_binding_without_a_mapped_column_has_no_evidence_and_a_note(scheme: Sche
     (tmp_path / "c.csv").write_text("Q1 - Accueil\n4\n", encoding="utf-8")
     result = collect(request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}}))
     assert [e.binding for e in result.evidence] == ["customer/C01/top2box"]
-    assert result.notes[-1] == "customer: no column mapped for item(s) C02; their bindings have no evidence"
+    assert result.notes[-1] == Text(
+        fr="customer : aucune colonne associée aux items C02 ; leurs liaisons n'ont pas de preuve",
+        en="customer: no column mapped for item(s) C02; their bindings have no evidence",
+    )
 
 
 def test_rows_are_streamed_not_kept(scheme: Scheme, tmp_path: Path) -> None:
@@ -885,7 +888,7 @@ def test_readers_many_rows_in_small_blocks(scheme: Scheme, tmp_path: Path, monke
     req = request(scheme, tmp_path, ["c.csv"], options, GAP_CRITERIA)
     result = outcome(req, columnar=True)
     assert result == outcome(req, columnar=False)
-    assert isinstance(result, Collection) and result.notes == ("c.csv: 5000 rows, 2 sites",)
+    assert isinstance(result, Collection) and [note.en for note in result.notes] == ["c.csv: 5000 rows, 2 sites"]
     assert sum(e.sample.n for e in result.evidence if e.binding == "customer/C05/gap") == 5_000
 
 

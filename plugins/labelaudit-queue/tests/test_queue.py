@@ -199,7 +199,7 @@ def test_windows_1252_semicolons_custom_format_and_extra_columns(tmp_path: Path)
     assert evidence[("attente.2", "semur")].sample == Sample.of({F(20): 1})
     assert evidence[("attente.1", "semur")].sample == Sample.of({F(0): 1})
     assert evidence[("attente.1", "montbard")].provenance.file == "export/tickets.csv"  # type: ignore[union-attr]
-    assert collection.notes == ("queue: export/tickets.csv: 2 tickets, 0 left without being served",)
+    assert [note.en for note in collection.notes] == ["queue: export/tickets.csv: 2 tickets, 0 left without being served"]
 
 
 def test_one_site_without_a_site_column(tmp_path: Path) -> None:

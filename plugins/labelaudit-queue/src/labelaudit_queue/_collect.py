@@ -33,6 +33,7 @@ from labelaudit import (
     Provenance,
     Sample,
     Site,
+    Text,
     cell_place,
     clean_cell,
     is_blank,
@@ -137,7 +138,7 @@ def collect(request: CollectRequest) -> Collection:
     reader = Reader(request, options)
     problems = ProblemCollector(request.max_errors)
     waits = Waits()
-    notes = []
+    notes: list[Text] = []
     for path in request.inputs.files:
         note = read_file(request, reader, path, waits, problems)
         if note:
@@ -154,7 +155,7 @@ def display_path(request: CollectRequest, path: Path) -> str:
         return path.as_posix()
 
 
-def read_file(request: CollectRequest, reader: Reader, path: Path, waits: Waits, problems: ProblemCollector) -> str | None:
+def read_file(request: CollectRequest, reader: Reader, path: Path, waits: Waits, problems: ProblemCollector) -> Text | None:
     """Tally one export; its problems go to `problems`. Returns the note on what was read."""
     file = str(path)
     if path.suffix.lower() != ".csv":
@@ -180,7 +181,7 @@ def read_file(request: CollectRequest, reader: Reader, path: Path, waits: Waits,
             problems.add(problem.file, problem.where, problem.what)
         return None
     tickets, left = counts
-    return f"{request.source.id}: {display_path(request, path)}: {tickets} tickets, {left} left without being served"
+    return msg.file_read(request.source.id, display_path(request, path), tickets, left)
 
 
 def read_header(export: CsvExport, reader: Reader, file: str, problems: ProblemCollector) -> dict[str, int] | None:

@@ -171,3 +171,11 @@ def observations(tickets: int, served: int, left: int) -> tuple[str, ...]:
         f"{tickets} ticket(s) : {served} servi(s), {left} parti(s) sans être servi(s)",
         f"{tickets} ticket(s): {served} served, {left} left without being served",
     )
+
+
+def file_read(source: str, file: str, tickets: int, left: int) -> Text:
+    """The note on what one export held, shown to the auditor."""
+    return Text(
+        fr=f"{source} : {file} : {tickets} tickets, dont {left} partis sans être servis",
+        en=f"{source}: {file}: {tickets} tickets, {left} left without being served",
+    )
