@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
-from clirun import FIXTURES, run
+from clirun import FIXTURES, REPO, run
+from labelaudit.summary import render
 
 
 def test_score_demo_prints_the_summary_and_writes_the_record(tmp_path: Path) -> None:
@@ -169,3 +172,42 @@ def test_summary_shows_each_perception_measure_with_n_and_interval(tmp_path: Pat
     record = json.loads((tmp_path / "r.json").read_text("utf-8"))
     binding = record["tree"]["dimensions"][0]["requirements"][0]["criteria"][0]["bindings"][1]
     assert (binding["measure"]["n"], binding["measure"]["value"]["shown"]) == (79, "0.759494")
+
+
+def _network(record: dict[str, Any], sites: int, failing: int) -> dict[str, Any]:
+    """The demo record grown into a network: `sites` sites, the last one without a result, and
+    the site gate fired for `failing` of them (one reason each, as the engine writes them)."""
+    network = copy.deepcopy(record)
+    template = network["sites"][0]
+    network["sites"] = []
+    for i in range(sites):
+        site = copy.deepcopy(template)
+        site.update(id=f"s{i:04}", name=f"Agence {i:04}", has_result=i < sites - 1)
+        site["attainment"]["percent"] = f"{30 + (i * 7) % 60}.0"
+        network["sites"].append(site)
+    title = {"fr": "Chaque site", "en": "Every site"}
+    network["outcome"]["reasons"] += [
+        {"code": "gate_cap", "params": {"gate": "every-site", "gate_title": title}, "fr": f"porte s{i:04}", "en": f"gate s{i:04}"}
+        for i in range(failing)
+    ]
+    return network
+
+
+def test_a_networks_summary_lists_the_weakest_sites_and_a_few_reasons_per_gate() -> None:
+    demo = json.loads((REPO / "tests" / "golden" / "demo.json").read_text("utf-8"))
+    lines = render(_network(demo, sites=30, failing=8), "en").splitlines()
+    heading = lines.index("Sites (the 20 weakest of 30)")
+    listed = lines[heading + 1 : heading + 21]
+    assert [line.split()[0] for line in listed[:3]] == ["s0000", "s0026", "s0009"]  # 30.0, 32.0, 33.0 %
+    assert "s0029" not in "\n".join(listed)  # no result: never among the weakest
+    assert lines[heading + 21 : heading + 24] == [
+        "  … and 10 more sites: all of them are in the record and the report",
+        "  1 site(s) without a result (not enough evidence there)",
+        "Weakest site: s0000 (30.0 %)",
+    ]
+    gate_lines = [line for line in lines if line.startswith("  - gate s")]
+    assert gate_lines == [f"  - gate s{i:04}" for i in range(5)]
+    assert "  - … and 3 more for gate “Every site” (all of them in the record)" in lines
+    small = render(_network(demo, sites=3, failing=2), "fr").splitlines()
+    assert "Sites" in small and sum(line.startswith("  s000") for line in small) == 3
+    assert not any("autres" in line for line in small)

@@ -165,6 +165,22 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Stable within the confidence intervals",
     },
     "summary.weakest_site": {"fr": "Site le plus faible : {site} ({value})", "en": "Weakest site: {site} ({value})"},
+    "summary.sites_weakest": {
+        "fr": "Sites (les {shown} plus faibles sur {total})",
+        "en": "Sites (the {shown} weakest of {total})",
+    },
+    "summary.more_sites": {
+        "fr": "… et {count} autres sites : tous figurent dans l'enregistrement et le rapport",
+        "en": "… and {count} more sites: all of them are in the record and the report",
+    },
+    "summary.sites_without_result": {
+        "fr": "{count} site(s) sans résultat (preuves insuffisantes sur place)",
+        "en": "{count} site(s) without a result (not enough evidence there)",
+    },
+    "summary.more_reasons": {
+        "fr": "… et {count} autres pour la porte « {gate} » (tous dans l'enregistrement)",
+        "en": "… and {count} more for gate “{gate}” (all of them in the record)",
+    },
     "summary.small_group": {
         "fr": "moins de {threshold} répondants",
         "en": "fewer than {threshold} respondents",

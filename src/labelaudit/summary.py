@@ -6,15 +6,19 @@ person reads in the terminal is a number the record holds.
 
 from __future__ import annotations
 
-from typing import Any
-
+from collections import Counter
+from collections.abc import Iterator
 from fractions import Fraction
+from typing import Any
 
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
 from labelaudit.numbers import shown
 
 EVIDENCE_CODES = ("missing", "undersized")
+GATE_CODES = ("gate_refuse", "gate_cap")
+SITES_LISTED = 20  # more sites than this (a network): only the weakest are listed
+REASONS_PER_GATE = 5  # a gate's reasons beyond this (one per failing site) are counted, not listed
 
 
 def _pct(share: dict[str, Any]) -> str:
@@ -108,20 +112,55 @@ def render(record: dict[str, Any], lang: Lang) -> str:
         add(f"  {gate['id']:<24} {state}")
     if record["sites"]:
         add("")
-        add(tr("summary.sites", lang=lang))
-        for site in record["sites"]:
-            value = _pct(site["attainment"]) if site["has_result"] else tr("summary.not_assessed", lang=lang)
-            add(f"  {site['id']:<20} {site['name'][:36]:<36} {value:>10}")
-        judged = [s for s in record["sites"] if s["has_result"]]
-        if judged:
-            weakest = min(judged, key=lambda s: (float(s["attainment"]["percent"]), s["id"]))
-            add(tr("summary.weakest_site", lang=lang, site=weakest["id"], value=_pct(weakest["attainment"])))
+        lines.extend(_site_lines(record["sites"], lang))
     add("")
     add(tr("summary.reasons", lang=lang))
-    shown = [r for r in outcome["reasons"] if r["code"] not in EVIDENCE_CODES]
-    for item in shown:
-        add(f"  - {item[lang]}")
-    hidden = len(outcome["reasons"]) - len(shown)
-    if hidden:
-        add(f"  - {tr('summary.evidence_gaps', lang=lang, count=hidden)}")
+    lines.extend(_reason_lines(outcome["reasons"], lang))
     return "\n".join(lines) + "\n"
+
+
+def _site_lines(sites: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
+    """Every site, or for a network only the weakest: a terminal cannot show 1,400 lines."""
+    judged = sorted((s for s in sites if s["has_result"]), key=lambda s: (float(s["attainment"]["percent"]), s["id"]))
+    if len(sites) <= SITES_LISTED:
+        yield tr("summary.sites", lang=lang)
+        listed = sites
+    else:
+        listed = judged[:SITES_LISTED]
+        yield tr("summary.sites_weakest", lang=lang, shown=len(listed), total=len(sites))
+    for site in listed:
+        value = _pct(site["attainment"]) if site["has_result"] else tr("summary.not_assessed", lang=lang)
+        yield f"  {site['id']:<20} {site['name'][:36]:<36} {value:>10}"
+    if len(listed) < len(sites):
+        yield "  " + tr("summary.more_sites", lang=lang, count=len(sites) - len(listed))
+        if len(judged) < len(sites):
+            yield "  " + tr("summary.sites_without_result", lang=lang, count=len(sites) - len(judged))
+    if judged:
+        yield tr("summary.weakest_site", lang=lang, site=judged[0]["id"], value=_pct(judged[0]["attainment"]))
+
+
+def _reason_lines(reasons: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
+    """The outcome's reasons; a gate that fired for many subjects (sites) shows its first few."""
+    shown = [r for r in reasons if r["code"] not in EVIDENCE_CODES]
+    totals = Counter(_gate_of(r) for r in shown)
+    seen: Counter[str | None] = Counter()
+    for item in shown:
+        gate = _gate_of(item)
+        seen[gate] += 1
+        if gate is None or seen[gate] <= REASONS_PER_GATE:
+            yield f"  - {item[lang]}"
+        if gate is not None and seen[gate] == REASONS_PER_GATE < totals[gate]:
+            more = totals[gate] - REASONS_PER_GATE
+            yield f"  - {tr('summary.more_reasons', lang=lang, count=more, gate=_gate_title(item, lang))}"
+    hidden = len(reasons) - len(shown)
+    if hidden:
+        yield f"  - {tr('summary.evidence_gaps', lang=lang, count=hidden)}"
+
+
+def _gate_of(reason: dict[str, Any]) -> str | None:
+    return reason["params"].get("gate") if reason["code"] in GATE_CODES else None
+
+
+def _gate_title(reason: dict[str, Any], lang: Lang) -> str:
+    title = reason["params"].get("gate_title")
+    return title[lang] if isinstance(title, dict) else str(reason["params"]["gate"])
