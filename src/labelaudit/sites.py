@@ -7,8 +7,9 @@ compiled once per pattern of evidence into linear forms (`SitePlan`), and a site
 one end of the intervals are a few sums of integers over a common denominator.
 
 The numbers are the exact fractions that `engine.score_tree` gives for the site's evidence
-alone (tests/test_sites.py holds the two equal on random schemes and evidence); only the way
-of computing them differs, because a network audit needs it 1,400 times at each end.
+alone (tests/test_properties.py holds the two equal on random schemes, evidence and exclusions);
+only the way of computing them differs, because a network audit needs them 1,400 times at each
+end of the intervals.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from fractions import Fraction
 
 from attrs import frozen
 
-from labelaudit.model import Scheme
+from labelaudit.model import Criterion, Scheme
 from labelaudit.rulesets import tree_layout
 
 Attainment = tuple[int, int]  # numerator and positive denominator of a value in [0, 1], not reduced
@@ -140,53 +141,73 @@ def _mean(parts: Sequence[tuple[Fraction, Weights]]) -> Weights:
     return combined
 
 
-def _node(children: Sequence[tuple[Fraction, bool, bool, Weights | None]], zero: bool) -> tuple[bool, bool, Weights | None]:
-    """(excluded, assessed, form) of a requirement or dimension, as `engine._node` counts children."""
-    counted = [(w, form) for w, excluded, assessed, form in children if not excluded and form is not None and (assessed or zero)]
-    excluded = all(c[1] for c in children)
-    assessed = any(c[2] for c in children)
-    form = _mean(counted) if counted and (assessed or zero) else None
-    return excluded, assessed, None if excluded else form
+Child = tuple[Fraction, bool, bool, Weights | None]  # weight, excluded, assessed, form
+
+
+class _Compiler:
+    """One walk down the tree for one pattern of evidence: the criteria's forms, and on the way
+    the coverage and the sources' forms, which only need the criteria."""
+
+    def __init__(self, scheme: Scheme, excluded: frozenset[str], evidenced: Sequence[bool]) -> None:
+        self.zero = scheme.policies.missing == "zero"
+        self.index = {slot: i for i, slot in enumerate(slots(scheme))}
+        self.excluded, self.evidenced = excluded, evidenced
+        self.kept: list[tuple[Fraction, Fraction]] = []  # (share, coverage) of each criterion not excluded
+        self.by_source: dict[str, list[tuple[Fraction, Weights]]] = {s: [] for s in scheme.sources}
+
+    def criterion(self, criterion: Criterion, share: Fraction) -> Child:
+        """As `engine._score_criterion`: the mean of the evidenced bindings' attainments."""
+        b_total = sum(b.weight for b in criterion.bindings)
+        present = [(b, self.index[(criterion.id, b.id)]) for b in criterion.bindings]
+        present = [(b, i) for b, i in present if self.evidenced[i]]
+        evidenced_weight = sum((b.weight for b, _ in present), Fraction(0))
+        is_excluded = criterion.id in self.excluded
+        if not is_excluded:
+            self.kept.append((share, evidenced_weight / b_total))
+        for b, i in present:
+            self.by_source[b.source].append((share * b.weight / b_total, {i: Fraction(1)}))
+        if is_excluded or not present:
+            return criterion.weight, is_excluded, False, ZERO if self.zero and not is_excluded else None
+        divisor = b_total if self.zero else evidenced_weight
+        return criterion.weight, False, True, {i: b.weight / divisor for b, i in present}
+
+    def node(self, weight: Fraction, children: Sequence[Child]) -> Child:
+        """As `engine._node`: the mean of the children that count, for a requirement or dimension."""
+        counted = [(w, form) for w, excluded, assessed, form in children if not excluded and form is not None and (assessed or self.zero)]
+        excluded = all(c[1] for c in children)
+        assessed = any(c[2] for c in children)
+        form = _mean(counted) if counted and (assessed or self.zero) else None
+        return weight, excluded, assessed, None if excluded else form
+
+    def coverage(self) -> Fraction:
+        """As `engine.audit_coverage`: Σ share × coverage over the criteria not excluded."""
+        total = sum((s for s, _ in self.kept), Fraction(0))
+        return sum((s * c for s, c in self.kept), Fraction(0)) / total if total else Fraction(0)
+
+
+def _form(form: Weights | None) -> Form | None:
+    return None if form is None else Form.of(form)
 
 
 def plan(scheme: Scheme, excluded: frozenset[str], evidenced: Sequence[bool]) -> SitePlan:
     """Compile the tree for one pattern of evidence (`evidenced` indexed like `slots`)."""
-    zero = scheme.policies.missing == "zero"
-    index = {slot: i for i, slot in enumerate(slots(scheme))}
-    kept: list[tuple[Fraction, Fraction]] = []  # (share, coverage) of each criterion not excluded
-    by_source: dict[str, list[tuple[Fraction, Weights]]] = {s: [] for s in scheme.sources}
-    dimensions, requirements = [], []
+    walk = _Compiler(scheme, excluded, evidenced)
+    dimensions: list[tuple[str, Child]] = []
+    requirements: list[tuple[str, Child]] = []
     for dimension, _, shares in tree_layout(scheme):
         r_nodes = []
         for requirement, _, criteria in shares:
-            c_nodes = []
-            for criterion, share in criteria:
-                b_total = sum(b.weight for b in criterion.bindings)
-                present = [(b, index[(criterion.id, b.id)]) for b in criterion.bindings]
-                present = [(b, i) for b, i in present if evidenced[i]]
-                is_excluded = criterion.id in excluded
-                if not is_excluded:
-                    kept.append((share, sum((b.weight for b, _ in present), Fraction(0)) / b_total))
-                for b, i in present:
-                    by_source[b.source].append((share * b.weight / b_total, {i: Fraction(1)}))
-                if is_excluded or not present:
-                    c_nodes.append((criterion.weight, is_excluded, False, ZERO if zero and not is_excluded else None))
-                    continue
-                divisor = b_total if zero else sum((b.weight for b, _ in present), Fraction(0))
-                c_nodes.append((criterion.weight, False, True, {i: b.weight / divisor for b, i in present}))
-            r_node = _node(c_nodes, zero)
-            requirements.append((requirement.id, r_node[2]))
-            r_nodes.append((requirement.weight, *r_node))
-        if r_nodes:
-            d_node = _node(r_nodes, zero)
-            dimensions.append((dimension.id, d_node, dimension.weight))
-    counted = [(weight, node[2]) for _, node, weight in dimensions if node[2] is not None]
-    share_total = sum((s for s, _ in kept), Fraction(0))
+            r_node = walk.node(requirement.weight, [walk.criterion(c, share) for c, share in criteria])
+            requirements.append((requirement.id, r_node))
+            r_nodes.append(r_node)
+        if r_nodes:  # as score_tree: a dimension without requirements is not in the tree
+            dimensions.append((dimension.id, walk.node(dimension.weight, r_nodes)))
+    counted = [(node[0], node[3]) for _, node in dimensions if node[3] is not None]
     return SitePlan(
-        coverage=sum((s * c for s, c in kept), Fraction(0)) / share_total if share_total else Fraction(0),
-        assessed=any(node[1] for _, node, _ in dimensions),
+        coverage=walk.coverage(),
+        assessed=any(node[2] for _, node in dimensions),
         overall=Form.of(_mean(counted) if counted else ZERO),
-        dimensions=tuple((d, None if node[2] is None else Form.of(node[2])) for d, node, _ in dimensions),
-        requirements=tuple((r, None if form is None else Form.of(form)) for r, form in requirements),
-        sources=tuple((s, Form.of(_mean(parts)) if parts else None) for s, parts in by_source.items()),
+        dimensions=tuple((d, _form(node[3])) for d, node in dimensions),
+        requirements=tuple((r, _form(node[3])) for r, node in requirements),
+        sources=tuple((s, Form.of(_mean(parts)) if parts else None) for s, parts in walk.by_source.items()),
     )
