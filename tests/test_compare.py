@@ -137,6 +137,31 @@ def test_a_move_of_exactly_one_point_is_listed_and_less_is_not() -> None:
     assert slipped == [("monitoring", Decimal("-1.0"))]
 
 
+def _with_sites(record: Record, percents: list[str | None]) -> Record:
+    """The record with one site per percent (None: the site has no result)."""
+    grown = json.loads(json.dumps(record))
+    template = grown["sites"][0]
+    grown["sites"] = [
+        {**template, "id": f"s{i:02}", "has_result": p is not None, "attainment": {**template["attainment"], "percent": p}}
+        for i, p in enumerate(percents)
+    ]
+    return grown
+
+
+def test_a_network_shows_the_sites_that_changed_most() -> None:
+    old = json.loads((FIXTURES.parent / "tests" / "golden" / "demo.json").read_text("utf-8"))
+    before = [f"{50 + i}.0" for i in range(30)]
+    after = list(before)
+    after[7], after[12], after[20] = "40.0", "75.5", None  # -17.0, +13.5, lost its result
+    text = compare(_with_sites(old, before), _with_sites(old, after), "en").splitlines()
+    heading = text.index("Sites (the 20 largest changes of 30)")
+    listed = [line.split()[0] for line in text[heading + 2 : heading + 22]]
+    assert listed[:3] == ["s20", "s07", "s12"]  # no longer assessed first, then by the size of the move
+    assert text[heading + 22].strip() == "… and 10 more sites, changed less"
+    small = compare(old, old, "en").splitlines()
+    assert "Sites" in small and not any("more sites" in line for line in small)
+
+
 def test_identical_records_show_no_change() -> None:
     record = json.loads((FIXTURES.parent / "tests" / "golden" / "capped.json").read_text("utf-8"))
     text = compare(record, record, "en")

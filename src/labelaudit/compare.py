@@ -75,6 +75,11 @@ catalog(
         "compare.dimensions": {"fr": "Dimensions et exigences", "en": "Dimensions and requirements"},
         "compare.sources": {"fr": "Sources", "en": "Sources"},
         "compare.sites": {"fr": "Sites", "en": "Sites"},
+        "compare.sites_moved": {
+            "fr": "Sites (les {shown} plus fortes évolutions sur {total})",
+            "en": "Sites (the {shown} largest changes of {total})",
+        },
+        "compare.more_sites": {"fr": "… et {count} autres sites, moins changés", "en": "… and {count} more sites, changed less"},
         "compare.not_assessed": {"fr": "sans résultat", "en": "no result"},
         "compare.absent": {"fr": "absent", "en": "absent"},
         "compare.gates_newly": {"fr": "nouvellement déclenchée(s) : {gates}", "en": "newly fired: {gates}"},
@@ -207,6 +212,21 @@ def site_rows(old: Record, new: Record, lang: Lang) -> list[list[str]]:
                 row[column], row[3] = tr("compare.not_assessed", lang=lang), ""
         rows.append(row)
     return rows
+
+
+def site_table(old: Record, new: Record, lang: Lang, most: int = 20) -> list[str]:
+    """Every site, or for a network the `most` that changed most (a site that appeared, left or
+    lost its result first): 1,400 rows would hide them."""
+    rows = site_rows(old, new, lang)
+    if len(rows) <= most:
+        return table(tr("compare.sites", lang=lang), rows, lang)
+
+    def size(row: list[str]) -> Decimal:
+        return abs(Decimal(row[3])) if row[3] else Decimal("Infinity")
+
+    largest = sorted(rows, key=lambda row: (-size(row), row[0]))[:most]
+    more = ["  " + tr("compare.more_sites", lang=lang, count=len(rows) - most), "", "", ""]
+    return table(tr("compare.sites_moved", lang=lang, shown=most, total=len(rows)), [*largest, more], lang)
 
 
 def table(title: str, rows: Sequence[Sequence[str]], lang: Lang, before: str | None = None, after: str | None = None) -> list[str]:
@@ -347,7 +367,7 @@ def compare(old: Record, new: Record, lang: Lang) -> str:
     sections = [
         table(tr("compare.dimensions", lang=lang), dimension_rows(old, new, lang), lang),
         table(tr("compare.sources", lang=lang), source_rows(old, new, lang), lang),
-        table(tr("compare.sites", lang=lang), site_rows(old, new, lang), lang),
+        site_table(old, new, lang),
         table(tr("compare.findings", lang=lang), finding_count_rows(old, new, lang), lang),
         [tr("compare.per_requirement", lang=lang), *findings_per_requirement(old, new, lang)],
         move_lines(old, new, lang),
