@@ -36,7 +36,7 @@ from labelaudit.model import (
 )
 from labelaudit.numbers import from_float6, percent, points, shown, z_for
 from labelaudit.rulesets import curve_of, tree_layout
-from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores
+from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores, slots
 
 Mode = Literal["central", "pessimistic", "optimistic"]
 Status = Literal["granted", "refused", "deferred"]
@@ -261,6 +261,7 @@ def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
 
 SiteMeasures = dict[tuple[str, str, str], tuple[Measure, SiteValue]]
 Constants = dict[tuple[str, str], tuple[Fraction, Fraction, Fraction]]
+Curve = tuple[bool, Fraction, Fraction]  # higher is better, floor, target − floor
 
 
 @attrs.define
@@ -270,7 +271,7 @@ class Shared:
     known: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
     constants: Constants = attrs.Factory(dict)  # each binding's floor, target and weight share
     plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per pattern of site evidence
-    curves: dict[tuple[str, str], tuple[bool, Fraction, Fraction]] = attrs.Factory(dict)  # see _curve
+    curves: tuple[Curve, ...] | None = None  # each binding's, in `sites.slots` order (see score_site)
 
 
 def measure_binding(
@@ -350,14 +351,16 @@ class Measures:
             self.by_binding[(item.criterion, item.binding)].append(item)
         self._measured: dict[tuple[str, str], tuple[Measure, tuple[SiteValue, ...]] | None] = {}
         self.criteria: dict[tuple[str, tuple[Mode, ...]], CriterionResult] = {}
-        self.slots: tuple[tuple[Measure | None, bool, Fraction, Fraction], ...] | None = None  # see score_site
+        self.evidenced: tuple[Measure | None, ...] | None = None  # per binding, in `sites.slots` order
 
     def evidence(self, criterion: Criterion, binding: Binding) -> list[Evidence]:
         return self.by_binding.get((criterion.id, binding.id), [])
 
     def measure(self, criterion: Criterion, binding: Binding) -> tuple[Measure, tuple[SiteValue, ...]] | None:
         key = (criterion.id, binding.id)
-        if self.site is not None and key not in self._measured:  # measured with every site?
+        # A site's own measure was made, and kept in `known`, when every site was measured:
+        # taking it here skips measure_binding's grouping, 0.1 s on 1,400 sites × 35 bindings.
+        if self.site is not None and key not in self._measured:
             known = self.shared.known.get((*key, self.site))
             if known is not None:
                 self._measured[key] = (known[0], (known[1],))
@@ -683,7 +686,7 @@ def run(
     # of the intervals need them only where a site gate can fire.
     needed = mode == "central" or any(g.scope == "site" for g in inputs.scheme.gates)
     for site in inputs.sites if needed else ():
-        site_scores = score_site(inputs, measures[site.id], mode)
+        site_scores = score_site(inputs, measures[site.id], mode, detail=mode == "central")
         has_result = site_scores.assessed and Fraction(percent(site_scores.coverage)) >= minimum
         sites.append(SiteResult(site, site_scores, has_result))
     majors = majors_by_requirement(inputs.scheme, inputs.findings)
@@ -692,39 +695,42 @@ def run(
     return Run(mode, tree, tuple(sites), gates, outcome)
 
 
-def _curve(inputs: Inputs, criterion: Criterion, binding: Binding, measures: Measures) -> tuple[bool, Fraction, Fraction]:
-    """Is higher better, the floor, and target − floor: what `sites.attainment_of` needs."""
-    key = (criterion.id, binding.id)
-    curves = measures.shared.curves
-    if key not in curves:
-        floor, target, _ = binding_constants(inputs, criterion, binding, measures)
-        curves[key] = (target > floor, floor, target - floor)
-    return curves[key]
+def _curves(inputs: Inputs, measures: Measures) -> tuple[Curve, ...]:
+    """What `sites.attainment_of` needs of each binding: the same for every site."""
+    if measures.shared.curves is None:
+        curves = []
+        for criterion, binding in slots(inputs.scheme):
+            floor, target, _ = binding_constants(inputs, criterion, binding, measures)
+            curves.append((target > floor, floor, target - floor))
+        measures.shared.curves = tuple(curves)
+    return measures.shared.curves
 
 
-def score_site(inputs: Inputs, measures: Measures, mode: Mode, detail: bool | None = None) -> SiteScores:
+def _evidenced(inputs: Inputs, measures: Measures) -> tuple[Measure | None, ...]:
+    """Each binding's measure at the site where it is evidenced (the same at every end)."""
+    if measures.evidenced is None:
+        found = []
+        for criterion, binding in slots(inputs.scheme):
+            status, measured = binding_status(inputs, criterion, binding, measures)
+            found.append(measured[0] if measured is not None and status == "evidenced" else None)
+        measures.evidenced = tuple(found)
+    return measures.evidenced
+
+
+def score_site(inputs: Inputs, measures: Measures, mode: Mode, detail: bool = False) -> SiteScores:
     """One site's numbers: what `score_tree` gives on the site's evidence, through a plan.
 
-    Dimensions, requirements and sources are computed centrally, or with `detail=True`.
+    Dimensions, requirements and sources only with `detail` (the runs ask for them centrally).
     """
-    scheme = inputs.scheme
-    if measures.slots is None:  # the same for every mode: each binding's measure, if evidenced
-        found = []
-        for criterion in scheme.criteria():  # the order of `labelaudit.sites.slots`
-            for binding in criterion.bindings:
-                status, measured = binding_status(inputs, criterion, binding, measures)
-                measure = measured[0] if measured is not None and status == "evidenced" else None
-                found.append((measure, *_curve(inputs, criterion, binding, measures)))
-        measures.slots = tuple(found)
-    pattern = tuple(measure is not None for measure, _, _, _ in measures.slots)
+    evidenced = _evidenced(inputs, measures)
+    pattern = tuple(measure is not None for measure in evidenced)
     if pattern not in measures.shared.plans:
-        measures.shared.plans[pattern] = plan(scheme, inputs.excluded, pattern)
+        measures.shared.plans[pattern] = plan(inputs.scheme, inputs.excluded, pattern)
     attainments = [
         (0, 1) if measure is None else attainment_of(_value_for(measure, higher_is_better, mode), floor, span)
-        for measure, higher_is_better, floor, span in measures.slots
+        for measure, (higher_is_better, floor, span) in zip(evidenced, _curves(inputs, measures))
     ]
-    detail = mode == "central" if detail is None else detail
-    return scores(measures.shared.plans[pattern], attainments, scheme.max_points, detail)
+    return scores(measures.shared.plans[pattern], attainments, inputs.scheme.max_points, detail)
 
 
 def measures_by_scope(inputs: Inputs) -> dict[str | None, Measures]:

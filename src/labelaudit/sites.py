@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from attrs import frozen
 
-from labelaudit.model import Criterion, Scheme
+from labelaudit.model import Binding, Criterion, Scheme
 from labelaudit.rulesets import tree_layout
 
 Attainment = tuple[int, int]  # numerator and positive denominator of a value in [0, 1], not reduced
@@ -83,9 +83,9 @@ class SiteScores:
     sources: Mapping[str, Fraction | None]
 
 
-def slots(scheme: Scheme) -> tuple[tuple[str, str], ...]:
-    """Every (criterion, binding) of the scheme: the index of a binding in a plan."""
-    return tuple((c.id, b.id) for c in scheme.criteria() for b in c.bindings)
+def slots(scheme: Scheme) -> tuple[tuple[Criterion, Binding], ...]:
+    """Every (criterion, binding) of the scheme, in the order that indexes a plan's bindings."""
+    return tuple((c, b) for c in scheme.criteria() for b in c.bindings)
 
 
 def attainment_of(value: Fraction, floor: Fraction, span: Fraction) -> Attainment:
@@ -150,7 +150,7 @@ class _Compiler:
 
     def __init__(self, scheme: Scheme, excluded: frozenset[str], evidenced: Sequence[bool]) -> None:
         self.zero = scheme.policies.missing == "zero"
-        self.index = {slot: i for i, slot in enumerate(slots(scheme))}
+        self.index = {(c.id, b.id): i for i, (c, b) in enumerate(slots(scheme))}
         self.excluded, self.evidenced = excluded, evidenced
         self.kept: list[tuple[Fraction, Fraction]] = []  # (share, coverage) of each criterion not excluded
         self.by_source: dict[str, list[tuple[Fraction, Weights]]] = {s: [] for s in scheme.sources}
