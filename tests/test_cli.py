@@ -185,9 +185,8 @@ def _network(record: dict[str, Any], sites: int, failing: int) -> dict[str, Any]
         site.update(id=f"s{i:04}", name=f"Agence {i:04}", has_result=i < sites - 1)
         site["attainment"]["percent"] = f"{30 + (i * 7) % 60}.0"
         network["sites"].append(site)
-    title = {"fr": "Chaque site", "en": "Every site"}
     network["outcome"]["reasons"] += [
-        {"code": "gate_cap", "params": {"gate": "every-site", "gate_title": title}, "fr": f"porte s{i:04}", "en": f"gate s{i:04}"}
+        {"code": "gate_cap", "params": {"gate": "every-site"}, "fr": f"porte s{i:04}", "en": f"gate s{i:04}"}
         for i in range(failing)
     ]
     return network
@@ -207,7 +206,7 @@ def test_a_networks_summary_lists_the_weakest_sites_and_a_few_reasons_per_gate()
     ]
     gate_lines = [line for line in lines if line.startswith("  - gate s")]
     assert gate_lines == [f"  - gate s{i:04}" for i in range(5)]
-    assert "  - … and 3 more for gate “Every site” (all of them in the record)" in lines
+    assert "  - … and 3 more for gate “Every site reaches at least 45%” (all of them in the record)" in lines
     small = render(_network(demo, sites=3, failing=2), "fr").splitlines()
     assert "Sites" in small and sum(line.startswith("  s000") for line in small) == 3
     assert not any("autres" in line for line in small)

@@ -609,10 +609,6 @@ def evaluate_gate(gate: Gate, tree: Tree, sites: Sequence[SiteResult], majors: M
     return GateResult(gate, bool(fired), fired, skipped)
 
 
-def _level_title(scheme: Scheme, level_id: str) -> Text:
-    return next((lv.title for lv in scheme.levels if lv.id == level_id), Text(level_id, level_id))
-
-
 def _level_reached(levels: Sequence[Level], shown_points: Fraction) -> Level | None:
     reached = [lv for lv in levels if lv.min_points <= shown_points]
     return reached[-1] if reached else None
@@ -634,15 +630,14 @@ def decide(scheme: Scheme, tree: Tree, gates: Sequence[GateResult], evidence_rea
     coverage_code = "coverage_low" if shown_coverage < minimum else "coverage_ok"
     reasons.append(reason(coverage_code, coverage=percent(tree.coverage), minimum=shown(minimum)))
     fired = [g for g in gates if g.fired]
+    level_titles = {lv.id: lv.title for lv in scheme.levels}
     for result in fired:
-        for subject in result.subjects:
-            gate = result.gate
-            if gate.effect == "refuse":
-                reasons.append(reason("gate_refuse", subject, gate=gate.id, gate_title=gate.title))
-            else:
-                capped_at = _level_title(scheme, gate.level or "")
-                reasons.append(reason("gate_cap", subject, gate=gate.id, gate_title=gate.title, level=gate.level,
-                                      level_title=capped_at))
+        gate = result.gate
+        named: dict[str, object] = {"gate": gate.id, "gate_title": gate.title}
+        if gate.effect == "cap":  # its level is one of the scheme's (checked when it is loaded)
+            named |= {"level": gate.level, "level_title": level_titles[gate.level or ""]}
+        code = "gate_refuse" if gate.effect == "refuse" else "gate_cap"
+        reasons.extend(reason(code, subject, **named) for subject in result.subjects)
     reasons.extend(evidence_reasons)
     if shown_coverage < minimum:
         return Outcome("deferred", None, tree.points, tree.coverage, tuple(reasons))

@@ -57,7 +57,9 @@ def _value(value: Fraction | None) -> dict[str, str | None]:
 
 
 def _reason(r: Reason) -> dict[str, Any]:
-    params = {k: (v if isinstance(v, str) else {"fr": v.fr, "en": v.en}) for k, v in r.params}
+    """Code, values and both texts; a title (a `Text` value) is in the texts, and by its id in
+    the record's scheme or gates, rather than once more per reason."""
+    params = {k: v for k, v in r.params if isinstance(v, str)}
     return {"code": r.code, "params": params, "fr": r.text("fr"), "en": r.text("en")}
 
 

@@ -115,7 +115,7 @@ def render(record: dict[str, Any], lang: Lang) -> str:
         lines.extend(_site_lines(record["sites"], lang))
     add("")
     add(tr("summary.reasons", lang=lang))
-    lines.extend(_reason_lines(outcome["reasons"], lang))
+    lines.extend(_reason_lines(outcome["reasons"], record["gates"], lang))
     return "\n".join(lines) + "\n"
 
 
@@ -139,9 +139,10 @@ def _site_lines(sites: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
         yield tr("summary.weakest_site", lang=lang, site=judged[0]["id"], value=_pct(judged[0]["attainment"]))
 
 
-def _reason_lines(reasons: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
+def _reason_lines(reasons: list[dict[str, Any]], gates: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
     """The outcome's reasons; a gate that fired for many subjects (sites) shows its first few."""
     shown = [r for r in reasons if r["code"] not in EVIDENCE_CODES]
+    titles = {g["id"]: g["title"][lang] for g in gates}
     totals = Counter(_gate_of(r) for r in shown)
     seen: Counter[str | None] = Counter()
     for item in shown:
@@ -151,7 +152,7 @@ def _reason_lines(reasons: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
             yield f"  - {item[lang]}"
         if gate is not None and seen[gate] == REASONS_PER_GATE < totals[gate]:
             more = totals[gate] - REASONS_PER_GATE
-            yield f"  - {tr('summary.more_reasons', lang=lang, count=more, gate=_gate_title(item, lang))}"
+            yield f"  - {tr('summary.more_reasons', lang=lang, count=more, gate=titles.get(gate, gate))}"
     hidden = len(reasons) - len(shown)
     if hidden:
         yield f"  - {tr('summary.evidence_gaps', lang=lang, count=hidden)}"
@@ -159,8 +160,3 @@ def _reason_lines(reasons: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
 
 def _gate_of(reason: dict[str, Any]) -> str | None:
     return reason["params"].get("gate") if reason["code"] in GATE_CODES else None
-
-
-def _gate_title(reason: dict[str, Any], lang: Lang) -> str:
-    title = reason["params"].get("gate_title")
-    return title[lang] if isinstance(title, dict) else str(reason["params"]["gate"])
