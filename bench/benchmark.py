@@ -282,7 +282,8 @@ def run_labelaudit(audit: Path, score: bool = True) -> int:
     rulesets = [audit.parent / "rulesets"]
     if not score:  # ingestion only: what `score_audit` does before scoring
         start = time.perf_counter()
-        collected = collect(prepare(audit, plugins, rulesets), plugins)
+        with workflow.without_gc_pauses():  # as `labelaudit check` runs
+            collected = collect(prepare(audit, plugins, rulesets), plugins)
         report(start, ingest=time.perf_counter() - start, evidence=len(collected.evidence))
         return 0
     collected_at: list[float] = []
@@ -295,10 +296,12 @@ def run_labelaudit(audit: Path, score: bool = True) -> int:
 
     workflow.collect = timed_collect  # type: ignore[assignment]
     start = time.perf_counter()
-    # What `labelaudit score` does after parsing its options: score, write the record, summarise.
-    scored = workflow.score_audit(audit, plugins, rulesets=rulesets, decided_on=dt.date(2026, 11, 20))
-    write_atomic(audit.parent / "record.json", canonical_bytes(scored.record), overwrite=True)
-    summary = render(scored.record, "fr")
+    # What `labelaudit score` does after parsing its options (cli.main pauses the cyclic garbage
+    # collector around a command): score, write the record, summarise.
+    with workflow.without_gc_pauses():
+        scored = workflow.score_audit(audit, plugins, rulesets=rulesets, decided_on=dt.date(2026, 11, 20))
+        write_atomic(audit.parent / "record.json", canonical_bytes(scored.record), overwrite=True)
+        summary = render(scored.record, "fr")
     outcome = scored.record["outcome"]
     report(start, ingest=collected_at[0] - start, status=outcome["status"], level=outcome.get("level"),
            borderline=scored.decision.borderline, evidence=len(scored.collected.evidence), summary_lines=summary.count("\n"))

@@ -27,7 +27,7 @@ from labelaudit.model import Lang, Site, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import canonical_bytes, write_atomic
 from labelaudit.summary import render
-from labelaudit.workflow import score_audit
+from labelaudit.workflow import score_audit, without_gc_pauses
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 Progress = Callable[[str], None]
@@ -304,7 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(lang).parse_args(argv)
     try:
         plugins = load_plugins(args.plugin, args.disable)
-        return int(args.handler(args, plugins, print))
+        with without_gc_pauses():  # a command is one short process: see the function
+            return int(args.handler(args, plugins, print))
     except LabelauditError as exc:
         print(f"{tr('error.prefix')}: {exc}", file=sys.stderr)
         return exc.exit_code

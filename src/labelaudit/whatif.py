@@ -36,7 +36,7 @@ from labelaudit.i18n import catalog, current_lang, tr
 from labelaudit.model import Lang, Scheme
 from labelaudit.plugins import Plugins
 from labelaudit.record import build_record
-from labelaudit.workflow import exclusions_of, inputs_of, with_skipped_sources, without_gc_pauses
+from labelaudit.workflow import exclusions_of, inputs_of, with_skipped_sources
 
 catalog(
     {
@@ -304,13 +304,12 @@ def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None
     lang = current_lang()
     prepared = prepare(args.audit, plugins, args.rulesets)
     changes = parse_changes(args, prepared.scheme)  # bad options fail before the long collection
-    with without_gc_pauses():
-        collected = collect(
-            prepared, plugins, max_errors=args.max_errors,
-            on_plugin_error=args.on_plugin_error, timeout=args.plugin_timeout, warn=warn,
-        )
-        result = what_if(collected, plugins, changes)
-        before, after = records(collected, result, plugins)
+    collected = collect(
+        prepared, plugins, max_errors=args.max_errors,
+        on_plugin_error=args.on_plugin_error, timeout=args.plugin_timeout, warn=warn,
+    )
+    result = what_if(collected, plugins, changes)
+    before, after = records(collected, result, plugins)
     out(render(before, after, change_lines(changes, prepared.scheme, collected, lang), lang))
     return 0
 

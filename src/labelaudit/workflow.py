@@ -31,12 +31,13 @@ class Scored:
 
 @contextmanager
 def without_gc_pauses() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while an audit is read and scored.
+    """Pause Python's cyclic garbage collector (the command line does, around a command).
 
     Reading and scoring a network allocates millions of small objects that form no reference
     cycles (tallies, measures, results); the collector would walk all of them again and again,
     which costs about a third of the time. Memory is still freed by reference counting, and
     the collector resumes, and catches up, when the block ends. Mercurial does the same (`nogc`).
+    A library caller chooses for itself: `score_audit` leaves the collector as it finds it.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -100,16 +101,15 @@ def score_audit(
     `on_plugin_error`, `plugin_timeout` and `warn` are passed to `collect`: with "skip", a
     source whose plugin fails is left out, and both the record and the reasons say so.
     """
-    with without_gc_pauses():
-        collected = collect(
-            prepare(path, plugins, rulesets),
-            plugins,
-            max_errors=max_errors,
-            progress=progress,
-            on_plugin_error=on_plugin_error,
-            timeout=plugin_timeout,
-            warn=warn,
-        )
-        decision = with_skipped_sources(score(inputs_of(collected, plugins), exclusions_of(collected)), collected)
-        record = build_record(collected, decision, plugins, decision_date(collected, decided_on))
+    collected = collect(
+        prepare(path, plugins, rulesets),
+        plugins,
+        max_errors=max_errors,
+        progress=progress,
+        on_plugin_error=on_plugin_error,
+        timeout=plugin_timeout,
+        warn=warn,
+    )
+    decision = with_skipped_sources(score(inputs_of(collected, plugins), exclusions_of(collected)), collected)
+    record = build_record(collected, decision, plugins, decision_date(collected, decided_on))
     return Scored(collected, decision, record)
