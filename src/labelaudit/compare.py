@@ -31,6 +31,7 @@ from labelaudit.model import FINDING_KINDS, Lang
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
 from labelaudit.summary import outcome_line
+from labelaudit.tomlfiles import where
 
 Record = dict[str, Any]
 THRESHOLD = Decimal("1.0")  # a move of at least this many points of percentage is listed
@@ -344,7 +345,7 @@ def check_comparable(old: Record, new: Record, new_path: Path | str, lang: Lang)
     """Refuse records of different schemes; warn (return the warning) for different organisations."""
     old_scheme, new_scheme = old["scheme"]["id"], new["scheme"]["id"]
     if old_scheme != new_scheme:
-        raise InputError.at(new_path, "key scheme.id", tr("compare.other_scheme", lang=lang, old=old_scheme, new=new_scheme))
+        raise InputError.at(new_path, where(None, "scheme.id"), tr("compare.other_scheme", lang=lang, old=old_scheme, new=new_scheme))
     old_org, new_org = old["audit"]["organisation"], new["audit"]["organisation"]
     if old_org != new_org:
         return [tr("compare.other_organisation", lang=lang, old=old_org, new=new_org)]

@@ -246,6 +246,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "fr": "OK : schéma {scheme}, {criteria} critères, {evidence} preuves lues, {findings} constats",
         "en": "OK: scheme {scheme}, {criteria} criteria, {evidence} pieces of evidence read, {findings} findings",
     },
+    "audit.no_decision_date": {
+        "fr": "une date de décision est nécessaire (ou --decided-on)",
+        "en": "a decision date is needed (or --decided-on)",
+    },
     "check.note": {"fr": "note : {note}", "en": "note: {note}"},
     "grid.written": {"fr": "Grille vierge écrite : {path}", "en": "Blank grid written: {path}"},
     "init.written": {"fr": "Dossier d'audit créé : {path}", "en": "Audit folder created: {path}"},

@@ -490,7 +490,7 @@ def render_chain(record: dict[str, Any], chain: Chain, extra: Sequence[ChainProb
     problems = [*chain.problems, *extra]
     if problems:
         lines.append(tr("review.show.broken", path=chain.sidecar, count=len(problems)))
-        lines.extend(f"  - {tr('review.show.at_line', line=p.line)}: {p}" for p in problems)
+        lines.extend(f"  - {tr('place.line', line=p.line)}: {p}" for p in problems)
     else:
         lines.append(tr("review.show.valid", path=chain.sidecar, count=len(chain.entries)))
     lines.append(_final_line(record, chain if not extra else None, lang))
@@ -685,7 +685,6 @@ catalog(
             "fr": "CHAÎNE ROMPUE : {path} ({count} problème(s))",
             "en": "CHAIN BROKEN: {path} ({count} problem(s))",
         },
-        "review.show.at_line": {"fr": "ligne {line}", "en": "line {line}"},
         "review.show.final": {
             "fr": "Décision finale (la dernière entrée l'emporte) : {decision} — entrée {seq}, {member}, {date}",
             "en": "Final decision (the latest entry wins): {decision} — entry {seq}, {member}, {date}",

@@ -206,6 +206,7 @@ from labelaudit import (
     SourceKind,
     Text,
     hookimpl,
+    row_place,
 )
 
 __version__ = "0.1.0"
@@ -232,7 +233,7 @@ def _read(path: Path, request: CollectRequest, problems: ProblemCollector) -> li
         problems.add(path, "", Text(fr=f"fichier illisible : {exc}", en=f"cannot read the file: {exc}"))
         return []
     if not rows or [cell.strip().lower() for cell in rows[0]] != HEADER:
-        problems.add(path, "row 1", Text(fr="en-tête attendu : site,criterion,value",
+        problems.add(path, row_place(1), Text(fr="en-tête attendu : site,criterion,value",
                                          en="expected the header: site,criterion,value"))
         return []
     found = []
@@ -249,7 +250,7 @@ def _evidence(
 ) -> Evidence | None:
     """The row's evidence, or None after adding its problem."""
     site, criterion, raw = [cell.strip() for cell in (row + ["", "", ""])[:3]]
-    where = f"row {number}"
+    where = row_place(number)  # in the user's language: for problems only, never in a record
     bindings = {c.id: b.id for c, b in request.bindings}
     sites = [s.id for s in request.audit.sites]
     if site not in sites:
@@ -264,7 +265,7 @@ def _evidence(
     if value is None:
         problems.add(path, where, Text(fr=f"valeur invalide {raw!r}", en=f"invalid value {raw!r}"))
         return None
-    provenance = Provenance(path.name, where)
+    provenance = Provenance(path.name, f"row {number}")  # a record's words do not change with the language
     return Evidence(criterion, bindings[criterion], site, value=value, provenance=provenance)
 
 

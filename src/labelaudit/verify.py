@@ -33,7 +33,7 @@ from labelaudit.i18n import catalog, current_lang, tr
 from labelaudit.model import Lang
 from labelaudit.plugins import Plugins
 from labelaudit.record import canonical_bytes, load_record
-from labelaudit.tomlfiles import read_bytes
+from labelaudit.tomlfiles import read_bytes, where
 from labelaudit.workflow import score_audit
 
 EXIT_VERIFIED, EXIT_MISMATCH = 0, 3
@@ -279,7 +279,7 @@ def decided_on(record: dict[str, Any], path: Path) -> dt.date:
     try:
         return dt.date.fromisoformat(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InputError.at(path, "key decided_on", tr("verify.bad_date", value=value)) from None
+        raise InputError.at(path, where(None, "decided_on"), tr("verify.bad_date", value=value)) from None
 
 
 def verify(

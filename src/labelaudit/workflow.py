@@ -18,8 +18,10 @@ from attrs import frozen
 from labelaudit.collect import DEFAULT_TIMEOUT, Collected, OnPluginError, Progress, collect, prepare
 from labelaudit.engine import Decision, Inputs, reason, score
 from labelaudit.errors import InputError
+from labelaudit.i18n import tr
 from labelaudit.plugins import Plugins
 from labelaudit.record import build_record
+from labelaudit.tomlfiles import where
 
 
 @frozen
@@ -54,7 +56,7 @@ def decision_date(collected: Collected, override: dt.date | None) -> dt.date:
         return override
     audit = collected.prepared.audit
     if audit.dates.decision is None:
-        raise InputError.at(audit.file or "audit.toml", "key dates.decision", "a decision date is needed (or --decided-on)")
+        raise InputError.at(audit.file or "audit.toml", where(None, "dates.decision"), tr("audit.no_decision_date"))
     return audit.dates.decision
 
 
