@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextvars
 import shutil
 from pathlib import Path
 
 import pytest
 
 from labelaudit.errors import InputError
+from labelaudit.i18n import set_lang
 from labelaudit.rulesets import load_scheme
 
 REPO = Path(__file__).resolve().parent.parent
@@ -72,6 +74,26 @@ def test_a_cap_gate_must_name_a_real_level(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
         load_scheme(folder)
     assert "unknown level 'platinum'" in str(error.value)
+
+
+def test_a_gate_whose_scope_takes_no_target_says_so_in_both_languages(tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    shutil.copytree(REPO / "rulesets" / "en16880", folder)
+    scheme = folder / "scheme.toml"
+    text = scheme.read_text("utf-8")
+    scheme.write_text(text.replace('scope = "major_findings"', 'scope = "major_findings"\ntarget = "vision"', 1), "utf-8")
+    messages = []
+    for lang in ("en", "fr"):
+
+        def load() -> None:
+            set_lang(lang)  # type: ignore[arg-type]
+            load_scheme(folder)
+
+        with pytest.raises(InputError) as error:
+            contextvars.copy_context().run(load)
+        messages.append(str(error.value))
+    assert "key gates[" in messages[0] and messages[0].endswith("].target: a major_findings gate takes no target")
+    assert "clé gates[" in messages[1] and messages[1].endswith("].target: une porte de portée major_findings ne prend pas de cible (target)")
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

@@ -84,8 +84,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "unknown.source": {"fr": "source inconnue", "en": "unknown source"},
     "unknown.item": {"fr": "item inconnu", "en": "unknown item"},
     "unknown.level": {"fr": "niveau inconnu", "en": "unknown level"},
-    "unknown.site": {"fr": "site inconnu", "en": "unknown site"},
-    "unknown.other": {"fr": "{what} inconnu", "en": "unknown {what}"},
+
     "scheme.unknown": {
         "fr": "schéma {name!r} introuvable (disponibles : {known})",
         "en": "scheme {name!r} not found (available: {known})",
@@ -99,6 +98,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "levels must have strictly increasing min_points",
     },
     "gate.needs": {"fr": "la porte de portée {scope} exige {key}", "en": "a {scope} gate needs {key}"},
+    "gate.no_target": {
+        "fr": "une porte de portée {scope} ne prend pas de cible (target)",
+        "en": "a {scope} gate takes no target",
+    },
     "scale.order": {
         "fr": "les points d'une échelle doivent être strictement croissants",
         "en": "a scale's points must be strictly increasing",
@@ -334,5 +337,4 @@ def tr(key: str, /, lang: Lang | None = None, **params: Any) -> str:
 
 def unknown_thing(what: str) -> str:
     """`unknown scale` / `échelle inconnue`: the noun of a `ref.unknown` message, with its gender."""
-    key = f"unknown.{what}"
-    return tr(key) if key in MESSAGES else tr("unknown.other", what=what)
+    return tr(f"unknown.{what}")

@@ -257,8 +257,10 @@ def _check_levels_and_gates(scheme: Scheme, top: _Places) -> list[Problem]:
             problems.append(_unknown(top, f"{path}.level", "level", gate.level, level_ids))
         if gate.scope in ("criterion", "source") and gate.target is None:
             problems.append(top.problem(path, tr("gate.needs", scope=gate.scope, key="target")))
-        if gate.target is not None and gate.target not in targets.get(gate.scope, ()):
-            problems.append(_unknown(top, f"{path}.target", gate.scope, gate.target, targets.get(gate.scope, ())))
+        if gate.target is not None and gate.scope not in targets:
+            problems.append(top.problem(f"{path}.target", tr("gate.no_target", scope=gate.scope)))
+        elif gate.target is not None and gate.target not in targets[gate.scope]:
+            problems.append(_unknown(top, f"{path}.target", gate.scope, gate.target, targets[gate.scope]))
         if gate.scope in ("criterion", "requirement", "dimension", "source", "site") and gate.min_percent is None:
             problems.append(top.problem(path, tr("gate.needs", scope=gate.scope, key="min_percent")))
         if gate.scope == "major_findings" and gate.max_major is None:
