@@ -6,6 +6,7 @@ without the source, and the warning, the record and the outcome's reasons all sa
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 import sys
@@ -32,6 +33,7 @@ from labelaudit import (
 )
 from labelaudit.collect import collect, prepare
 from labelaudit.i18n import current_lang, set_lang
+from labelaudit.record import dumps
 from labelaudit.testing import assert_evidence, unless_installed
 
 from clirun import run
@@ -240,9 +242,11 @@ def test_collect_skips_the_source_when_asked_and_keeps_the_others(audit: Path, m
         prepare(audit, plugins, [audit.parent / "schemes"]), plugins, on_plugin_error="skip", warn=warnings.append
     )
     assert [(e.criterion, e.value) for e in collected.evidence] == [("onsite.1", 4)]
-    assert [(s.source, s.plugin, s.problem) for s in collected.skipped] == [
-        ("visits", "flaky", "collecting source 'visits' raised ValueError('boom')")
-    ]
+    boom = Text(
+        fr="la lecture de la source 'visits' a levé ValueError('boom')",
+        en="collecting source 'visits' raised ValueError('boom')",
+    )
+    assert [(s.source, s.plugin, s.problem) for s in collected.skipped] == [("visits", "flaky", boom)]
     assert warnings == [
         "warning: plugin flaky failed on source 'visits', which is left out of the score "
         "(--on-plugin-error skip): collecting source 'visits' raised ValueError('boom')"
@@ -254,8 +258,15 @@ def test_a_skipped_source_is_in_the_record_and_the_reasons(
     audit: Path, make_plugins: Callable[..., Any], score_record: Callable[..., dict[str, Any]]
 ) -> None:
     record = score_record(audit, plugins=make_plugins(flaky(raises)), on_plugin_error="skip")
-    assert record["skipped_sources"] == [
-        {"source": "visits", "plugin": "flaky", "problem": "collecting source 'visits' raised ValueError('boom')"}
+    assert record["skipped_sources"] == [  # in both languages: a record's bytes do not depend on the user's
+        {
+            "source": "visits",
+            "plugin": "flaky",
+            "problem": {
+                "fr": "la lecture de la source 'visits' a levé ValueError('boom')",
+                "en": "collecting source 'visits' raised ValueError('boom')",
+            },
+        }
     ]
     first = record["outcome"]["reasons"][0]
     assert first == {
@@ -265,6 +276,18 @@ def test_a_skipped_source_is_in_the_record_and_the_reasons(
         "en": "source visits left out: its plugin flaky failed (see skipped_sources in the record)",
     }
     assert record["outcome"]["status"] == "deferred"  # half the criteria have no evidence: coverage 50 %
+
+
+def test_a_record_with_a_skipped_source_has_the_same_bytes_in_french_and_english(
+    audit: Path, make_plugins: Callable[..., Any], score_record: Callable[..., dict[str, Any]]
+) -> None:
+    plugins = make_plugins(flaky(raises))
+
+    def scored_in(lang: str) -> str:
+        set_lang(lang)  # type: ignore[arg-type]
+        return dumps(score_record(audit, plugins=plugins, on_plugin_error="skip"))
+
+    assert contextvars.copy_context().run(scored_in, "fr") == contextvars.copy_context().run(scored_in, "en")
 
 
 def test_nothing_skipped_means_no_key_in_the_record(

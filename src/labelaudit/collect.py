@@ -24,7 +24,7 @@ from attrs import frozen
 
 from labelaudit.audits import load_audit, require_valid
 from labelaudit.errors import InputError, LabelauditError, PluginError
-from labelaudit.i18n import catalog, tr
+from labelaudit.i18n import both, catalog, tr
 from labelaudit.model import (
     FINDING_KINDS,
     Audit,
@@ -129,7 +129,7 @@ class SkippedSource:
 
     source: str
     plugin: str
-    problem: str
+    problem: str | Text  # labelaudit's own words in both languages, or the plugin's own text
 
 
 @frozen
@@ -219,7 +219,7 @@ def _skip(prepared: Prepared, plugins: Plugins, source_id: str, exc: PluginError
     kind = plugins.kinds[prepared.scheme.sources[source_id].kind]
     skipped = SkippedSource(source_id, kind.plugin, exc.what)
     if warn:
-        warn(tr("plugin.skipped", plugin=kind.plugin, source=source_id, problem=exc.what))
+        warn(tr("plugin.skipped", plugin=kind.plugin, source=source_id, problem=exc.text))
     return skipped
 
 
@@ -267,24 +267,24 @@ def call_collect(kind: SourceKind, request: CollectRequest, timeout: float = DEF
     worker.start()
     worker.join(timeout)
     if worker.is_alive() or not outcome:
-        raise PluginError(kind.plugin, tr("plugin.timeout", source=request.source.id, seconds=f"{timeout:g}"))
+        raise PluginError(kind.plugin, both("plugin.timeout", source=request.source.id, seconds=f"{timeout:g}"))
     succeeded, value = outcome[0]
     if succeeded:
         return value
     if isinstance(value, LabelauditError):
         raise value  # bad input, or a plugin naming its own failure
-    raise PluginError(kind.plugin, tr("plugin.raised", source=request.source.id, error=repr(value)))
+    raise PluginError(kind.plugin, both("plugin.raised", source=request.source.id, error=repr(value)))
 
 
 def check_collection(plugin: str, request: CollectRequest, collection: object) -> None:
     """Reject what the contract forbids: wrong types, unknown criteria, bindings or sites."""
     source = request.source.id
     if not isinstance(collection, Collection):
-        raise PluginError(plugin, tr("plugin.not_collection", source=source, found=_shown(collection)))
+        raise PluginError(plugin, both("plugin.not_collection", source=source, found=_shown(collection)))
     for field in ("evidence", "findings", "notes"):
         value = getattr(collection, field)
         if not isinstance(value, (tuple, list)):
-            raise PluginError(plugin, tr("plugin.not_sequence", source=source, field=field, found=_shown(value)))
+            raise PluginError(plugin, both("plugin.not_sequence", source=source, field=field, found=_shown(value)))
     allowed = _Allowed.of(request)  # once, not per piece of evidence: a network has thousands
     for item in collection.evidence:
         _check_evidence(plugin, request, item, allowed)
@@ -292,7 +292,7 @@ def check_collection(plugin: str, request: CollectRequest, collection: object) -
         _check_finding(plugin, request, finding)
     for note in collection.notes:
         if not isinstance(note, (str, Text)):
-            raise PluginError(plugin, tr("plugin.bad_note", source=source, found=_shown(note)))
+            raise PluginError(plugin, both("plugin.bad_note", source=source, found=_shown(note)))
 
 
 @frozen
@@ -314,28 +314,28 @@ class _Allowed:
 def _check_evidence(plugin: str, request: CollectRequest, item: object, allowed: _Allowed) -> None:
     source = request.source.id
     if not isinstance(item, Evidence):
-        raise PluginError(plugin, tr("plugin.not_evidence", source=source, found=_shown(item)))
+        raise PluginError(plugin, both("plugin.not_evidence", source=source, found=_shown(item)))
     known = allowed.bindings
     if f"{item.criterion} / {item.binding}" not in allowed.binding_set:
         raise PluginError(
             plugin,
-            tr("plugin.unknown_binding", source=source, criterion=item.criterion, binding=item.binding,
-               known=_listed(known)),
+            both("plugin.unknown_binding", source=source, criterion=item.criterion, binding=item.binding,
+                 known=_listed(known)),
         )
     sites = allowed.sites
     if item.site not in allowed.site_set:
-        raise PluginError(plugin, tr("plugin.unknown_site", source=source, site=item.site, known=_listed(sites)))
+        raise PluginError(plugin, both("plugin.unknown_site", source=source, site=item.site, known=_listed(sites)))
     where = {"source": source, "criterion": item.criterion, "binding": item.binding, "site": item.site}
     if item.value is not None and not _exact(item.value):
-        raise PluginError(plugin, tr("plugin.bad_value", found=_shown(item.value), **where))
+        raise PluginError(plugin, both("plugin.bad_value", found=_shown(item.value), **where))
     if item.sample is not None and not _exact_sample(item.sample):
-        raise PluginError(plugin, tr("plugin.bad_sample", found=_shown(item.sample), **where))
+        raise PluginError(plugin, both("plugin.bad_sample", found=_shown(item.sample), **where))
 
 
 def _check_finding(plugin: str, request: CollectRequest, finding: object) -> None:
     why = _finding_problem(request, finding)
     if why:
-        raise PluginError(plugin, tr("plugin.bad_finding", source=request.source.id, found=_shown(finding), why=why))
+        raise PluginError(plugin, both("plugin.bad_finding", source=request.source.id, found=_shown(finding), why=why))
 
 
 def _finding_problem(request: CollectRequest, finding: object) -> str:

@@ -62,12 +62,23 @@ class InputError(LabelauditError):
 
 
 class PluginError(LabelauditError):
-    """A plugin that failed to load, or did something the contract forbids."""
+    """A plugin that failed to load, or did something the contract forbids.
 
-    def __init__(self, plugin: str, what: str) -> None:
+    `what` may be a `Text`: a skipped source's problem enters the decision record, whose bytes
+    must not depend on the language of whoever scored it.
+    """
+
+    def __init__(self, plugin: str, what: str | Text) -> None:
         self.plugin = plugin
         self.what = what
-        super().__init__(f"plugin {plugin}: {what}")
+        super().__init__(f"plugin {plugin}: {self.text}")
+
+    @property
+    def text(self) -> str:
+        """What went wrong, in the user's language."""
+        from labelaudit.i18n import current_lang
+
+        return self.what.get(current_lang()) if isinstance(self.what, Text) else self.what
 
 
 class ProblemCollector:

@@ -11,7 +11,7 @@ import contextvars
 import os
 from typing import Any
 
-from labelaudit.model import Lang
+from labelaudit.model import Lang, Text
 
 _current: contextvars.ContextVar[Lang] = contextvars.ContextVar("labelaudit_lang", default="en")
 
@@ -338,3 +338,8 @@ def tr(key: str, /, lang: Lang | None = None, **params: Any) -> str:
 def unknown_thing(what: str) -> str:
     """`unknown scale` / `échelle inconnue`: the noun of a `ref.unknown` message, with its gender."""
     return tr(f"unknown.{what}")
+
+
+def both(key: str, /, **params: Any) -> Text:
+    """A message in both languages, for what outlives the run (a record) or crosses a thread."""
+    return Text(fr=tr(key, lang="fr", **params), en=tr(key, lang="en", **params))

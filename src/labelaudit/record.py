@@ -37,7 +37,7 @@ from labelaudit.engine import (
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
 from labelaudit.numbers import decimal6, exact, percent, points
-from labelaudit.model import Scheme
+from labelaudit.model import Scheme, Text
 from labelaudit.plugins import Plugins
 from labelaudit.tomlfiles import read_bytes
 
@@ -54,6 +54,11 @@ def _value(value: Fraction | None) -> dict[str, str | None]:
     if value is None:
         return {"exact": None, "shown": None}
     return {"exact": exact(value), "shown": decimal6(value)}
+
+
+def _text(text: str | Text) -> str | dict[str, str]:
+    """A plugin's own text as it is; labelaudit's own words in both languages."""
+    return text if isinstance(text, str) else {"fr": text.fr, "en": text.en}
 
 
 def _reason(r: Reason) -> dict[str, Any]:
@@ -276,7 +281,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
     }
     if collected.skipped:  # only then: a record with every source read keeps its bytes
         record["skipped_sources"] = [
-            {"source": s.source, "plugin": s.plugin, "problem": s.problem} for s in collected.skipped
+            {"source": s.source, "plugin": s.plugin, "problem": _text(s.problem)} for s in collected.skipped
         ]
     return record
 
