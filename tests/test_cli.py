@@ -210,3 +210,12 @@ def test_a_networks_summary_lists_the_weakest_sites_and_a_few_reasons_per_gate()
     small = render(_network(demo, sites=3, failing=2), "fr").splitlines()
     assert "Sites" in small and sum(line.startswith("  s000") for line in small) == 3
     assert not any("autres" in line for line in small)
+
+
+def test_bad_option_values_are_explained_in_the_users_language() -> None:
+    english = run("score", FIXTURES / "demo", "--decided-on", "2026-13-01")
+    french = run("score", FIXTURES / "demo", "--decided-on", "2026-13-01", lang="fr")
+    assert english.code == french.code == 2
+    assert "expected date (YYYY-MM-DD), got '2026-13-01'" in english.err
+    assert "attendu : une date (AAAA-MM-JJ), trouvé : '2026-13-01'" in french.err
+    assert "attendu : ID=NOM, trouvé : 'lyon'" in run("init", "x", "--site", "lyon", lang="fr").err

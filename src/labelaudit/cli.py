@@ -8,7 +8,6 @@ its traceback is printed so that it can be reported).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import os
 import sys
@@ -26,6 +25,8 @@ from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr
 from labelaudit.model import Lang, Site, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import canonical_bytes, write_atomic
+from labelaudit.reviews import option_expected as _expected
+from labelaudit.reviews import parse_date
 from labelaudit.summary import render
 from labelaudit.workflow import score_audit, without_gc_pauses
 
@@ -33,23 +34,16 @@ EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 Progress = Callable[[str], None]
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
-
-
 def _site(text: str) -> Site:
     site_id, sep, name = text.partition("=")
     if not sep or not site_id.strip() or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected ID=NAME, got {text!r}")
+        raise _expected("expected.site_option", text)
     return Site(site_id.strip(), name.strip())
 
 
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+        raise _expected("expected.positive_whole", text)
     return int(text)
 
 
@@ -59,7 +53,7 @@ def _seconds(text: str) -> float:
     except ValueError:
         value = float("nan")
     if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of seconds greater than 0, got {text!r}")
+        raise _expected("expected.seconds", text)
     return value
 
 
@@ -119,7 +113,7 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     score = commands.add_parser("score", parents=[common], help=h("score"), description=h("score"))
     score.add_argument("audit", type=Path)
     score.add_argument("-o", "--output", type=Path, required=True, metavar="RECORD", help=h("record"))
-    score.add_argument("--decided-on", type=_date, metavar="YYYY-MM-DD", help=h("decided_on"))
+    score.add_argument("--decided-on", type=parse_date, metavar="YYYY-MM-DD", help=h("decided_on"))
     score.add_argument("--force", action="store_true", help=h("force"))
 
     commands.add_parser("plugins", parents=[common], help=h("plugins"), description=h("plugins"))

@@ -366,10 +366,7 @@ def _exact_sample(sample: object) -> bool:
         if not isinstance(pair, tuple) or len(pair) != 2:
             return False
         value, count = pair
-        # `type(...) is` first: the common case without the cost of isinstance on ABCs
-        if not (type(value) is Fraction or _exact(value)):
-            return False
-        if not (type(count) is int or (isinstance(count, int) and not isinstance(count, bool))) or count < 0:
+        if not _exact(value) or not isinstance(count, int) or isinstance(count, bool) or count < 0:
             return False
     return True
 

@@ -30,7 +30,7 @@ from labelaudit.i18n import catalog, current_lang, tr
 from labelaudit.model import FINDING_KINDS, Lang
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
-from labelaudit.summary import outcome_line
+from labelaudit.summary import SITES_LISTED, outcome_line
 from labelaudit.tomlfiles import where
 
 Record = dict[str, Any]
@@ -215,19 +215,25 @@ def site_rows(old: Record, new: Record, lang: Lang) -> list[list[str]]:
     return rows
 
 
-def site_table(old: Record, new: Record, lang: Lang, most: int = 20) -> list[str]:
+def site_table(old: Record, new: Record, lang: Lang, most: int = SITES_LISTED) -> list[str]:
     """Every site, or for a network the `most` that changed most (a site that appeared, left or
     lost its result first): 1,400 rows would hide them."""
     rows = site_rows(old, new, lang)
     if len(rows) <= most:
         return table(tr("compare.sites", lang=lang), rows, lang)
+    before = {s["id"]: s for s in old["sites"]}
+    after = {s["id"]: s for s in new["sites"]}
 
-    def size(row: list[str]) -> Decimal:
-        return abs(Decimal(row[3])) if row[3] else Decimal("Infinity")
+    def change(site: str) -> Decimal:
+        a, b = before.get(site), after.get(site)
+        if a is None or b is None or not (a["has_result"] and b["has_result"]):
+            return Decimal("Infinity")
+        return abs(moved(a["attainment"]["percent"], b["attainment"]["percent"]) or Decimal(0))
 
-    largest = sorted(rows, key=lambda row: (-size(row), row[0]))[:most]
+    by_site = dict(zip(_ordered(before, after), rows))  # site_rows keeps this order
+    largest = sorted(by_site, key=lambda site: (-change(site), site))[:most]
     more = ["  " + tr("compare.more_sites", lang=lang, count=len(rows) - most), "", "", ""]
-    return table(tr("compare.sites_moved", lang=lang, shown=most, total=len(rows)), [*largest, more], lang)
+    return table(tr("compare.sites_moved", lang=lang, shown=most, total=len(rows)), [*(by_site[s] for s in largest), more], lang)
 
 
 def table(title: str, rows: Sequence[Sequence[str]], lang: Lang, before: str | None = None, after: str | None = None) -> list[str]:

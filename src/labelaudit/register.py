@@ -136,7 +136,7 @@ def record_row(record: dict[str, Any], record_digest: str, source: Path) -> dict
     try:
         dt.date.fromisoformat(decided_on)
     except ValueError:
-        raise InputError.at(source, tr("place.key", key="decided_on"), tr("value.expected", expected=tr("expected.a_date"), found=decided_on)) from None
+        raise InputError.at(source, tr("place.key", key="decided_on"), tr("value.expected", expected=tr("expected.date"), found=decided_on)) from None
     return {
         "record_digest": record_digest,
         "audit_id": str(_get(record, "audit.id", source)),

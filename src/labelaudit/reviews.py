@@ -515,7 +515,12 @@ def parse_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
+        raise option_expected("expected.date", text) from None
+
+
+def option_expected(expected: str, text: str) -> argparse.ArgumentTypeError:
+    """A bad option value, in the user's language: `expected date (YYYY-MM-DD), got '2026-13-01'`."""
+    return argparse.ArgumentTypeError(tr("value.expected", expected=tr(expected), found=text))
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
