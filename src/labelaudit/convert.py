@@ -76,11 +76,14 @@ def _structure_text_sequence(value: Any, type_: Any) -> Any:
 converter.register_structure_hook_func(_is_sequence_of_text, _structure_text_sequence)
 
 
+_UNKNOWN_KEYS = "\x00unknown keys:"  # a marker, not a text: `_path_problems` words it and places it
+
+
 def _format_exception(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, KeyError):
         return tr("key.missing")
     if isinstance(exc, ForbiddenExtraKeysError):
-        return tr("key.unknown_named", keys=", ".join(sorted(exc.extra_fields)))
+        return _UNKNOWN_KEYS + ", ".join(sorted(exc.extra_fields))
     if isinstance(exc, (ValueError, TypeError)) and exc.args:
         return str(exc.args[0])
     return str(exc) or type(exc).__name__
@@ -97,10 +100,11 @@ def _path_problems(exc: BaseException, file: str, text: str | None, at: str) -> 
     for message in transform_error(exc, path="$", format_exception=_format_exception):
         what, _, found_at = message.rpartition(" @ ")
         key_path = found_at.removeprefix("$").removeprefix(".")
-        # An unknown key is reported at its table: name the key itself so the line is found.
-        if what.startswith(tr("key.unknown")) and ", " not in what:
-            extra = what.split(": ", 1)[1]
-            key_path = f"{key_path}.{extra}" if key_path else extra
+        if what.startswith(_UNKNOWN_KEYS):
+            keys = what.removeprefix(_UNKNOWN_KEYS)
+            what = tr("key.unknown_named", keys=keys)
+            if ", " not in keys:  # cattrs places it at its table: name the key itself, found at its line
+                key_path = _joined(key_path, keys)
         problems.append(Problem(file, where(text, _joined(at, key_path)), what))
     return problems
 

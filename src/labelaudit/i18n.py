@@ -65,7 +65,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "expected.site_option": {"fr": "ID=NOM", "en": "ID=NAME"},
     "expected.seconds": {"fr": "un nombre de secondes supérieur à 0", "en": "a number of seconds greater than 0"},
     "key.unknown_named": {"fr": "clé inconnue : {keys}", "en": "unknown key: {keys}"},
-    "key.unknown": {"fr": "clé inconnue", "en": "unknown key"},
     "key.missing": {"fr": "clé obligatoire absente", "en": "required key missing"},
     "id.duplicate": {
         "fr": "identifiant {id!r} déjà utilisé ({first})",
