@@ -54,11 +54,19 @@ def test_a_binding_to_a_source_without_scale_needs_its_own_curve(tmp_path: Path)
     assert requirement.name in str(error.value)
 
 
-def test_levels_must_increase(tmp_path: Path) -> None:
+def en16880_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the bundled en16880 scheme whose scheme.toml has its first `old` made `new`."""
     folder = tmp_path / "s"
     shutil.copytree(REPO / "rulesets" / "en16880", folder)
     scheme = folder / "scheme.toml"
-    scheme.write_text(scheme.read_text("utf-8").replace("min_points = 800", "min_points = 600"), "utf-8")
+    text = scheme.read_text("utf-8")
+    assert old in text
+    scheme.write_text(text.replace(old, new, 1), "utf-8")
+    return folder
+
+
+def test_levels_must_increase(tmp_path: Path) -> None:
+    folder = en16880_with(tmp_path, "min_points = 800", "min_points = 600")
     with pytest.raises(InputError) as error:
         load_scheme(folder)
     assert "scheme.toml: line" in str(error.value)
@@ -66,22 +74,14 @@ def test_levels_must_increase(tmp_path: Path) -> None:
 
 
 def test_a_cap_gate_must_name_a_real_level(tmp_path: Path) -> None:
-    folder = tmp_path / "s"
-    shutil.copytree(REPO / "rulesets" / "en16880", folder)
-    scheme = folder / "scheme.toml"
-    text = scheme.read_text("utf-8")
-    scheme.write_text(text.replace('level = "confirme"', 'level = "platinum"', 1), "utf-8")
+    folder = en16880_with(tmp_path, 'level = "confirme"', 'level = "platinum"')
     with pytest.raises(InputError) as error:
         load_scheme(folder)
     assert "unknown level 'platinum'" in str(error.value)
 
 
 def test_a_gate_whose_scope_takes_no_target_says_so_in_both_languages(tmp_path: Path) -> None:
-    folder = tmp_path / "s"
-    shutil.copytree(REPO / "rulesets" / "en16880", folder)
-    scheme = folder / "scheme.toml"
-    text = scheme.read_text("utf-8")
-    scheme.write_text(text.replace('scope = "major_findings"', 'scope = "major_findings"\ntarget = "vision"', 1), "utf-8")
+    folder = en16880_with(tmp_path, 'scope = "major_findings"', 'scope = "major_findings"\ntarget = "vision"')
     messages = []
     for lang in ("en", "fr"):
 
