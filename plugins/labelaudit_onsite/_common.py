@@ -143,7 +143,7 @@ def relative(path: Path, folder: Path) -> str:
         return path.as_posix()
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, so a crash never leaves half a file."""
     try:
         handle, temp_name = tempfile.mkstemp(

@@ -349,7 +349,7 @@ class ColumnReader:
         odd = summary.select(pl.col(f"odd{index}").sum() for index in range(len(self.answers))).row(0)
         wrong_sites = 0
         if self.site is not None:
-            wrong_sites = summary.filter(pl.col("s") == REJECTED).get_column("rows").sum()
+            wrong_sites = int(summary.filter(pl.col("s") == REJECTED).get_column("rows").sum())
         total = len(blank_site) + wrong_sites + sum(odd)
         if not total:
             return

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from attrs import frozen
 
 from labelaudit.audits import load_audit, require_valid
-from labelaudit.errors import InputError, LabelauditError, PluginError
+from labelaudit.errors import InputError, LabelauditError, PluginError, Problem
 from labelaudit.i18n import both, catalog, tr
 from labelaudit.model import (
     FINDING_KINDS,
@@ -186,7 +186,7 @@ def collect(
     findings: list[Finding] = []
     notes: list[str | Text] = []
     skipped: list[SkippedSource] = []
-    problems = []
+    problems: list[Problem] = []
     dropped = 0  # problems a plugin already left out under --max-errors
     digests: dict[str, str] = {}
     for source_id in sorted(audit.sources):
@@ -240,9 +240,7 @@ def collect_source(
     """
     request = request_for(prepared, source_id, max_errors)
     kind = plugins.kinds[request.source.kind]
-    collection = call_collect(kind, request, timeout)
-    check_collection(kind.plugin, request, collection)
-    return collection
+    return check_collection(kind.plugin, request, call_collect(kind, request, timeout))
 
 
 def call_collect(kind: SourceKind, request: CollectRequest, timeout: float = DEFAULT_TIMEOUT) -> object:
@@ -276,8 +274,9 @@ def call_collect(kind: SourceKind, request: CollectRequest, timeout: float = DEF
     raise PluginError(kind.plugin, both("plugin.raised", source=request.source.id, error=repr(value)))
 
 
-def check_collection(plugin: str, request: CollectRequest, collection: object) -> None:
-    """Reject what the contract forbids: wrong types, unknown criteria, bindings or sites."""
+def check_collection(plugin: str, request: CollectRequest, collection: object) -> Collection:
+    """The collection, once checked: what the contract forbids (wrong types, unknown criteria,
+    bindings or sites) is a `PluginError`."""
     source = request.source.id
     if not isinstance(collection, Collection):
         raise PluginError(plugin, both("plugin.not_collection", source=source, found=_shown(collection)))
@@ -293,6 +292,7 @@ def check_collection(plugin: str, request: CollectRequest, collection: object) -
     for note in collection.notes:
         if not isinstance(note, (str, Text)):
             raise PluginError(plugin, both("plugin.bad_note", source=source, found=_shown(note)))
+    return collection
 
 
 @frozen

@@ -252,10 +252,11 @@ def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
     k = len(site_measures)
     value = sum((m.value for m in site_measures), Fraction(0)) / k
     n = sum(m.n for m in site_measures)
-    if any(m.low is None or m.high is None for m in site_measures):
+    ends = [(m.value, m.low, m.high) for m in site_measures if m.low is not None and m.high is not None]
+    if len(ends) < k:
         return Measure(value, n)
-    below = sum(float(m.value - m.low) ** 2 for m in site_measures) ** 0.5 / k  # type: ignore[operator]
-    above = sum(float(m.high - m.value) ** 2 for m in site_measures) ** 0.5 / k  # type: ignore[operator]
+    below = sum(float(v - low) ** 2 for v, low, _ in ends) ** 0.5 / k
+    above = sum(float(high - v) ** 2 for v, _, high in ends) ** 0.5 / k
     return Measure(value, n, from_float6(float(value) - below), from_float6(float(value) + above))
 
 

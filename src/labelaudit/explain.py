@@ -388,25 +388,25 @@ def mean_lines(terms: Sequence[Term], stated: dict[str, Any], lang: Lang) -> lis
     Under the `zero` policy the caller gives unevidenced children as terms of attainment 0, so
     that their weight counts below the line as the engine counts it.
     """
-    counted = [t for t in terms if t.left_out is None and t.attainment is not None]
+    counted = [(t, t.attainment) for t in terms if t.left_out is None and t.attainment is not None]
     lines = []
     if not counted:
         lines.append(tr("explain.nothing_counted", lang=lang))
     else:
-        weights = [t.weight for t in counted]
+        weights = [t.weight for t, _ in counted]
         total = sum(weights, Fraction(0))
         below = " + ".join(num(w) for w in weights)
-        numerator = sum((t.weight * t.attainment for t in counted), Fraction(0))  # type: ignore[misc]
+        numerator = sum((t.weight * value for t, value in counted), Fraction(0))
         result = numerator / total
-        by_percent = " + ".join(f"{num(t.weight)} × {t.percent} %" for t in counted)
+        by_percent = " + ".join(f"{num(t.weight)} × {t.percent} %" for t, _ in counted)
         lines.append(f"({by_percent}) / ({below}) = {percent(result)} %")
-        by_fraction = " + ".join(f"{num(t.weight)} × {exact(t.attainment)}" for t in counted)  # type: ignore[arg-type]
+        by_fraction = " + ".join(f"{num(t.weight)} × {exact(value)}" for t, value in counted)
         text = f"({by_fraction}) / ({below}) = {exact(numerator)} / {num(total)} = {exact(result)}"
         lines.append(tr("explain.exactly", lang=lang, text=text))
         lines.extend(_check(result, stated, lang))
-    left = [t for t in terms if t.left_out is not None]
+    left = [(t.id, t.left_out) for t in terms if t.left_out is not None]
     if left:
-        items = ", ".join(f"{t.id} ({tr('explain.why_' + t.left_out, lang=lang)})" for t in left)
+        items = ", ".join(f"{name} ({tr('explain.why_' + why, lang=lang)})" for name, why in left)
         lines.append(tr("explain.left_out", lang=lang, items=items))
     return lines
 
@@ -682,7 +682,7 @@ def explain_criterion(record: Record, found: Found, lang: Lang) -> list[str]:
         ),
     ]
     if c["excluded"]:
-        exclusion = next((e for e in record["audit"]["exclusions"] if e["criterion"] == c["id"]), {})
+        exclusion: dict[str, Any] = next((e for e in record["audit"]["exclusions"] if e["criterion"] == c["id"]), {})
         text = tr(
             "explain.criterion_excluded", lang=lang,
             justification=exclusion.get("justification", "—"), approved_by=exclusion.get("approved_by", "—"),
@@ -754,9 +754,9 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
     for site in b["sites"]:
         lines.append("  " + tr("explain.site_line", lang=lang, site=site["site"], value=_site_text(site, lang)))
     value = frac(measure["value"]["exact"])
-    direct = [frac(s["value"]["exact"]) for s in b["sites"] if not s.get("suppressed") and s.get("n") is None]
-    if measure.get("n") is None and direct and value is not None and sum(direct, Fraction(0)) / len(direct) == value:  # type: ignore[arg-type]
-        total = "(" + " + ".join(num(v) for v in direct) + f") / {len(direct)}"  # type: ignore[arg-type]
+    direct = [Fraction(s["value"]["exact"]) for s in b["sites"] if not s.get("suppressed") and s.get("n") is None]
+    if measure.get("n") is None and direct and value is not None and sum(direct, Fraction(0)) / len(direct) == value:
+        total = "(" + " + ".join(num(v) for v in direct) + f") / {len(direct)}"
         lines.append(tr("explain.value_mean", lang=lang, sum=total, value=both(value)))
     elif value is not None:
         policy = tr(f"explain.policy_{record['scheme']['policies']['sites']}", lang=lang)

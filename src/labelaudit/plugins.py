@@ -109,8 +109,8 @@ class Plugins:
     def scheme(self, scheme_id: str, extra_dirs: Sequence[Path] = ()) -> Scheme:
         """Load a scheme by id (from `extra_dirs` first) and check it against the plugins."""
         folders = dict(self.scheme_folders)
-        for folder in extra_dirs:  # --rulesets folders take precedence over the plugins'
-            folders.update(_scheme_folders_in(folder))
+        for extra in extra_dirs:  # --rulesets folders take precedence over the plugins'
+            folders.update(_scheme_folders_in(extra))
         folder = folders.get(scheme_id)
         if folder is None:
             raise InputError.at(

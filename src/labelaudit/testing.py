@@ -140,7 +140,7 @@ def _numbers(data: Any) -> Any:
 
 def _source_table(source_id: str, table: str | Mapping[str, Any], items: Sequence[str]) -> dict[str, Any]:
     """A `[sources.X]` table: a bare kind gets the maturity scale, or its questionnaire."""
-    data = {"kind": table} if isinstance(table, str) else dict(table)
+    data: dict[str, Any] = {"kind": table} if isinstance(table, str) else dict(table)
     data.setdefault("title", _text(source_id))
     if items:
         data.setdefault("questionnaire", source_id)
@@ -277,7 +277,7 @@ def audit_document(
         "dates": {"decision": DECISION_DATE},
         "sites": [{"id": i, "name": n} for i, n in named.items()],
         "sources": {
-            s: ({"files": list(t)} if isinstance(t, list | tuple) else dict(t)) for s, t in sources.items()
+            s: (dict(t) if isinstance(t, Mapping) else {"files": list(t)}) for s, t in sources.items()
         },
         "exclusions": [dict(e) for e in exclusions],
     }
