@@ -30,7 +30,7 @@ def test_score_demo_prints_the_summary_and_writes_the_record(tmp_path: Path) -> 
 def test_score_in_french(tmp_path: Path) -> None:
     result = run("score", FIXTURES / "refused", "-o", tmp_path / "r.json", lang="fr")
     assert result.code == 0, result  # a refusal is a result, not an error
-    assert "Résultat: REFUSÉ" in result.out.splitlines()
+    assert "Résultat : REFUSÉ" in result.out.splitlines()
     assert any(line.startswith("  - porte « Aucune non-conformité majeure ouverte » : refus") for line in result.out.splitlines())
 
 

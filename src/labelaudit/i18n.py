@@ -133,6 +133,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     # --- the summary ---
     "summary.title": {"fr": "Décision proposée — {org}", "en": "Proposed decision — {org}"},
+    "summary.labelled": {"fr": "{label} : {value}", "en": "{label}: {value}"},
     "summary.scheme": {"fr": "Schéma", "en": "Scheme"},
     "summary.outcome": {"fr": "Résultat", "en": "Outcome"},
     "summary.points": {"fr": "Points", "en": "Points"},

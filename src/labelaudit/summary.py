@@ -73,16 +73,21 @@ def _short(shown: str | None) -> str:
     return "—" if shown is None else shown
 
 
+def _labelled(key: str, value: str, lang: Lang) -> str:
+    """`Points: 733.9` / `Points : 733.9`: French puts a space before the colon."""
+    return tr("summary.labelled", lang=lang, label=tr(key, lang=lang), value=value)
+
+
 def render(record: dict[str, Any], lang: Lang) -> str:
     lines: list[str] = []
     add = lines.append
     audit, outcome, tree = record["audit"], record["outcome"], record["tree"]
     add(tr("summary.title", lang=lang, org=audit["organisation"]) + f" ({audit['id']})")
-    add(f"{tr('summary.scheme', lang=lang)}: {record['scheme']['id']} {record['scheme']['version']} · {record['decided_on']}")
+    add(_labelled("summary.scheme", f"{record['scheme']['id']} {record['scheme']['version']} · {record['decided_on']}", lang))
     add("")
-    add(f"{tr('summary.outcome', lang=lang)}: {outcome_line(record, outcome['status'], outcome['level'], lang)}")
-    add(f"{tr('summary.points', lang=lang)}: {outcome['points']['shown']} / {record['scheme']['max_points']}")
-    add(f"{tr('summary.coverage', lang=lang)}: {_pct(outcome['coverage'])}")
+    add(_labelled("summary.outcome", outcome_line(record, outcome["status"], outcome["level"], lang), lang))
+    add(_labelled("summary.points", f"{outcome['points']['shown']} / {record['scheme']['max_points']}", lang))
+    add(_labelled("summary.coverage", _pct(outcome["coverage"]), lang))
     stability = record["stability"]
     if stability["borderline"]:
         add(tr("summary.borderline", lang=lang, low=_run_line(record, stability["pessimistic"], lang), high=_run_line(record, stability["optimistic"], lang)))
@@ -91,11 +96,13 @@ def render(record: dict[str, Any], lang: Lang) -> str:
     elif stability["checked"]:
         add(tr("summary.stable", lang=lang))
     add("")
-    add(f"{tr('summary.dimensions', lang=lang):<58} {tr('summary.weight', lang=lang):>6} {tr('summary.attainment', lang=lang):>10}")
+    names = [_title(d, lang) for d in tree["dimensions"]] + [f"  {_title(r, lang)}" for d in tree["dimensions"] for r in d["requirements"]]
+    width = min(max([58, *map(len, names)]), 80)  # whole titles, up to a wide terminal's room
+    add(f"{tr('summary.dimensions', lang=lang):<{width}} {tr('summary.weight', lang=lang):>6} {tr('summary.attainment', lang=lang):>10}")
     for dimension in tree["dimensions"]:
-        add(f"{_title(dimension, lang)[:58]:<58} {_weight(dimension):>6} {_pct(dimension['attainment']):>10}")
+        add(f"{_title(dimension, lang)[:width]:<{width}} {_weight(dimension):>6} {_pct(dimension['attainment']):>10}")
         for requirement in dimension["requirements"]:
-            add(f"  {_title(requirement, lang)[:56]:<56} {_weight(requirement):>6} {_pct(requirement['attainment']):>10}")
+            add(f"  {_title(requirement, lang)[:width - 2]:<{width - 2}} {_weight(requirement):>6} {_pct(requirement['attainment']):>10}")
     perception = list(_perception_lines(tree, lang))
     if perception:
         add("")
@@ -107,9 +114,10 @@ def render(record: dict[str, Any], lang: Lang) -> str:
         add(f"  {source:<20} {_pct(share):>10}")
     add("")
     add(tr("summary.gates", lang=lang))
+    gate_width = max([24, *(len(g["title"][lang]) for g in record["gates"])])
     for gate in record["gates"]:
         state = tr("summary.fired" if gate["fired"] else "summary.passed", lang=lang)
-        add(f"  {gate['id']:<24} {state}")
+        add(f"  {gate['title'][lang]:<{gate_width}} {state}")
     if record["sites"]:
         add("")
         lines.extend(_site_lines(record["sites"], lang))
