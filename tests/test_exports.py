@@ -15,6 +15,7 @@ from labelaudit import (
     clean_cell,
     column_letter,
     detect_encoding,
+    file_problem,
     is_blank,
     open_csv_export,
     row_place,
@@ -26,7 +27,7 @@ from labelaudit import (
 )
 from labelaudit.exports import _CHUNK
 from labelaudit.i18n import set_lang
-from labelaudit.model import Lang
+from labelaudit.model import Lang, Text
 
 
 def test_encoding_skips_ascii_blocks_but_not_a_cut_sequence(tmp_path: Path) -> None:
@@ -120,3 +121,11 @@ def test_structure_places_problems_under_where_the_data_is_written() -> None:
     with pytest.raises(InputError) as error:
         structure({"header_row": 2}, _Options, file="audit.toml", at="sources.customer")
     assert [p.where for p in error.value.problems] == ["key sources.customer.site"]
+
+
+def test_the_file_problems_every_plugin_shares() -> None:
+    assert file_problem("missing") == Text(fr="fichier introuvable", en="file not found")
+    assert file_problem("unreadable", "Permission denied") == Text(
+        fr="fichier illisible : Permission denied", en="cannot read the file: Permission denied"
+    )
+    assert file_problem("empty") == Text(fr="le fichier est vide", en="the file is empty")

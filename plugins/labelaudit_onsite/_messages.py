@@ -125,14 +125,6 @@ def site_missing() -> Text:
 # --- XLSX grids ----------------------------------------------------------------------------------
 
 
-def missing_file() -> Text:
-    return Text(fr="fichier introuvable", en="file not found")
-
-
-def unreadable_file(detail: str) -> Text:
-    return Text(fr=f"fichier illisible : {detail}", en=f"cannot read the file: {detail}")
-
-
 def not_a_workbook(detail: str) -> Text:
     return Text(
         fr=f"classeur XLSX illisible ({detail})", en=f"not a readable XLSX workbook ({detail})"

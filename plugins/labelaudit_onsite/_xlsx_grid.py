@@ -28,6 +28,7 @@ from labelaudit import (
     Scheme,
     TemplateRequest,
     Text,
+    file_problem,
     sheet_place,
 )
 
@@ -104,9 +105,9 @@ def _load(path: Path) -> Sheets:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError.at(path, "", msg.missing_file()) from None
+        raise InputError.at(path, "", file_problem("missing")) from None
     except OSError as exc:
-        raise InputError.at(path, "", msg.unreadable_file(str(exc.strerror))) from None
+        raise InputError.at(path, "", file_problem("unreadable", str(exc.strerror))) from None
     try:
         with warnings.catch_warnings():
             # Unsupported Excel extensions (styles, validations) do not matter for values.

@@ -30,6 +30,7 @@ from labelaudit import (
     Provenance,
     Sample,
     Text,
+    file_problem,
     row_place,
 )
 
@@ -154,7 +155,7 @@ def open_table(path: Path, file: str, plan: Plan) -> AbstractContextManager[Tabl
     if suffix not in SUFFIXES:
         raise InputError.at(file, "", msg.unsupported_suffix(path.suffix))
     if path.stat().st_size == 0:
-        raise InputError.at(file, "", msg.empty_file())
+        raise InputError.at(file, "", file_problem("empty"))
     if suffix == ".csv":
         return open_csv(path, file, plan.options.delimiter)
     return open_xlsx(path, file, plan.options.sheet, plan.options.header_row, frozenset(plan.columns))
@@ -175,10 +176,10 @@ def read_file(
                     return None
                 counted = read_rows(table, layout, plan, file, display, tallies, problems)
     except FileNotFoundError:
-        problems.add(file, "", msg.missing_file())
+        problems.add(file, "", file_problem("missing"))
         return None
     except OSError as exc:
-        problems.add(file, "", msg.unreadable_file(str(exc.strerror or exc)))
+        problems.add(file, "", file_problem("unreadable", str(exc.strerror or exc)))
         return None
     except InputError as exc:
         for problem in exc.problems:
@@ -204,7 +205,7 @@ def read_columns(
     except ImportError:  # Polars has no wheel for this platform: rows are read one by one
         return ROWS
     if path.stat().st_size == 0:
-        raise InputError.at(file, "", msg.empty_file())
+        raise InputError.at(file, "", file_problem("empty"))
     try:
         head = read_head(path, file, plan.options.delimiter)
     except RowReaderNeeded:

@@ -29,9 +29,8 @@ from pathlib import Path
 import polars as pl
 from attrs import define, field, frozen
 
-from labelaudit import InputError, Problem, Text
+from labelaudit import InputError, Problem, Text, file_problem
 
-from labelaudit_surveys import _messages as msg
 from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable, cell_text
 from labelaudit import cell_place as _place
 from labelaudit import csv_records as _records
@@ -99,14 +98,14 @@ def read_head(path: Path, file: str, delimiter: str | None) -> Head:
         stream = lines()
         leading = list(_through_first_content_line(stream))
         if not leading or not leading[-1].strip():
-            raise InputError.at(file, "", msg.empty_file())
+            raise InputError.at(file, "", file_problem("empty"))
         chosen = delimiter or sniff_delimiter(leading[-1])
         if len(chosen.encode()) != 1 or chosen in "\"\r\n":
             raise RowReaderNeeded(f"delimiter {chosen!r}")
         for number, record in enumerate(_records(itertools.chain(leading, stream), chosen, file), start=1):
             if not is_blank(record):
                 return Head(encoding, chosen, number, tuple(clean_header(cell) for cell in record), offset)
-    raise InputError.at(file, "", msg.empty_file())
+    raise InputError.at(file, "", file_problem("empty"))
 
 
 def each_block(path: Path, head: Head, process: Callable[[bytes], object], size: int) -> None:

@@ -25,18 +25,6 @@ def unsupported_suffix(suffix: str) -> Text:
     )
 
 
-def empty_file() -> Text:
-    return Text(fr="le fichier est vide", en="the file is empty")
-
-
-def missing_file() -> Text:
-    return Text(fr="fichier introuvable", en="file not found")
-
-
-def unreadable_file(detail: str) -> Text:
-    return Text(fr=f"fichier illisible : {detail}", en=f"cannot read the file: {detail}")
-
-
 def not_a_workbook(error: Exception) -> Text:
     name = type(error).__name__
     return Text(

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from labelaudit import InputError, column_letter, row_place, rows_place, sheet_place
+from labelaudit import InputError, column_letter, file_problem, row_place, rows_place, sheet_place
 
 from labelaudit_surveys import _messages as msg
 from labelaudit_surveys._table import Table, clean_header, is_blank
@@ -45,7 +45,7 @@ def open_xlsx(
 def _sheet(workbook: Any, name: str | None, file: str) -> Any:
     if name is None:
         if not workbook.worksheets:
-            raise InputError.at(file, "", msg.empty_file())
+            raise InputError.at(file, "", file_problem("empty"))
         return workbook.worksheets[0]
     if name not in workbook.sheetnames:
         raise InputError.at(file, "", msg.no_sheet(name, workbook.sheetnames))
@@ -82,7 +82,7 @@ def _find_header(
     if header_row is not None and seen_content:
         raise InputError.at(file, row_place(header_row), msg.header_row_past_the_end())
     if not seen_content:
-        raise InputError.at(file, "", msg.empty_file())
+        raise InputError.at(file, "", file_problem("empty"))
     raise InputError.at(file, rows_place(1, HEADER_SEARCH_ROWS), msg.no_header_row(wanted))
 
 

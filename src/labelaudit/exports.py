@@ -16,18 +16,23 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 from attrs import frozen
 
 from labelaudit.errors import InputError
-from labelaudit.i18n import tr
+from labelaudit.i18n import both, tr
 from labelaudit.model import Text
 
-EMPTY = Text(fr="le fichier est vide", en="the file is empty")
-ENCODING = Text(
-    fr="encodage non reconnu (UTF-8 ou Windows-1252 attendu)",
-    en="unrecognised encoding (expected UTF-8 or Windows-1252)",
-)
+
+
+def file_problem(kind: Literal["missing", "unreadable", "empty"], detail: str = "") -> Text:
+    """What every plugin says of a file it cannot read (`detail`: the system's reason)."""
+    return both(f"file.{kind}", detail=detail)
+
+
+EMPTY = file_problem("empty")
+ENCODING = both("file.encoding")
 _CHUNK = 1 << 16
 _DELIMITERS = (",", ";", "\t")
 

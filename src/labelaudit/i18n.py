@@ -47,8 +47,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "file.unreadable": {"fr": "fichier illisible : {detail}", "en": "cannot read the file: {detail}"},
     "file.empty": {"fr": "le fichier est vide", "en": "the file is empty"},
     "file.encoding": {
-        "fr": "encodage non reconnu (attendu UTF-8 ou Windows-1252)",
+        "fr": "encodage non reconnu (UTF-8 ou Windows-1252 attendu)",
         "en": "unrecognised encoding (expected UTF-8 or Windows-1252)",
+    },
+    "toml.encoding": {
+        "fr": "le fichier n'est pas en UTF-8 (l'encodage de tout fichier TOML)",
+        "en": "not UTF-8 (the encoding of every TOML file)",
     },
     "value.expected": {
         "fr": "attendu : {expected}, trouvé : {found!r}",

@@ -40,7 +40,7 @@ def load_toml(path: Path) -> tuple[dict[str, Any], str, str]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError.at(path, tr("place.byte", byte=exc.start), tr("file.encoding")) from None
+        raise InputError.at(path, tr("place.byte", byte=exc.start), tr("toml.encoding")) from None
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:

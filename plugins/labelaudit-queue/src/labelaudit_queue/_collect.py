@@ -36,6 +36,7 @@ from labelaudit import (
     Text,
     cell_place,
     clean_cell,
+    file_problem,
     is_blank,
     load_toml,
     open_csv_export,
@@ -163,7 +164,7 @@ def read_file(request: CollectRequest, reader: Reader, path: Path, waits: Waits,
         return None
     try:
         if path.stat().st_size == 0:
-            problems.add(file, "", msg.empty_file())
+            problems.add(file, "", file_problem("empty"))
             return None
         with open_csv_export(path, file, reader.options.delimiter) as export:
             layout = read_header(export, reader, file, problems)
@@ -171,10 +172,10 @@ def read_file(request: CollectRequest, reader: Reader, path: Path, waits: Waits,
                 return None
             counts = read_rows(export, layout, reader, file, display_path(request, path), waits, problems)
     except FileNotFoundError:
-        problems.add(file, "", msg.missing_file())
+        problems.add(file, "", file_problem("missing"))
         return None
     except OSError as exc:
-        problems.add(file, "", msg.unreadable_file(str(exc.strerror or exc)))
+        problems.add(file, "", file_problem("unreadable", str(exc.strerror or exc)))
         return None
     except InputError as exc:
         for problem in exc.problems:

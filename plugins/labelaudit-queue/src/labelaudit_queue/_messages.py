@@ -19,20 +19,6 @@ def unsupported_suffix(suffix: str) -> Text:
     )
 
 
-def empty_file() -> Text:
-    return Text(fr="le fichier est vide", en="the file is empty")
-
-
-def unreadable_file(detail: str) -> Text:
-    return Text(fr=f"fichier illisible : {detail}", en=f"cannot read the file: {detail}")
-
-
-def missing_file() -> Text:
-    return Text(fr="fichier introuvable", en="file not found")
-
-
-
-
 def header_twice(header: str) -> Text:
     return Text(fr=f"l'en-tête « {header} » figure deux fois", en=f"header '{header}' appears twice")
 
