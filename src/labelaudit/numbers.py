@@ -37,7 +37,10 @@ def exact(value: Fraction) -> str:
 
 
 def decimal6(value: Fraction) -> str:
-    return str(round_half_away(value, 6))
+    """`str(round_half_away(value, 6))` written with integers: a network's record holds 150,000."""
+    rounded = _half_away(value.numerator, value.denominator, 6)
+    whole, part = divmod(abs(rounded), 10**6)
+    return f"{'-' if rounded < 0 else ''}{whole}.{part:06d}"
 
 
 def from_float6(value: float) -> Fraction:
