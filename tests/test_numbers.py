@@ -176,8 +176,3 @@ def test_round_half_away_is_the_textbook_rounding(value: F, places: int) -> None
 def test_from_float6_is_decimal_half_up(value: float) -> None:
     expected = F(Decimal(value).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
     assert from_float6(value) == expected
-
-
-@given(value=st.fractions(min_value=-(10**12), max_value=10**12, max_denominator=10**9))
-def test_decimal6_is_the_rounded_decimal_as_text(value: F) -> None:
-    assert decimal6(value) == str(round_half_away(value, 6))

@@ -37,10 +37,7 @@ def exact(value: Fraction) -> str:
 
 
 def decimal6(value: Fraction) -> str:
-    """`str(round_half_away(value, 6))` written with integers: a network's record holds 150,000."""
-    rounded = _half_away(value.numerator, value.denominator, 6)
-    whole, part = divmod(abs(rounded), 10**6)
-    return f"{'-' if rounded < 0 else ''}{whole}.{part:06d}"
+    return str(round_half_away(value, 6))
 
 
 def from_float6(value: float) -> Fraction:
