@@ -22,39 +22,15 @@ from labelaudit.audits import AUDIT_FILE
 from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
 from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr
-from labelaudit.model import Lang, Site, TemplateRequest, Text
+from labelaudit.model import Lang, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import canonical_bytes, write_atomic
-from labelaudit.reviews import option_expected as _expected
-from labelaudit.reviews import parse_date
+from labelaudit import options
 from labelaudit.summary import render
 from labelaudit.workflow import score_audit, without_gc_pauses
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 Progress = Callable[[str], None]
-
-
-def _site(text: str) -> Site:
-    site_id, sep, name = text.partition("=")
-    if not sep or not site_id.strip() or not name.strip():
-        raise _expected("expected.site_option", text)
-    return Site(site_id.strip(), name.strip())
-
-
-def _positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise _expected("expected.positive_whole", text)
-    return int(text)
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise _expected("expected.seconds", text)
-    return value
 
 
 def _notes(notes: Sequence[str | Text], show: Progress) -> None:
@@ -78,9 +54,9 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     common.add_argument("-p", "--plugin", action="append", default=[], metavar="MODULE", help=h("plugin"))
     common.add_argument("--disable", action="append", default=[], metavar="NAME", help=h("disable"))
     common.add_argument("--rulesets", action="append", default=[], type=Path, metavar="DIR", help=h("rulesets"))
-    common.add_argument("--max-errors", type=_positive_int, default=50, metavar="N", help=h("max_errors"))
+    common.add_argument("--max-errors", type=options.positive_int, default=50, metavar="N", help=h("max_errors"))
     common.add_argument(
-        "--plugin-timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+        "--plugin-timeout", type=options.seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
         help=tr("plugin.help_timeout", lang=lang),
     )
     common.add_argument(
@@ -97,13 +73,13 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     init.add_argument("--scheme", default="en16880")
     init.add_argument("--organisation", required=True)
     init.add_argument("--scope", default="")
-    init.add_argument("--site", action="append", type=_site, required=True, metavar="ID=NAME", help=h("site"))
+    init.add_argument("--site", action="append", type=options.site, required=True, metavar="ID=NAME", help=h("site"))
     init.add_argument("--auditor", action="append", default=[], metavar="NAME")
     init.add_argument("--grid", choices=["xlsx", "toml"], default="xlsx", help=h("grid_format"))
 
     grid = commands.add_parser("grid", parents=[common], help=h("grid"), description=h("grid"))
     grid.add_argument("--scheme", default="en16880")
-    grid.add_argument("--site", action="append", type=_site, default=[], metavar="ID=NAME", help=h("site"))
+    grid.add_argument("--site", action="append", type=options.site, default=[], metavar="ID=NAME", help=h("site"))
     grid.add_argument("--audit", type=Path, help=h("grid_audit"))
     grid.add_argument("-o", "--output", type=Path, required=True, help=h("grid_output"))
 
@@ -113,7 +89,7 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
     score = commands.add_parser("score", parents=[common], help=h("score"), description=h("score"))
     score.add_argument("audit", type=Path)
     score.add_argument("-o", "--output", type=Path, required=True, metavar="RECORD", help=h("record"))
-    score.add_argument("--decided-on", type=parse_date, metavar="YYYY-MM-DD", help=h("decided_on"))
+    score.add_argument("--decided-on", type=options.date, metavar="YYYY-MM-DD", help=h("decided_on"))
     score.add_argument("--force", action="store_true", help=h("force"))
 
     commands.add_parser("plugins", parents=[common], help=h("plugins"), description=h("plugins"))

@@ -36,12 +36,13 @@ from typing import Any
 
 from attrs import fields, frozen
 
+from labelaudit import options
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import catalog, tr
 from labelaudit.model import Lang
 from labelaudit.record import write_atomic
 from labelaudit.register_schema import SchemaTooNew, migrate, transaction, write_decision
-from labelaudit.reviews import Chain, ChainProblem, Review, fold_name, load_record_digest, parse_date, read_chain
+from labelaudit.reviews import Chain, ChainProblem, Review, fold_name, load_record_digest, read_chain
 
 DEFAULT_REGISTER = "labelaudit-register.sqlite"
 ENV_REGISTER = "LABELAUDIT_REGISTER"
@@ -545,7 +546,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     listing.add_argument("--organisation", metavar="TEXT", help=h("organisation"))
     listing.add_argument("--level", metavar="LEVEL", help=h("level"))
     listing.add_argument("--status", choices=["granted", "refused", "deferred", "pending"], help=h("status"))
-    listing.add_argument("--valid-on", type=parse_date, metavar="YYYY-MM-DD", help=h("valid_on"))
+    listing.add_argument("--valid-on", type=options.date, metavar="YYYY-MM-DD", help=h("valid_on"))
     listing.set_defaults(handler=cmd_list)
 
     show = actions.add_parser("show", parents=parents, help=h("show"), description=h("show"))
@@ -553,7 +554,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     show.set_defaults(handler=cmd_show)
 
     due_parser = actions.add_parser("due", parents=parents, help=h("due"), description=h("due"))
-    due_parser.add_argument("--before", type=parse_date, metavar="YYYY-MM-DD", help=h("before"))
+    due_parser.add_argument("--before", type=options.date, metavar="YYYY-MM-DD", help=h("before"))
     due_parser.set_defaults(handler=cmd_due)
 
     export = actions.add_parser("export", parents=parents, help=h("export"), description=h("export"))

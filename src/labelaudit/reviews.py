@@ -44,6 +44,7 @@ from typing import Any, Literal, cast
 
 from attrs import field, frozen
 
+from labelaudit import options
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import catalog, current_lang, tr
 from labelaudit.model import Lang
@@ -510,19 +511,6 @@ def _final_line(record: dict[str, Any], chain: Chain | None, lang: Lang) -> str:
 # --- the command -------------------------------------------------------------------------------
 
 
-def parse_date(text: str) -> dt.date:
-    """An option's YYYY-MM-DD date; a usage error (exit 2) otherwise."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise option_expected("expected.date", text) from None
-
-
-def option_expected(expected: str, text: str) -> argparse.ArgumentTypeError:
-    """A bad option value, in the user's language: `expected date (YYYY-MM-DD), got '2026-13-01'`."""
-    return argparse.ArgumentTypeError(tr("value.expected", expected=tr(expected), found=text))
-
-
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
     """`labelaudit review RECORD …`: record a committee member's verdict, or --show the chain."""
 
@@ -537,7 +525,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     target.add_argument("--level", metavar="LEVEL", help=h("level"))
     target.add_argument("--refuse", action="store_true", help=h("refuse"))
     parser.add_argument("--rationale", metavar="TEXT", help=h("rationale"))
-    parser.add_argument("--on", type=parse_date, metavar="YYYY-MM-DD", help=h("on"))
+    parser.add_argument("--on", type=options.date, metavar="YYYY-MM-DD", help=h("on"))
     parser.add_argument("--register", type=Path, metavar="DB", help=h("register"))
     parser.add_argument("--show", action="store_true", help=h("show"))
     parser.set_defaults(handler=cmd_review)
