@@ -1,0 +1,154 @@
+"""Design-based intervals (labelaudit.design) against the textbook, the one-site indicators and
+a survey-statistics library (svy, Taylor linearisation) used as a test-only reference."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import polars as pl
+import pytest
+import svy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from labelaudit.design import (
+    MoreAnswersThanPopulation,
+    TooFewClusters,
+    clustered,
+    normal_interval,
+    site_scores,
+    stratified,
+    wilson_interval,
+)
+from labelaudit.indicators import mean_measure, nps_measure, share_measure
+from labelaudit.model import Sample
+
+Z95 = 1.959963984540054
+
+tallies = st.dictionaries(st.integers(1, 5).map(Fraction), st.integers(1, 12), min_size=1, max_size=5)
+
+
+@st.composite
+def network(draw, min_answers: int = 2, with_population: bool = True):  # type: ignore[no-untyped-def]
+    sites = []
+    for i in range(draw(st.integers(2, 6))):
+        tally = draw(tallies.filter(lambda t: sum(t.values()) >= min_answers))
+        n = sum(tally.values())
+        population = draw(st.one_of(st.none(), st.integers(n, 3 * n))) if with_population else None
+        sites.append(site_scores(f"s{i}", tally, population))
+    return sites
+
+
+def _rows(sites, weight_of):  # type: ignore[no-untyped-def]
+    rows = {"site": [], "y": [], "w": [], "N": []}
+    for s in sites:
+        for value, count in s.counts:
+            for _ in range(count):
+                rows["site"].append(s.site)
+                rows["y"].append(float(value))
+                rows["w"].append(weight_of(s))
+                rows["N"].append(float(s.population) if s.population is not None else 1e12)
+    return pl.DataFrame(rows)
+
+
+def _svy_variance(data: pl.DataFrame, design: svy.Design) -> float:
+    se = svy.Sample(data, design).estimation.mean("y").to_dicts()[0]["se"]
+    return float(se) ** 2
+
+
+@given(network())
+def test_strata_pooled_match_the_reference(sites) -> None:  # type: ignore[no-untyped-def]
+    ours = stratified(sites, weighting="pooled", ddof=1)
+    reference = _svy_variance(_rows(sites, lambda s: 1.0), svy.Design(stratum="site", wgt="w", pop_size="N"))
+    assert float(ours.variance) == pytest.approx(reference, rel=1e-9, abs=1e-15)
+
+
+@given(network())
+def test_strata_equal_match_the_reference(sites) -> None:  # type: ignore[no-untyped-def]
+    ours = stratified(sites, weighting="equal", ddof=1)
+    reference = _svy_variance(_rows(sites, lambda s: 1.0 / s.n), svy.Design(stratum="site", wgt="w", pop_size="N"))
+    assert float(ours.value) == pytest.approx(sum(float(s.total / s.n) for s in sites) / len(sites))
+    assert float(ours.variance) == pytest.approx(reference, rel=1e-9, abs=1e-15)
+
+
+@given(network(min_answers=1, with_population=False))
+def test_clusters_match_the_reference(sites) -> None:  # type: ignore[no-untyped-def]
+    ours = clustered(sites)
+    reference = _svy_variance(_rows(sites, lambda s: 1.0), svy.Design(psu="site", wgt="w", wr=True))
+    assert ours.value == sum((s.total for s in sites), Fraction(0)) / sum(s.n for s in sites)
+    assert float(ours.variance) == pytest.approx(reference, rel=1e-9, abs=1e-15)
+
+
+@given(tallies)
+def test_one_site_without_population_is_todays_mean(tally) -> None:  # type: ignore[no-untyped-def]
+    sample = Sample.of(tally)
+    if sample.n < 2:
+        return
+    est = stratified([site_scores("a", tally)], weighting="pooled", ddof=1)
+    assert normal_interval(est, Z95) == mean_measure(sample, Z95)
+
+
+@given(st.integers(0, 30), st.integers(0, 30))
+def test_one_site_without_population_is_todays_share(hits, misses) -> None:  # type: ignore[no-untyped-def]
+    if hits + misses == 0:
+        return
+    tally = {Fraction(1): hits, Fraction(0): misses}
+    est = stratified([site_scores("a", tally)], weighting="pooled", ddof=0)
+    assert wilson_interval(est, Z95) == share_measure(Sample.of(tally), [Fraction(1)], Z95)
+
+
+@given(st.integers(0, 20), st.integers(0, 20), st.integers(0, 20))
+def test_one_site_without_population_is_todays_nps(promoters, passives, detractors) -> None:  # type: ignore[no-untyped-def]
+    if promoters + passives + detractors == 0:
+        return
+    answers = {Fraction(10): promoters, Fraction(8): passives, Fraction(3): detractors}
+    scores = {Fraction(100): promoters, Fraction(0): passives, Fraction(-100): detractors}
+    est = stratified([site_scores("a", scores)], weighting="pooled", ddof=0)
+    ours = normal_interval(est, Z95, (Fraction(-100), Fraction(100)))
+    today = nps_measure(Sample.of(answers), Z95)
+    assert ours.value == today.value
+    assert abs(ours.low - today.low) <= Fraction(1, 10**6) and abs(ours.high - today.high) <= Fraction(1, 10**6)
+
+
+def test_a_near_census_narrows_the_interval() -> None:
+    """26 answers from a team of 30 say far more than 26 answers from a crowd."""
+    tally = {Fraction(5): 10, Fraction(4): 10, Fraction(2): 6}
+    crowd = stratified([site_scores("a", tally)], weighting="pooled", ddof=1)
+    team = stratified([site_scores("a", tally, population=30)], weighting="pooled", ddof=1)
+    assert team.variance == crowd.variance * Fraction(4, 30)
+    full = stratified([site_scores("a", tally, population=26)], weighting="pooled", ddof=1)
+    assert full.census and normal_interval(full, Z95).low == normal_interval(full, Z95).high == full.value
+
+
+def test_hand_computed_strata() -> None:
+    """Site a answers 1, 2, 3, 5 and site b 4, 4, 2: W = 4/7 and 3/7, s² = 35/12 and 4/3."""
+    a = site_scores("a", {Fraction(1): 1, Fraction(2): 1, Fraction(3): 1, Fraction(5): 1})
+    b = site_scores("b", {Fraction(4): 2, Fraction(2): 1})
+    est = stratified([a, b], weighting="pooled", ddof=1)
+    assert est.value == 3
+    assert est.variance == Fraction(16, 49) * Fraction(35, 12) / 4 + Fraction(9, 49) * Fraction(4, 3) / 3
+
+
+def test_a_lone_answer_takes_the_pooled_variance() -> None:
+    a = site_scores("a", {Fraction(1): 1, Fraction(5): 1})
+    b = site_scores("b", {Fraction(4): 1})
+    est = stratified([a, b], weighting="pooled", ddof=1)
+    everyone = Fraction(((1 - Fraction(10, 3)) ** 2 + (5 - Fraction(10, 3)) ** 2 + (4 - Fraction(10, 3)) ** 2), 2)
+    assert est.variance == Fraction(4, 9) * 8 / 2 + Fraction(1, 9) * everyone / 1
+
+
+def test_agreeing_answers_keep_wilson_with_n() -> None:
+    est = stratified([site_scores("a", {Fraction(1): 9}), site_scores("b", {Fraction(1): 4})], weighting="pooled", ddof=0)
+    assert est.variance == 0 and not est.census
+    assert wilson_interval(est, Z95) == share_measure(Sample.of({Fraction(1): 13}), [Fraction(1)], Z95)
+
+
+def test_one_cluster_cannot_stand_for_many() -> None:
+    with pytest.raises(TooFewClusters):
+        clustered([site_scores("a", {Fraction(3): 4}), site_scores("b", {})])
+
+
+def test_more_answers_than_the_population_is_refused() -> None:
+    with pytest.raises(MoreAnswersThanPopulation) as caught:
+        stratified([site_scores("a", {Fraction(3): 31}, population=30)], weighting="pooled", ddof=1)
+    assert (caught.value.site, caught.value.n, caught.value.population) == ("a", 31, 30)
