@@ -1,0 +1,44 @@
+"""The gettext catalogs: every message in every language, the same placeholders, and the
+compiled `.mo` saying exactly what the `.po` says."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from labelaudit.i18n import MESSAGES, catalog_path
+from labelaudit.model import LANGS
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_message_exists_in_every_language() -> None:
+    missing = sorted(f"{key} ({lang})" for key, texts in MESSAGES.items() for lang in LANGS if not texts.get(lang))
+    assert not missing
+
+
+def test_every_language_has_the_same_placeholders() -> None:
+    differ = [
+        key for key, texts in MESSAGES.items()
+        if len({frozenset(_placeholders(texts[lang])) for lang in LANGS if lang in texts}) > 1
+    ]
+    assert not differ
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_compiled_catalog_says_what_the_po_says(lang: str, tmp_path: Path) -> None:
+    with catalog_path(lang).open("rb") as handle:
+        po = read_po(handle, locale=lang)
+    compiled = tmp_path / "labelaudit.mo"
+    with compiled.open("wb") as handle:
+        write_mo(handle, po)
+    with compiled.open("rb") as handle:
+        mo = read_mo(handle)
+    assert {m.id: m.string for m in mo if m.id} == {m.id: m.string for m in po if m.id}
+    assert po.locale is not None and str(po.locale) == lang
