@@ -42,3 +42,25 @@ def test_the_compiled_catalog_says_what_the_po_says(lang: str, tmp_path: Path) -
         mo = read_mo(handle)
     assert {m.id: m.string for m in mo if m.id} == {m.id: m.string for m in po if m.id}
     assert po.locale is not None and str(po.locale) == lang
+
+
+ARGPARSE_ENGLISH = ("usage:", "options:", "positional arguments", "show this help message", "error:", "invalid choice")
+
+
+def test_argparse_speaks_french() -> None:
+    """argparse's own texts (usage, section titles, its errors) follow --lang too."""
+    from clirun import run
+
+    helped = run("score", "--help", "--lang", "fr")
+    wrong = run("score", "--lang", "fr", "--bogus")
+    assert helped.code == 0 and wrong.code == 2
+    shown = helped.out + wrong.err
+    assert "usage : labelaudit score" in helped.out and "options\u00a0:" in helped.out
+    assert "les arguments suivants sont obligatoires" in wrong.err or "arguments non reconnus" in wrong.err
+    assert not [w for w in ARGPARSE_ENGLISH if w in shown], shown
+
+
+def test_argparse_stays_english_in_english() -> None:
+    from clirun import run
+
+    assert "usage: labelaudit score" in run("score", "--help", "--lang", "en").out

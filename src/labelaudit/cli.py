@@ -21,7 +21,7 @@ from labelaudit import __version__
 from labelaudit.audits import AUDIT_FILE
 from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
-from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr
+from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr, translate_argparse
 from labelaudit.model import Lang, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import canonical_bytes, write_atomic
@@ -271,6 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _early_lang(argv)
     set_lang(lang)
+    translate_argparse(lang)
     args = build_parser(lang).parse_args(argv)
     try:
         plugins = load_plugins(args.plugin, args.disable)

@@ -11,7 +11,10 @@ language has every message with the same placeholders. The language is chosen on
 
 from __future__ import annotations
 
+import argparse
 import contextvars
+import gettext
+import io
 import os
 from pathlib import Path
 from typing import Any
@@ -24,24 +27,41 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "labelaudit"
 
 
-def catalog_path(lang: str, suffix: str = ".po") -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}{suffix}"
+def catalog_path(lang: str, suffix: str = ".po", domain: str = DOMAIN) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}{suffix}"
+
+
+def _compiled(lang: str, domain: str) -> bytes | None:
+    """A catalog's compiled bytes: the `.mo` when it is current, else its `.po` compiled here
+    (a source checkout), else None (no catalog for that language and domain)."""
+    po, mo = catalog_path(lang, domain=domain), catalog_path(lang, ".mo", domain)
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        return mo.read_bytes()
+    if not po.is_file():
+        return None
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def _translations(lang: str, domain: str) -> gettext.NullTranslations:
+    data = _compiled(lang, domain)
+    return gettext.GNUTranslations(io.BytesIO(data)) if data is not None else gettext.NullTranslations()
 
 
 def _read_catalog(lang: str) -> dict[str, str]:
-    """key → text for one language: the compiled `.mo` when it is current, else the `.po`."""
-    po, mo = catalog_path(lang), catalog_path(lang, ".mo")
-    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
-        from babel.messages.mofile import read_mo
+    """key → text for one language."""
+    from babel.messages.mofile import read_mo
 
-        with mo.open("rb") as handle:
-            messages = read_mo(handle)
-    else:
-        from babel.messages.pofile import read_po
-
-        with po.open("rb") as handle:
-            messages = read_po(handle, locale=lang)
-    return {str(m.id): str(m.string) for m in messages if m.id and m.string}
+    data = _compiled(lang, DOMAIN)
+    if data is None:
+        return {}
+    return {str(m.id): str(m.string) for m in read_mo(io.BytesIO(data)) if m.id and m.string}
 
 
 def _load_catalogs() -> dict[str, dict[str, str]]:
@@ -54,6 +74,18 @@ def _load_catalogs() -> dict[str, dict[str, str]]:
 
 
 MESSAGES: dict[str, dict[str, str]] = _load_catalogs()
+
+
+def translate_argparse(lang: str) -> None:
+    """argparse's own texts (`usage:`, `options`, its error messages) in the reader's language.
+
+    argparse looks each of its texts up through its module's `_` and `ngettext` (gettext), as
+    the translation how-to of its documentation says: they are pointed at the `argparse`
+    catalog of `lang` (none for English: argparse's own texts).
+    """
+    translations = _translations(lang, "argparse")
+    argparse._ = translations.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = translations.ngettext  # type: ignore[attr-defined]
 
 
 def catalog(messages: dict[str, dict[Lang, str]]) -> None:
