@@ -7,17 +7,19 @@ times, each run in its own subprocess so that its peak memory (ru_maxrss) is its
 
 - the baseline: DuckDB and/or Polars (whichever is installed) reading the same CSVs and
   computing the same aggregates, the count of every answer value per site and per item;
-- labelaudit: what `labelaudit score` does, i.e. `labelaudit.workflow.score_audit` on the audit
-  (reading both exports, tallying, validating every answer and scoring: the whole decision, with
-  its intervals), then writing the record and rendering the summary.
+- labelaudit: the `labelaudit score` command (reading both exports, tallying, validating every
+  answer and scoring: the whole decision, with its intervals, the record written and the summary
+  printed), then `whatif` and `verify` on the same audit, and `labelaudit --help`.
 
-Both timings start after the interpreter and the libraries are imported. By default the run is
-repeated at a tenth of the size (`--small`, employees scaled alike) to show that peak memory does
-not grow with the number of responses. The ratios are labelaudit's time over the fastest baseline;
-labelaudit's ingestion (up to the collected evidence) is shown apart from its whole run.
+Every measure is a whole process, timed from its start to its exit, as a user runs it: the
+interpreter, the imports, the reading and the counting for the baselines; the `labelaudit`
+command (`score`, then `whatif` and `verify` on the same network) for labelaudit. Several sizes
+(`--sizes`) show whether peak memory grows with the number of responses; `--xlsx` measures the
+same networks with the customer export as an XLSX workbook. The ratios are labelaudit's `score`
+over the fastest baseline, and each other command over `score`.
 
-    .venv/bin/python bench/benchmark.py                       # 100k and 1M customer rows
-    .venv/bin/python bench/benchmark.py --ingest-only --customers 3000000 --small 1000000
+    .venv/bin/python bench/benchmark.py                                  # 100k and 1M customer rows
+    .venv/bin/python bench/benchmark.py --sizes 100000,1000000,10000000 --repeat 1 --xlsx
 
 The generation needs only the standard library. The baselines need DuckDB (the `bench` extra,
 `pip install -e ".[bench]"`) or Polars (a labelaudit dependency); each is run when installed.
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import random
 import shutil
@@ -226,200 +227,211 @@ def generate(work: Path, customers: int, employees: int, sites: int, items: int,
     return audit
 
 
-# --- The measured runs (each in its own subprocess) ----------------------------------------------
+def write_xlsx_survey(csv_path: Path, xlsx_path: Path) -> None:
+    """The same export as an XLSX workbook (one sheet, header row first), written in streaming mode."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Réponses")
+    with csv_path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            cells = line.rstrip("\n").split(",")
+            sheet.append(cells if number == 0 else [c if not c.isdigit() else int(c) for c in cells])
+    workbook.save(xlsx_path)
 
 
-def run_duckdb(audit: Path) -> int:
-    import duckdb
-
-    start = time.perf_counter()
-    groups = 0
-    con = duckdb.connect()
-    for file, site in (("customers.csv", "Agence"), ("employees.csv", "Site")):
-        path = (audit / "surveys" / file).as_posix()
-        rows = con.sql(
-            f"SELECT \"{site}\" AS site, item, value, count(*) AS n "
-            f"FROM (UNPIVOT (SELECT * FROM read_csv('{path}', all_varchar = true, header = true)) "
-            f"ON COLUMNS(* EXCLUDE (\"{site}\")) INTO NAME item VALUE value) GROUP BY ALL"
-        ).fetchall()
-        groups += len(rows)
-    report(start, groups=groups)
-    return 0
+def use_xlsx(audit: Path) -> None:
+    """Point the audit's customer source at the XLSX copy of its export."""
+    toml = audit / "audit.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('files = ["surveys/customers.csv"]', 'files = ["surveys/customers.xlsx"]\nsheet = "Réponses"'),
+                    encoding="utf-8")
 
 
-def run_polars(audit: Path) -> int:
-    import polars as pl
+# --- The measured runs: whole processes, as a user runs them ----------------------------------
 
-    start = time.perf_counter()
-    groups = 0
-    for file, site in (("customers.csv", "Agence"), ("employees.csv", "Site")):
-        frame = (
-            pl.scan_csv(audit / "surveys" / file, infer_schema=False)
-            .unpivot(index=site, variable_name="item", value_name="value")
-            .drop_nulls("value")
-            .group_by(site, "item", "value")
-            .len()
-            .collect(engine="streaming")
-        )
-        groups += len(frame.rows())
-    report(start, groups=groups)
-    return 0
-
-
-def run_labelaudit(audit: Path, score: bool = True) -> int:
-    import datetime as dt
-
-    from labelaudit import workflow
-    from labelaudit.collect import collect, prepare
-    from labelaudit.plugins import load_plugins
-    from labelaudit.record import canonical_bytes, write_atomic
-    from labelaudit.summary import render
-
-    plugins = load_plugins()
-    for name in ("polars", "labelaudit_surveys._collect"):  # imports are not what is measured
-        if importlib.util.find_spec(name.split(".")[0]) is not None:
-            __import__(name)
-    rulesets = [audit.parent / "rulesets"]
-    if not score:  # ingestion only: what `score_audit` does before scoring
-        start = time.perf_counter()
-        with workflow.without_gc_pauses():  # as `labelaudit check` runs
-            collected = collect(prepare(audit, plugins, rulesets), plugins)
-        report(start, ingest=time.perf_counter() - start, evidence=len(collected.evidence))
-        return 0
-    collected_at: list[float] = []
-
-    def timed_collect(*args: object, **kwargs: object) -> object:  # marks the end of ingestion
-        try:
-            return collect(*args, **kwargs)  # type: ignore[arg-type]
-        finally:
-            collected_at.append(time.perf_counter())
-
-    workflow.collect = timed_collect  # type: ignore[assignment]
-    start = time.perf_counter()
-    # What `labelaudit score` does after parsing its options (cli.main pauses the cyclic garbage
-    # collector around a command): score, write the record, summarise.
-    with workflow.without_gc_pauses():
-        scored = workflow.score_audit(audit, plugins, rulesets=rulesets, decided_on=dt.date(2026, 11, 20))
-        write_atomic(audit.parent / "record.json", canonical_bytes(scored.record), overwrite=True)
-        summary = render(scored.record, "fr")
-    outcome = scored.record["outcome"]
-    report(start, ingest=collected_at[0] - start, status=outcome["status"], level=outcome.get("level"),
-           borderline=scored.decision.borderline, evidence=len(scored.collected.evidence), summary_lines=summary.count("\n"))
-    return 0
+# Each baseline is a whole Python process, started and timed as a user runs a script: the
+# interpreter, the library's import, reading both exports and counting every answer per site,
+# item and value. labelaudit is timed the same way: the `labelaudit` command from start to exit.
+DUCKDB = r"""
+import sys, duckdb
+con = duckdb.connect()
+groups = 0
+for file, site in (("customers.csv", "Agence"), ("employees.csv", "Site")):
+    path = sys.argv[1] + "/surveys/" + file
+    groups += len(con.sql(
+        f"SELECT \"{site}\" AS site, item, value, count(*) AS n "
+        f"FROM (UNPIVOT (SELECT * FROM read_csv('{path}', all_varchar = true, header = true)) "
+        f"ON COLUMNS(* EXCLUDE (\"{site}\")) INTO NAME item VALUE value) GROUP BY ALL").fetchall())
+print(groups)
+"""
+POLARS = r"""
+import sys, polars as pl
+groups = 0
+for file, site in (("customers.csv", "Agence"), ("employees.csv", "Site")):
+    frame = (pl.scan_csv(sys.argv[1] + "/surveys/" + file, infer_schema=False)
+             .unpivot(index=site, variable_name="item", value_name="value").drop_nulls("value")
+             .group_by(site, "item", "value").len().collect(engine="streaming"))
+    groups += len(frame.rows())
+print(groups)
+"""
+CALAMINE = r"""
+import sys, polars as pl
+customers = pl.read_excel(sys.argv[1] + "/surveys/customers.xlsx", sheet_name="Réponses", engine="calamine",
+                          infer_schema_length=0)
+groups = len(customers.unpivot(index="Agence", variable_name="item", value_name="value").drop_nulls("value")
+             .group_by("Agence", "item", "value").len().rows())
+employees = (pl.scan_csv(sys.argv[1] + "/surveys/employees.csv", infer_schema=False)
+             .unpivot(index="Site", variable_name="item", value_name="value").drop_nulls("value")
+             .group_by("Site", "item", "value").len().collect(engine="streaming"))
+print(groups + len(employees.rows()))
+"""
 
 
-def report(start: float, **facts: object) -> None:
-    print(json.dumps({"seconds": time.perf_counter() - start, **facts}), flush=True)
+def commands(kind: str, audit: Path) -> list[str]:
+    """The command line of one measured run."""
+    work = audit.parent
+    rulesets = ["--rulesets", str(work / "rulesets")]
+    record = str(work / "record.json")
+    labelaudit = [sys.executable, "-m", "labelaudit"]
+    return {
+        "duckdb": [sys.executable, "-c", DUCKDB, str(audit)],
+        "polars": [sys.executable, "-c", POLARS, str(audit)],
+        "calamine": [sys.executable, "-c", CALAMINE, str(audit)],
+        "score": [*labelaudit, "score", str(audit), "-o", record, "--force", *rulesets],
+        "check": [*labelaudit, "check", str(audit), *rulesets],
+        "whatif": [*labelaudit, "whatif", str(audit), "--source-weight", "customer=2", *rulesets],
+        "verify": [*labelaudit, "verify", record, str(audit), *rulesets],
+        "help": [*labelaudit, "--help"],
+    }[kind]
 
 
-CHILDREN = {
-    "duckdb": run_duckdb,
-    "polars": run_polars,
-    "labelaudit": run_labelaudit,
-    "labelaudit-ingest": lambda audit: run_labelaudit(audit, score=False),
-}
-
-
-def measure(kind: str, audit: Path) -> tuple[float, float, dict[str, object]]:
-    """Run one measured child; returns (seconds, peak RSS in MB, what it reported)."""
-    child = subprocess.Popen([sys.executable, __file__, "--child", kind, str(audit)], stdout=subprocess.PIPE)
-    assert child.stdout is not None
-    output = child.stdout.read()
+def measure(kind: str, audit: Path) -> tuple[float, float]:
+    """Run one whole process; returns (wall seconds from start to exit, its own peak RSS in MB)."""
+    env = {**os.environ, "LABELAUDIT_LANG": "fr"}
+    started = time.perf_counter()
+    child = subprocess.Popen(commands(kind, audit), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    assert child.stderr is not None
+    errors = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"{kind} run failed (exit {child.returncode})")
-    facts = json.loads(output.decode().strip().splitlines()[-1])
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 3 if kind == "verify" else 0):
+        raise SystemExit(f"{kind} failed (exit {code}): {errors.decode(errors='replace')[-2000:]}")
     peak = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 1024 / 1024
-    return float(facts.pop("seconds")), peak, facts
+    return seconds, peak
 
 
 # --- Main --------------------------------------------------------------------------------------
 
 
+def sizes_of(text: str) -> list[int]:
+    try:
+        sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected customer row counts separated by commas, got {text!r}") from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("expected at least one count of 1 or more")
+    return sizes
+
+
 def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--customers", type=int, default=1_000_000, metavar="N", help="customer responses (default 1,000,000)")
-    parser.add_argument("--employees", type=int, default=100_000, metavar="N", help="employee responses (default 100,000)")
+    parser.add_argument("--sizes", type=sizes_of, default=[100_000, 1_000_000], metavar="N,N…",
+                        help="customer responses of each network measured (default 100000,1000000)")
+    parser.add_argument("--employee-ratio", type=int, default=10, metavar="R",
+                        help="one employee response for R customer responses (default 10)")
     parser.add_argument("--sites", type=int, default=1_400, metavar="N", help="sites (default 1,400)")
     parser.add_argument("--items", type=int, default=25, metavar="N", help="customer items (default 25)")
     parser.add_argument("--employee-items", type=int, default=11, metavar="N", help="employee items, the last an NPS (default 11)")
-    parser.add_argument("--small", type=int, default=100_000, metavar="N",
-                        help="also run at this many customer rows, employees scaled alike (default 100,000; 0: no)")
     parser.add_argument("--repeat", type=int, default=3, metavar="N", help="timed runs of each; the median is shown (default 3)")
+    parser.add_argument("--xlsx", action="store_true",
+                        help="also measure each network (up to 1,048,575 rows) with its customer export as XLSX")
+    parser.add_argument("--commands", default="score,whatif,verify", metavar="C,C…",
+                        help="labelaudit commands timed besides score (default score,whatif,verify)")
     parser.add_argument("--out", type=Path, metavar="DIR", help="work folder (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--ingest-only", action="store_true",
-                        help="time labelaudit's ingestion only (prepare and collect), not the scoring")
-    parser.add_argument("--child", nargs=2, metavar=("KIND", "AUDIT"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def timed(kind: str, audit: Path, repeat: int) -> tuple[float, float]:
+    runs = [measure(kind, audit) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(argv)
-    if args.child:
-        return CHILDREN[args.child[0]](Path(args.child[1]))
     if args.items < 6:
         raise SystemExit("--items must be at least 6 (C05 is paired with the last item)")
     baselines = [name for name in ("duckdb", "polars") if importlib.util.find_spec(name) is not None]
     if not baselines:
         raise SystemExit("install duckdb or polars for the baseline: pip install -e '.[bench]'")
+    ours = ["score", *[c for c in args.commands.split(",") if c and c != "score"]]
     out = args.out or Path(tempfile.mkdtemp(prefix="labelaudit-bench-"))
-    sizes = sorted({args.customers, *([args.small] if 0 < args.small < args.customers else [])})
-    ours = "labelaudit-ingest" if args.ingest_only else "labelaudit"
     print(f"work folder: {out}\nsites {args.sites}, customer items {args.items}, employee items "
-          f"{args.employee_items}, runs per measure {args.repeat} (median seconds, max peak RSS)\n", flush=True)
+          f"{args.employee_items}, runs per measure {args.repeat} (median wall seconds of whole processes, "
+          f"max peak RSS)\n", flush=True)
+    help_seconds, _ = timed("help", out, max(5, args.repeat))
+    print(f"labelaudit --help: {help_seconds:.3f} s (median of {max(5, args.repeat)})\n", flush=True)
     results = []
     try:
-        for customers in sizes:
-            employees = args.employees * customers // args.customers
+        for customers in args.sizes:
+            employees = max(1, customers // args.employee_ratio)
             work = out / f"n{customers}"
             started = time.perf_counter()
             audit = generate(work, customers, employees, args.sites, args.items, args.employee_items)
             size = sum(f.stat().st_size for f in (audit / "surveys").iterdir()) / 1e6
             print(f"generated {customers:,} customer + {employees:,} employee rows ({size:.0f} MB of CSV) "
                   f"in {time.perf_counter() - started:.1f} s", flush=True)
-            row: dict[str, object] = {"customers": customers, "employees": employees}
-            for kind in (*baselines, ours):
-                runs = [measure(kind, audit) for _ in range(args.repeat)]
-                row[kind] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
-                if kind == ours:
-                    row["ingest"] = statistics.median(float(r[2]["ingest"]) for r in runs)  # type: ignore[arg-type]
-                print(f"  {kind:<17} {row[kind][0]:7.2f} s  {row[kind][1]:6.0f} MB  {runs[-1][2]}", flush=True)
-            results.append(row)
+            results.append(run_network(audit, f"{customers:,} + {employees:,}", baselines, ours, args.repeat))
+            if args.xlsx and customers < 1_048_576:
+                started = time.perf_counter()
+                write_xlsx_survey(audit / "surveys" / "customers.csv", audit / "surveys" / "customers.xlsx")
+                use_xlsx(audit)
+                print(f"  wrote the customer export as XLSX in {time.perf_counter() - started:.1f} s", flush=True)
+                xlsx_baselines = ["calamine"] if importlib.util.find_spec("fastexcel") is not None else []
+                if not xlsx_baselines:
+                    print("  (no XLSX baseline: pip install fastexcel for polars' calamine reader)")
+                results.append(run_network(audit, f"{customers:,} (XLSX) + {employees:,}", xlsx_baselines, ["score"],
+                                           args.repeat))
             if not args.keep:
                 shutil.rmtree(work)
     finally:
         if not args.keep and args.out is None:
             shutil.rmtree(out, ignore_errors=True)
     print()
-    print(table(results, baselines, ours))
+    print(table(results, ours))
     return 0
 
 
-def table(results: list[dict[str, object]], baselines: list[str], ours: str) -> str:
-    """The Markdown table: times in seconds, peak RSS in MB, ratios to the fastest baseline."""
-    head = ["customer rows", "employee rows"]
-    for name in baselines:
-        head += [f"{name} s", f"{name} MB"]
-    head += ["labelaudit ingest s", "ingest ratio"]
-    if ours == "labelaudit":
-        head += ["labelaudit ingest+score s", "total ratio"]
-    head += ["labelaudit MB"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+def run_network(audit: Path, label: str, baselines: list[str], ours: list[str], repeat: int) -> dict[str, object]:
+    row: dict[str, object] = {"label": label}
+    for kind in (*baselines, *ours):
+        row[kind] = timed(kind, audit, repeat)
+        print(f"  {kind:<9} {row[kind][0]:7.2f} s  {row[kind][1]:6.0f} MB", flush=True)  # type: ignore[index]
+    row["baselines"] = baselines
+    return row
+
+
+def table(results: list[dict[str, object]], ours: list[str]) -> str:
+    """The Markdown table: wall seconds and peak RSS in MB of whole processes; score over the
+    fastest baseline, the other commands over score."""
+    head = ["responses (customer + employee)", "fastest baseline", "s", "score s", "× baseline", "score MB"]
+    head += [f"{c} s (× score)" for c in ours if c != "score"]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
     for row in results:
-        cells = [f"{row['customers']:,}", f"{row['employees']:,}"]
-        for name in baselines:
-            seconds, peak = row[name]  # type: ignore[misc]
-            cells += [f"{seconds:.2f}", f"{peak:.0f}"]
-        fastest = min(row[name][0] for name in baselines)  # type: ignore[index]
-        seconds, peak = row[ours]  # type: ignore[misc]
-        ingest = float(row["ingest"])  # type: ignore[arg-type]
-        cells += [f"{ingest:.2f}", f"{ingest / fastest:.2f}×"]
-        if ours == "labelaudit":
-            cells += [f"{seconds:.2f}", f"{seconds / fastest:.2f}×"]
-        cells += [f"{peak:.0f}"]
+        names: list[str] = row["baselines"]  # type: ignore[assignment]
+        score_s, score_mb = row["score"]  # type: ignore[misc]
+        if names:
+            fastest = min(names, key=lambda n: row[n][0])  # type: ignore[index]
+            base = row[fastest][0]  # type: ignore[index]
+            cells = [str(row["label"]), fastest, f"{base:.2f}", f"{score_s:.2f}", f"{score_s / base:.2f}×", f"{score_mb:.0f}"]
+        else:
+            cells = [str(row["label"]), "-", "-", f"{score_s:.2f}", "-", f"{score_mb:.0f}"]
+        for command in ours:
+            if command != "score":
+                cells.append(f"{row[command][0]:.2f} ({row[command][0] / score_s:.2f}×)" if command in row else "-")  # type: ignore[index]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
