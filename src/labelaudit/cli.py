@@ -116,10 +116,10 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
 def cmd_init(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     folder: Path = args.folder
     audit_file = folder / AUDIT_FILE
-    if audit_file.exists():
-        raise InputError.at(audit_file, "", tr("audit.exists", path=audit_file))
-    scheme = plugins.scheme(args.scheme, args.rulesets)
     grid_name = f"grid.{args.grid}"
+    for path in (audit_file, folder / grid_name):  # an audit's files are never replaced
+        check_output(path, forceable=False)
+    scheme = plugins.scheme(args.scheme, args.rulesets)
     document = {
         "id": folder.resolve().name,
         "scheme": scheme.id,

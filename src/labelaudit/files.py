@@ -309,8 +309,8 @@ def remove_stale_temporaries(folder: Path) -> list[str]:
         return removed
     for entry in entries:
         pid = _owner(entry.name, host)
-        if pid is not None and pid != os.getpid() and not _alive(pid):
-            with suppress(FileNotFoundError):
+        if pid is not None and pid != os.getpid() and not _alive(pid) and entry.is_file(follow_symlinks=False):
+            with suppress(OSError):  # gone meanwhile, or not ours to remove: never fail a write for it
                 os.unlink(entry.path)
                 removed.append(entry.name)
     return removed
