@@ -247,6 +247,7 @@ def test_what_is_never_written_over_even_with_force(tmp_path: Path) -> None:
         db.execute("CREATE TABLE t (x)")
     (tmp_path / "link.json").symlink_to(record)
     assert refused(tmp_path / "record.json.reviews.jsonl", force=True).endswith("is a committee reviews file (*.reviews.jsonl): labelaudit never writes over it")
+    assert refused(tmp_path / "Record.json.REVIEWS.jsonl").endswith("is a committee reviews file (*.reviews.jsonl): labelaudit never writes over it")
     assert refused(tmp_path / "archive.db", force=True).endswith("is a label register (SQLite): labelaudit never writes over it")
     assert refused(tmp_path / "labelaudit-register.sqlite", force=True).endswith("is a label register (SQLite): labelaudit never writes over it")
     assert refused(tmp_path / "link.json", reads=[record], force=True).endswith(f"is a file this command reads ({record}): choose another file")

@@ -103,9 +103,10 @@ def _limits(folder: Path) -> tuple[int, int]:
 
 def _protected(path: Path, reads: tuple[Path, ...]) -> Text | None:
     """What labelaudit never writes over, --force or not."""
-    if path.name.endswith(SIDECAR_SUFFIX):
+    name = path.name.lower()  # the same file on a case-insensitive disk (macOS, Windows)
+    if name.endswith(SIDECAR_SUFFIX):
         return both("files.sidecar")
-    if path.name == REGISTER_NAME or _is_sqlite(path):
+    if name == REGISTER_NAME or _is_sqlite(path):
         return both("files.register")
     for read in reads:
         if _same_file(path, read):
