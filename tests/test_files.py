@@ -349,3 +349,22 @@ def test_the_register_export_neutralises_formulas(tmp_path: Path, cli: Any) -> N
     assert (row["proposed_points"], row["reviews"], row["validity_years"]) == ("956.3", "0", "3")  # numbers stay numbers
     code, _, err = cli("register", "export", "--csv", db, "--register", db, "--force")
     assert code == 2 and "is a label register (SQLite)" in err
+
+
+def test_commands_write_with_the_users_umask(tmp_path: Path) -> None:
+    """A record, a report and a grid are for colleagues: 0666 less the umask, not private."""
+    env = {**os.environ, "LABELAUDIT_LANG": "en", "PYTHONWARNINGS": "error"}
+    record, report, grid = tmp_path / "r.json", tmp_path / "r.html", tmp_path / "grid.xlsx"
+    commands = [
+        ["score", FIXTURES / "capped", "-o", record],
+        ["report", record, "-o", report],
+        ["grid", "--site", "a=A", "-o", grid],
+    ]
+    for args in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "labelaudit", *map(str, args)], capture_output=True, text=True,
+            cwd=REPO, env=env, timeout=120, preexec_fn=lambda: os.umask(0o027),
+        )
+        assert done.returncode == 0, done.stderr
+    assert {p.name: p.stat().st_mode & 0o777 for p in (record, report, grid)} == {"r.json": 0o640, "r.html": 0o640, "grid.xlsx": 0o640}
+    assert sorted(os.listdir(tmp_path)) == ["grid.xlsx", "r.html", "r.json"]
