@@ -39,7 +39,7 @@ def test_score_never_overwrites_a_record(tmp_path: Path) -> None:
     record.write_text("committee copy", "utf-8")
     result = run("score", FIXTURES / "capped", "-o", record)
     assert result.code == 2, result
-    assert result.err == f"error: {record}: {record} already exists: nothing was written\n"
+    assert result.err == f"error: {record}: already exists: nothing was written (use --force to replace it)\n"
     assert record.read_text("utf-8") == "committee copy"
 
 

@@ -433,7 +433,7 @@ def test_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 def test_refuses_to_replace_the_record_or_a_folder(tmp_path: Path) -> None:
     record = tmp_path / "record.json"
     record.write_bytes((GOLDEN / "demo.json").read_bytes())
-    with pytest.raises(InputError, match="replace the record itself"):
+    with pytest.raises(InputError, match="is a file this command reads"):
         run_in_lang("en", cmd_report, args(record, record, force=True), None, print)
     assert record.read_bytes() == (GOLDEN / "demo.json").read_bytes()
     with pytest.raises(InputError, match="folder"):

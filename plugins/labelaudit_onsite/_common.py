@@ -9,14 +9,12 @@ gives the same verdict whichever format the auditor chose.
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 from labelaudit import (
@@ -30,6 +28,7 @@ from labelaudit import (
     Scheme,
     Source,
     Text,
+    atomic_output,
 )
 
 from labelaudit_onsite import _messages as msg
@@ -143,22 +142,10 @@ def relative(path: Path, folder: Path) -> str:
         return path.as_posix()
 
 
-def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder, so a crash never leaves half a file."""
-    try:
-        handle, temp_name = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.stem}.", suffix=path.suffix
-        )
-    except OSError as exc:
-        raise InputError.at(path, "", msg.unwritable_file(str(exc.strerror))) from None
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        write(temp)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+def atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a grid through `atomic_output`: all of it or nothing, never over an existing file."""
+    with atomic_output(path) as handle:
+        write(handle)
 
 
 class Builder:

@@ -35,12 +35,6 @@ def template_suffix(suffixes: tuple[str, ...]) -> Text:
     )
 
 
-def unwritable_file(detail: str) -> Text:
-    return Text(
-        fr=f"écriture du fichier impossible : {detail}", en=f"cannot write the file: {detail}"
-    )
-
-
 def other_scheme(written: str, audited: str) -> Text:
     return Text(
         fr=f"grille établie pour le schéma « {written} », "

@@ -202,7 +202,7 @@ def write(request: TemplateRequest) -> None:
     tables = [_blank_site(request, site.id, criteria) for site in request.sites]
     document = tables[0] if len(tables) == 1 else {"sites": tables}
     text = _annotate(tomli_w.dumps(document), request, criteria)
-    atomic_write(request.path, lambda temp: temp.write_text(text, encoding="utf-8", newline="\n"))
+    atomic_write(request.path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def _blank_site(

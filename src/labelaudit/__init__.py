@@ -27,6 +27,7 @@ from labelaudit.exports import (
     sheet_place,
     sniff_delimiter,
 )
+from labelaudit.files import atomic_output
 from labelaudit.hookspecs import API_VERSION, hookimpl
 from labelaudit.indicators import mean_measure, nps_measure, share_measure
 from labelaudit.model import (
@@ -75,6 +76,7 @@ __all__ = [
     "sheet_place",
     "sniff_delimiter",
     "API_VERSION",
+    "atomic_output",
     "FINDING_KINDS",
     "Audit",
     "AuditDates",

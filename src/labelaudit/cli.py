@@ -18,15 +18,17 @@ from pathlib import Path
 import tomli_w
 
 from labelaudit import __version__
-from labelaudit.audits import AUDIT_FILE
+from labelaudit.audits import AUDIT_FILE, audit_path
 from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
+from labelaudit.files import check_output
 from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr, translate_argparse
-from labelaudit.model import Lang, TemplateRequest, Text
+from labelaudit.model import Audit, Lang, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import canonical_bytes, write_atomic
 from labelaudit import options
 from labelaudit.summary import render
+from labelaudit.terminal import escaped_streams
 from labelaudit.workflow import score_audit, without_gc_pauses
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -114,10 +116,10 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
 def cmd_init(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     folder: Path = args.folder
     audit_file = folder / AUDIT_FILE
-    if audit_file.exists():
-        raise InputError.at(audit_file, "", tr("audit.exists", path=audit_file))
-    scheme = plugins.scheme(args.scheme, args.rulesets)
     grid_name = f"grid.{args.grid}"
+    for path in (audit_file, folder / grid_name):  # an audit's files are never replaced
+        check_output(path, forceable=False)
+    scheme = plugins.scheme(args.scheme, args.rulesets)
     document = {
         "id": folder.resolve().name,
         "scheme": scheme.id,
@@ -171,8 +173,7 @@ def cmd_grid(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
         scheme = plugins.scheme(scheme_id, args.rulesets)
     if not sites:
         raise InputError.at("--site", "", "at least one --site ID=NAME (or --audit) is needed")
-    if args.output.exists():
-        raise InputError.at(args.output, "", tr("audit.exists", path=args.output))
+    check_output(args.output, reads=(audit_path(args.audit),) if args.audit else (), forceable=False)
     _write_grid(plugins, scheme, sites, args.output)
     out(tr("grid.written", path=args.output))
     return EXIT_OK
@@ -203,8 +204,7 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
 
 
 def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
-    if args.output.exists() and not args.force:
-        raise InputError.at(args.output, "", tr("audit.exists", path=args.output))
+    check_output(args.output, reads=(audit_path(args.audit),), force=args.force)
     scored = score_audit(
         args.audit,
         plugins,
@@ -217,10 +217,17 @@ def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
         warn=_warn,
     )
     _notes(scored.collected.notes, _warn)  # on stderr: the summary below is the result
+    check_output(args.output, reads=_read_by(scored.collected.prepared.audit), force=args.force)
     write_atomic(args.output, canonical_bytes(scored.record), overwrite=args.force)
     out(render(scored.record, current_lang()))
     out(tr("summary.record", path=args.output))
     return EXIT_OK
+
+
+def _read_by(audit: Audit) -> tuple[Path, ...]:
+    """The files a score read: the audit file and every evidence file of its sources."""
+    files = [audit.file] if audit.file is not None else []
+    return (*files, *(f for inputs in audit.sources.values() for f in inputs.files))
 
 
 def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
@@ -268,6 +275,12 @@ def _early_lang(argv: Sequence[str]) -> Lang:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every line it prints goes through `escaped_streams` (see terminal.py)."""
+    with escaped_streams():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _early_lang(argv)
     set_lang(lang)

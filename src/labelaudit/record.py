@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -35,6 +33,7 @@ from labelaudit.engine import (
     source_means,
 )
 from labelaudit.errors import InputError
+from labelaudit.files import write_atomic as write_atomic  # re-exported: it lived here before files.py
 from labelaudit.i18n import tr
 from labelaudit.numbers import decimal6, exact, percent, points
 from labelaudit.model import Scheme, Text
@@ -328,34 +327,6 @@ def canonical_bytes(record: dict[str, Any]) -> bytes:
 def dumps(record: dict[str, Any]) -> str:
     """The canonical text (see `canonical_bytes`)."""
     return canonical_bytes(record).decode("utf-8")
-
-
-def write_atomic(path: Path, text: str | bytes, *, overwrite: bool = False) -> None:
-    """Write through a temporary file in the same folder, then rename: never half a file.
-
-    Text is written in UTF-8 with `\n` line ends; bytes as they are.
-    """
-    if path.exists() and not overwrite:
-        raise InputError.at(path, "", tr("audit.exists", path=path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    data = text if isinstance(text, bytes) else text.encode("utf-8")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a record is a normal file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def load_record(path: Path) -> dict[str, Any]:

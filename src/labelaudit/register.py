@@ -40,7 +40,7 @@ from labelaudit import options
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import catalog, tr
 from labelaudit.model import Lang
-from labelaudit.record import write_atomic
+from labelaudit.files import check_output, neutralise_formula, write_atomic
 from labelaudit.register_schema import SchemaTooNew, migrate, transaction, write_decision
 from labelaudit.reviews import Chain, ChainProblem, Review, fold_name, load_record_digest, read_chain
 
@@ -415,7 +415,7 @@ def export_csv(conn: sqlite3.Connection) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for r in all_records(conn):
-        writer.writerow(["" if (v := getattr(r, c)) is None else v for c in CSV_COLUMNS])
+        writer.writerow(["" if (v := getattr(r, c)) is None else neutralise_formula(v) for c in CSV_COLUMNS])
     return buffer.getvalue()
 
 
@@ -518,6 +518,7 @@ def cmd_due(args: argparse.Namespace, plugins: object, out: Output) -> int:
 
 
 def cmd_export(args: argparse.Namespace, plugins: object, out: Output) -> int:
+    check_output(args.csv, reads=(register_path(args.register),), force=args.force)
     with open_register(register_path(args.register), create=False) as conn:
         text = export_csv(conn)
         count = len(all_records(conn))

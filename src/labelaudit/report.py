@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from labelaudit.errors import InputError
+from labelaudit.files import check_output
 from labelaudit.i18n import catalog, current_lang, tr
 from labelaudit.model import Lang
 from labelaudit.numbers import percent
@@ -48,15 +49,6 @@ catalog(
         "report.help_output": {"fr": "fichier du rapport à écrire", "en": "the report file to write"},
         "report.help_force": {"fr": "remplacer un rapport existant", "en": "replace an existing report"},
         "report.written": {"fr": "Rapport écrit : {path}", "en": "Report written: {path}"},
-        "report.exists": {
-            "fr": "{path} existe déjà : rien n'a été écrit (--force pour le remplacer)",
-            "en": "{path} already exists: nothing was written (use --force to replace it)",
-        },
-        "report.is_dir": {"fr": "{path} est un dossier, pas un fichier", "en": "{path} is a folder, not a file"},
-        "report.same_file": {
-            "fr": "le rapport remplacerait l'enregistrement lui-même : choisir un autre fichier",
-            "en": "the report would replace the record itself: choose another file",
-        },
         "report.incomplete": {
             "fr": "enregistrement incomplet : clé(s) absente(s) {keys}",
             "en": "incomplete record: missing key(s) {keys}",
@@ -252,22 +244,12 @@ def cmd_report(args: argparse.Namespace, plugins: Plugins | None, out: Callable[
     """Load the record, render it in the run's language, write it atomically, say where."""
     lang = current_lang()
     output: Path = args.output
-    check_output(args.record, output, force=args.force)
+    check_output(output, reads=(args.record,), force=args.force)
     record = load_record(args.record)
     check_record(args.record, record)
     write_atomic(output, render(record, args.format, lang), overwrite=args.force)
     out(tr("report.written", lang=lang, path=output))
     return 0
-
-
-def check_output(record_path: Path, output: Path, *, force: bool) -> None:
-    """Refuse before any work: an existing OUT without --force, a folder, or the record itself."""
-    if output.is_dir():
-        raise InputError.at(output, "", tr("report.is_dir", path=output))
-    if output.exists() and record_path.exists() and output.resolve() == record_path.resolve():
-        raise InputError.at(output, "", tr("report.same_file"))
-    if output.exists() and not force:
-        raise InputError.at(output, "", tr("report.exists", path=output))
 
 
 def check_record(path: Path, record: Record) -> None:

@@ -18,6 +18,7 @@ from string import Template
 from typing import TYPE_CHECKING, Any
 
 from labelaudit.errors import InputError
+from labelaudit.files import write_atomic
 from labelaudit.i18n import catalog, tr
 from labelaudit.model import Lang
 
@@ -86,9 +87,7 @@ def write_plugin(name: str, folder: Path) -> Path:
     if target.exists():
         raise InputError.at(target, "", tr("plugin.scaffold_exists", path=target))
     for relative, text in files_for(name).items():
-        path = target / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(target / relative, text)  # a path under a file or a full disk: a placed message
     return target
 
 

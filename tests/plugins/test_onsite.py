@@ -869,10 +869,10 @@ def test_template_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> 
         "site id 'a:b' cannot name a sheet (at most 31 characters, none of [ ] : * ? / \\, and "
         "not audit, levels, niveaux)",
     )
-    reason = os.strerror(errno.ENOENT)
-    assert template_texts(scheme, tmp_path / "no such folder" / "grid.toml") == (
-        f"écriture du fichier impossible : {reason}",
-        f"cannot write the file: {reason}",
+    (tmp_path / "a file").write_text("", "utf-8")
+    assert template_texts(scheme, tmp_path / "a file" / "grid.toml") == (
+        f"{tmp_path / 'a file'} est un fichier, pas un dossier : impossible d'écrire dedans",
+        f"{tmp_path / 'a file'} is a file, not a folder: nothing can be written under it",
     )
 
 
