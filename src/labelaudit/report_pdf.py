@@ -81,7 +81,12 @@ def render_pdf(record: Record, lang: Lang) -> bytes:
     source = pdf_html(record, lang)
     refuse_every_fetch = module.urls.URLFetcher(allowed_protocols=())  # the page is self-contained
     html = module.HTML(string=source, url_fetcher=refuse_every_fetch, media_type="print")
-    pdf: bytes = html.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    with warnings.catch_warnings():
+        # For PDF/A, WeasyPrint 70 reads its sRGB output-intent profile from a file it never
+        # closes; CPython closes it at once, with a ResourceWarning that `-W error` would turn
+        # into a message on stderr. Only that warning is silenced.
+        warnings.filterwarnings("ignore", r".*sRGB2014\.icc", ResourceWarning)
+        pdf: bytes = html.write_pdf(pdf_variant=PDF_VARIANT)
     return pdf
 
 
