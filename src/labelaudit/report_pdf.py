@@ -143,11 +143,11 @@ PRINT_CSS = """
 @page {{
   size: A4; margin: 18mm 15mm 17mm;
   @top-left {{ content: {title}; font: 8pt "DejaVu Sans", sans-serif; color: #333;
-    vertical-align: bottom; padding-bottom: 2mm; border-bottom: 0.5pt solid #777; width: 100%; }}
+    vertical-align: bottom; padding-bottom: 2mm; margin-bottom: 4mm; border-bottom: 0.5pt solid #777; width: 100%; }}
   @bottom-left {{ content: {running}; font: 8pt "DejaVu Sans", sans-serif; color: #333;
-    vertical-align: top; padding-top: 2mm; border-top: 0.5pt solid #777; width: 70%; }}
+    vertical-align: top; padding-top: 2mm; margin-top: 3mm; border-top: 0.5pt solid #777; width: 70%; }}
   @bottom-right {{ content: {page_number}; font: 8pt "DejaVu Sans", sans-serif; color: #333;
-    vertical-align: top; padding-top: 2mm; border-top: 0.5pt solid #777; width: 30%; }}
+    vertical-align: top; padding-top: 2mm; margin-top: 3mm; border-top: 0.5pt solid #777; width: 30%; }}
 }}
 @page :first {{ @top-left {{ content: none; border: none; }} }}
 body {{ max-width: none; margin: 0; padding: 0; }}
@@ -155,8 +155,6 @@ h1 {{ bookmark-level: none; }}
 h2 {{ bookmark-level: 1; }}
 h3 {{ bookmark-level: 2; }}
 h4 {{ bookmark-level: none; }}
-section {{ break-before: page; }}
-section#outcome {{ break-before: auto; }}
 nav.toc {{ margin: 4mm 0 6mm; }}
 nav.toc h2 {{ bookmark-level: none; }}
 nav.toc ol {{ list-style: none; padding: 0; margin: 0; }}
