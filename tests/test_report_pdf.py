@@ -324,3 +324,11 @@ def test_missing_pango_is_one_message_and_no_weasyprint_notice(scored: Path, tmp
     assert "the pdf format needs WeasyPrint" in done.stderr and "libpango-1.0" in done.stderr
     assert "apt-get install libpango-1.0-0" in done.stderr and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_ci_installs_the_libraries_the_message_names() -> None:
+    """The packages the missing-library message tells a user to install are those CI installs."""
+    script = (REPO / ".ci" / "run").read_text("utf-8")
+    listed = re.search(r"^DEBIAN_PACKAGES=\(([^)]*)\)", script, re.M)
+    assert listed is not None
+    assert set(DEBIAN_PACKAGES) <= set(listed.group(1).split())
