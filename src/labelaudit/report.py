@@ -1,4 +1,4 @@
-"""`labelaudit report`: a decision record rendered as a readable HTML or Markdown report.
+"""`labelaudit report`: a decision record rendered as a readable HTML, Markdown or PDF report.
 
 The report is drawn only from the record (never from the engine), so that every number a
 committee member reads is a number the record holds, in its `percent` or `shown` form. The one
@@ -7,7 +7,7 @@ pyramid, is computed exactly from the record's `exact` fractions, rounded by the
 rule and labelled as the report's own computation.
 
 This module holds the command, the bilingual messages and the record accessors shared by the
-two renderers (`report_html`, `report_md`).
+two renderers (`report_html`, `report_md`); `report_pdf` typesets the HTML report on A4.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from labelaudit.plugins import Plugins
 
 Record = dict[str, Any]
-FORMATS = ("html", "md")
+FORMATS = ("html", "md", "pdf")
 PYRAMID_LEVELS = (1, 2, 3, 4)
 FINDING_KINDS = ("strength", "improvement", "sensitive", "minor", "major")
 EVIDENCE_CODES = ("missing", "undersized")
@@ -41,8 +41,8 @@ NONE = "—"
 catalog(
     {
         "report.help": {
-            "fr": "écrire le rapport lisible d'un enregistrement de décision (HTML ou Markdown)",
-            "en": "write the readable report of a decision record (HTML or Markdown)",
+            "fr": "écrire le rapport lisible d'un enregistrement de décision (HTML, Markdown ou PDF)",
+            "en": "write the readable report of a decision record (HTML, Markdown or PDF)",
         },
         "report.help_record": {"fr": "l'enregistrement de décision JSON", "en": "the JSON decision record"},
         "report.help_format": {"fr": "format du rapport (html par défaut)", "en": "report format (default html)"},
@@ -230,7 +230,7 @@ catalog(
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """Add `report RECORD -o OUT [--format html|md] [--force]`, handled by `cmd_report`."""
+    """Add `report RECORD -o OUT [--format html|md|pdf] [--force]`, handled by `cmd_report`."""
     summary = tr("report.help", lang=lang)
     parser = commands.add_parser("report", parents=[common], help=summary, description=summary)
     parser.add_argument("record", type=Path, help=tr("report.help_record", lang=lang))
@@ -259,8 +259,9 @@ def check_record(path: Path, record: Record) -> None:
         raise InputError.at(path, "", tr("report.incomplete", keys=", ".join(missing)))
 
 
-def render(record: Record, fmt: str, lang: Lang) -> str:
-    """The report's text in `fmt` ("html" or "md"); the same record always gives the same text."""
+def render(record: Record, fmt: str, lang: Lang) -> str | bytes:
+    """The report in `fmt`: text for "html" and "md", bytes for "pdf"; the same record always
+    gives the same text."""
     if fmt == "html":
         from labelaudit.report_html import render_html
 
@@ -269,6 +270,10 @@ def render(record: Record, fmt: str, lang: Lang) -> str:
         from labelaudit.report_md import render_md
 
         return render_md(record, lang)
+    if fmt == "pdf":
+        from labelaudit.report_pdf import render_pdf  # imports WeasyPrint: only for a PDF
+
+        return render_pdf(record, lang)
     raise ValueError(f"unknown report format {fmt!r}")
 
 

@@ -112,17 +112,25 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 def render_html(record: Record, lang: Lang) -> str:
     """The whole report as one HTML document; the same record gives the same bytes."""
-    doc = document(record, lang)
-    head = (
-        '<meta charset="utf-8">'
+    screen = (
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,">'  # no favicon request
-        + el("title", esc(doc.title))
-        + el("style", CSS)
     )
-    body = "\n".join([el("header", blocks(doc.header, record, doc)), *(section(s, record, doc) for s in doc.sections), el("footer", esc(doc.footer))])
-    return f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>{head}</head>\n<body>\n{body}\n</body>\n</html>\n'
+    return page(document(record, lang), record, head=screen)
+
+
+def page(doc: Document, record: Record, *, head: str = "", css: str = CSS, preface: str = "") -> str:
+    """The report's page: `head` (HTML) joins the title, `css` is the one style sheet, and
+    `preface` (HTML) comes between the header and the first section.
+
+    The PDF report (`report_pdf`) calls this with its print style sheet and its table of
+    contents, so that both formats are the same document.
+    """
+    head = '<meta charset="utf-8">' + head + el("title", esc(doc.title)) + el("style", css)
+    parts = [el("header", blocks(doc.header, record, doc)), preface, *(section(s, record, doc) for s in doc.sections), el("footer", esc(doc.footer))]
+    body = "\n".join(p for p in parts if p)
+    return f'<!DOCTYPE html>\n<html lang="{doc.lang}">\n<head>{head}</head>\n<body>\n{body}\n</body>\n</html>\n'
 
 
 def section(s: Section, record: Record, doc: Document) -> str:
