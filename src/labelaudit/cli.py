@@ -254,6 +254,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.verify",
     "labelaudit.whatif",
     "labelaudit.compare",
+    "labelaudit.cycle.commands",
 )
 
 
