@@ -43,6 +43,14 @@ def _expected(key: str, text: str) -> argparse.ArgumentTypeError:
     return argparse.ArgumentTypeError(tr("value.expected", expected=tr(key), found=text))
 
 
+def stage(text: str) -> Stage:
+    """`--stage`: one of the cycle's stages (checked here rather than by `choices`, so that the
+    message is in the user's language)."""
+    if text not in STAGES:
+        raise argparse.ArgumentTypeError(tr("value.expected", expected=tr("cycle.expected_stage"), found=text))
+    return text  # type: ignore[return-value]
+
+
 def whole(text: str) -> int:
     """`--extra K`: a whole number of 0 or more."""
     if not text.isdigit():
@@ -129,7 +137,7 @@ def handle_sample(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
     if args.write and auditfile.TABLE in data and not args.force:
         auditfile.refuse_existing(file, text)  # before anything else: the plan would be lost
     audit, scheme, _ = _audit_and_scheme(file, plugins, args.rulesets)
-    stage: Stage = args.stage or audit.kind
+    chosen: Stage = args.stage or audit.kind
     if args.stage and args.stage != audit.kind:
         print(tr("check.note", note=tr("cycle.stage_differs", stage=args.stage, kind=audit.kind)), file=sys.stderr)
     required = _required(args, audit)
@@ -137,7 +145,7 @@ def handle_sample(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
     plan = draw(
         audit=audit.id,
         sites=[s.id for s in audit.sites],
-        stage=stage,
+        stage=chosen,
         seed=args.seed,
         extra=args.extra,
         required=required,
@@ -371,7 +379,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
 
     sample = commands.add_parser("sample", parents=[common], help=h("sample"), description=h("sample_description"))
     sample.add_argument("audit", type=Path, metavar="AUDIT", help=h("audit"))
-    sample.add_argument("--stage", choices=STAGES, help=h("stage"))
+    sample.add_argument("--stage", type=stage, metavar="|".join(STAGES), help=h("stage"))
     sample.add_argument("--seed", type=seed, metavar="N", help=h("seed"))
     sample.add_argument("--previous", action="append", default=[], type=Path, metavar="RECORD", help=h("previous"))
     sample.add_argument("--extra", type=whole, default=0, metavar="K", help=h("extra"))

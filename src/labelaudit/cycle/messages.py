@@ -7,6 +7,10 @@ from labelaudit.i18n import catalog
 catalog(
     {
         # --- option values ---
+        "cycle.expected_stage": {
+            "fr": "une étape du cycle (initial, surveillance ou renewal)",
+            "en": "a stage of the cycle (initial, surveillance or renewal)",
+        },
         "cycle.expected_whole": {"fr": "un nombre entier d'au moins 0", "en": "a whole number of 0 or more"},
         "cycle.expected_seed": {
             "fr": "un nombre entier de 0 à 9223372036854775807",
@@ -143,9 +147,9 @@ catalog(
             "en": "scheme {scheme} has no survey source (with a questionnaire) to plan",
         },
         "cycle.population_needs_source": {
-            "fr": "--population SITE=N vaut pour une seule source : précisez --source (sources d'enquête : {sources}) "
-            "ou donnez un fichier --populations",
-            "en": "--population SITE=N is for one source: give --source (survey sources: {sources}) "
+            "fr": "une population SITE=N vaut pour une seule source : précisez --source (sources d'enquête : "
+            "{sources}) ou donnez un fichier --populations",
+            "en": "a population SITE=N is for one source: give --source (survey sources: {sources}) "
             "or a --populations file",
         },
         "cycle.csv_encoding": {"fr": "encodage illisible : UTF-8 attendu", "en": "unreadable encoding: UTF-8 expected"},
