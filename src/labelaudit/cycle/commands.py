@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
@@ -22,14 +21,14 @@ from labelaudit.cycle import messages  # noqa: F401  (registers the messages)
 from labelaudit.cycle.history import History, history_of
 from labelaudit.cycle.planning import DEFAULT_WIDTH, SourcePlan, SurveyPlan, observed_variances, plan_survey, survey_sources
 from labelaudit.cycle.sampling import STAGES, SamplingPlan, Stage, draw
-from labelaudit.errors import InputError, Problem
+from labelaudit.errors import InputError, Problem, ProblemCollector
 from labelaudit.explain import align, from_record
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Audit, Lang, Scheme
 from labelaudit.numbers import decimal6, shown
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
-from labelaudit.tomlfiles import load_toml, read_bytes
+from labelaudit.tomlfiles import load_toml
 
 Out = Callable[[str], None]
 MAX_SEED = 2**63 - 1  # a TOML integer
@@ -124,7 +123,13 @@ def _history(paths: Sequence[Path], audit: Audit, scheme: Scheme) -> History | N
         return None
     onsite = [s for s, source in scheme.sources.items() if source.kind == "grid"]
     records = [(p, load_record(p)) for p in paths]
-    return history_of(records, sites=[s.id for s in audit.sites], scheme=scheme.id, onsite_sources=onsite)
+    history = history_of(records, sites=[s.id for s in audit.sites], scheme=scheme.id, onsite_sources=onsite)
+    for path, record in records:
+        organisation = from_record(path, lambda: record["audit"]["organisation"])
+        if organisation != audit.organisation:  # a renamed organisation is still its own history
+            note = tr("cycle.other_organisation", path=path, found=organisation, organisation=audit.organisation)
+            print(tr("check.note", note=note), file=sys.stderr)
+    return history
 
 
 # --- sample --------------------------------------------------------------------------------------
@@ -210,7 +215,7 @@ def _populations(
     """(source, site) → population, from `--populations FILE` then `--population SITE=N`."""
     found: dict[tuple[str, str], int] = {}
     if args.populations is not None:
-        found.update(read_populations(args.populations, audit, sources, known))
+        found.update(read_populations(args.populations, audit, sources, known, args.max_errors))
     if args.population:
         if len(sources) != 1:
             raise InputError.at("--population", "", tr("cycle.population_needs_source", sources=", ".join(sources)))
@@ -225,53 +230,85 @@ def _populations(
 POPULATION_COLUMNS = ("site", "source", "population")
 
 
-def read_populations(path: Path, audit: Audit, sources: Sequence[str], known: Sequence[str]) -> dict[tuple[str, str], int]:
-    """A CSV with the columns site, source, population (UTF-8, comma or semicolon).
+def read_populations(
+    path: Path, audit: Audit, sources: Sequence[str], known: Sequence[str], max_errors: int = 50
+) -> dict[tuple[str, str], int]:
+    """A CSV with the columns site, source, population (UTF-8, comma or semicolon), read as a
+    stream: a file of any size holds at most one row in memory besides the populations found.
 
     Every row is checked against the audit's sites and the scheme's survey sources (`known`);
     rows for a source not planned this time (`--source`) are then not used.
     """
-    raw = read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError.at(path, tr("place.byte", byte=exc.start), tr("cycle.csv_encoding")) from None
-    if not text.strip():
-        raise InputError.at(path, "", tr("file.empty"))
-    delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header = [h.strip().lower() for h in rows[0]]
-    if sorted(header) != sorted(POPULATION_COLUMNS):
-        raise InputError.at(path, tr("place.row", row=1), tr("cycle.csv_header", expected=", ".join(POPULATION_COLUMNS), found=", ".join(rows[0])))
-    at = {name: header.index(name) for name in POPULATION_COLUMNS}
-    ids = {s.id for s in audit.sites}
-    problems: list[Problem] = []
+    problems = ProblemCollector(max_errors)
     found: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(Problem(str(path), tr("place.row", row=number), tr("cycle.csv_cells", expected=len(header), found=len(row))))
-            continue
-        site, source, count = (row[at[c]].strip() for c in POPULATION_COLUMNS)
-        where = tr("place.row", row=number)
-        if site not in ids:
-            problems.append(Problem(str(path), where, _unknown_site("", site, audit).what))
-        if source not in known:
-            problems.append(Problem(str(path), where, tr("cycle.unknown_source", source=source, known=", ".join(known))))
-        if not count.isdigit() or int(count) < 1:
-            problems.append(Problem(str(path), where, tr("value.expected", expected=tr("expected.positive_whole"), found=count)))
-            continue
-        key = (source, site)
-        if key in first:
-            problems.append(Problem(str(path), where, tr("cycle.csv_duplicate", site=site, source=source, first=first[key])))
-            continue
-        first[key] = number
-        found[key] = int(count)
-    if problems:
-        raise InputError(problems)
+    ids = {s.id for s in audit.sites}
+    number = 1
+    try:
+        with path.open("rb") as raw:
+            lines = _decoded(path, raw)
+            head = next(lines, "")
+            if not head.strip():
+                raise InputError.at(path, "", tr("file.empty"))
+            delimiter = ";" if head.count(";") > head.count(",") else ","
+            header = [h.strip().lower() for h in next(csv.reader([head], delimiter=delimiter))]
+            if sorted(header) != sorted(POPULATION_COLUMNS):
+                expected, given = ", ".join(POPULATION_COLUMNS), ", ".join(header)
+                raise InputError.at(path, tr("place.row", row=1), tr("cycle.csv_header", expected=expected, found=given))
+            at = {name: header.index(name) for name in POPULATION_COLUMNS}
+            for number, row in enumerate(csv.reader(lines, delimiter=delimiter), start=2):
+                _population_row(path, number, row, at, len(header), ids, known, audit, problems, found, first)
+    except FileNotFoundError:
+        raise InputError.at(path, "", tr("file.missing")) from None
+    except csv.Error as exc:
+        raise InputError.at(path, tr("place.row", row=number + 1), tr("file.unreadable", detail=str(exc))) from None
+    problems.raise_if_any()
     return {k: v for k, v in found.items() if k[0] in sources}
+
+
+def _decoded(path: Path, raw: Any) -> Iterator[str]:
+    """The file's lines as text, each decoded on its own so that a bad byte is placed at its line."""
+    for number, line in enumerate(raw, start=1):
+        try:
+            yield line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError.at(path, tr("place.line", line=number), f"{tr('cycle.csv_encoding')} ({tr('place.byte', byte=exc.start)})") from None
+
+
+def _population_row(
+    path: Path,
+    number: int,
+    row: list[str],
+    at: dict[str, int],
+    width: int,
+    ids: set[str],
+    known: Sequence[str],
+    audit: Audit,
+    problems: ProblemCollector,
+    found: dict[tuple[str, str], int],
+    first: dict[tuple[str, str], int],
+) -> None:
+    """One row of a populations file, checked; its population kept when it is good."""
+    where = tr("place.row", row=number)
+    if not any(cell.strip() for cell in row):
+        return
+    if len(row) != width:
+        problems.add(path, where, tr("cycle.csv_cells", expected=width, found=len(row)))
+        return
+    site, source, count = (row[at[c]].strip() for c in POPULATION_COLUMNS)
+    if site not in ids:
+        problems.add(path, where, _unknown_site("", site, audit).what)
+    if source not in known:
+        problems.add(path, where, tr("cycle.unknown_source", source=source, known=", ".join(known)))
+    if not count.isdigit() or int(count) < 1:
+        problems.add(path, where, tr("value.expected", expected=tr("expected.positive_whole"), found=count))
+        return
+    key = (source, site)
+    if key in first:
+        problems.add(path, where, tr("cycle.csv_duplicate", site=site, source=source, first=first[key]))
+        return
+    first[key] = number
+    found[key] = int(count)
 
 
 def handle_plan(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
@@ -287,6 +324,9 @@ def handle_plan(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
     observed = {}
     if args.previous is not None:
         record = load_record(args.previous)
+        found = from_record(args.previous, lambda: record["scheme"]["id"])
+        if found != scheme.id:
+            raise InputError.at(args.previous, tr("place.key", key="scheme.id"), tr("cycle.record_scheme", found=found, scheme=scheme.id))
         observed = from_record(args.previous, lambda: {s: observed_variances(record, s) for s in sources})
     plan = plan_survey(
         audit, scheme, sources=sources, width=args.width, mean_width=args.mean_width, populations=populations, observed=observed

@@ -38,6 +38,10 @@ catalog(
             "en": "a record of scheme {found}, while the audit is of scheme {scheme}",
         },
         # --- sample ---
+        "cycle.other_organisation": {
+            "fr": "{path} est un enregistrement de {found}, l'audit est celui de {organisation}",
+            "en": "{path} is a record of {found}, the audit is of {organisation}",
+        },
         "cycle.sampling_exists": {
             "fr": "l'audit a déjà une table [sampling] : rien n'a été écrit (--force pour la remplacer)",
             "en": "the audit already has a [sampling] table: nothing was written (--force replaces it)",
