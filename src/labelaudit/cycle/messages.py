@@ -298,7 +298,7 @@ catalog(
             "half-width, with the finite population correction.",
         },
         "cycle.help_width": {
-            "fr": "demi-largeur voulue, en part de l'étendue de l'indicateur (0.05 par défaut : ±5 points de %)",
+            "fr": "demi-largeur voulue, en part de l'étendue de l'indicateur (0.05 par défaut : ±5 points de pourcentage)",
             "en": "wanted half-width, as a share of the indicator's range (default 0.05: ±5 points of percentage)",
         },
         "cycle.help_mean_width": {
