@@ -55,7 +55,7 @@ def test_plan_of_the_demo_employee_survey(demo: tuple) -> None:
 def test_means_use_the_scale_points_and_a_conservative_spread(demo: tuple) -> None:
     audit, scheme = demo
     plan = plan_survey(audit, scheme, sources=["customer"], mean_width=Fraction(1, 4))
-    means = next(r for r in plan.sources[0].requirements if r.family == "mean")
+    means = next(r for r in plan.sources[0].needs if r.family == "mean")
     # 1–5 scale: s = 4/4 = 1 point; W = 0.25 point: n0 = 1.959964² / 0.0625 = 61.46334…
     assert (means.spread, means.variance, means.shown_width) == (4, 1, Fraction(1, 4))
     assert means.n0 == Z95**2 / Fraction(1, 16)

@@ -19,8 +19,17 @@ from labelaudit.audits import audit_path, load_audit
 from labelaudit.cycle import auditfile
 from labelaudit.cycle import messages  # noqa: F401  (registers the messages)
 from labelaudit.cycle.history import History, history_of
-from labelaudit.cycle.planning import DEFAULT_WIDTH, SourcePlan, SurveyPlan, observed_variances, plan_survey, survey_sources
-from labelaudit.cycle.sampling import STAGES, SamplingPlan, Stage, draw
+from labelaudit.cycle.planning import (
+    DEFAULT_WIDTH,
+    Need,
+    SitePlan,
+    SourcePlan,
+    SurveyPlan,
+    observed_variances,
+    plan_survey,
+    survey_sources,
+)
+from labelaudit.cycle.sampling import STAGES, SamplingPlan, Stage, draw, random_part
 from labelaudit.errors import InputError, Problem, ProblemCollector
 from labelaudit.explain import align, from_record
 from labelaudit.i18n import current_lang, tr
@@ -180,7 +189,7 @@ def render_sample(plan: SamplingPlan, history: History | None, lang: Lang) -> st
     lines.append(
         "  " + tr("cycle.sample_parts", lang=lang, size=plan.size, required=required, random=plan.random_size, risk=len(plan.by_reason("risk")))
     )
-    if plan.random_size < -(-plan.size // 4):
+    if plan.random_size < random_part(plan.size):
         lines.append("  " + tr("cycle.sample_no_random_room", lang=lang))
     seed_key = "cycle.seed_derived" if plan.seed_derived else "cycle.seed_given"
     lines.append("  " + tr(seed_key, lang=lang, seed=plan.seed, audit=plan.audit, stage=plan.stage))
@@ -335,10 +344,6 @@ def handle_plan(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
     return 0
 
 
-def _number(value: Fraction) -> str:
-    return shown(value)
-
-
 def render_plan(plan: SurveyPlan, lang: Lang, previous: Path | None) -> str:
     lines = [
         tr("cycle.plan_title", lang=lang, audit=plan.audit),
@@ -351,28 +356,29 @@ def render_plan(plan: SurveyPlan, lang: Lang, previous: Path | None) -> str:
     return "\n".join(lines)
 
 
-def _assumption(requirement: Any, lang: Lang, previous: Path | None) -> str:
-    family = requirement.family
-    if requirement.observed:
-        variance = tr("cycle.assume_observed", lang=lang, variance=decimal6(requirement.variance), path=previous)
+def _assumption(need: Need, lang: Lang, previous: Path | None) -> str:
+    family = need.family
+    if need.observed:
+        variance = tr("cycle.assume_observed", lang=lang, variance=decimal6(need.variance), path=previous)
     elif family == "share":
         variance = tr("cycle.assume_share", lang=lang)
     elif family == "nps":
         variance = tr("cycle.assume_nps", lang=lang)
     else:
-        sd = requirement.spread / (4 if family == "mean" else 2)
-        variance = tr(f"cycle.assume_{family}", lang=lang, spread=_number(requirement.spread), sd=_number(sd))
+        assert need.spread is not None  # means and gaps are on a scale
+        sd = need.spread / (4 if family == "mean" else 2)
+        variance = tr(f"cycle.assume_{family}", lang=lang, spread=shown(need.spread), sd=shown(sd))
     return tr(
-        "cycle.family_line", lang=lang, family=tr(f"cycle.family_{family}", lang=lang), count=len(requirement.bindings),
-        assumption=variance, width=_number(requirement.shown_width), unit=tr(f"cycle.unit_{family}", lang=lang),
-        n0=decimal6(requirement.n0),
+        "cycle.family_line", lang=lang, family=tr(f"cycle.family_{family}", lang=lang), count=len(need.bindings),
+        assumption=variance, width=shown(need.shown_width), unit=tr(f"cycle.unit_{family}", lang=lang),
+        n0=decimal6(need.n0),
     )
 
 
 def _source_lines(source: SourcePlan, plan: SurveyPlan, lang: Lang, previous: Path | None) -> list[str]:
     lines = [tr("cycle.plan_source", lang=lang, source=source.source, min_sample=source.min_sample, anonymity=plan.anonymity)]
-    for requirement in source.requirements:
-        lines.append("  " + _assumption(requirement, lang, previous))
+    for need in source.needs:
+        lines.append("  " + _assumption(need, lang, previous))
     if source.unplanned:
         lines.append("  " + tr("cycle.unplanned", lang=lang, count=len(source.unplanned), bindings=", ".join(source.unplanned)))
     if source.governing is None:
@@ -393,7 +399,7 @@ def _source_lines(source: SourcePlan, plan: SurveyPlan, lang: Lang, previous: Pa
     return lines
 
 
-def _site_note(site: Any, source: SourcePlan, plan: SurveyPlan, lang: Lang) -> str:
+def _site_note(site: SitePlan, source: SourcePlan, plan: SurveyPlan, lang: Lang) -> str:
     notes = []
     if site.population is None:
         notes.append(tr("cycle.note_no_population", lang=lang))

@@ -42,7 +42,7 @@ DEFAULT_WIDTH = Fraction(1, 20)  # ±0.05 of the indicator's range: ±5 points o
 
 
 @frozen
-class Requirement:
+class Need:
     """One indicator family of a source: what is assumed and what it asks of each site."""
 
     family: Family
@@ -71,8 +71,8 @@ class SitePlan:
 class SourcePlan:
     source: str
     min_sample: int
-    requirements: tuple[Requirement, ...]
-    governing: Requirement | None  # the most demanding family (None: nothing to plan)
+    needs: tuple[Need, ...]
+    governing: Need | None  # the most demanding family (None: nothing to plan)
     sites: tuple[SitePlan, ...]
     pooled_half_width: Fraction | None  # in the governing indicator's shown unit, 6 decimals
     unplanned: tuple[str, ...]  # bindings whose indicator has no planning formula
@@ -107,7 +107,7 @@ def survey_sources(scheme: Scheme) -> tuple[str, ...]:
     return tuple(s for s, source in scheme.sources.items() if source.questionnaire is not None)
 
 
-def _requirement(
+def _need(
     family: Family,
     bindings: list[str],
     spreads: list[Fraction],
@@ -115,7 +115,7 @@ def _requirement(
     width: Fraction,
     mean_width: Fraction | None,
     observed: Fraction | None,
-) -> Requirement:
+) -> Need:
     spread = max(spreads) if spreads else None
     if family == "share":
         variance, unit_width, shown = Fraction(1, 4), width, width
@@ -128,7 +128,7 @@ def _requirement(
         variance, unit_width = sd * sd, shown
     if observed is not None:
         variance = observed
-    return Requirement(
+    return Need(
         family, tuple(bindings), variance, unit_width, shown, spread, n0_of(z, variance, unit_width), observed is not None
     )
 
@@ -195,7 +195,7 @@ def _sqrt6(value: Fraction) -> Fraction:
     return Fraction(round_half_away(Fraction(root), 6))
 
 
-def pooled_half_width(requirement: Requirement, sites: Sequence[SitePlan], z: Fraction, equal: bool) -> Fraction | None:
+def pooled_half_width(need: Need, sites: Sequence[SitePlan], z: Fraction, equal: bool) -> Fraction | None:
     """z·√(Σ W_h²·v_h) with v_h = σ²/n_h·(1 − n_h/N_h), in the indicator's shown unit."""
     answered = [s for s in sites if s.n > 0]
     if not answered:
@@ -205,8 +205,8 @@ def pooled_half_width(requirement: Requirement, sites: Sequence[SitePlan], z: Fr
     for s in answered:
         weight = Fraction(1, len(answered)) if equal else Fraction(s.n, total)
         fpc = 1 - Fraction(s.n, s.population) if s.population is not None else Fraction(1)
-        variance += weight * weight * requirement.variance / s.n * fpc
-    scale = requirement.shown_width / requirement.width  # one answer's unit → the shown unit
+        variance += weight * weight * need.variance / s.n * fpc
+    scale = need.shown_width / need.width  # one answer's unit → the shown unit
     return Fraction(round_half_away(z * _sqrt6(variance) * scale, 6))
 
 
@@ -249,18 +249,18 @@ def plan_survey(
                 scale = scheme.scale_of(source, binding.item)
                 if scale is not None:
                     spreads.append(scale.highest - scale.lowest)
-        requirements = tuple(
-            _requirement(f, names, spreads, z, width, mean_width, observed.get(source_id, {}).get(f))
+        needs = tuple(
+            _need(f, names, spreads, z, width, mean_width, observed.get(source_id, {}).get(f))
             for f, (names, spreads) in found.items()
             if f in ("share", "nps") or spreads
         )
-        governing = max(requirements, key=lambda r: r.n0, default=None)
+        governing = max(needs, key=lambda r: r.n0, default=None)
         site_plans = tuple(
             _site(s.id, governing.n0, populations.get((source_id, s.id)), source.min_sample, scheme.policies.anonymity)
             for s in audit.sites
         ) if governing is not None else ()
         pooled = pooled_half_width(governing, site_plans, z, scheme.policies.sites == "equal") if governing is not None else None
-        plans.append(SourcePlan(source_id, source.min_sample, requirements, governing, site_plans, pooled, tuple(unplanned)))
+        plans.append(SourcePlan(source_id, source.min_sample, needs, governing, site_plans, pooled, tuple(unplanned)))
     return SurveyPlan(
         audit=audit.id,
         confidence=scheme.policies.confidence,
