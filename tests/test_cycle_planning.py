@@ -147,3 +147,16 @@ def test_every_message_exists_in_both_languages_with_the_same_placeholders() -> 
                  "reason_required", "policy_pooled", "policy_equal", "visited_from_sampling", "visited_from_onsite",
                  "assume_mean", "assume_gap"):
         assert f"cycle.{name}" in MESSAGES
+
+
+def test_equal_site_weights_give_the_mean_of_the_sites_variances(demo: tuple) -> None:
+    import attrs
+
+    audit, scheme = demo
+    equal = attrs.evolve(scheme, policies=attrs.evolve(scheme.policies, sites="equal"))
+    pops = {("employee", "lyon"): 30}
+    (source,) = plan_survey(audit, equal, sources=["employee"], width=Fraction(8, 100), populations=pops).sources
+    # W_h = 1/3: v = (1/9)·(1/4)·(1/26·4/30 + 1/151 + 1/151)
+    v = Fraction(1, 9) * Fraction(1, 4) * (Fraction(1, 26) * Fraction(4, 30) + Fraction(2, 151))
+    assert source.pooled_half_width is not None
+    assert abs(float(source.pooled_half_width) - float(Z95) * math.sqrt(v)) < 2e-6

@@ -310,3 +310,20 @@ def test_the_documented_table_is_what_write_writes(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "demo", audit)
     assert run("sample", audit, "--seed", "20261120", "--write").code == 0
     assert (audit / "audit.toml").read_text("utf-8").endswith("\n" + block)
+
+
+def test_a_record_of_another_organisation_is_noted_and_read(tmp_path: Path) -> None:
+    import json
+
+    record = tmp_path / "other.json"
+    assert run("score", FIXTURES / "demo", "-o", record).code == 0
+    data = json.loads(record.read_text("utf-8"))
+    data["audit"]["organisation"] = "Mutuelle des Deux Rivières"
+    record.write_bytes(canonical_bytes(data))
+    result = run("sample", FIXTURES / "demo", "--stage", "surveillance", "--previous", record, "--extra", "1")
+    assert result.code == 0, result
+    assert f"note: {record} is a record of Mutuelle des Deux Rivières, the audit is of Mutuelle des Trois Rivières" in result.err
+    assert "  +1 site(s) added for risk (--extra)" in result.out.splitlines()
+    # valence has the demo's one open minor finding and its weakest customer result: first by risk
+    risk = [line.split() for line in result.out.splitlines() if line.split()[1:2] == ["risk"]]
+    assert risk[0][0] == "valence" and "open minor non-conformities in 2026-MTR-001: 1" in " ".join(risk[0])
