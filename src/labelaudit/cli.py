@@ -261,6 +261,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.verify",
     "labelaudit.whatif",
     "labelaudit.compare",
+    "labelaudit.cycle.commands",
 )
 
 
