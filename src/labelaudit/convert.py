@@ -12,6 +12,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.v import transform_error
 
+from labelaudit.bounds import number_problem
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr
 from labelaudit.tomlfiles import where
@@ -25,6 +26,11 @@ def _structure_fraction(value: Any, _type: type) -> Fraction:
     # bool is an int in Python, but `weight = true` is a mistake, not 1.
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction)):
         raise ValueError(tr("value.expected", expected=tr("expected.number"), found=value))
+    # load_toml bounds what it reads; this bounds what else is structured (a plugin's options,
+    # data built in code), so that no Fraction is made of a hundred-million-digit number.
+    problem = number_problem(value)
+    if problem:
+        raise ValueError(problem)
     return Fraction(value)
 
 
@@ -37,6 +43,9 @@ def _structure_str(value: Any, _type: type) -> str:
 def _structure_int(value: Any, _type: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(tr("value.expected", expected=tr("expected.whole_number"), found=value))
+    problem = number_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
