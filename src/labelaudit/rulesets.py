@@ -19,6 +19,7 @@ from labelaudit.convert import converter, structure
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr, unknown_thing
 from labelaudit.model import Criterion, Dimension, Requirement, Scheme
+from labelaudit.settings import check_settings
 from labelaudit.tomlfiles import load_toml, where
 
 SCHEME_FILE = "scheme.toml"
@@ -138,6 +139,7 @@ def validate(scheme: Scheme, scheme_path: Path, texts: dict[Path, str]) -> list[
     problems += _check_sources(scheme, top)
     problems += _check_structure(scheme, top, texts)
     problems += _check_levels_and_gates(scheme, top)
+    problems += check_settings(scheme, top, lambda r: _Places(r.file or Path("?"), texts.get(r.file or Path("?"))))
     return problems
 
 
