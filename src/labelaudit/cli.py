@@ -116,15 +116,20 @@ def cmd_init(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     audit_file = folder / AUDIT_FILE
     if audit_file.exists():
         raise InputError.at(audit_file, "", tr("audit.exists", path=audit_file))
+    problems = options.init_problems(args.site, args.auditor, args.organisation)
+    if problems:
+        raise InputError(problems)
     scheme = plugins.scheme(args.scheme, args.rulesets)
     grid_name = f"grid.{args.grid}"
+    if (folder / grid_name).exists():  # a filled grid without its audit.toml is still the auditor's work
+        raise InputError.at(folder / grid_name, "", tr("audit.exists", path=folder / grid_name))
     document = {
         "id": folder.resolve().name,
         "scheme": scheme.id,
         "organisation": args.organisation,
         "scope": args.scope,
         "kind": "initial",
-        "auditors": args.auditor,
+        "auditors": [" ".join(a.split()) for a in args.auditor],
         "dates": {},
         "sites": [{"id": s.id, "name": s.name} for s in args.site],
         "sources": {

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from labelaudit.convert import converter, structure
+from labelaudit.convert import OMITTED, converter, structure
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr, unknown_thing
 from labelaudit.model import Criterion, Dimension, Requirement, Scheme
@@ -26,6 +26,8 @@ SCHEME_FILE = "scheme.toml"
 REQUIREMENTS_FOLDER = "requirements"
 GRID_KINDS = ("grid",)
 
+OMITTED[Scheme] = frozenset({"requirements", "folder", "digests"})
+OMITTED[Requirement] = frozenset({"file"})
 converter.register_structure_hook(
     Scheme,
     make_dict_structure_fn(
