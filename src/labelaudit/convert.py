@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import typing
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +23,7 @@ T = TypeVar("T")
 
 catalog(
     {
+        "convert.one_of": {"fr": "l'une des valeurs {values}", "en": "one of {values}"},
         "convert.did_you_mean": {"fr": "{what} ; vouliez-vous dire « {close} » ?", "en": "{what}; did you mean {close!r}?"},
     }
 )
@@ -90,6 +92,22 @@ def _structure_text_sequence(value: Any, type_: Any) -> Any:
 
 
 converter.register_structure_hook_func(_is_sequence_of_text, _structure_text_sequence)
+
+
+def _is_literal(type_: Any) -> bool:
+    return typing.get_origin(type_) is typing.Literal
+
+
+def _structure_literal(value: Any, type_: Any) -> Any:
+    # cattrs's own message ("luck not in literal typing.Literal[...]") is neither placed nor translated.
+    allowed = typing.get_args(type_)
+    if isinstance(value, bool) or value not in allowed:
+        expected = tr("convert.one_of", values=", ".join(str(a) for a in allowed))
+        raise ValueError(tr("value.expected", expected=expected, found=value))
+    return value
+
+
+converter.register_structure_hook_func(_is_literal, _structure_literal)
 
 
 _UNKNOWN_KEYS = "\x00unknown keys:"  # a marker, not a text: `_path_problems` words it and places it
