@@ -230,12 +230,12 @@ def data_problems(data: Any, most_depth: int = MAX_TOML_DEPTH) -> Iterator[tuple
     while stack:
         value, path, depth = stack.pop()
         if isinstance(value, dict):
-            if depth >= most_depth and value:
+            if depth > most_depth:  # the file's own table is depth 0
                 yield path, tr("bounds.too_deep", most=most_depth)
                 continue
             items = [(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()]
         elif isinstance(value, list):
-            if depth >= most_depth and value:
+            if depth > most_depth:
                 yield path, tr("bounds.too_deep", most=most_depth)
                 continue
             items = [(v, f"{path}[{i}]") for i, v in enumerate(value)]
@@ -309,7 +309,7 @@ def _record_problems(data: Any) -> Iterator[tuple[str, str]]:
     stack: list[tuple[Any, str, int]] = [(data, "", 0)]
     while stack:
         value, path, depth = stack.pop()
-        if isinstance(value, (dict, list)) and value and depth >= MAX_RECORD_DEPTH:
+        if isinstance(value, (dict, list)) and depth > MAX_RECORD_DEPTH:
             yield path, tr("bounds.too_deep", most=MAX_RECORD_DEPTH)
             continue
         if isinstance(value, dict):

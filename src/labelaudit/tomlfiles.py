@@ -81,7 +81,7 @@ def load_toml(path: Path) -> tuple[dict[str, Any], str, str]:
 
 def _check_data(path: Path, text: str, data: dict[str, Any]) -> None:
     """Every number within bounds and no table nested too deep, each problem at its line."""
-    problems = []
+    problems: list[Problem] = []
     for count, (key_path, what) in enumerate(data_problems(data)):
         if count == MAX_REPORTED:
             more = sum(1 for _ in data_problems(data)) - MAX_REPORTED
