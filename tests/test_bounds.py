@@ -481,3 +481,35 @@ def test_a_sampling_plan_matching_the_grid_scores(tmp_path: Path) -> None:
                      '[[sampling.picks]]\nsite = "lyon"\nreason = "required"\ndetail = "head office"\n')
     result = run("check", audit)
     assert result.code == 0, result
+
+
+# --- Numbers people type -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [("2", 2), ("1.5", Fraction(3, 2)), ("7/3", Fraction(7, 3)), ("1.5e1", 15), ("-2E-3", Fraction(-2, 1000))])
+def test_a_typed_number_is_read_exactly(text: str, value: Fraction) -> None:
+    assert bounds.typed_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["1e100000000", "1e" + "9" * 30, "9" * 101, "1/" + "3" * 20, "1e-16", "inf"])
+def test_a_typed_number_out_of_bounds_is_refused_quickly(text: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(ValueError):
+        bounds.typed_number(text)
+    assert time.monotonic() - started < 1
+
+
+def test_a_typed_number_that_is_no_number_is_a_plain_value_error() -> None:
+    with pytest.raises(ValueError) as caught:
+        bounds.typed_number("abc")
+    assert not isinstance(caught.value, bounds.OutOfBounds)
+
+
+def test_max_errors_refuses_a_number_of_thousands_of_digits() -> None:
+    import argparse
+
+    from labelaudit.options import positive_int
+
+    for text in ["9" * 5000, "٣", "0"]:
+        with pytest.raises(argparse.ArgumentTypeError):
+            positive_int(text)

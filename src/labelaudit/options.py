@@ -83,7 +83,8 @@ def init_problems(sites: Sequence[Site], auditors: Iterable[str], organisation: 
 
 def positive_int(text: str) -> int:
     """`--max-errors N`: a whole number of 1 or more."""
-    if not text.isdigit() or int(text) < 1:
+    # isascii: "٣".isdigit() is true; 9 digits: int() of thousands of digits raises ValueError
+    if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) < 1:
         raise _expected("expected.positive_whole", text)
     return int(text)
 
