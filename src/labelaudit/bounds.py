@@ -251,27 +251,25 @@ def data_problems(data: Any, most_depth: int = MAX_TOML_DEPTH) -> Iterator[tuple
     """(key path, what) for every number out of bounds and every value nested too deep.
 
     Iterative, so a deep value is reported, never recursed into; a too-deep value's children
-    are not visited.
+    are not visited. Key paths are kept as linked trails and written out only for a problem.
     """
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    stack: list[tuple[Any, int, Any]] = [(data, 0, None)]
     while stack:
-        value, path, depth = stack.pop()
-        if isinstance(value, dict):
-            if depth > most_depth:  # the file's own table is depth 0
-                yield path, tr("bounds.too_deep", most=most_depth)
-                continue
-            items = [(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()]
-        elif isinstance(value, list):
-            if depth > most_depth:
-                yield path, tr("bounds.too_deep", most=most_depth)
-                continue
-            items = [(v, f"{path}[{i}]") for i, v in enumerate(value)]
-        else:
-            problem = number_problem(value)
-            if problem:
-                yield path, problem
+        value, depth, trail = stack.pop()
+        if depth > most_depth:  # the file's own table is depth 0
+            yield _trail_path(trail), tr("bounds.too_deep", most=most_depth)
             continue
-        stack.extend((v, p, depth + 1) for v, p in reversed(items))
+        pairs = value.items() if type(value) is dict else enumerate(value)
+        children = []
+        for key, item in pairs:
+            kind = type(item)
+            if kind is dict or kind is list:
+                children.append((item, depth + 1, (trail, key)))
+            elif kind is not str:
+                problem = number_problem(item)
+                if problem:
+                    yield _trail_path((trail, key)), problem
+        stack.extend(reversed(children))
 
 
 # --- JSON records ------------------------------------------------------------------------------
@@ -332,23 +330,44 @@ def load_record_json(path: Path | str, raw: bytes) -> Any:
 
 
 def _record_problems(data: Any) -> Iterator[tuple[str, str]]:
-    """Too deep, or a number written as text that `Fraction(text)` could not read quickly."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    """Too deep, or a number written as text that `Fraction(text)` could not read quickly.
+
+    A network's record holds millions of values: the key path of each is kept as a linked
+    trail (parent, key) and written out only for a problem.
+    """
+    Trail = tuple[Any, Any] | None
+    stack: list[tuple[Any, int, Trail]] = [(data, 0, None)]
+    keys, is_bad = RECORD_NUMBER_KEYS, _bad_number
     while stack:
-        value, path, depth = stack.pop()
-        if isinstance(value, (dict, list)) and depth > MAX_RECORD_DEPTH:
-            yield path, tr("bounds.too_deep", most=MAX_RECORD_DEPTH)
+        value, depth, trail = stack.pop()
+        if depth > MAX_RECORD_DEPTH:
+            yield _trail_path(trail), tr("bounds.too_deep", most=MAX_RECORD_DEPTH)
             continue
-        if isinstance(value, dict):
+        if type(value) is dict:
             for key, item in value.items():
-                here = f"{path}.{key}" if path else key
-                if isinstance(item, str) and key in RECORD_NUMBER_KEYS and _bad_number(item):
-                    yield here, tr("bounds.record_number", digits=MAX_RECORD_NUMBER_DIGITS, found=shown(item))
-                elif isinstance(item, (dict, list)):
-                    stack.append((item, here, depth + 1))
-        elif isinstance(value, list):
-            stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value) if isinstance(item, (dict, list)))
+                kind = type(item)
+                if kind is str:
+                    if key in keys and is_bad(item):
+                        found = shown(item)
+                        yield _trail_path((trail, key)), tr("bounds.record_number", digits=MAX_RECORD_NUMBER_DIGITS, found=found)
+                elif kind is dict or kind is list:
+                    stack.append((item, depth + 1, (trail, key)))
+        else:  # a list: json gives nothing else that holds values
+            for i, item in enumerate(value):
+                if type(item) is dict or type(item) is list:
+                    stack.append((item, depth + 1, (trail, i)))
+
+
+def _trail_path(trail: Any) -> str:
+    parts: list[Any] = []
+    while trail is not None:
+        trail, key = trail
+        parts.append(key)
+    path = ""
+    for key in reversed(parts):
+        path += f"[{key}]" if isinstance(key, int) else (f".{key}" if path else str(key))
+    return path
 
 
 def _bad_number(text: str) -> bool:
-    return _NUMBER_LIKE.fullmatch(text) is not None and _RECORD_NUMBER.fullmatch(text) is None
+    return _RECORD_NUMBER.fullmatch(text) is None and _NUMBER_LIKE.fullmatch(text) is not None
