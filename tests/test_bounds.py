@@ -441,6 +441,9 @@ def test_the_sampling_plan_is_checked_against_the_sites() -> None:
         "site 'valence' is picked but not in sampling.visited (lyon, lyon, grenobel)",
         "unknown site 'paris' (sites of the audit: lyon, grenoble, valence)",
     ]
+    assert [p.what for p in sampling_problems(audit_with(Sampling(visited=("lyon",), stage="renewal")), None)] == [
+        "the sampling plan is for a renewal audit, but this audit's kind is initial"
+    ]
     assert [p.what for p in sampling_problems(audit_with(Sampling(visited=())), None)] == [
         "at least one visited site is expected (without a [sampling] table, every site is visited)"
     ]

@@ -43,6 +43,10 @@ catalog(
             "fr": "{what} ; vouliez-vous dire « {close} » ?",
             "en": "{what}; did you mean {close!r}?",
         },
+        "audits.stage": {
+            "fr": "le plan d'échantillonnage est celui d'un audit {stage}, mais cet audit est de type {kind} (clé kind)",
+            "en": "the sampling plan is for a {stage} audit, but this audit's kind is {kind}",
+        },
         "audits.visited_empty": {
             "fr": "au moins un site visité est attendu (sans table [sampling], tous les sites le sont)",
             "en": "at least one visited site is expected (without a [sampling] table, every site is visited)",
@@ -138,6 +142,8 @@ def sampling_problems(audit: Audit, text: str | None) -> Iterator[Problem]:
         return
     file = str(audit.file)
     site_ids = [s.id for s in audit.sites]
+    if plan.stage is not None and plan.stage != audit.kind:  # a plan drawn for another stage of the cycle
+        yield Problem(file, where(text, "sampling.stage"), tr("audits.stage", stage=plan.stage, kind=audit.kind))
     if not plan.visited:
         yield Problem(file, where(text, "sampling.visited"), tr("audits.visited_empty"))
     for i, site_id in enumerate(plan.visited):
