@@ -12,7 +12,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 import tomli_w
 
@@ -20,15 +19,11 @@ from clirun import FIXTURES, run
 from labelaudit.cycle.auditfile import write_plan
 from labelaudit.cycle.history import History, Weakest, history_of
 from labelaudit.cycle.sampling import SamplingPlan, derived_seed, draw, md1_size, random_part, sample_size
-from labelaudit.model import Audit
 from labelaudit.record import canonical_bytes, load_record
 from labelaudit.testing import audit_document
 from labelaudit.workflow import score_audit
 
 NETWORK = [f"p{i:02d}" for i in range(1, 61)]  # a 60-office network
-SAMPLING_IN_MODEL = "sampling" in attrs.fields_dict(Audit)
-
-
 # --- Sizes ---------------------------------------------------------------------------------------
 
 
@@ -168,7 +163,6 @@ def test_force_replaces_the_table_in_place(tmp_path: Path) -> None:
     assert {k: v for k, v in data.items() if k != "sampling"} == {k: v for k, v in tomllib.loads(text).items() if k != "sampling"}
 
 
-@pytest.mark.skipif(not SAMPLING_IN_MODEL, reason="the Audit model reads [sampling] once the `bounds` branch is merged")
 def test_force_on_the_command_line(tmp_path: Path) -> None:
     audit = tmp_path / "demo"
     shutil.copytree(FIXTURES / "demo", audit)
@@ -248,9 +242,6 @@ def test_three_stages_prefer_sites_never_visited(network: Network) -> None:
         if number > 1:
             assert f"{len(network.records)} earlier record(s), by decision date:" in result.out
         seen |= set(sampling["visited"])
-        if not SAMPLING_IN_MODEL:  # until the Audit model reads [sampling] (branch bounds), score without it
-            text = (folder / "audit.toml").read_text("utf-8")
-            (folder / "audit.toml").write_text(text[: text.index("\n[sampling]")] + "\n", encoding="utf-8")
         network.score(folder, sampling["visited"], {}, weak="")
     assert len(seen) >= 8 + 3 + 5  # the risk parts never repeated a site
 

@@ -90,8 +90,8 @@ def schemes(tmp_path_factory: pytest.TempPathFactory) -> list[Scheme]:
             requirements=property_requirements(),
             items=[*DEFAULT_ITEMS, {"key": "E1", "scale": "agree5"}],
             gates=PROPERTY_GATES,
-            policies=policies,
-            min_sample=3,
+            policies={**policies, "anonymity": 3},
+            min_sample=3,  # with anonymity 3 above: a minimum sample is at least the threshold
         )
         for i, policies in enumerate(POLICIES)
     ]

@@ -1,19 +1,80 @@
-"""Reading an audit folder's `audit.toml`, and checking it against its scheme."""
+"""Reading an audit folder's `audit.toml`, and checking it against its scheme.
+
+An audit may hold its on-site sampling plan (`[sampling]`: the sites visited on site, the
+stage, the seed, why each site was picked); it is checked against the audit's sites here, and
+against the on-site evidence once collected (`onsite_visit_problems`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import attrs
+from cattrs.gen import make_dict_structure_fn, override
 
-from labelaudit.convert import structure
+from labelaudit.convert import OMITTED, closest, converter, structure
 from labelaudit.errors import InputError, Problem
-from labelaudit.i18n import tr, unknown_thing
-from labelaudit.model import Audit, Scheme
+from labelaudit.i18n import catalog, tr, unknown_thing
+from labelaudit.model import Audit, Evidence, Scheme
 from labelaudit.tomlfiles import load_toml, where
 
 AUDIT_FILE = "audit.toml"
+ONSITE_KINDS = ("grid",)
+"""The source kinds that are the on-site evaluation (the auditor's grid): what a visit yields."""
+
+# `folder` and `file` are where the audit was read, never keys of the file.
+OMITTED[Audit] = frozenset({"folder", "file"})
+converter.register_structure_hook(
+    Audit,
+    make_dict_structure_fn(
+        Audit, converter, _cattrs_forbid_extra_keys=True, folder=override(omit=True), file=override(omit=True)
+    ),
+)
+
+catalog(
+    {
+        "audits.unknown_site": {
+            "fr": "site inconnu « {site} » (sites de l'audit : {known})",
+            "en": "unknown site {site!r} (sites of the audit: {known})",
+        },
+        "audits.did_you_mean": {
+            "fr": "{what} ; vouliez-vous dire « {close} » ?",
+            "en": "{what}; did you mean {close!r}?",
+        },
+        "audits.stage": {
+            "fr": "le plan d'échantillonnage est celui d'un audit {stage}, mais cet audit est de type {kind} (clé kind)",
+            "en": "the sampling plan is for a {stage} audit, but this audit's kind is {kind}",
+        },
+        "audits.visited_empty": {
+            "fr": "au moins un site visité est attendu (sans table [sampling], tous les sites le sont)",
+            "en": "at least one visited site is expected (without a [sampling] table, every site is visited)",
+        },
+        "audits.visited_twice": {
+            "fr": "site « {site} » déjà nommé dans sampling.visited",
+            "en": "site {site!r} is already named in sampling.visited",
+        },
+        "audits.pick_twice": {
+            "fr": "le choix du site « {site} » est déjà donné ({first})",
+            "en": "the pick of site {site!r} is already given ({first})",
+        },
+        "audits.pick_not_visited": {
+            "fr": "site « {site} » choisi mais absent de sampling.visited ({visited})",
+            "en": "site {site!r} is picked but not in sampling.visited ({visited})",
+        },
+        "audits.visited_no_results": {
+            "fr": "le site {site} est visité sur site mais la grille ({source}) n'a aucun résultat pour lui",
+            "en": "site {site} is visited on site but the grid ({source}) has no results for it",
+        },
+        "audits.results_not_visited": {
+            "fr": "la grille ({source}) a des résultats pour le site {site}, qui n'est pas visité sur site "
+            "(sampling.visited : {visited})",
+            "en": "the grid ({source}) has results for site {site}, which is not visited on site "
+            "(sampling.visited: {visited})",
+        },
+    }
+)
 
 
 def audit_path(path: Path) -> Path:
@@ -70,6 +131,77 @@ def check_audit(audit: Audit, scheme: Scheme, text: str | None) -> list[Problem]
     for i, exclusion in enumerate(audit.exclusions):
         if exclusion.criterion not in criteria:
             problems.append(Problem(file, where(text, f"exclusions[{i}].criterion"), tr("ref.unknown", what=unknown_thing("criterion"), name=exclusion.criterion, known=tr("ref.criteria_of", count=len(criteria), scheme=scheme.id))))
+    problems.extend(sampling_problems(audit, text))
+    return problems
+
+
+def sampling_problems(audit: Audit, text: str | None) -> Iterator[Problem]:
+    """The sampling plan against the audit's sites: known, each named once, picks among the visited."""
+    plan = audit.sampling
+    if plan is None:
+        return
+    file = str(audit.file)
+    site_ids = [s.id for s in audit.sites]
+    if plan.stage is not None and plan.stage != audit.kind:  # a plan drawn for another stage of the cycle
+        yield Problem(file, where(text, "sampling.stage"), tr("audits.stage", stage=plan.stage, kind=audit.kind))
+    if not plan.visited:
+        yield Problem(file, where(text, "sampling.visited"), tr("audits.visited_empty"))
+    for i, site_id in enumerate(plan.visited):
+        if site_id not in site_ids:
+            yield Problem(file, where(text, f"sampling.visited[{i}]"), _unknown_site(site_id, site_ids))
+        elif site_id in plan.visited[:i]:
+            yield Problem(file, where(text, f"sampling.visited[{i}]"), tr("audits.visited_twice", site=site_id))
+    first: dict[str, str] = {}
+    for i, pick in enumerate(plan.picks):
+        key_path = f"sampling.picks[{i}].site"
+        if pick.site not in site_ids:
+            yield Problem(file, where(text, key_path), _unknown_site(pick.site, site_ids))
+        elif pick.site in first:
+            yield Problem(file, where(text, key_path), tr("audits.pick_twice", site=pick.site, first=first[pick.site]))
+        elif pick.site not in plan.visited:
+            visited = ", ".join(plan.visited) or "—"
+            yield Problem(file, where(text, key_path), tr("audits.pick_not_visited", site=pick.site, visited=visited))
+        first.setdefault(pick.site, f"sampling.picks[{i}]")
+
+
+def _unknown_site(site_id: str, known: list[str]) -> str:
+    what = tr("audits.unknown_site", site=site_id, known=", ".join(known))
+    close = closest(site_id, known)
+    return tr("audits.did_you_mean", what=what, close=close) if close else what
+
+
+def onsite_visit_problems(
+    audit: Audit, scheme: Scheme, text: str | None, evidence: Iterable[Evidence], left_out: Collection[str] = ()
+) -> list[Problem]:
+    """With a sampling plan: every visited site has on-site results, and no other site has any.
+
+    On-site results are the evidence of a source of an on-site kind (a grid binding is named
+    by its source); a source left out (its plugin failed, ``--on-plugin-error skip``) is not
+    judged. Without a plan nothing is required: a blank grid is a valid audit not yet done.
+    """
+    plan = audit.sampling
+    if plan is None:
+        return []
+    onsite = sorted(
+        s for s, source in scheme.sources.items()
+        if source.kind in ONSITE_KINDS and s in audit.sources and s not in left_out
+    )
+    with_results: dict[str, set[str]] = {s: set() for s in onsite}
+    for item in evidence:
+        if item.binding in with_results:
+            with_results[item.binding].add(item.site)
+    file, visited = str(audit.file), list(plan.visited)
+    problems = []
+    for source_id in onsite:
+        for i, site_id in enumerate(visited):
+            if site_id not in with_results[source_id] and site_id not in visited[:i]:
+                what = tr("audits.visited_no_results", site=site_id, source=source_id)
+                problems.append(Problem(file, where(text, f"sampling.visited[{i}]"), what))
+        for site in audit.sites:
+            if site.id in with_results[source_id] and site.id not in visited:
+                listed = ", ".join(visited) or "—"
+                what = tr("audits.results_not_visited", site=site.id, source=source_id, visited=listed)
+                problems.append(Problem(file, where(text, "sampling.visited"), what))
     return problems
 
 

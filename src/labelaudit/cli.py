@@ -119,6 +119,9 @@ def cmd_init(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     grid_name = f"grid.{args.grid}"
     for path in (audit_file, folder / grid_name):  # an audit's files are never replaced
         check_output(path, forceable=False)
+    problems = options.init_problems(args.site, args.auditor, args.organisation)
+    if problems:
+        raise InputError(problems)
     scheme = plugins.scheme(args.scheme, args.rulesets)
     document = {
         "id": folder.resolve().name,
@@ -126,7 +129,7 @@ def cmd_init(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
         "organisation": args.organisation,
         "scope": args.scope,
         "kind": "initial",
-        "auditors": args.auditor,
+        "auditors": [" ".join(a.split()) for a in args.auditor],
         "dates": {},
         "sites": [{"id": s.id, "name": s.name} for s in args.site],
         "sources": {

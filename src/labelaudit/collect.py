@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from attrs import frozen
 
-from labelaudit.audits import load_audit, require_valid
+from labelaudit.audits import load_audit, onsite_visit_problems, require_valid
 from labelaudit.errors import InputError, LabelauditError, PluginError, Problem
 from labelaudit.i18n import both, catalog, tr
 from labelaudit.model import (
@@ -208,6 +208,9 @@ def collect(
         evidence.extend(collection.evidence)
         findings.extend(collection.findings)
         notes.extend(collection.notes)
+    if not problems:  # the sampling plan against what the grid holds (see audits.onsite_visit_problems)
+        left_out = {s.source for s in skipped}
+        problems.extend(onsite_visit_problems(audit, prepared.scheme, prepared.audit_text, evidence, left_out))
     if problems:
         raise InputError(problems[:max_errors], truncated=dropped + max(0, len(problems) - max_errors))
     return Collected(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import typing
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -12,11 +14,19 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.v import transform_error
 
+from labelaudit.bounds import number_problem
 from labelaudit.errors import InputError, Problem
-from labelaudit.i18n import tr
+from labelaudit.i18n import catalog, tr
 from labelaudit.tomlfiles import where
 
 T = TypeVar("T")
+
+catalog(
+    {
+        "convert.one_of": {"fr": "l'une des valeurs {values}", "en": "one of {values}"},
+        "convert.did_you_mean": {"fr": "{what} ; vouliez-vous dire « {close} » ?", "en": "{what}; did you mean {close!r}?"},
+    }
+)
 
 converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
 
@@ -25,6 +35,11 @@ def _structure_fraction(value: Any, _type: type) -> Fraction:
     # bool is an int in Python, but `weight = true` is a mistake, not 1.
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, Fraction)):
         raise ValueError(tr("value.expected", expected=tr("expected.number"), found=value))
+    # load_toml bounds what it reads; this bounds what else is structured (a plugin's options,
+    # data built in code), so that no Fraction is made of a hundred-million-digit number.
+    problem = number_problem(value)
+    if problem:
+        raise ValueError(problem)
     return Fraction(value)
 
 
@@ -37,6 +52,9 @@ def _structure_str(value: Any, _type: type) -> str:
 def _structure_int(value: Any, _type: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(tr("value.expected", expected=tr("expected.whole_number"), found=value))
+    problem = number_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -76,14 +94,60 @@ def _structure_text_sequence(value: Any, type_: Any) -> Any:
 converter.register_structure_hook_func(_is_sequence_of_text, _structure_text_sequence)
 
 
+def _is_literal(type_: Any) -> bool:
+    return typing.get_origin(type_) is typing.Literal
+
+
+def _structure_literal(value: Any, type_: Any) -> Any:
+    # cattrs's own message ("luck not in literal typing.Literal[...]") is neither placed nor translated.
+    allowed = typing.get_args(type_)
+    if isinstance(value, bool) or value not in allowed:
+        expected = tr("convert.one_of", values=", ".join(str(a) for a in allowed))
+        raise ValueError(tr("value.expected", expected=expected, found=value))
+    return value
+
+
+converter.register_structure_hook_func(_is_literal, _structure_literal)
+
+
 _UNKNOWN_KEYS = "\x00unknown keys:"  # a marker, not a text: `_path_problems` words it and places it
+_SEP, _SEP2 = "\x01", "\x02"  # between unknown keys, and between a key and its closest known key
+
+OMITTED: dict[type, frozenset[str]] = {}
+"""Fields a class's structure hook does not read from a file (set where the hook is made):
+they are not offered as the key someone meant."""
+
+
+def known_keys(cls: Any) -> list[str]:
+    """The keys a file may give for `cls` (an attrs class or a dataclass)."""
+    import dataclasses
+
+    import attrs
+
+    if attrs.has(cls):
+        names = [f.alias or f.name for f in attrs.fields(cls)]
+    elif dataclasses.is_dataclass(cls):
+        names = [f.name for f in dataclasses.fields(cls)]
+    else:
+        return []
+    return [n for n in names if n not in OMITTED.get(cls, frozenset())]
+
+
+def closest(name: str, known: list[str] | tuple[str, ...]) -> str | None:
+    """The known name `name` most likely stands for (a typo, a case slip), or None."""
+    by_case = [k for k in known if k.casefold() == name.casefold()]
+    if by_case:
+        return by_case[0]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _format_exception(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, KeyError):
         return tr("key.missing")
     if isinstance(exc, ForbiddenExtraKeysError):
-        return _UNKNOWN_KEYS + ", ".join(sorted(exc.extra_fields))
+        known = known_keys(exc.cl)
+        return _UNKNOWN_KEYS + _SEP.join(f"{key}{_SEP2}{closest(key, known) or ''}" for key in sorted(exc.extra_fields))
     if isinstance(exc, (ValueError, TypeError)) and exc.args:
         return str(exc.args[0])
     return str(exc) or type(exc).__name__
@@ -101,10 +165,14 @@ def _path_problems(exc: BaseException, file: str, text: str | None, at: str) -> 
         what, _, found_at = message.rpartition(" @ ")
         key_path = found_at.removeprefix("$").removeprefix(".")
         if what.startswith(_UNKNOWN_KEYS):
-            keys = what.removeprefix(_UNKNOWN_KEYS)
-            what = tr("key.unknown_named", keys=keys)
-            if ", " not in keys:  # cattrs places it at its table: name the key itself, found at its line
-                key_path = _joined(key_path, keys)
+            # cattrs places them at their table: one problem a key, each at its own line
+            for entry in what.removeprefix(_UNKNOWN_KEYS).split(_SEP):
+                key, _, suggestion = entry.partition(_SEP2)
+                shown = tr("key.unknown_named", keys=key)
+                if suggestion:
+                    shown = tr("convert.did_you_mean", what=shown, close=suggestion)
+                problems.append(Problem(file, where(text, _joined(at, _joined(key_path, key))), shown))
+            continue
         problems.append(Problem(file, where(text, _joined(at, key_path)), what))
     return problems
 

@@ -295,20 +295,54 @@ class AuditDates:
     decision: dt.date | None = None
 
 
+AuditKind = Literal["initial", "surveillance", "renewal"]
+PickReason = Literal["random", "risk", "required"]
+
+
+@frozen
+class SamplingPick:
+    """Why one visited site was chosen: drawn at random, for its risk, or required (the head
+    office, a site never visited, a site with an open major finding)."""
+
+    site: str
+    reason: PickReason
+    detail: str = ""
+
+
+@frozen
+class Sampling:
+    """The on-site sampling plan of a multi-site audit (`[sampling]` in audit.toml): the sites
+    visited on site, the stage of the cycle and the seed the random part was drawn with."""
+
+    visited: tuple[str, ...]
+    stage: AuditKind | None = None
+    seed: int | None = None
+    picks: tuple[SamplingPick, ...] = ()
+
+
 @frozen
 class Audit:
     id: str
     scheme: str
     organisation: str
     scope: str
-    kind: Literal["initial", "surveillance", "renewal"]
+    kind: AuditKind
     auditors: tuple[str, ...]
     dates: AuditDates
     sites: tuple[Site, ...] = field(validator=validators.min_len(1))
     sources: Mapping[str, SourceInputs]
     exclusions: tuple[Exclusion, ...] = ()
+    sampling: Sampling | None = None
     folder: Path = field(default=Path("."), eq=False)
     file: Path | None = field(default=None, eq=False)
+
+    @property
+    def visited_sites(self) -> tuple[Site, ...]:
+        """The sites visited on site, in the audit's order: every site without a sampling plan."""
+        if self.sampling is None:
+            return self.sites
+        visited = set(self.sampling.visited)
+        return tuple(s for s in self.sites if s.id in visited)
 
 
 # --- Evidence, as plugins report it ------------------------------------------------------------

@@ -5,9 +5,34 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
 
-from labelaudit.i18n import tr
+from labelaudit.errors import Problem
+from labelaudit.i18n import catalog, tr
 from labelaudit.model import Site
+
+SITE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,30}")
+"""A site id as `init` writes it: it names a sheet of the grid (31 characters at most in a
+workbook, no `/`, `:` or `*`), a column value of a survey export and a key in messages."""
+
+catalog(
+    {
+        "options.site_id": {
+            "fr": "identifiant de site « {id} » : lettres, chiffres, « - » et « _ », 31 caractères au plus, "
+            "commençant par une lettre ou un chiffre (par exemple lyon ou agence-02)",
+            "en": "site id {id!r}: letters, digits, '-' and '_', at most 31 characters, starting with a "
+            "letter or a digit (lyon or agence-02, say)",
+        },
+        "options.duplicate": {
+            "fr": "{what} « {name} » est donné deux fois",
+            "en": "{what} {name!r} is given twice",
+        },
+        "options.what_site": {"fr": "le site", "en": "site"},
+        "options.what_auditor": {"fr": "l'auditeur", "en": "auditor"},
+        "options.empty": {"fr": "un nom non vide est attendu", "en": "a non-empty name is expected"},
+    }
+)
 
 
 def _expected(expected: str, text: str) -> argparse.ArgumentTypeError:
@@ -27,12 +52,39 @@ def site(text: str) -> Site:
     site_id, sep, name = text.partition("=")
     if not sep or not site_id.strip() or not name.strip():
         raise _expected("expected.site_option", text)
+    if not SITE_ID.fullmatch(site_id.strip()):
+        raise argparse.ArgumentTypeError(tr("options.site_id", id=site_id.strip()))
     return Site(site_id.strip(), name.strip())
+
+
+def init_problems(sites: Sequence[Site], auditors: Iterable[str], organisation: str) -> list[Problem]:
+    """What `init` must not write: a site or an auditor given twice, an empty name.
+
+    Each is named by the option that gave it; ids are compared as given, names of auditors
+    without regard to case or surrounding spaces (they are one person).
+    """
+    problems = [Problem("--organisation", "", tr("options.empty"))] if not organisation.strip() else []
+    seen: set[str] = set()
+    for s in sites:
+        if s.id in seen:
+            problems.append(Problem("--site", "", tr("options.duplicate", what=tr("options.what_site"), name=s.id)))
+        seen.add(s.id)
+    names: set[str] = set()
+    for auditor in auditors:
+        folded = " ".join(auditor.split()).casefold()
+        if not folded:
+            problems.append(Problem("--auditor", "", tr("options.empty")))
+        elif folded in names:
+            what = tr("options.what_auditor")
+            problems.append(Problem("--auditor", "", tr("options.duplicate", what=what, name=auditor.strip())))
+        names.add(folded)
+    return problems
 
 
 def positive_int(text: str) -> int:
     """`--max-errors N`: a whole number of 1 or more."""
-    if not text.isdigit() or int(text) < 1:
+    # isascii: "٣".isdigit() is true; 9 digits: int() of thousands of digits raises ValueError
+    if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) < 1:
         raise _expected("expected.positive_whole", text)
     return int(text)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -25,7 +24,7 @@ from labelaudit.errors import InputError, PluginError, Problem
 from labelaudit.i18n import catalog, tr
 from labelaudit.model import Indicator, Requires, Scheme, SourceKind
 from labelaudit.rulesets import SCHEME_FILE, load_scheme
-from labelaudit.tomlfiles import where
+from labelaudit.tomlfiles import load_toml, where
 
 ENTRY_POINT_GROUP = "labelaudit"
 BUILTIN_DISTRIBUTION = "labelaudit"  # the built-in plugins are this distribution's entry points
@@ -206,8 +205,8 @@ def _scheme_folders_in(folder: Path) -> dict[str, Path]:
 def _scheme_id(folder: Path) -> str:
     """The id a scheme declares (read cheaply: the folder name when the file has none)."""
     try:
-        data = tomllib.loads((folder / SCHEME_FILE).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = load_toml(folder / SCHEME_FILE)[0]  # bounded: a huge or deep file is refused
+    except InputError:
         return folder.name  # the full load reports the problem precisely
     value = data.get("id")
     return value if isinstance(value, str) else folder.name

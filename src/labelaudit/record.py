@@ -32,6 +32,7 @@ from labelaudit.engine import (
     Tree,
     source_means,
 )
+from labelaudit.bounds import MAX_RECORD_BYTES, load_record_json
 from labelaudit.errors import InputError
 from labelaudit.files import write_atomic as write_atomic  # re-exported: it lived here before files.py
 from labelaudit.i18n import tr
@@ -330,13 +331,17 @@ def dumps(record: dict[str, Any]) -> str:
 
 
 def load_record(path: Path) -> dict[str, Any]:
-    return parse_record(path, read_bytes(path))
+    return parse_record(path, read_bytes(path, MAX_RECORD_BYTES))
 
 
 def parse_record(path: Path, raw: bytes) -> dict[str, Any]:
-    """A record from its bytes (a caller that also hashes them reads the file only once)."""
+    """A record from its bytes (a caller that also hashes them reads the file only once).
+
+    Its size, nesting and numbers are bounded (`labelaudit.bounds`): a record edited by hand
+    is input like any other, and `explain` or `verify` turn its numbers into Fractions.
+    """
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = load_record_json(path, raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = tr("place.line_column", line=exc.lineno, column=exc.colno) if isinstance(exc, json.JSONDecodeError) else ""
         raise InputError.at(path, where, tr("record.invalid", detail=str(exc))) from None

@@ -15,16 +15,19 @@ from typing import Any
 import attrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from labelaudit.convert import converter, structure
+from labelaudit.convert import OMITTED, converter, structure
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr, unknown_thing
 from labelaudit.model import Criterion, Dimension, Requirement, Scheme
+from labelaudit.settings import check_settings
 from labelaudit.tomlfiles import load_toml, where
 
 SCHEME_FILE = "scheme.toml"
 REQUIREMENTS_FOLDER = "requirements"
 GRID_KINDS = ("grid",)
 
+OMITTED[Scheme] = frozenset({"requirements", "folder", "digests"})
+OMITTED[Requirement] = frozenset({"file"})
 converter.register_structure_hook(
     Scheme,
     make_dict_structure_fn(
@@ -138,6 +141,7 @@ def validate(scheme: Scheme, scheme_path: Path, texts: dict[Path, str]) -> list[
     problems += _check_sources(scheme, top)
     problems += _check_structure(scheme, top, texts)
     problems += _check_levels_and_gates(scheme, top)
+    problems += check_settings(scheme, top, lambda r: _Places(r.file or Path("?"), texts.get(r.file or Path("?"))))
     return problems
 
 

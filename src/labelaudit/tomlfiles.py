@@ -1,33 +1,55 @@
-"""Reading TOML exactly: floats as `Decimal`, and every error placed at a line.
+"""Reading TOML exactly: floats as `Decimal`, every error placed at a line, every size bounded.
 
 tomllib gives a line and column only for syntax errors; for a problem found later (an unknown
 key, a bad weight) `line_of` finds the line of a key path such as `criteria[2].weight` in the
 text, so that messages can still point at it.
+
+A TOML file is input an adversary may write, so `load_toml` bounds what it reads before any
+number reaches a `Fraction` (see `labelaudit.bounds`): the file's size, how deep it nests, and each
+number's digits. Without them `weight = 1e100000000` became a hundred-million-digit integer,
+and `[[[[…` a `RecursionError`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from labelaudit.errors import InputError
+from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr
+from labelaudit.bounds import MAX_READ_BYTES, MAX_REPORTED, MAX_TOML_BYTES, check_text, data_problems, too_large
 
 _SYNTAX_AT = re.compile(r"^(?P<detail>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 _SEGMENT = re.compile(r"([^.\[\]]+)((?:\[\d+\])*)")
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, limit: int = MAX_READ_BYTES) -> bytes:
+    """A whole file, refused (placed, translated) when missing, unreadable or over `limit` bytes.
+
+    The size is asked first, so a gigabyte is never read to be refused; then at most one byte
+    past the limit is read, for a file whose size the system does not know (a pipe, /dev/zero).
+    """
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            if _size(handle) > limit:
+                raise too_large(path, limit)
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError.at(path, "", tr("file.missing")) from None
     except OSError as exc:
         raise InputError.at(path, "", tr("file.unreadable", detail=exc.strerror)) from None
+    if len(data) > limit:
+        raise too_large(path, limit)
+    return data
+
+
+def _size(handle: Any) -> int:
+    return os.fstat(handle.fileno()).st_size
 
 
 def digest(data: bytes) -> str:
@@ -36,11 +58,12 @@ def digest(data: bytes) -> str:
 
 def load_toml(path: Path) -> tuple[dict[str, Any], str, str]:
     """Parse a TOML file; return its data, its text and the digest of its bytes."""
-    raw = read_bytes(path)
+    raw = read_bytes(path, MAX_TOML_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError.at(path, tr("place.byte", byte=exc.start), tr("toml.encoding")) from None
+    check_text(path, text)  # before tomllib: it recurses on nesting, and int() has a digit limit
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -49,7 +72,28 @@ def load_toml(path: Path) -> tuple[dict[str, Any], str, str]:
             where = tr("place.line_column", line=match["line"], column=match["col"])
             raise InputError.at(path, where, tr("toml.syntax", detail=match["detail"])) from None
         raise InputError.at(path, "", tr("toml.syntax", detail=str(exc))) from None
+    except (ValueError, ArithmeticError, RecursionError) as exc:
+        # What check_text did not foresee: int()'s digit limit, an exponent Decimal refuses.
+        raise InputError.at(path, "", tr("bounds.unreadable", detail=_short(exc))) from None
+    _check_data(path, text, data)
     return data, text, digest(raw)
+
+
+def _check_data(path: Path, text: str, data: dict[str, Any]) -> None:
+    """Every number within bounds and no table nested too deep, each problem at its line."""
+    problems: list[Problem] = []
+    for count, (key_path, what) in enumerate(data_problems(data)):
+        if count == MAX_REPORTED:
+            more = sum(1 for _ in data_problems(data)) - MAX_REPORTED
+            raise InputError(problems, truncated=more)
+        problems.append(Problem(str(path), where(text, key_path), what))
+    if problems:
+        raise InputError(problems)
+
+
+def _short(exc: BaseException, most: int = 120) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _segments(key_path: str) -> list[tuple[str, list[int]]]:

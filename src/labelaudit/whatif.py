@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from labelaudit.bounds import OutOfBounds, shown, typed_number
 from labelaudit.collect import Collected, collect, prepare
 from labelaudit.compare import dimension_rows, header, headline_rows, source_rows, table
 from labelaudit.engine import Decision, Inputs, score
@@ -139,9 +140,11 @@ def _number(option: str, text: str) -> Fraction:
     """A decimal as people type it (`2`, `1.5`, `1,5`, `72 %`), exactly, or an InputError."""
     cleaned = text.strip().removesuffix("%").strip().replace(",", ".")
     try:
-        return Fraction(cleaned)
+        return typed_number(cleaned)  # bounded: Fraction("1e100000000") alone took minutes
+    except OutOfBounds as exc:
+        raise InputError.at(option, "", str(exc)) from None
     except (ValueError, ZeroDivisionError):
-        raise InputError.at(option, "", tr("whatif.bad_number", value=text)) from None
+        raise InputError.at(option, "", tr("whatif.bad_number", value=shown(text))) from None
 
 
 def _pair(option: str, text: str, form: str) -> tuple[str, str]:

@@ -305,7 +305,7 @@ def test_toml_unknown_key_is_placed_at_its_line(scheme: Scheme, tmp_path: Path) 
         """,
     )
     assert problems(scheme, tmp_path, path) == [
-        f"{path}: line 5, key criteria[0].levle: unknown key: levle"
+        f"{path}: line 5, key criteria[0].levle: unknown key: levle; did you mean 'level'?"
     ]
 
 
