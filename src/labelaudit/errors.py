@@ -161,6 +161,19 @@ class ProblemCollector:
             return
         self.dropped += count
 
+    def merge(self, other: ProblemCollector) -> None:
+        """Add another collector's messages (a file read apart, kept only if it succeeded)."""
+        for message in other._messages:
+            if isinstance(message, Problem):
+                self.add(message.file, message.where, message.what)
+                continue
+            extra = message.count - len(message.rows)
+            for index, row in enumerate(message.rows):
+                last = index == len(message.rows) - 1
+                place = RowPlace(str(message.first), row, message.first.group, message.first.render)
+                self.add(message.file, place, message.what, count=1 + (extra if last else 0))
+        self.dropped += other.dropped
+
     @property
     def problems(self) -> list[Problem]:
         """The messages so far, repeated problems as one each."""
