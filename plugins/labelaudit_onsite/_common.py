@@ -8,6 +8,7 @@ gives the same verdict whichever format the auditor chose.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import tempfile
@@ -106,6 +107,8 @@ def parse_level(raw: Any, values: tuple[Fraction, ...]) -> Fraction | Text:
     if number is not None and number in values:
         return number
     points = ", ".join(fmt(v) for v in values)
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):  # a number formatted as a date
+        return msg.level_is_date(str(raw), points)
     if isinstance(raw, str):
         return msg.level_text_off_scale(points, raw)
     return msg.level_off_scale(points, _shown(raw))

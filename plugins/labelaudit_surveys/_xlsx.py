@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from labelaudit import InputError, column_letter, file_problem, row_place, rows_place, sheet_place
+from labelaudit import InputError, check_xlsx_archive, column_letter, file_problem, row_place, rows_place, sheet_place
 
 from labelaudit_surveys import _messages as msg
 from labelaudit_surveys._table import Table, clean_header, is_blank
@@ -27,6 +27,7 @@ def open_xlsx(
     """Open a workbook's sheet (`sheet`, or the first) and find its header row."""
     from openpyxl import load_workbook  # heavy: imported only when a workbook is read
 
+    check_xlsx_archive(path, file)  # a zip bomb or a file that is no zip is refused before openpyxl opens it
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook

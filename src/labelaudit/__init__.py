@@ -10,9 +10,10 @@ docs/plugins.md documents every name listed here.
 from __future__ import annotations
 
 from labelaudit.convert import structure
-from labelaudit.errors import InputError, LabelauditError, PluginError, Problem, ProblemCollector
+from labelaudit.errors import InputError, LabelauditError, PluginError, Problem, ProblemCollector, RowPlace
 from labelaudit.exports import (
     CsvExport,
+    check_xlsx_archive,
     cell_place,
     clean_cell,
     column_letter,
@@ -24,8 +25,10 @@ from labelaudit.exports import (
     open_csv_export,
     row_place,
     rows_place,
+    safe_cell,
     sheet_place,
     sniff_delimiter,
+    write_safe_cell,
 )
 from labelaudit.hookspecs import API_VERSION, hookimpl
 from labelaudit.indicators import mean_measure, nps_measure, share_measure
@@ -61,6 +64,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CsvExport",
+    "check_xlsx_archive",
     "cell_place",
     "clean_cell",
     "column_letter",
@@ -72,8 +76,11 @@ __all__ = [
     "open_csv_export",
     "row_place",
     "rows_place",
+    "safe_cell",
     "sheet_place",
     "sniff_delimiter",
+    "write_safe_cell",
+    "RowPlace",
     "API_VERSION",
     "FINDING_KINDS",
     "Audit",

@@ -581,6 +581,7 @@ def test_xlsx_accepts_one_language_headers_and_skips_blank_rows(
     sheet.append([None] * 12)
     sheet.append(["", "", "a note", None, 4])  # no criterion: skipped
     sheet.append(["design", "design.2", None, None, 2])
+    workbook.create_sheet("lyon").append([h.split(" / ")[0] for h in HEADERS])  # French only, no rows
     workbook.save(tmp_path / "grid.xlsx")
     result = collect(scheme, tmp_path, tmp_path / "grid.xlsx")
     assert [(e.criterion, e.site, e.value, e.provenance.location) for e in result.evidence] == [
@@ -646,12 +647,20 @@ def test_xlsx_for_another_scheme_is_an_error(scheme: Scheme, tmp_path: Path) -> 
     ]
 
 
-@pytest.mark.parametrize("content", [os.urandom(64) + b"garbage", b"", b"PK\x03\x04broken zip"])
-def test_corrupt_xlsx_is_an_input_error(scheme: Scheme, tmp_path: Path, content: bytes) -> None:
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"\x00" + os.urandom(64) + b"garbage", "not an XLSX workbook (an XLSX file is a zip archive"),
+        (b"", "not an XLSX workbook (an XLSX file is a zip archive"),
+        (b"\xd0\xcf\x11\xe0" + bytes(60), "an Excel 97-2003 workbook (.xls) renamed .xlsx: save it as .xlsx"),
+        (b"PK\x03\x04broken zip", "damaged zip archive (File is not a zip file): the file is truncated or corrupt"),
+    ],
+)
+def test_corrupt_xlsx_is_an_input_error(scheme: Scheme, tmp_path: Path, content: bytes, said: str) -> None:
     path = tmp_path / "grid.xlsx"
     path.write_bytes(content)
     [message] = problems(scheme, tmp_path, path)
-    assert message.startswith(f"{path}: not a readable XLSX workbook (")
+    assert message.startswith(f"{path}: {said}")
 
 
 def test_blank_xlsx_template_reads_back_as_nothing(scheme: Scheme, tmp_path: Path) -> None:
@@ -830,11 +839,8 @@ def test_unreadable_xlsx_files_in_both_languages(scheme: Scheme, tmp_path: Path)
     folder.mkdir()  # exists, but cannot be read as a file
     reported = texts(scheme, tmp_path, corrupt, tmp_path / "missing.xlsx", folder)
     (corrupt_fr, corrupt_en), *others = reported
-    assert corrupt_fr.startswith("classeur XLSX illisible (")
-    assert corrupt_en.startswith("not a readable XLSX workbook (")
-    assert corrupt_fr.removeprefix("classeur XLSX illisible") == corrupt_en.removeprefix(
-        "not a readable XLSX workbook"
-    )  # the same detail from openpyxl in both
+    assert corrupt_fr == "archive zip endommagée (File is not a zip file) : le fichier est tronqué ou altéré"
+    assert corrupt_en == "damaged zip archive (File is not a zip file): the file is truncated or corrupt"
     reason = os.strerror(errno.EISDIR)
     assert others == [
         ("fichier introuvable", "file not found"),
