@@ -369,7 +369,18 @@ def write(request: TemplateRequest) -> None:
         _site_sheet(workbook.create_sheet(site.id), request, scale)
     _levels_sheet(workbook.create_sheet(LEVELS_SHEET[request.lang]), scale)
     _audit_sheet(workbook.create_sheet(AUDIT_SHEET), request.scheme)
+    _neutralise(workbook)
     atomic_write(request.path, workbook.save)
+
+
+def _neutralise(workbook: Workbook) -> None:
+    """Every text cell a string that stays one: a criterion title or a scale label starting with
+    `=`, `+`, `-` or `@` must not become a formula (see `labelaudit.write_safe_cell`)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    write_safe_cell(cell, cell.value)
 
 
 def _check_title(path: Path, site: str) -> None:
