@@ -261,6 +261,6 @@ def option_not_for(option: str, kind: str, file: str) -> Text:
     return Text(
         fr=f"l'option « {option} » ne vaut que pour un fichier {fits}, or {file} est un fichier {kind} : "
         f"la retirer, ou lire ce fichier dans une autre source",
-        en=f"option {option!r} applies to {fits} files only, but {file} is a {kind} file: "
+        en=f"option {option!r} applies to {fits} files only, but {file} is {'an' if kind == 'XLSX' else 'a'} {kind} file: "
         f"remove it, or read that file in another source",
     )

@@ -453,7 +453,7 @@ def test_not_a_workbook_and_unsupported_files(scheme: Scheme, tmp_path: Path) ->
     assert [(p.file, p.where) for p in problems] == [
         (str(tmp_path / "fake.xlsx"), ""), (str(tmp_path / "c.ods"), ""), (str(tmp_path / "missing.csv"), ""),
     ]
-    assert english(problems[0].what).startswith("not a readable XLSX workbook")
+    assert english(problems[0].what).startswith("not an XLSX workbook (an XLSX file is a zip archive")
     assert english(problems[1].what) == "unsupported file type '.ods' (expected .csv or .xlsx)"
     assert english(problems[2].what) == "file not found"
 
@@ -629,7 +629,8 @@ def test_file_and_xlsx_problems_in_both_languages(scheme: Scheme, tmp_path: Path
     write_xlsx(tmp_path / "titles.xlsx", [[f"Titre {n}"] for n in range(25)])
     req = request(scheme, tmp_path, ["fake.xlsx", "c.ods", "missing.csv", "titles.xlsx"], SITE_OPTIONS)
     fake, *rest = told(req, "fr")
-    assert fake.startswith("classeur XLSX illisible (")
+    assert fake == ("ce n'est pas un classeur XLSX (un fichier XLSX est une archive zip ; "
+                    "enregistrer le fichier au format .xlsx depuis le tableur)")
     assert rest == [
         "type de fichier « .ods » non pris en charge (attendu : .csv ou .xlsx)",
         "fichier introuvable",
@@ -637,7 +638,7 @@ def test_file_and_xlsx_problems_in_both_languages(scheme: Scheme, tmp_path: Path
         "« Q2 - Engagements » ; sinon, indiquer header_row)",
     ]
     fake, *rest = told(req, "en")
-    assert fake.startswith("not a readable XLSX workbook (")
+    assert fake.startswith("not an XLSX workbook (an XLSX file is a zip archive; ")
     assert rest == [
         "unsupported file type '.ods' (expected .csv or .xlsx)",
         "file not found",
@@ -955,3 +956,95 @@ def test_readers_columns_keep_memory_flat_over_many_blocks(scheme: Scheme, tmp_p
 
 def test_readers_whitespace_is_what_str_strip_removes() -> None:
     assert _columnar.WHITESPACE == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
+# --- Rows that do not fit the header, options for the other kind of file (issue 10) -------------
+
+
+def test_rows_longer_or_shorter_than_the_header(scheme: Scheme, tmp_path: Path) -> None:
+    """Both readers: a record with another number of cells than the header is an error at its
+    row (its cells are not tallied), with the likely delimiter when it fits the header."""
+    (tmp_path / "c.csv").write_text(
+        "Q1 - Accueil;Q2 - Engagements tenus;Commentaire\n4;5;bien\n4;5\n4;5;x;y\n3,4,rien\n;;\n\n",
+        encoding="utf-8",
+    )
+    options = {"columns": {"Q1 - Accueil": "C01", "Q2 - Engagements tenus": "C02"}, "ignore": ["Commentaire"]}
+    problems = problems_of(request(scheme, tmp_path, ["c.csv"], options))
+    assert in_english(problems) == [
+        (str(tmp_path / "c.csv"), "row 3", "2 cell(s) where the header has 3 (delimiter ';')"),
+        (str(tmp_path / "c.csv"), "row 4", "4 cell(s) where the header has 3 (delimiter ';')"),
+        (str(tmp_path / "c.csv"), "row 5",
+         "1 cell(s) where the header has 3 (delimiter ';'): the row seems split by ','"),
+    ]
+
+
+def test_short_rows_in_a_quoted_export_read_the_same_by_both_readers(scheme: Scheme, tmp_path: Path) -> None:
+    (tmp_path / "c.csv").write_text(
+        'Q1 - Accueil,Commentaire\n4,"a, b"\n5,""\n3\n4,\n', encoding="utf-8",
+    )
+    options = {"columns": {"Q1 - Accueil": "C01"}, "ignore": ["Commentaire"]}
+    problems = problems_of(request(scheme, tmp_path, ["c.csv"], options))
+    assert [(p.where, english(p.what)) for p in problems] == [
+        ("row 4", "1 cell(s) where the header has 2 (delimiter ',')"),
+    ]
+
+
+def test_readers_take_an_export_whose_last_cells_are_empty_by_columns(scheme: Scheme, tmp_path: Path) -> None:
+    """Empty last cells are not short rows: the columnar reader counts delimiters outside quotes."""
+    (tmp_path / "c.csv").write_text('Q1 - Accueil,Commentaire\n4,"a, b"\n5,\n3,""\n', encoding="utf-8")
+    req = request(scheme, tmp_path, ["c.csv"], {"columns": {"Q1 - Accueil": "C01"}, "ignore": ["Commentaire"]})
+    assert read_by(req, tmp_path / "c.csv") == "columns"
+    assert collect(req).evidence[0].sample.n == 3
+
+
+def test_a_column_without_a_header(scheme: Scheme, tmp_path: Path) -> None:
+    """An empty header among named ones is an error; a value past the last named header too
+    (trailing empty headers, as exporters pad them, are fine while their cells are empty)."""
+    (tmp_path / "gap.csv").write_text("Q1 - Accueil,,Commentaire\n4,5,x\n", encoding="utf-8")
+    (tmp_path / "pad.csv").write_text("Q1 - Accueil,Commentaire,\n4,x,\n5,y,oups\n", encoding="utf-8")
+    options = {"columns": {"Q1 - Accueil": "C01"}, "ignore": ["Commentaire"]}
+    problems = problems_of(request(scheme, tmp_path, ["gap.csv", "pad.csv"], options))
+    assert [(Path(p.file).name, p.where, english(p.what)) for p in problems] == [
+        ("gap.csv", "row 1", "column B has no header: name it (and add it to 'ignore' if it is not to be read) "
+         "or delete it"),
+        ("pad.csv", "row 3", "value 'oups' in column C, which has no header"),
+    ]
+
+
+def test_xlsx_value_past_the_header(scheme: Scheme, tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "c.xlsx", [["Q1 - Accueil"], [4], [5, None, "stray"]])
+    problems = problems_of(request(scheme, tmp_path, ["c.xlsx"], {"columns": {"Q1 - Accueil": "C01"}}))
+    assert [(p.where, english(p.what)) for p in problems] == [("row 3", "value 'stray' in column C, which has no header")]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "files", "said"),
+    [
+        ("header_row", 2, ["c.csv"], "option 'header_row' applies to XLSX files only, but c.csv is a CSV file: remove it, or read that file in another source"),
+        ("sheet", "Réponses", ["c.xlsx", "c.csv"], "option 'sheet' applies to XLSX files only, but c.csv is a CSV file: remove it, or read that file in another source"),
+        ("delimiter", ";", ["c.xlsx"], "option 'delimiter' applies to CSV files only, but c.xlsx is an XLSX file: remove it, or read that file in another source"),
+    ],
+)
+def test_an_option_for_the_other_kind_of_file(
+    scheme: Scheme, tmp_path: Path, option: str, value: object, files: list[str], said: str
+) -> None:
+    (tmp_path / "c.csv").write_text("Q1 - Accueil\n4\n", encoding="utf-8")
+    write_xlsx(tmp_path / "c.xlsx", [["Q1 - Accueil"], [4]])
+    problems = problems_of(request(scheme, tmp_path, files, {"columns": {"Q1 - Accueil": "C01"}, option: value}))
+    assert in_english(problems) == [(str(tmp_path / "audit.toml"), f"key sources.customer.{option}", said)]
+
+
+def test_a_repeated_answer_in_an_xlsx_is_one_message(scheme: Scheme, tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "c.xlsx", [["Q1 - Accueil"], *([9] for _ in range(761))])
+    (problem,) = problems_of(request(scheme, tmp_path, ["c.xlsx"], {"columns": {"Q1 - Accueil": "C01"}}))
+    assert problem.where == "cells Réponses!A2, A3, A4 … and 758 more, column 'Q1 - Accueil'"
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_inflated(scheme: Scheme, tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "c.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 << 20))  # 40 MiB of zeros: ratio ~1000
+    (problem,) = problems_of(request(scheme, tmp_path, ["c.xlsx"], {"columns": {"Q1 - Accueil": "C01"}}))
+    assert problem.where == "archive member xl/worksheets/sheet1.xml"
+    assert english(problem.what).endswith("more than 200 times: a zip bomb, refused without inflating it")
