@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
-import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,7 +31,7 @@ from labelaudit import (
     Scheme,
     TemplateRequest,
     Text,
-    check_xlsx_archive,
+    open_xlsx_workbook,
     sheet_place,
     write_safe_cell,
 )
@@ -180,27 +179,22 @@ class SheetExtras:
 def _load(path: Path) -> Iterator[tuple[str, Rows, SheetExtras]]:
     """Each worksheet's title, its rows of cell values (streamed) and its extras; any failure to
     read is one `InputError`. The archive is checked first, so that a zip bomb is never inflated."""
-    check_xlsx_archive(path)
+    workbook = open_xlsx_workbook(path)
     try:
-        with warnings.catch_warnings():
-            # Unsupported Excel extensions (styles, validations) do not matter for values.
-            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\b")
-            workbook = load_workbook(path, read_only=True, data_only=True)
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    for sheet in workbook.worksheets:
-                        extras = _extras(archive, getattr(sheet, "_worksheet_path", None))
-                        sheet.reset_dimensions()  # a stale <dimension> in the file must not hide rows
-                        rows = _marked(path, sheet.iter_rows(values_only=True), extras)
-                        yield sheet.title, rows, extras
-            finally:
-                workbook.close()
+        with zipfile.ZipFile(path) as archive:
+            for sheet in workbook.worksheets:
+                extras = _extras(archive, getattr(sheet, "_worksheet_path", None))
+                sheet.reset_dimensions()  # a stale <dimension> in the file must not hide rows
+                rows = _marked(path, sheet.iter_rows(values_only=True), extras)
+                yield sheet.title, rows, extras
     except InputError:
         raise
     # openpyxl reports a damaged file with many exception types (zip, XML, KeyError …).
     except Exception as exc:  # noqa: BLE001
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise InputError.at(path, "", msg.not_a_workbook(detail)) from None
+    finally:
+        workbook.close()
 
 
 def _extras(archive: zipfile.ZipFile, member: str | None) -> SheetExtras:
@@ -212,8 +206,13 @@ def _extras(archive: zipfile.ZipFile, member: str | None) -> SheetExtras:
     if member is None:
         return SheetExtras((), frozenset())
     merged, uncomputed = [], set()
+    parents: list[Any] = []
     with archive.open(member.lstrip("/")) as source:
-        for _event, element in ElementTree.iterparse(source):
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                parents.append(element)
+                continue
+            parents.pop()
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "mergeCell":
                 merged.append(element.get("ref", ""))
@@ -222,9 +221,8 @@ def _extras(archive: zipfile.ZipFile, member: str | None) -> SheetExtras:
                 value = children.get("v")
                 if "f" in children and (value is None or not (value.text or "")):
                     uncomputed.add(element.get("r", ""))
-                element.clear()
-            elif tag == "row":
-                element.clear()
+            elif tag == "row" and parents:
+                parents[-1].remove(element)  # done with: a sheet's rows must not pile up
     return SheetExtras(tuple(merged), frozenset(uncomputed))
 
 

@@ -14,11 +14,12 @@ import codecs
 import csv
 import itertools
 import re
+import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import frozen
 
@@ -324,6 +325,9 @@ catalog(
             "en": "cells {sheet}!{cells}, column '{header}'",
         },
         "exports.place.member": {"fr": "élément {member} de l'archive", "en": "archive member {member}"},
+        "exports.xlsx.unreadable": {
+            "fr": "classeur XLSX illisible ({detail})", "en": "not a readable XLSX workbook ({detail})",
+        },
         "exports.xlsx.not_zip": {
             "fr": "ce n'est pas un classeur XLSX (un fichier XLSX est une archive zip ; "
             "enregistrer le fichier au format .xlsx depuis le tableur)",
@@ -362,3 +366,52 @@ catalog(
         },
     }
 )
+
+
+def open_xlsx_workbook(path: Path, file: str | None = None) -> Any:
+    """The workbook at `path`, opened to be streamed (openpyxl, read-only, computed values): the
+    archive is checked first (`check_xlsx_archive`), and a file openpyxl cannot open is an
+    `InputError` naming openpyxl's reason. Close it when done (`workbook.close()`).
+
+    Reading a sheet this way takes the same memory for a million rows as for a hundred: openpyxl
+    clears each row's XML element once read but leaves it attached to the sheet's, about 100
+    bytes a row, so the rows are also detached here (see `_forgetful_iterparse`).
+    """
+    import openpyxl
+    from openpyxl.worksheet import _reader
+
+    shown = str(path) if file is None else file
+    check_xlsx_archive(path, shown)
+    if not getattr(_reader.iterparse, "forgets_rows", False):
+        _reader.iterparse = _forgetful_iterparse(_reader.iterparse, _reader.ROW_TAG)
+    try:
+        with warnings.catch_warnings():
+            # Unsupported Excel extensions (styles, validations) do not matter for values.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\b")
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # openpyxl reports a damaged workbook with many exception types (zip, XML, KeyError …).
+    except Exception as exc:  # noqa: BLE001
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise InputError.at(shown, "", both("exports.xlsx.unreadable", detail=detail)) from None
+
+
+def _forgetful_iterparse(iterparse: Callable[..., Any], row_tag: str) -> Callable[..., Any]:
+    """openpyxl's `iterparse`, each finished row detached from its parent once openpyxl is done
+    with it (when it asks for the next element), so that parsed rows do not pile up."""
+
+    def forgetful(source: Any, events: Sequence[str] = ("end",), **options: Any) -> Iterator[tuple[str, Any]]:
+        parents: list[Any] = []
+        for event, element in iterparse(source, events=("start", "end"), **options):
+            if event == "start":
+                parents.append(element)
+                if "start" in events:
+                    yield event, element
+                continue
+            parents.pop()
+            if "end" in events:
+                yield event, element
+            if parents and element.tag == row_tag:
+                parents[-1].remove(element)
+
+    forgetful.forgets_rows = True  # type: ignore[attr-defined]
+    return forgetful

@@ -1048,3 +1048,11 @@ def test_xlsx_missing_and_doubled_site_sheets(scheme: Scheme, tmp_path: Path) ->
         "(sheets of the workbook: lyon, Niveaux, Audit)"
     assert fr == "aucune feuille pour le site « paris » (Agence de Paris) : ajouter une feuille nommée « paris » " \
         "(feuilles du classeur : lyon, Niveaux, Audit)"
+
+
+def test_xlsx_criterion_listed_twice_even_blank(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!B4": "vision.2", "lyon!E2": 1})
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cell lyon!B4: criterion 'vision.2' is given twice for site 'lyon' "
+        "(first at grid.xlsx cell lyon!B3)",
+    ]
