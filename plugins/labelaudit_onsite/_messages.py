@@ -209,3 +209,12 @@ def sheets_for_one_site(site: str, first: str) -> Text:
         "garder une seule feuille par site",
         en=f"a second sheet for site {site!r} (the first is {first!r}): keep one sheet a site",
     )
+
+
+def row_without_criterion() -> Text:
+    return Text(
+        fr="ligne sans identifiant de critère, mais avec un niveau, des observations, des preuves "
+        "ou des constats : indiquer son critère en colonne B, ou vider la ligne",
+        en="row without a criterion id but with a level, observations, evidence or findings: "
+        "give its criterion in column B, or clear the row",
+    )

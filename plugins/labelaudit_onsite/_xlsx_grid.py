@@ -288,7 +288,10 @@ def _site_entry(
                 where = sheet_place(title, f"{COLUMNS[column]}{number}")
                 problems.add(path, where, msg.formula_without_value())
                 cells = (*cells[:column], None, *cells[column + 1 :])
-        entries.append(_row(title, number, cells))
+        entry = _row(title, number, cells)
+        if entry is None and any(_text(cells[c]) for c in _ASSESSED):
+            problems.add(path, sheet_place(title, f"B{number}"), msg.row_without_criterion())
+        entries.append(entry)
     return SiteEntry(
         site=site,
         site_where=sheet_place(title),
@@ -296,6 +299,9 @@ def _site_entry(
         when="",
         rows=tuple(entry for entry in entries if entry is not None),
     )
+
+
+_ASSESSED = (LEVEL, OBSERVATIONS, EVIDENCE, *(column for _, column in FINDING_COLUMNS))
 
 
 def _last_row(reference: str) -> int:

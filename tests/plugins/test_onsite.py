@@ -579,7 +579,7 @@ def test_xlsx_accepts_one_language_headers_and_skips_blank_rows(
     sheet.title = "paris"
     sheet.append([h.split(" / ")[-1] for h in HEADERS])  # English only
     sheet.append([None] * 12)
-    sheet.append(["", "", "a note", None, 4])  # no criterion: skipped
+    sheet.append(["", "", "a heading", None, None])  # no criterion, nothing assessed: skipped
     sheet.append(["design", "design.2", None, None, 2])
     workbook.create_sheet("lyon").append([h.split(" / ")[0] for h in HEADERS])  # French only, no rows
     workbook.save(tmp_path / "grid.xlsx")
@@ -1055,4 +1055,12 @@ def test_xlsx_criterion_listed_twice_even_blank(scheme: Scheme, tmp_path: Path) 
     assert problems(scheme, tmp_path, path) == [
         f"{path}: cell lyon!B4: criterion 'vision.2' is given twice for site 'lyon' "
         "(first at grid.xlsx cell lyon!B3)",
+    ]
+
+
+def test_xlsx_row_with_values_but_no_criterion(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!B3": None, "lyon!E3": 4, "lyon!B5": None, "lyon!F5": "vu"})
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cells lyon!B3, B5: row without a criterion id but with a level, observations, evidence or "
+        "findings: give its criterion in column B, or clear the row",
     ]
