@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -129,3 +130,97 @@ def test_the_file_problems_every_plugin_shares() -> None:
         fr="fichier illisible : Permission denied", en="cannot read the file: Permission denied"
     )
     assert file_problem("empty") == Text(fr="le fichier est vide", en="the file is empty")
+
+
+# --- Repeated problems, XLSX archives, formula injection (issue 10) ----------------------------
+
+
+def test_a_problem_repeated_down_a_column_is_one_message() -> None:
+    from labelaudit import ProblemCollector, cell_place, row_place, sheet_place
+
+    problems = ProblemCollector(max_errors=3)
+    for row in range(2, 763):
+        problems.add("c.csv", cell_place(row, 3, "Arrivée"), "bad")
+    problems.add("c.csv", cell_place(5, 3, "Arrivée"), "other")  # another message
+    problems.add("c.csv", sheet_place("lyon", "E2", "Niveau"), "x")
+    problems.add("c.csv", sheet_place("lyon", "E9", "Niveau"), "x")  # the limit is reached, but grouped
+    problems.add("c.csv", cell_place(900, 3, "Arrivée"), "bad", count=10)  # still grouped, counted
+    assert [(p.where, p.what) for p in problems.problems] == [
+        ("rows 2, 3, 4 … and 768 more, column 'Arrivée' (D)", "bad"),
+        ("row 5, column 'Arrivée' (D)", "other"),
+        ("cells lyon!E2, E9, column 'Niveau'", "x"),
+    ]
+    assert problems.dropped == 0 and problems.room == 0
+    problems.add("c.csv", row_place(4), "new")
+    assert problems.dropped == 1
+
+
+def test_repeated_places_in_french() -> None:
+    from labelaudit import ProblemCollector, cell_place, sheet_place
+
+    def build() -> list[str]:
+        problems = ProblemCollector()
+        for row in (2, 5, 9, 11, 12):
+            problems.add("c.csv", cell_place(row, 22, "Q17"), "bad")
+            problems.add("g.xlsx", sheet_place("lyon", f"E{row}"), "bad")
+        return [p.where for p in problems.problems]
+
+    assert in_lang("fr", build) == [
+        "lignes 2, 5, 9 … et 2 autres, colonne « Q17 » (W)", "cellules lyon!E2, E5, E9 … et 2 autres",
+    ]
+
+
+def test_a_collector_merged_into_another_keeps_rows_and_counts() -> None:
+    from labelaudit import ProblemCollector, cell_place
+
+    apart, main = ProblemCollector(), ProblemCollector()
+    main.add("a.csv", cell_place(2, 0, "Q1"), "bad")
+    for row in (3, 4, 5, 6):
+        apart.add("a.csv", cell_place(row, 0, "Q1"), "bad")
+    apart.add("a.csv", "", "whole file")
+    main.merge(apart)
+    assert [p.where for p in main.problems] == ["rows 2, 3, 4 … and 2 more, column 'Q1' (A)", ""]
+
+
+def write_zip(path: Path, members: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def archive_problem(path: Path) -> tuple[str, str]:
+    from labelaudit import check_xlsx_archive
+
+    with pytest.raises(InputError) as caught:
+        check_xlsx_archive(path, "w.xlsx")
+    (problem,) = caught.value.problems
+    return problem.where, str(problem.what.en if isinstance(problem.what, Text) else problem.what)
+
+
+def test_check_xlsx_archive_refuses_a_zip_bomb_and_what_is_no_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from labelaudit import check_xlsx_archive
+    from labelaudit import exports
+
+    check_xlsx_archive(Path("fixtures/demo/grid.xlsx"))  # a real workbook passes
+    bomb = write_zip(tmp_path / "bomb.xlsx", {"xl/worksheets/sheet1.xml": b"\0" * (20 << 20)})
+    assert archive_problem(bomb) == (
+        "archive member xl/worksheets/sheet1.xml",
+        f"member declared to inflate from 0 MiB to 20 MiB, more than 200 times: a zip bomb, refused without inflating it",
+    )
+    many = write_zip(tmp_path / "many.xlsx", {f"m{i}": b"x" for i in range(12)})
+    monkeypatch.setattr(exports, "MAX_XLSX_MEMBERS", 10)
+    assert archive_problem(many)[1] == "the archive holds 12 members, more than the 10 a workbook can sensibly have"
+    monkeypatch.setattr(exports, "MAX_XLSX_MEMBER_BYTES", 1 << 20)
+    big = write_zip(tmp_path / "big.xlsx", {"a": os.urandom(2 << 20)})
+    assert archive_problem(big)[1].startswith("member declared to inflate to 2 MiB, past the limit of 1 MiB")
+    monkeypatch.setattr(exports, "MAX_XLSX_TOTAL_BYTES", 3 << 20)
+    total = write_zip(tmp_path / "total.xlsx", {"a": os.urandom(900_000), "b": os.urandom(900_000), "c": os.urandom(900_000), "d": os.urandom(900_000)})
+    assert archive_problem(total) == ("", "the archive inflates to 3 MiB in all, past the limit of 3 MiB: refused without inflating it")
+    (tmp_path / "text.xlsx").write_text("a;b\n", encoding="utf-8")
+    assert archive_problem(tmp_path / "text.xlsx")[1].startswith("not an XLSX workbook")
+    (tmp_path / "cut.xlsx").write_bytes(Path("fixtures/demo/grid.xlsx").read_bytes()[:3000])
+    assert archive_problem(tmp_path / "cut.xlsx")[1].startswith("damaged zip archive (")
+    assert archive_problem(tmp_path / "absent.xlsx") == ("", "file not found")

@@ -37,12 +37,18 @@ def collect(request: CollectRequest) -> Collection:
     _check_options(request, problems)
     builder = Builder(request, problems)
     notes: list[Text] = []
+    seen = _xlsx_grid.Seen(set(), {})
     for path in request.inputs.files:
         try:
-            builder.add(path, _read(path, request, problems, notes))
+            entries = _read(path, request, problems, notes, seen)
         except InputError as exc:  # the file could not be read or structured at all
             for problem in exc.problems:
                 problems.add(problem.file, problem.where, problem.what)
+            continue
+        seen.sites.update(entry.site for entry in entries)
+        builder.add(path, entries)
+    if not problems:  # a file that could not be read would make every site look missing
+        seen.missing(request, problems)
     problems.raise_if_any()
     return Collection(
         evidence=tuple(builder.evidence), findings=tuple(builder.findings), notes=tuple(notes)
@@ -50,13 +56,17 @@ def collect(request: CollectRequest) -> Collection:
 
 
 def _read(
-    path: Path, request: CollectRequest, problems: ProblemCollector, notes: list[Text]
+    path: Path,
+    request: CollectRequest,
+    problems: ProblemCollector,
+    notes: list[Text],
+    seen: _xlsx_grid.Seen,
 ) -> list[SiteEntry]:
     suffix = path.suffix.lower()
     if suffix == ".toml":
         return _toml_grid.read(path, request, problems)
     if suffix == ".xlsx":
-        return _xlsx_grid.read(path, request, problems, notes)
+        return _xlsx_grid.read(path, request, problems, notes, seen)
     raise InputError.at(path, "", msg.grid_suffix(path.suffix))
 
 

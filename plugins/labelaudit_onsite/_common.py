@@ -8,6 +8,7 @@ gives the same verdict whichever format the auditor chose.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,6 +106,8 @@ def parse_level(raw: Any, values: tuple[Fraction, ...]) -> Fraction | Text:
     if number is not None and number in values:
         return number
     points = ", ".join(fmt(v) for v in values)
+    if isinstance(raw, (dt.date, dt.time, dt.timedelta)):  # a number formatted as a date
+        return msg.level_is_date(str(raw), points)
     if isinstance(raw, str):
         return msg.level_text_off_scale(points, raw)
     return msg.level_off_scale(points, _shown(raw))
@@ -164,12 +167,15 @@ class Builder:
         for criterion, binding in request.bindings:
             if binding.id == request.source.id:
                 self.bindings.setdefault(criterion.id, []).append(binding.id)
-        self.seen: dict[tuple[str, str], str] = {}
+        self.seen: dict[tuple[str, str], str] = {}  # (site, criterion) of a filled row → where
+        self.listed: dict[tuple[int, str, str], str] = {}  # (file's rank, site, criterion) of any row
+        self.files_read = 0
         self.evidence: list[Evidence] = []
         self.findings: list[Finding] = []
 
     def add(self, file: Path, entries: list[SiteEntry]) -> None:
         """Check and convert every row of one file."""
+        self.files_read += 1
         shown = relative(file, self.request.audit.folder)
         for entry in entries:
             if entry.site not in self.sites:
@@ -185,17 +191,20 @@ class Builder:
         if requirement is None:
             self.problems.add(file, row.id_where, self._unknown_criterion(row.criterion))
             return
-        if not row.filled:
-            return  # a blank row of a template gives nothing, so it cannot clash either
         key = (entry.site, row.criterion)
-        if key in self.seen:
-            self.problems.add(
-                file,
-                row.id_where,
-                msg.criterion_twice(row.criterion, entry.site, self.seen[key]),
-            )
+        here = f"{Path(shown).name} {row.id_where}"
+        # Within one file a criterion listed twice is a mistake even blank (which row was the
+        # auditor to fill in?). Across files only filled rows clash: two auditors may each fill
+        # their own criteria in a copy of the same blank template.
+        first = self.seen.get(key) if row.filled else None
+        first = first or self.listed.get((self.files_read, *key))
+        if first is not None:
+            self.problems.add(file, row.id_where, msg.criterion_twice(row.criterion, entry.site, first))
             return
-        self.seen[key] = f"{Path(shown).name} {row.id_where}"
+        self.listed[(self.files_read, *key)] = here
+        if not row.filled:
+            return  # a blank row of a template gives nothing
+        self.seen[key] = here
         if row.level is not None:
             level = parse_level(row.level, self.values)
             if isinstance(level, Text):

@@ -160,3 +160,55 @@ def older_grid_version(file: str, scheme: str, written: str, current: str) -> Te
         fr=f"{file} : grille établie pour {scheme} {written}, le schéma est aujourd'hui en version {current}",
         en=f"{file}: grid written for {scheme} {written}, the scheme is now at version {current}",
     )
+
+
+def merged_cells(cells: str) -> Text:
+    return Text(
+        fr=f"cellules fusionnées ({cells}) : chaque ligne de critère doit porter ses propres valeurs "
+        "(niveau, observations, constats) ; annuler la fusion et recopier la valeur dans chaque ligne",
+        en=f"merged cells ({cells}): each criterion's row must hold its own values "
+        "(level, observations, findings); unmerge them and copy the value into each row",
+    )
+
+
+def formula_without_value() -> Text:
+    return Text(
+        fr="formule sans valeur calculée : ouvrir le fichier dans un tableur et l'enregistrer, "
+        "pour que la valeur de la formule y soit écrite",
+        en="formula without a computed value: open and save the file in a spreadsheet program, "
+        "so that the formula's value is written into it",
+    )
+
+
+def level_is_date(shown: str, points: str) -> Text:
+    return Text(
+        fr=f"la cellule contient une date ou une heure ({shown}) : niveau attendu parmi {points} "
+        "(vérifier le format de la cellule, qui doit être « Nombre » ou « Standard »)",
+        en=f"the cell holds a date or time ({shown}): expected one of {points} "
+        "(check the cell's format, which must be Number or General)",
+    )
+
+
+def sheet_missing(site: str, name: str, sheets: str) -> Text:
+    return Text(
+        fr=f"aucune feuille pour le site « {site} » ({name}) : ajouter une feuille nommée « {site} » "
+        f"(feuilles du classeur : {sheets})",
+        en=f"no sheet for site {site!r} ({name}): add a sheet named {site!r} (sheets of the workbook: {sheets})",
+    )
+
+
+def sheets_for_one_site(site: str, first: str) -> Text:
+    return Text(
+        fr=f"une deuxième feuille pour le site « {site} » (la première est « {first} ») : "
+        "garder une seule feuille par site",
+        en=f"a second sheet for site {site!r} (the first is {first!r}): keep one sheet a site",
+    )
+
+
+def row_without_criterion() -> Text:
+    return Text(
+        fr="ligne sans identifiant de critère, mais avec un niveau, des observations, des preuves "
+        "ou des constats : indiquer son critère en colonne B, ou vider la ligne",
+        en="row without a criterion id but with a level, observations, evidence or findings: "
+        "give its criterion in column B, or clear the row",
+    )

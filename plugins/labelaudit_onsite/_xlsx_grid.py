@@ -7,14 +7,17 @@ one is placed at its cell (`cell lyon!E7`).
 
 from __future__ import annotations
 
-import io
-import warnings
-from collections.abc import Sequence
+import itertools
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from xml.etree import ElementTree
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,8 +31,9 @@ from labelaudit import (
     Scheme,
     TemplateRequest,
     Text,
-    file_problem,
+    open_xlsx_workbook,
     sheet_place,
+    write_safe_cell,
 )
 
 from labelaudit_onsite import _messages as msg
@@ -79,53 +83,168 @@ def header(column: int) -> str:
 
 # --- Reading -----------------------------------------------------------------------------------
 
-Sheets = list[tuple[str, list[tuple[Any, ...]]]]
+Rows = Iterator[tuple[Any, ...]]
+
+
+class Uncomputed:
+    """A formula cell whose file holds no computed value (openpyxl's `data_only` gives None)."""
+
+    def __repr__(self) -> str:
+        return "Uncomputed()"
+
+
+UNCOMPUTED = Uncomputed()
+
+
+@dataclass
+class Seen:
+    """The sites a source's grid files give a sheet (or TOML entries), and each workbook's sheets:
+    once every file is read, a site with none is named (`missing`)."""
+
+    sites: set[str]
+    sheets: dict[Path, list[str]]
+
+    def missing(self, request: CollectRequest, problems: ProblemCollector) -> None:
+        if not self.sheets:
+            return  # TOML grids only: which files to expect is not the grid's to say
+        path, titles = next(iter(self.sheets.items()))
+        for site in request.audit.sites:
+            if site.id not in self.sites:
+                problems.add(path, "", msg.sheet_missing(site.id, site.name, ", ".join(titles)))
 
 
 def read(
-    path: Path, request: CollectRequest, problems: ProblemCollector, notes: list[Text]
+    path: Path, request: CollectRequest, problems: ProblemCollector, notes: list[Text], seen: Seen
 ) -> list[SiteEntry]:
-    """The site entries of one XLSX grid; a damaged workbook raises, the rest is collected."""
-    sites = tuple(site.id for site in request.audit.sites)
-    entries = []
-    for title, rows in _load(path):
-        if title in sites:
-            entry = _site_entry(path, title, rows, problems)
+    """The site entries of one XLSX grid; a damaged workbook raises, the rest is collected.
+
+    A sheet belongs to the site whose id it is; failing that, to the one whose id or name it
+    spells with other capitals, accents or spaces (`Grenoble`, `Agence de Grenoble` for site
+    `grenoble`). A sheet that is no site's, a second sheet for a site and a site without a sheet
+    are errors.
+    """
+    sites = _site_keys(request)
+    entries: list[SiteEntry] = []
+    first_sheet: dict[str, str] = {}
+    titles = seen.sheets.setdefault(path, [])
+    for title, rows, extras in _load(path):
+        titles.append(title)
+        site = _site_of(title, sites)
+        if site is not None:
+            if site in first_sheet:
+                problems.add(path, sheet_place(title), msg.sheets_for_one_site(site, first_sheet[site]))
+                continue
+            first_sheet[site] = title
+            seen.sites.add(site)
+            entry = _site_entry(path, title, site, rows, extras, problems)
             if entry is not None:
                 entries.append(entry)
         elif title.casefold() == AUDIT_SHEET.casefold():
-            _check_audit_sheet(path, title, rows, request.scheme, problems, notes)
+            _check_audit_sheet(path, title, list(rows), request.scheme, problems, notes)
         elif title.casefold() not in RESERVED:
-            problems.add(path, sheet_place(title), msg.sheet_not_a_site(title, ", ".join(sites)))
+            known = ", ".join(site.id for site in request.audit.sites)
+            problems.add(path, sheet_place(title), msg.sheet_not_a_site(title, known))
     return entries
 
 
-def _load(path: Path) -> Sheets:
-    """Every worksheet's title and cell values; any failure to read is one `InputError`."""
+def _fold(text: str) -> str:
+    """A name as compared: no accents, no case, spaces collapsed (`Évry ` → `evry`)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def _site_keys(request: CollectRequest) -> dict[str, str]:
+    """Folded site id or name → site id (an id wins over another site's name)."""
+    keys: dict[str, str] = {}
+    for site in request.audit.sites:
+        keys.setdefault(_fold(site.name), site.id)
+    for site in request.audit.sites:
+        keys[_fold(site.id)] = site.id
+    return {**keys, **{site.id: site.id for site in request.audit.sites}}
+
+
+def _site_of(title: str, sites: dict[str, str]) -> str | None:
+    return sites.get(title) or sites.get(_fold(title))
+
+
+@dataclass(frozen=True)
+class SheetExtras:
+    """What read-only openpyxl does not give: merged ranges, formulas without a value."""
+
+    merged: tuple[str, ...]
+    uncomputed: frozenset[str]  # cell references (`E7`)
+
+
+def _load(path: Path) -> Iterator[tuple[str, Rows, SheetExtras]]:
+    """Each worksheet's title, its rows of cell values (streamed) and its extras; any failure to
+    read is one `InputError`. The archive is checked first, so that a zip bomb is never inflated."""
+    workbook = open_xlsx_workbook(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.at(path, "", file_problem("missing")) from None
-    except OSError as exc:
-        raise InputError.at(path, "", file_problem("unreadable", str(exc.strerror))) from None
-    try:
-        with warnings.catch_warnings():
-            # Unsupported Excel extensions (styles, validations) do not matter for values.
-            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\b")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                return [(sheet.title, _values(sheet)) for sheet in workbook.worksheets]
-            finally:
-                workbook.close()
+        with zipfile.ZipFile(path) as archive:
+            for sheet in workbook.worksheets:
+                extras = _extras(archive, getattr(sheet, "_worksheet_path", None))
+                sheet.reset_dimensions()  # a stale <dimension> in the file must not hide rows
+                rows = _marked(path, sheet.iter_rows(values_only=True), extras)
+                yield sheet.title, rows, extras
+    except InputError:
+        raise
     # openpyxl reports a damaged file with many exception types (zip, XML, KeyError …).
     except Exception as exc:  # noqa: BLE001
         detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         raise InputError.at(path, "", msg.not_a_workbook(detail)) from None
+    finally:
+        workbook.close()
 
 
-def _values(sheet: Any) -> list[tuple[Any, ...]]:
-    sheet.reset_dimensions()  # a stale <dimension> in the file must not hide rows
-    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+def _extras(archive: zipfile.ZipFile, member: str | None) -> SheetExtras:
+    """Merged ranges and value-less formulas of a sheet, in one streaming pass over its XML.
+
+    openpyxl's read-only worksheets know neither, and its `_worksheet_path` is the only way to
+    the sheet's part (a private attribute: without it, the sheet is read without these checks).
+    """
+    if member is None:
+        return SheetExtras((), frozenset())
+    merged, uncomputed = [], set()
+    parents: list[Any] = []
+    with archive.open(member.lstrip("/")) as source:
+        for event, element in ElementTree.iterparse(source, events=("start", "end")):
+            if event == "start":
+                parents.append(element)
+                continue
+            parents.pop()
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell":
+                merged.append(element.get("ref", ""))
+            elif tag == "c":
+                children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+                value = children.get("v")
+                if "f" in children and (value is None or not (value.text or "")):
+                    uncomputed.add(element.get("r", ""))
+            elif tag == "row" and parents:
+                parents[-1].remove(element)  # done with: a sheet's rows must not pile up
+    return SheetExtras(tuple(merged), frozenset(uncomputed))
+
+
+def _marked(path: Path, rows: Iterable[tuple[Any, ...]], extras: SheetExtras) -> Rows:
+    """The rows, a value-less formula cell replaced by UNCOMPUTED; openpyxl parses lazily, so
+    a sheet damaged further down fails here, as one `InputError`."""
+    iterator = iter(rows)
+    for number in itertools.count(1):
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001  # as in _load
+            detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise InputError.at(path, "", msg.not_a_workbook(detail)) from None
+        if extras.uncomputed:
+            row = tuple(
+                UNCOMPUTED if value is None and f"{COLUMNS[i] if i < len(COLUMNS) else ''}{number}" in extras.uncomputed
+                else value
+                for i, value in enumerate(row)
+            )
+        yield row
 
 
 def _padded(row: Sequence[Any]) -> tuple[Any, ...]:
@@ -142,10 +261,10 @@ def _header_ok(value: Any, column: int) -> bool:
 
 
 def _site_entry(
-    path: Path, title: str, rows: list[tuple[Any, ...]], problems: ProblemCollector
+    path: Path, title: str, site: str, rows: Rows, extras: SheetExtras, problems: ProblemCollector
 ) -> SiteEntry | None:
     """One site sheet's rows, or None (with problems) when its header row is wrong."""
-    head = _padded(rows[0] if rows else ())
+    head = _padded(next(rows, ()))
     if all(_text(value) == "" for value in head):
         problems.add(path, sheet_place(title, "A1"), msg.header_row_missing())
         return None
@@ -158,14 +277,37 @@ def _site_entry(
         )
     if wrong:
         return None
-    entries = [_row(title, number, _padded(values)) for number, values in enumerate(rows[1:], 2)]
+    for merged in extras.merged:
+        if _last_row(merged) >= 2:
+            problems.add(path, sheet_place(title, merged), msg.merged_cells(merged))
+    entries = []
+    for number, values in enumerate(rows, 2):
+        cells = _padded(values)
+        for column in (CRITERION, LEVEL, OBSERVATIONS, EVIDENCE, *(c for _, c in FINDING_COLUMNS)):
+            if cells[column] is UNCOMPUTED:
+                where = sheet_place(title, f"{COLUMNS[column]}{number}")
+                problems.add(path, where, msg.formula_without_value())
+                cells = (*cells[:column], None, *cells[column + 1 :])
+        entry = _row(title, number, cells)
+        if entry is None and any(_text(cells[c]) for c in _ASSESSED):
+            problems.add(path, sheet_place(title, f"B{number}"), msg.row_without_criterion())
+        entries.append(entry)
     return SiteEntry(
-        site=title,
+        site=site,
         site_where=sheet_place(title),
         who="",
         when="",
         rows=tuple(entry for entry in entries if entry is not None),
     )
+
+
+_ASSESSED = (LEVEL, OBSERVATIONS, EVIDENCE, *(column for _, column in FINDING_COLUMNS))
+
+
+def _last_row(reference: str) -> int:
+    """The last row of a range reference (`E3:E5` → 5)."""
+    digits = "".join(ch for ch in reference.rsplit(":", 1)[-1] if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def _row(title: str, number: int, cells: tuple[Any, ...]) -> Row | None:
@@ -231,7 +373,18 @@ def write(request: TemplateRequest) -> None:
         _site_sheet(workbook.create_sheet(site.id), request, scale)
     _levels_sheet(workbook.create_sheet(LEVELS_SHEET[request.lang]), scale)
     _audit_sheet(workbook.create_sheet(AUDIT_SHEET), request.scheme)
+    _neutralise(workbook)
     atomic_write(request.path, workbook.save)
+
+
+def _neutralise(workbook: Workbook) -> None:
+    """Every text cell a string that stays one: a criterion title or a scale label starting with
+    `=`, `+`, `-` or `@` must not become a formula (see `labelaudit.write_safe_cell`)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    write_safe_cell(cell, cell.value)
 
 
 def _check_title(path: Path, site: str) -> None:

@@ -30,6 +30,7 @@ from labelaudit import (
     Provenance,
     Sample,
     Text,
+    column_letter,
     file_problem,
     row_place,
 )
@@ -218,8 +219,7 @@ def read_columns(
     if plan.sites is not None and layout.site is not None:
         site = (layout.site, plan.options.site_column or "", plan.sites)
         site_ids = [s.id for s in plan.sites.sites]
-    room = problems.max_errors - len(problems.problems)
-    reader = ColumnReader(file, head, answers, site, plan.fixed_site, site_ids, plan.pairs, room)
+    reader = ColumnReader(file, head, answers, site, plan.fixed_site, site_ids, plan.pairs, problems.room)
     try:
         counts = reader.read(path)
     except RowReaderNeeded:
@@ -233,9 +233,7 @@ def read_columns(
             tallies.items[key] = tally
     for pair, tally in counts.pairs.items():
         tallies.pairs[pair].update(tally)
-    for problem in counts.problems:
-        problems.add(problem.file, problem.where, problem.what)
-    problems.dropped += counts.dropped  # the problems beyond max_errors, counted without being built
+    problems.merge(counts.problems)
     return counts.rows, len(counts.sites)
 
 
@@ -243,7 +241,10 @@ def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector)
     """Match the export's header to the plan; None (and problems) when it does not match."""
     found: dict[str, int] = {}
     wrong: list[Problem] = []
+    named = named_width(table.header)
     for position, name in enumerate(table.header):
+        if not name and position < named:  # a gap among the headers: whose answers are these?
+            wrong.append(Problem(file, row_place(table.header_row), msg.empty_header(column_letter(position))))
         if not name or name in plan.ignored:
             continue
         where = table.place(table.header_row, position, name)
@@ -272,10 +273,13 @@ def read_rows(
 ) -> tuple[int, int]:
     """Tally every non-blank row; return how many rows and how many sites were read."""
     rows, sites = 0, set[str]()
+    named = named_width(table.header)
     for number, cells in table.rows:
         if is_blank(cells):
             continue
         rows += 1
+        if not row_fits(table, named, number, cells, file, problems):
+            continue  # its cells are not where the header says: reading them would mislead
         site = read_site(table, layout, plan, number, cells, file, problems)
         values: dict[str, Fraction | None] = {}
         for position, column in layout.answers:
@@ -287,6 +291,30 @@ def read_rows(
             sites.add(site)
             tallies.add(site, values, plan.pairs, display)
     return rows, len(sites)
+
+
+def named_width(header: Sequence[str]) -> int:
+    """How many cells the header names: up to its last non-empty cell (an export may pad it)."""
+    return max((position + 1 for position, name in enumerate(header) if name), default=0)
+
+
+def row_fits(
+    table: Table, named: int, number: int, cells: Sequence[object], file: str, problems: ProblemCollector
+) -> bool:
+    """Whether a row has its cells under the header: a CSV record as many as the header's, and
+    no value past the last named column (what would its answer be?). Reported if not."""
+    width = len(table.header)
+    if table.delimiter is not None and len(cells) != width:
+        joined = table.delimiter.join(str(cell) for cell in cells)
+        other = next((d for d in (",", ";", "\t") if d != table.delimiter and joined.count(d) + 1 == width), None)
+        problems.add(file, row_place(number), msg.row_width(len(cells), width, table.delimiter, other))
+        return False
+    for position in range(named, len(cells)):
+        if cells[position] is not None and str(cells[position]).strip():
+            value = str(cells[position]).strip()
+            problems.add(file, row_place(number), msg.value_without_header(column_letter(position), value))
+            return False
+    return True
 
 
 def read_site(

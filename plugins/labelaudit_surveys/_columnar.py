@@ -29,7 +29,7 @@ from pathlib import Path
 import polars as pl
 from attrs import define, field, frozen
 
-from labelaudit import InputError, Problem, Text, file_problem
+from labelaudit import InputError, ProblemCollector, Text, file_problem
 
 from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable, cell_text
 from labelaudit import cell_place as _place
@@ -38,6 +38,7 @@ from labelaudit import detect_encoding, sniff_delimiter
 from labelaudit import leading_lines as _through_first_content_line
 from labelaudit_surveys._table import clean_header, is_blank
 
+SHOWN_ROWS = 3  # the first rows a repeated problem names (as labelaudit's ProblemCollector does)
 BLOCK = 1 << 23  # bytes of records parsed at a time
 COMPACT = 4  # partial counts kept before they are summed (each is sites × counted cells)
 
@@ -77,8 +78,7 @@ class FileCounts:
     sites: list[str] = field(factory=list)
     items: dict[tuple[str, str], Counter[Fraction]] = field(factory=lambda: defaultdict(Counter))
     pairs: dict[tuple[str, str, str], Counter[Fraction]] = field(factory=lambda: defaultdict(Counter))
-    problems: list[Problem] = field(factory=list)
-    dropped: int = 0  # problems beyond the room left in the collector
+    problems: ProblemCollector = field(factory=ProblemCollector)
 
 
 def read_head(path: Path, file: str, delimiter: str | None) -> Head:
@@ -159,7 +159,7 @@ class ColumnReader:
 
     `answers`: per mapped column, its position, its header as the audit writes it, its item and
     its reader. `site`: the site column's position, header and reader, or None when every row
-    belongs to `fixed_site`. `room`: how many problems the collector can still take.
+    belongs to `fixed_site`. `room`: how many messages the source's collector can still take.
     """
 
     def __init__(
@@ -173,7 +173,8 @@ class ColumnReader:
         pairs: Sequence[tuple[str, str]],
         room: int,
     ) -> None:
-        self.file, self.head, self.answers, self.site, self.room = file, head, answers, site, room
+        self.file, self.head, self.answers, self.site = file, head, answers, site
+        self.problems = ProblemCollector(room)  # merged into the source's only if the file reads
         self.site_ids = list(site_ids)
         self.fixed = self.site_ids.index(fixed_site)
         self.points: list[Fraction] = []
@@ -233,6 +234,7 @@ class ColumnReader:
     def read(self, path: Path) -> FileCounts:
         each_block(path, self.head, self._block, BLOCK)
         self._finish()
+        self.result.problems = self.problems
         return self.result
 
     def _parse(self, data: bytes) -> pl.DataFrame:
@@ -246,7 +248,33 @@ class ColumnReader:
         longest = frame.select(pl.all().str.len_bytes().max()).row(0) if frame.height else ()
         if any(n is not None and n > csv.field_size_limit() for n in longest):
             raise RowReaderNeeded("a field over the csv module's size limit")
+        if frame.height and self._ragged(data, frame):
+            raise RowReaderNeeded("a record that does not fit the header")  # the row reader says where
         return frame
+
+    def _ragged(self, data: bytes, frame: pl.DataFrame) -> bool:
+        """Whether a record may have fewer cells than the header, or a value past its last named
+        column. Polars pads a short record with empty cells, so when a record ends in an empty
+        cell the delimiters outside quotes are counted, line by line (a block whose records span
+        lines is handed to the row reader, which counts cells itself)."""
+        named = max((i + 1 for i, name in enumerate(self.head.header) if name), default=0)
+        if named < frame.width:
+            past = pl.any_horizontal([~_is_blank(pl.col(f"c{i}")) for i in range(named, frame.width)])
+            if frame.select(past.any()).item():
+                return True
+        blank_row = pl.all_horizontal([_is_blank(pl.col(c)) for c in frame.columns])
+        if not frame.select((_is_blank(pl.col(f"c{frame.width - 1}")) & ~blank_row).any()).item():
+            return False
+        lines = pl.read_csv(
+            data, has_header=False, separator="\0", quote_char=None, schema={"line": pl.String},
+            raise_if_empty=False,
+        )
+        if lines.height != frame.height:  # a quoted line end: records are not lines
+            return True
+        line = pl.col("line")
+        unquoted = line.fill_null("").str.replace_all(r'"(?:[^"]|"")*"', "")  # quoted delimiters are not cells'
+        cells = unquoted.str.count_matches(self.head.delimiter, literal=True) + 1
+        return bool(lines.select(((cells != frame.width) & ~_is_blank(line)).any()).item())
 
     def _block(self, data: bytes) -> None:
         frame = self._parse(data)
@@ -345,42 +373,47 @@ class ColumnReader:
     # --- Problems, in the row reader's order --------------------------------------------------
 
     def _problems(self, frame: pl.DataFrame, summary: pl.DataFrame, blank_site: list[int], before: int) -> None:
+        """Report the block's rejected cells as the row reader would: one problem per cell, in
+        row order, which the collector groups by column and message. Polars counts the cells
+        of each (column, raw string) and gives its first rows, so no cell becomes an object."""
         odd = summary.select(pl.col(f"odd{index}").sum() for index in range(len(self.answers))).row(0)
         wrong_sites = 0
         if self.site is not None:
             wrong_sites = int(summary.filter(pl.col("s") == REJECTED).get_column("rows").sum())
-        total = len(blank_site) + wrong_sites + sum(odd)
-        if not total:
+        if not (blank_site or wrong_sites or any(odd)):
             return
-        room = self.room - len(self.result.problems)
-        if room <= 0:
-            self.result.dropped += total
-            return
-        checked = [index for index, count in enumerate(odd) if count]
-        columns = [pl.col(f"c{self.answers[index][0]}") for index in checked]
-        wrong = pl.col("row").is_in(blank_site) if blank_site else pl.lit(False)
-        for index in checked:
-            wrong = wrong | (pl.col(f"a{index}") == REJECTED)
+        numbered = frame.with_row_index("row")
+        groups: dict[tuple[int, Text], tuple[list[int], int]] = {}  # (order in the row, why) → rows, count
+
+        def count(order: int, why: Text, rows: Sequence[int], total: int) -> None:
+            shown, so_far = groups.get((order, why), ([], 0))
+            groups[(order, why)] = (sorted([*shown, *rows])[:SHOWN_ROWS], so_far + total)
+
         if self.site is not None:
-            wrong = wrong | (pl.col("s") == REJECTED)
-            columns += [pl.col(f"c{self.site[0]}"), self._site().alias("s")]
-        coded = [self._answer(index).alias(f"a{index}") for index in checked]
-        hits = frame.with_row_index("row").select(pl.col("row"), *columns, *coded).filter(wrong).head(room)
-        found = []
-        for hit in hits.iter_rows(named=True):
-            number = self.head.header_row + before + hit["row"] + 1
-            if self.site is not None and hit["s"] in (REJECTED, SITE_BLANK):
-                position, header, _ = self.site
-                raw = hit[f"c{position}"] or ""
-                found.append(Problem(self.file, _place(number, position, header), self.site_why[raw]))
-            for index in checked:
-                if hit[f"a{index}"] == REJECTED:
-                    position, header, _, _ = self.answers[index]
-                    why = self.why[(index, hit[f"c{position}"])]
-                    found.append(Problem(self.file, _place(number, position, header), why))
-        kept = found[:room]
-        self.result.problems.extend(kept)
-        self.result.dropped += total - len(kept)
+            position = self.site[0]
+            if blank_site:
+                count(0, self.site_why[""], blank_site[:SHOWN_ROWS], len(blank_site))
+            if wrong_sites:
+                coded = numbered.with_columns(self._site().alias("s")).filter(pl.col("s") == REJECTED)
+                for raw, rows, total in _first_rows(coded, f"c{position}"):
+                    count(0, self.site_why[raw or ""], rows, total)
+        for index, odd_cells in enumerate(odd):
+            if not odd_cells:
+                continue
+            position = self.answers[index][0]
+            coded = numbered.with_columns(self._answer(index).alias("a")).filter(pl.col("a") == REJECTED)
+            for raw, rows, total in _first_rows(coded, f"c{position}"):
+                count(1 + index, self.why[(index, raw or "")], rows, total)
+        first_row = self.head.header_row + before + 1
+        for (order, why), (rows, total) in sorted(groups.items(), key=lambda g: (g[1][0][0], g[0][0])):
+            if order == 0:
+                assert self.site is not None
+                position, header = self.site[0], self.site[1]
+            else:
+                position, header = self.answers[order - 1][0], self.answers[order - 1][1]
+            for number, row in enumerate(rows, start=1):
+                extra = total - len(rows) if number == len(rows) else 0
+                self.problems.add(self.file, _place(first_row + row, position, header), why, count=1 + extra)
 
     # --- The tallies --------------------------------------------------------------------------
 
@@ -420,6 +453,12 @@ class ColumnReader:
                         differences[difference] += row[position]
                 if differences:
                     result.pairs[(site, item, paired)] = differences
+
+
+def _first_rows(frame: pl.DataFrame, column: str) -> list[tuple[str | None, list[int], int]]:
+    """Per distinct raw string of `column`: its first rows (0-based in the block) and count."""
+    grouped = frame.group_by(column).agg(pl.col("row").head(SHOWN_ROWS).alias("first"), pl.len().alias("n"))
+    return [(raw, list(first), int(n)) for raw, first, n in grouped.iter_rows()]
 
 
 def _replace(column: pl.Expr, mapping: dict[str, int]) -> pl.Expr:

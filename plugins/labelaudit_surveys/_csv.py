@@ -19,4 +19,4 @@ from labelaudit_surveys._table import Table
 def open_csv(path: Path, file: str, delimiter: str | None) -> Iterator[Table]:
     """Open a CSV export; its header is the first non-blank line, numbered from 1."""
     with open_csv_export(path, file, delimiter) as export:
-        yield Table(export.header_row, export.header, export.records, cell_place)
+        yield Table(export.header_row, export.header, export.records, cell_place, export.delimiter)

@@ -214,3 +214,53 @@ def items_unmapped(source: str, items: str) -> Text:
         fr=f"{source} : aucune colonne associée aux items {items} ; leurs liaisons n'ont pas de preuve",
         en=f"{source}: no column mapped for item(s) {items}; their bindings have no evidence",
     )
+
+
+# --- Rows that do not fit the header --------------------------------------------------------------
+
+
+def row_width(cells: int, width: int, delimiter: str, other: str | None) -> Text:
+    """A CSV record with more or fewer cells than the header; `other`: a delimiter that would
+    split it into as many cells as the header, the likely cause."""
+    shown = {"\t": "tab", ",": "','", ";": "';'"}.get(delimiter, repr(delimiter))
+    shown_fr = {"\t": "tabulation", ",": "« , »", ";": "« ; »"}.get(delimiter, f"« {delimiter} »")
+    text = Text(
+        fr=f"{cells} cellule(s) alors que l'en-tête en a {width} (séparateur {shown_fr})",
+        en=f"{cells} cell(s) where the header has {width} (delimiter {shown})",
+    )
+    if other is None:
+        return text
+    other_en = {"\t": "tab", ",": "','", ";": "';'"}.get(other, repr(other))
+    other_fr = {"\t": "tabulation", ",": "« , »", ";": "« ; »"}.get(other, f"« {other} »")
+    return Text(
+        fr=f"{text.fr} : la ligne semble séparée par {other_fr}",
+        en=f"{text.en}: the row seems split by {other_en}",
+    )
+
+
+def value_without_header(letter: str, value: str) -> Text:
+    return Text(
+        fr=f"valeur « {value} » dans la colonne {letter}, qui n'a pas d'en-tête",
+        en=f"value {value!r} in column {letter}, which has no header",
+    )
+
+
+def empty_header(letter: str) -> Text:
+    return Text(
+        fr=f"la colonne {letter} n'a pas d'en-tête : lui donner un nom (et l'ajouter à « ignore » "
+        "si elle ne doit pas être lue) ou la supprimer",
+        en=f"column {letter} has no header: name it (and add it to 'ignore' if it is not to be "
+        "read) or delete it",
+    )
+
+
+def option_not_for(option: str, kind: str, file: str) -> Text:
+    """An option of one file type (`sheet`, `header_row`: XLSX; `delimiter`: CSV) given to a
+    source that reads a file of the other type, where it would be silently ignored."""
+    fits = {"CSV": "XLSX", "XLSX": "CSV"}[kind]
+    return Text(
+        fr=f"l'option « {option} » ne vaut que pour un fichier {fits}, or {file} est un fichier {kind} : "
+        f"la retirer, ou lire ce fichier dans une autre source",
+        en=f"option {option!r} applies to {fits} files only, but {file} is {'an' if kind == 'XLSX' else 'a'} {kind} file: "
+        f"remove it, or read that file in another source",
+    )

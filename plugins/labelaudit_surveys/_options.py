@@ -103,4 +103,23 @@ def _check_reading(request: CollectRequest, options: SurveyOptions, problems: Pr
         problems.add(file, key(request, "header_row"), msg.bad_header_row(options.header_row))
     if options.delimiter is not None and len(options.delimiter) != 1:
         problems.add(file, key(request, "delimiter"), msg.bad_delimiter(options.delimiter))
+    _check_file_kinds(request, options, problems)
+
+
+# Options that only one kind of file reads: given to a source with a file of the other kind, they
+# would be silently ignored for it, so they are a mistake to name.
+_OPTIONS_OF = {"sheet": ".xlsx", "header_row": ".xlsx", "delimiter": ".csv"}
+
+
+def _check_file_kinds(request: CollectRequest, options: SurveyOptions, problems: ProblemCollector) -> None:
+    for option, suffix in _OPTIONS_OF.items():
+        if getattr(options, option) is None:
+            continue
+        other = next(
+            (path for path in request.inputs.files if path.suffix.lower() in (".csv", ".xlsx") and path.suffix.lower() != suffix),
+            None,
+        )
+        if other is not None:
+            kind = "CSV" if other.suffix.lower() == ".csv" else "XLSX"
+            problems.add(audit_file(request), key(request, option), msg.option_not_for(option, kind, other.name))
 

@@ -23,6 +23,7 @@ class Table:
     header: tuple[str, ...]  # each header cell, spaces collapsed; "" for a blank cell
     rows: Iterator[tuple[int, Sequence[object]]]  # (row number, cells)
     place: Callable[[int, int, str], str]  # (row number, 0-based column, header) → where
+    delimiter: str | None = None  # CSV: every record must have as many cells as the header
 
 
 def clean_header(value: object) -> str:

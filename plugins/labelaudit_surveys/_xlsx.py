@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from labelaudit import InputError, column_letter, file_problem, row_place, rows_place, sheet_place
+from labelaudit import InputError, column_letter, open_xlsx_workbook, file_problem, row_place, rows_place, sheet_place
 
 from labelaudit_surveys import _messages as msg
 from labelaudit_surveys._table import Table, clean_header, is_blank
@@ -25,12 +25,8 @@ def open_xlsx(
     path: Path, file: str, sheet: str | None, header_row: int | None, wanted: frozenset[str]
 ) -> Iterator[Table]:
     """Open a workbook's sheet (`sheet`, or the first) and find its header row."""
-    from openpyxl import load_workbook  # heavy: imported only when a workbook is read
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise InputError.at(file, "", msg.not_a_workbook(exc)) from None
+    # A zip bomb, or a file that is no zip, is refused before openpyxl opens it; rows are streamed.
+    workbook = open_xlsx_workbook(path, file)
     try:
         worksheet = _sheet(workbook, sheet, file)
         worksheet.reset_dimensions()  # exporters often write a wrong size: read every row

@@ -10,9 +10,10 @@ docs/plugins.md documents every name listed here.
 from __future__ import annotations
 
 from labelaudit.convert import structure
-from labelaudit.errors import InputError, LabelauditError, PluginError, Problem, ProblemCollector
+from labelaudit.errors import InputError, LabelauditError, PluginError, Problem, ProblemCollector, RowPlace
 from labelaudit.exports import (
     CsvExport,
+    check_xlsx_archive,
     cell_place,
     clean_cell,
     column_letter,
@@ -22,10 +23,13 @@ from labelaudit.exports import (
     is_blank,
     leading_lines,
     open_csv_export,
+    open_xlsx_workbook,
     row_place,
     rows_place,
+    safe_cell,
     sheet_place,
     sniff_delimiter,
+    write_safe_cell,
 )
 from labelaudit.files import atomic_output
 from labelaudit.hookspecs import API_VERSION, hookimpl
@@ -62,6 +66,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CsvExport",
+    "check_xlsx_archive",
     "cell_place",
     "clean_cell",
     "column_letter",
@@ -71,10 +76,14 @@ __all__ = [
     "is_blank",
     "leading_lines",
     "open_csv_export",
+    "open_xlsx_workbook",
     "row_place",
     "rows_place",
+    "safe_cell",
     "sheet_place",
     "sniff_delimiter",
+    "write_safe_cell",
+    "RowPlace",
     "API_VERSION",
     "atomic_output",
     "FINDING_KINDS",

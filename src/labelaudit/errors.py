@@ -7,10 +7,10 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 
-from attrs import frozen
+from attrs import define, frozen
 
 from labelaudit.model import Text
 
@@ -81,23 +81,112 @@ class PluginError(LabelauditError):
         return self.what.get(current_lang()) if isinstance(self.what, Text) else self.what
 
 
+class RowPlace(str):
+    """A place in one row of a table (`row 12, column 'Arrivée' (D)`), that knows how to name
+    the same place in several rows (`rows 2, 5, 9 … and 758 more, column 'Arrivée' (D)`).
+
+    It is a `str`, so that it goes wherever a place goes; `ProblemCollector` uses the rest to
+    report one mistake repeated down a column as one message. `group` says which places are
+    "the same place in another row" (the column, its header, its sheet); `render(rows, more)`
+    names the first rows and how many more. `labelaudit.cell_place`, `row_place` and
+    `sheet_place` make them.
+    """
+
+    row: int
+    group: Hashable
+    render: Callable[[tuple[int, ...], int], str]
+
+    def __new__(
+        cls, text: str, row: int, group: Hashable, render: Callable[[tuple[int, ...], int], str]
+    ) -> RowPlace:
+        place = super().__new__(cls, text)
+        place.row, place.group, place.render = row, group, render
+        return place
+
+
+SHOWN_ROWS = 3  # the rows a repeated problem names: enough to find the pattern, short to read
+
+
+@define
+class _Repeated:
+    """One problem met in several rows: the first rows met, and how many in all."""
+
+    file: str
+    first: RowPlace
+    what: str | Text
+    rows: list[int]
+    count: int
+
+    def problem(self) -> Problem:
+        if self.count == 1:
+            return Problem(self.file, str(self.first), self.what)
+        more = self.count - len(self.rows)
+        return Problem(self.file, self.first.render(tuple(self.rows), more), self.what)
+
+
 class ProblemCollector:
-    """Gathers problems up to a limit, so one run reports many mistakes but stays short."""
+    """Gathers problems up to a limit, so one run reports many mistakes but stays short.
+
+    The same problem (the same file, the same `what`) met at the same `RowPlace` of several
+    rows is one message naming the first rows and the count, so a wrong answer repeated on 761
+    rows of an export is one line, not 50. `max_errors` counts messages; `dropped` counts the
+    problems not shown (each occurrence of a problem that would have needed a new message).
+    """
 
     def __init__(self, max_errors: int = 50) -> None:
         self.max_errors = max_errors
-        self.problems: list[Problem] = []
+        self._messages: list[Problem | _Repeated] = []
+        self._repeated: dict[tuple[str, Hashable, str | Text], _Repeated] = {}
         self.dropped = 0
 
-    def add(self, file: str | Path, where: str, what: str | Text) -> None:
-        if len(self.problems) < self.max_errors:
-            self.problems.append(Problem(str(file), where, what))
-        else:
-            self.dropped += 1
+    def add(self, file: str | Path, where: str, what: str | Text, *, count: int = 1) -> None:
+        """One problem at `where`; `count` > 1: the same problem also in `count - 1` rows below
+        `where` (a `RowPlace`) that are not named (a columnar reader's tally of them)."""
+        file = str(file)
+        if isinstance(where, RowPlace):
+            key = (file, where.group, what)
+            repeated = self._repeated.get(key)
+            if repeated is not None:
+                if len(repeated.rows) < SHOWN_ROWS and where.row not in repeated.rows:
+                    repeated.rows.append(where.row)
+                repeated.count += count
+                return
+            if len(self._messages) < self.max_errors:
+                repeated = _Repeated(file, where, what, [where.row], count)
+                self._repeated[key] = repeated
+                self._messages.append(repeated)
+                return
+        elif len(self._messages) < self.max_errors:
+            self._messages.append(Problem(file, where, what))
+            return
+        self.dropped += count
+
+    def merge(self, other: ProblemCollector) -> None:
+        """Add another collector's messages (a file read apart, kept only if it succeeded)."""
+        for message in other._messages:
+            if isinstance(message, Problem):
+                self.add(message.file, message.where, message.what)
+                continue
+            extra = message.count - len(message.rows)
+            for index, row in enumerate(message.rows):
+                last = index == len(message.rows) - 1
+                place = RowPlace(str(message.first), row, message.first.group, message.first.render)
+                self.add(message.file, place, message.what, count=1 + (extra if last else 0))
+        self.dropped += other.dropped
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The messages so far, repeated problems as one each."""
+        return [m if isinstance(m, Problem) else m.problem() for m in self._messages]
+
+    @property
+    def room(self) -> int:
+        """How many more messages fit under `max_errors`."""
+        return self.max_errors - len(self._messages)
 
     def __bool__(self) -> bool:
-        return bool(self.problems)
+        return bool(self._messages)
 
     def raise_if_any(self) -> None:
-        if self.problems:
+        if self._messages:
             raise InputError(self.problems, truncated=self.dropped)

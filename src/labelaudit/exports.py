@@ -13,15 +13,18 @@ from __future__ import annotations
 import codecs
 import csv
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import frozen
 
-from labelaudit.errors import InputError
-from labelaudit.i18n import both, tr
+from labelaudit.errors import InputError, RowPlace
+from labelaudit.i18n import both, catalog, tr
 from labelaudit.model import Text
 
 
@@ -99,14 +102,33 @@ def cell_place(row: int, column: int, header: str) -> str:
     """Where a cell is, in the user's language: `row 12, column 'Arrivée' (D)` or
     `ligne 12, colonne « Arrivée » (D)` (row 1-based, column 0-based).
 
-    For problems only: a language-dependent text never enters a decision record.
+    For problems only: a language-dependent text never enters a decision record. The place is a
+    `RowPlace`: the same problem in the same column of several rows is one message,
+    `rows 2, 5, 9 … and 758 more, column 'Arrivée' (D)`.
     """
-    return tr("place.cell", row=row, header=header, letter=column_letter(column))
+    letter = column_letter(column)
+
+    def render(rows: tuple[int, ...], more: int) -> str:
+        return tr("exports.place.cells", rows=_rows_list(rows, more), header=header, letter=letter)
+
+    text = tr("place.cell", row=row, header=header, letter=letter)
+    return RowPlace(text, row, ("cell", letter, header), render)
 
 
 def row_place(row: int) -> str:
-    """`row 12` / `ligne 12`: a record of an export, numbered as a spreadsheet user sees it."""
-    return tr("place.row", row=row)
+    """`row 12` / `ligne 12`: a record of an export, numbered as a spreadsheet user sees it
+    (a `RowPlace`: `rows 2, 5, 9 … and 758 more` for the same problem in several rows)."""
+
+    def render(rows: tuple[int, ...], more: int) -> str:
+        return tr("exports.place.rows", rows=_rows_list(rows, more))
+
+    return RowPlace(tr("place.row", row=row), row, ("row",), render)
+
+
+def _rows_list(rows: tuple[object, ...], more: int) -> str:
+    """`2, 5, 9 … and 758 more` / `2, 5, 9 … et 758 autres`."""
+    shown = ", ".join(str(row) for row in rows)
+    return tr("exports.place.more", shown=shown, more=more) if more else shown
 
 
 def rows_place(first: int, last: int) -> str:
@@ -120,8 +142,24 @@ def sheet_place(sheet: str, cell: str | None = None, header: str | None = None) 
     if cell is None:
         return tr("place.sheet", sheet=sheet)
     if header is None:
-        return tr("place.sheet_cell", sheet=sheet, cell=cell)
-    return tr("place.sheet_cell_header", sheet=sheet, cell=cell, header=header)
+        text = tr("place.sheet_cell", sheet=sheet, cell=cell)
+    else:
+        text = tr("place.sheet_cell_header", sheet=sheet, cell=cell, header=header)
+    match = _CELL.fullmatch(cell)
+    if match is None:  # a range (`E3:E5`): a place of its own
+        return text
+    letter, row = match[1], int(match[2])
+
+    def render(rows: tuple[int, ...], more: int) -> str:
+        shown = _rows_list(tuple(f"{letter}{number}" for number in rows), more)
+        if header is None:
+            return tr("exports.place.sheet_cells", sheet=sheet, cells=shown)
+        return tr("exports.place.sheet_cells_header", sheet=sheet, cells=shown, header=header)
+
+    return RowPlace(text, row, ("sheet", sheet, letter, header), render)
+
+
+_CELL = re.compile(r"([A-Z]{1,3})([0-9]+)")
 
 
 def clean_cell(value: object) -> str:
@@ -180,3 +218,200 @@ def open_csv_export(path: Path, file: str, delimiter: str | None = None) -> Iter
                 yield CsvExport(number, tuple(clean_cell(cell) for cell in record), records, chosen)
                 return
         raise InputError.at(file, "", EMPTY)
+
+
+# --- Writing spreadsheets: formula injection -------------------------------------------------
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula
+
+
+def safe_cell(text: str) -> str:
+    """A text for a CSV cell that no spreadsheet evaluates: one starting with `=`, `+`, `-`,
+    `@`, a tab or a carriage return gets a leading single quote, as OWASP recommends against
+    formula injection (`=HYPERLINK(…)` in a site name would otherwise run when the file is
+    opened). Excel and LibreOffice show the quote when they open a CSV, which is the point: the
+    text is then read as text. For an XLSX cell use `write_safe_cell`, which keeps the text as
+    is."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def write_safe_cell(cell: object, text: str) -> None:
+    """Put `text` in an openpyxl cell as a string that stays a string.
+
+    openpyxl makes any string starting with `=` a formula, so the cell is typed as a string
+    (`t="s"` or inline) whatever it starts with; and a text that `safe_cell` would quote gets
+    the cell style `quotePrefix`, the XLSX form of the leading quote: Excel and LibreOffice
+    keep such a cell as text even when the user edits it, and, unlike a quote typed into the
+    text, it shows nothing and is not part of the value another program reads.
+    """
+    cell.value = text  # type: ignore[attr-defined]
+    cell.data_type = "s"  # type: ignore[attr-defined]
+    if text.startswith(FORMULA_TRIGGERS):
+        cell.quotePrefix = True  # type: ignore[attr-defined]
+
+
+# --- Reading XLSX: refuse what cannot be a workbook before it is inflated ---------------------
+
+# An XLSX workbook is a zip archive of XML parts. openpyxl inflates the parts it reads, so a
+# small file whose parts inflate to gigabytes ("zip bomb") would take minutes or the memory of
+# the machine. Python's zipfile never inflates a member past the size its directory declares
+# (it stops, and the CRC check fails), so checking the declared sizes bounds the work.
+MAX_XLSX_MEMBERS = 10_000  # a workbook has a few parts per sheet: thousands is already absurd
+MAX_XLSX_MEMBER_BYTES = 1 << 30  # 1 GiB of XML: over a million rows of 30 answers in one sheet
+MAX_XLSX_TOTAL_BYTES = 2 << 30  # 2 GiB inflated in all, whatever the number of sheets
+MAX_XLSX_RATIO = 200  # inflated / compressed: spreadsheet XML compresses 5 to 50 times, not more
+RATIO_FROM_BYTES = 16 << 20  # the ratio is checked only for members past 16 MiB inflated
+
+
+def check_xlsx_archive(path: Path, file: str | None = None) -> None:
+    """Raise an `InputError` unless `path` is a zip archive an XLSX reader may open: not a zip
+    or a damaged one, more than `MAX_XLSX_MEMBERS` members, a member declared to inflate past
+    `MAX_XLSX_MEMBER_BYTES` or `MAX_XLSX_RATIO` times its compressed size, or all members past
+    `MAX_XLSX_TOTAL_BYTES`. Reads only the archive's directory: nothing is inflated."""
+    shown = str(path) if file is None else file
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except FileNotFoundError:
+        raise InputError.at(shown, "", file_problem("missing")) from None
+    except zipfile.BadZipFile as exc:
+        raise InputError.at(shown, "", _archive_problem(path, str(exc))) from None
+    except OSError as exc:
+        raise InputError.at(shown, "", file_problem("unreadable", str(exc.strerror or exc))) from None
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise InputError.at(shown, "", both("exports.xlsx.members", count=len(members), limit=MAX_XLSX_MEMBERS))
+    total = 0
+    for member in members:
+        where = tr("exports.place.member", member=member.filename)
+        size, packed = member.file_size, max(member.compress_size, 1)
+        if size > MAX_XLSX_MEMBER_BYTES:
+            raise InputError.at(shown, where, both("exports.xlsx.member_size", size=_mib(size), limit=_mib(MAX_XLSX_MEMBER_BYTES)))
+        if size > RATIO_FROM_BYTES and size / packed > MAX_XLSX_RATIO:
+            raise InputError.at(shown, where, both("exports.xlsx.ratio", size=_mib(size), packed=_mib(packed), limit=MAX_XLSX_RATIO))
+        total += size
+    if total > MAX_XLSX_TOTAL_BYTES:
+        raise InputError.at(shown, "", both("exports.xlsx.total", size=_mib(total), limit=_mib(MAX_XLSX_TOTAL_BYTES)))
+
+
+def _archive_problem(path: Path, detail: str) -> Text:
+    """Not a zip at all (an old .xls, a CSV renamed), or a zip that is damaged."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(4)
+    except OSError:
+        start = b""
+    if start.startswith(b"PK"):
+        return both("exports.xlsx.damaged", detail=detail)
+    if start == b"\xd0\xcf\x11\xe0":  # the OLE header of an Excel 97-2003 .xls
+        return both("exports.xlsx.old_xls")
+    return both("exports.xlsx.not_zip")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MiB".replace(",", " ")
+
+
+catalog(
+    {
+        "exports.place.more": {"fr": "{shown} … et {more} autres", "en": "{shown} … and {more} more"},
+        "exports.place.rows": {"fr": "lignes {rows}", "en": "rows {rows}"},
+        "exports.place.cells": {
+            "fr": "lignes {rows}, colonne « {header} » ({letter})",
+            "en": "rows {rows}, column '{header}' ({letter})",
+        },
+        "exports.place.sheet_cells": {"fr": "cellules {sheet}!{cells}", "en": "cells {sheet}!{cells}"},
+        "exports.place.sheet_cells_header": {
+            "fr": "cellules {sheet}!{cells}, colonne « {header} »",
+            "en": "cells {sheet}!{cells}, column '{header}'",
+        },
+        "exports.place.member": {"fr": "élément {member} de l'archive", "en": "archive member {member}"},
+        "exports.xlsx.unreadable": {
+            "fr": "classeur XLSX illisible ({detail})", "en": "not a readable XLSX workbook ({detail})",
+        },
+        "exports.xlsx.not_zip": {
+            "fr": "ce n'est pas un classeur XLSX (un fichier XLSX est une archive zip ; "
+            "enregistrer le fichier au format .xlsx depuis le tableur)",
+            "en": "not an XLSX workbook (an XLSX file is a zip archive; "
+            "save the file as .xlsx from the spreadsheet program)",
+        },
+        "exports.xlsx.old_xls": {
+            "fr": "classeur Excel 97-2003 (.xls) renommé en .xlsx : l'enregistrer au format .xlsx",
+            "en": "an Excel 97-2003 workbook (.xls) renamed .xlsx: save it as .xlsx",
+        },
+        "exports.xlsx.damaged": {
+            "fr": "archive zip endommagée ({detail}) : le fichier est tronqué ou altéré",
+            "en": "damaged zip archive ({detail}): the file is truncated or corrupt",
+        },
+        "exports.xlsx.members": {
+            "fr": "l'archive contient {count} éléments, plus que les {limit} qu'un classeur peut raisonnablement avoir",
+            "en": "the archive holds {count} members, more than the {limit} a workbook can sensibly have",
+        },
+        "exports.xlsx.member_size": {
+            "fr": "élément déclaré à {size} une fois décompressé, au-delà de la limite de {limit} : "
+            "fichier refusé sans être décompressé",
+            "en": "member declared to inflate to {size}, past the limit of {limit}: "
+            "refused without inflating it",
+        },
+        "exports.xlsx.ratio": {
+            "fr": "élément déclaré à {size} décompressé pour {packed} compressé, plus de {limit} fois : "
+            "une archive piégée (« bombe zip »), refusée sans être décompressée",
+            "en": "member declared to inflate from {packed} to {size}, more than {limit} times: "
+            "a zip bomb, refused without inflating it",
+        },
+        "exports.xlsx.total": {
+            "fr": "l'archive se décompresse en {size} au total, au-delà de la limite de {limit} : "
+            "fichier refusé sans être décompressé",
+            "en": "the archive inflates to {size} in all, past the limit of {limit}: "
+            "refused without inflating it",
+        },
+    }
+)
+
+
+def open_xlsx_workbook(path: Path, file: str | None = None) -> Any:
+    """The workbook at `path`, opened to be streamed (openpyxl, read-only, computed values): the
+    archive is checked first (`check_xlsx_archive`), and a file openpyxl cannot open is an
+    `InputError` naming openpyxl's reason. Close it when done (`workbook.close()`).
+
+    Reading a sheet this way takes the same memory for a million rows as for a hundred: openpyxl
+    clears each row's XML element once read but leaves it attached to the sheet's, about 100
+    bytes a row, so the rows are also detached here (see `_forgetful_iterparse`).
+    """
+    import openpyxl
+    from openpyxl.worksheet import _reader
+
+    shown = str(path) if file is None else file
+    check_xlsx_archive(path, shown)
+    if not getattr(_reader.iterparse, "forgets_rows", False):
+        _reader.iterparse = _forgetful_iterparse(_reader.iterparse, _reader.ROW_TAG)
+    try:
+        with warnings.catch_warnings():
+            # Unsupported Excel extensions (styles, validations) do not matter for values.
+            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\b")
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # openpyxl reports a damaged workbook with many exception types (zip, XML, KeyError …).
+    except Exception as exc:  # noqa: BLE001
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise InputError.at(shown, "", both("exports.xlsx.unreadable", detail=detail)) from None
+
+
+def _forgetful_iterparse(iterparse: Callable[..., Any], row_tag: str) -> Callable[..., Any]:
+    """openpyxl's `iterparse`, each finished row detached from its parent once openpyxl is done
+    with it (when it asks for the next element), so that parsed rows do not pile up."""
+
+    def forgetful(source: Any, events: Sequence[str] = ("end",), **options: Any) -> Iterator[tuple[str, Any]]:
+        parents: list[Any] = []
+        for event, element in iterparse(source, events=("start", "end"), **options):
+            if event == "start":
+                parents.append(element)
+                if "start" in events:
+                    yield event, element
+                continue
+            parents.pop()
+            if "end" in events:
+                yield event, element
+            if parents and element.tag == row_tag:
+                parents[-1].remove(element)
+
+    forgetful.forgets_rows = True  # type: ignore[attr-defined]
+    return forgetful

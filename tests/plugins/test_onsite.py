@@ -579,8 +579,9 @@ def test_xlsx_accepts_one_language_headers_and_skips_blank_rows(
     sheet.title = "paris"
     sheet.append([h.split(" / ")[-1] for h in HEADERS])  # English only
     sheet.append([None] * 12)
-    sheet.append(["", "", "a note", None, 4])  # no criterion: skipped
+    sheet.append(["", "", "a heading", None, None])  # no criterion, nothing assessed: skipped
     sheet.append(["design", "design.2", None, None, 2])
+    workbook.create_sheet("lyon").append([h.split(" / ")[0] for h in HEADERS])  # French only, no rows
     workbook.save(tmp_path / "grid.xlsx")
     result = collect(scheme, tmp_path, tmp_path / "grid.xlsx")
     assert [(e.criterion, e.site, e.value, e.provenance.location) for e in result.evidence] == [
@@ -646,12 +647,20 @@ def test_xlsx_for_another_scheme_is_an_error(scheme: Scheme, tmp_path: Path) -> 
     ]
 
 
-@pytest.mark.parametrize("content", [os.urandom(64) + b"garbage", b"", b"PK\x03\x04broken zip"])
-def test_corrupt_xlsx_is_an_input_error(scheme: Scheme, tmp_path: Path, content: bytes) -> None:
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"\x00" + os.urandom(64) + b"garbage", "not an XLSX workbook (an XLSX file is a zip archive"),
+        (b"", "not an XLSX workbook (an XLSX file is a zip archive"),
+        (b"\xd0\xcf\x11\xe0" + bytes(60), "an Excel 97-2003 workbook (.xls) renamed .xlsx: save it as .xlsx"),
+        (b"PK\x03\x04broken zip", "damaged zip archive (File is not a zip file): the file is truncated or corrupt"),
+    ],
+)
+def test_corrupt_xlsx_is_an_input_error(scheme: Scheme, tmp_path: Path, content: bytes, said: str) -> None:
     path = tmp_path / "grid.xlsx"
     path.write_bytes(content)
     [message] = problems(scheme, tmp_path, path)
-    assert message.startswith(f"{path}: not a readable XLSX workbook (")
+    assert message.startswith(f"{path}: {said}")
 
 
 def test_blank_xlsx_template_reads_back_as_nothing(scheme: Scheme, tmp_path: Path) -> None:
@@ -830,11 +839,8 @@ def test_unreadable_xlsx_files_in_both_languages(scheme: Scheme, tmp_path: Path)
     folder.mkdir()  # exists, but cannot be read as a file
     reported = texts(scheme, tmp_path, corrupt, tmp_path / "missing.xlsx", folder)
     (corrupt_fr, corrupt_en), *others = reported
-    assert corrupt_fr.startswith("classeur XLSX illisible (")
-    assert corrupt_en.startswith("not a readable XLSX workbook (")
-    assert corrupt_fr.removeprefix("classeur XLSX illisible") == corrupt_en.removeprefix(
-        "not a readable XLSX workbook"
-    )  # the same detail from openpyxl in both
+    assert corrupt_fr == "archive zip endommagée (File is not a zip file) : le fichier est tronqué ou altéré"
+    assert corrupt_en == "damaged zip archive (File is not a zip file): the file is truncated or corrupt"
     reason = os.strerror(errno.EISDIR)
     assert others == [
         ("fichier introuvable", "file not found"),
@@ -935,3 +941,126 @@ def test_an_xlsx_grid_scored_in_a_minimal_scheme(
     audit = make_audit(scheme, sites=["lyon"], sources={"onsite": ["grid.xlsx"]}, files={"grid.xlsx": grid.read_bytes()})
     record = score_record(audit)
     assert record["outcome"]["points"]["shown"] == "750.0"  # levels 4 and 2 of 4
+
+
+# --- Formula injection, merged cells, formulas, dates, sheets (issue 10) --------------------------
+
+
+def test_write_safe_cell_keeps_a_formula_text_a_string(tmp_path: Path) -> None:
+    """A text starting with = + - @ is a string cell with quotePrefix and reads back unchanged
+    (no formula, no visible quote); an ordinary text keeps the ordinary style."""
+    from labelaudit import write_safe_cell
+
+    workbook = openpyxl.Workbook()
+    write_safe_cell(workbook.active["A1"], '=HYPERLINK("http://x","clic")')
+    write_safe_cell(workbook.active["A2"], "Accueil")
+    workbook.save(tmp_path / "w.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx").active
+    assert [(c.value, c.data_type, c.quotePrefix) for c in (sheet["A1"], sheet["A2"])] == [
+        ('=HYPERLINK("http://x","clic")', "s", True), ("Accueil", "s", False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [("=1+1", "'=1+1"), ("+33 4", "'+33 4"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+     ("\rx", "'\rx"), ("Lyon", "Lyon"), ("", ""), (" =1", " =1")],
+)
+def test_safe_cell_quotes_what_a_spreadsheet_would_evaluate(text: str, safe: str) -> None:
+    from labelaudit import safe_cell
+
+    assert safe_cell(text) == safe
+
+
+def test_the_written_template_neutralises_every_text(scheme: Scheme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from labelaudit_onsite import _xlsx_grid
+
+    real = _xlsx_grid._site_sheet
+
+    def hostile(sheet: Any, request: Any, scale: Any) -> None:
+        real(sheet, request, scale)
+        sheet.append(["=1+1", "-x", "@y", "+z"])
+
+    monkeypatch.setattr(_xlsx_grid, "_site_sheet", hostile)
+    path = template(scheme, tmp_path / "grid.xlsx")
+    sheet = openpyxl.load_workbook(path)["lyon"]
+    last = sheet[sheet.max_row]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in last[:4]] == [
+        ("=1+1", "s", True), ("-x", "s", True), ("@y", "s", True), ("+z", "s", True)
+    ]
+    assert sheet["C2"].quotePrefix is False  # an ordinary title keeps the ordinary style
+
+
+def test_xlsx_merged_level_cells(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!E3": 2})
+    workbook = openpyxl.load_workbook(path)
+    workbook["lyon"].merge_cells("E3:E5")
+    workbook.save(path)
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cell lyon!E3:E5: merged cells (E3:E5): each criterion's row must hold its own values "
+        "(level, observations, findings); unmerge them and copy the value into each row"
+    ]
+
+
+def test_xlsx_formula_without_a_computed_value(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!E3": "=1+2", "lyon!E4": 3})
+    [(fr, en)] = texts(scheme, tmp_path, path)
+    assert en == "formula without a computed value: open and save the file in a spreadsheet program, " \
+        "so that the formula's value is written into it"
+    assert fr.startswith("formule sans valeur calculée : ouvrir le fichier dans un tableur et l'enregistrer")
+    assert problems(scheme, tmp_path, path)[0].startswith(f"{path}: cell lyon!E3: formula without a computed value")
+
+
+def test_xlsx_level_holding_a_date(scheme: Scheme, tmp_path: Path) -> None:
+    import datetime as dt
+
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!E3": dt.date(1900, 1, 3)})
+    [message] = problems(scheme, tmp_path, path)
+    assert message.startswith(f"{path}: cell lyon!E3: the cell holds a date or time (1900-01-03")
+    assert "expected one of 0, 1, 2, 3, 4" in message
+
+
+def test_xlsx_sheet_renamed_by_case_or_accents_is_its_site(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!E2": 2, "paris!E2": 3})
+    workbook = openpyxl.load_workbook(path)
+    workbook["lyon"].title = "x"  # openpyxl, like Excel, refuses a title that differs only in case
+    workbook["x"].title = "LYON"
+    workbook["paris"].title = "Agence de Pâris"  # the site's name, an accent added
+    workbook.save(path)
+    result = collect(scheme, tmp_path, path)
+    assert sorted((e.site, e.value, e.provenance.location) for e in result.evidence) == [
+        ("lyon", Fraction(2), "cell LYON!E2"), ("paris", Fraction(3), "cell Agence de Pâris!E2"),
+    ]
+
+
+def test_xlsx_missing_and_doubled_site_sheets(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!E2": 2})
+    workbook = openpyxl.load_workbook(path)
+    workbook["paris"].title = "Agence de Lyon"  # a second sheet for lyon, none for paris
+    workbook.save(path)
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: sheet 'Agence de Lyon': a second sheet for site 'lyon' (the first is 'lyon'): keep one sheet a site",
+    ]
+    del workbook["Agence de Lyon"]
+    workbook.save(path)
+    [(fr, en)] = texts(scheme, tmp_path, path)
+    assert en == "no sheet for site 'paris' (Agence de Paris): add a sheet named 'paris' " \
+        "(sheets of the workbook: lyon, Niveaux, Audit)"
+    assert fr == "aucune feuille pour le site « paris » (Agence de Paris) : ajouter une feuille nommée « paris » " \
+        "(feuilles du classeur : lyon, Niveaux, Audit)"
+
+
+def test_xlsx_criterion_listed_twice_even_blank(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!B4": "vision.2", "lyon!E2": 1})
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cell lyon!B4: criterion 'vision.2' is given twice for site 'lyon' "
+        "(first at grid.xlsx cell lyon!B3)",
+    ]
+
+
+def test_xlsx_row_with_values_but_no_criterion(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!B3": None, "lyon!E3": 4, "lyon!B5": None, "lyon!F5": "vu"})
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cells lyon!B3, B5: row without a criterion id but with a level, observations, evidence or "
+        "findings: give its criterion in column B, or clear the row",
+    ]

@@ -605,3 +605,12 @@ def test_an_item_tells_two_queue_bindings_of_one_criterion_apart(tmp_path: Path)
         ("queue/5min/served_within", Sample.of({F(0): 1})),
         ("queue/longest/max_wait", Sample.of({F(7): 1})),
     ]
+
+
+def test_one_mistake_on_many_rows_is_one_message(tmp_path: Path) -> None:
+    """The ProblemCollector of labelaudit groups the same problem down a column: 761 tickets
+    served before they arrived are one message with the first rows and the count."""
+    rows = [f"{i},montbard,2026-09-14 08:10,2026-09-14 08:02" for i in range(1, 762)]
+    write(tmp_path, "tickets.csv", [HEADER, *rows])
+    file, place, what = one_problem(request(tmp_path, max_errors=3))
+    assert (file, place) == ("tickets.csv", "rows 2, 3, 4 … and 758 more, column 'Début de service' (D)")
