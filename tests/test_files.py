@@ -27,7 +27,7 @@ import pytest
 from clirun import FIXTURES, REPO
 from labelaudit import files
 from labelaudit.errors import InputError
-from labelaudit.files import atomic_output, check_output, neutralise_formula, remove_stale_temporaries, write_atomic
+from labelaudit.files import atomic_output, check_output, safe_cell, remove_stale_temporaries, write_atomic
 
 
 @pytest.fixture(params=["unnamed", "named"])
@@ -328,8 +328,8 @@ def test_init_never_replaces_an_existing_grid(tmp_path: Path) -> None:
         (None, None),
     ],
 )
-def test_neutralise_formula(value: Any, written: Any) -> None:
-    assert neutralise_formula(value) == written
+def test_safe_cell(value: Any, written: Any) -> None:
+    assert safe_cell(value) == written
 
 
 def test_the_register_export_neutralises_formulas(tmp_path: Path, cli: Any) -> None:

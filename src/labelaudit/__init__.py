@@ -26,12 +26,11 @@ from labelaudit.exports import (
     open_xlsx_workbook,
     row_place,
     rows_place,
-    safe_cell,
     sheet_place,
     sniff_delimiter,
     write_safe_cell,
 )
-from labelaudit.files import atomic_output
+from labelaudit.files import atomic_output, safe_cell
 from labelaudit.hookspecs import API_VERSION, hookimpl
 from labelaudit.indicators import mean_measure, nps_measure, share_measure
 from labelaudit.model import (

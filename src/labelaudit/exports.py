@@ -24,6 +24,7 @@ from typing import Any, Literal
 from attrs import frozen
 
 from labelaudit.errors import InputError, RowPlace
+from labelaudit.files import looks_like_formula
 from labelaudit.i18n import both, catalog, tr
 from labelaudit.model import Text
 
@@ -222,31 +223,18 @@ def open_csv_export(path: Path, file: str, delimiter: str | None = None) -> Iter
 
 # --- Writing spreadsheets: formula injection -------------------------------------------------
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula
-
-
-def safe_cell(text: str) -> str:
-    """A text for a CSV cell that no spreadsheet evaluates: one starting with `=`, `+`, `-`,
-    `@`, a tab or a carriage return gets a leading single quote, as OWASP recommends against
-    formula injection (`=HYPERLINK(…)` in a site name would otherwise run when the file is
-    opened). Excel and LibreOffice show the quote when they open a CSV, which is the point: the
-    text is then read as text. For an XLSX cell use `write_safe_cell`, which keeps the text as
-    is."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
 def write_safe_cell(cell: object, text: str) -> None:
     """Put `text` in an openpyxl cell as a string that stays a string.
 
     openpyxl makes any string starting with `=` a formula, so the cell is typed as a string
-    (`t="s"` or inline) whatever it starts with; and a text that `safe_cell` would quote gets
+    (`t="s"` or inline) whatever it starts with; and a text that `safe_cell` would quote (see `files.looks_like_formula`) gets
     the cell style `quotePrefix`, the XLSX form of the leading quote: Excel and LibreOffice
     keep such a cell as text even when the user edits it, and, unlike a quote typed into the
     text, it shows nothing and is not part of the value another program reads.
     """
     cell.value = text  # type: ignore[attr-defined]
     cell.data_type = "s"  # type: ignore[attr-defined]
-    if text.startswith(FORMULA_TRIGGERS):
+    if looks_like_formula(text):
         cell.quotePrefix = True  # type: ignore[attr-defined]
 
 

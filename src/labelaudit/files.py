@@ -358,15 +358,21 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
-def neutralise_formula(value: T) -> T:
-    """A text a spreadsheet would run as a formula, made inert with a leading apostrophe.
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet would run this text as a formula.
 
     OWASP's rule for CSV injection: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage
-    return is prefixed with `'`, which spreadsheets show as nothing. A plain number (`-5`, `+1.5`)
-    is left alone: a spreadsheet reads it as the number it is, while `-5 agences` or `-2+A1`
-    would be a formula. Values that are not text (numbers, None) are returned unchanged.
+    return. A plain number (`-5`, `+1.5`) is not one: a spreadsheet reads it as the number it
+    is, while `-5 agences` or `-2+A1` would be a formula.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+    return text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
+
+
+def safe_cell(value: T) -> T:
+    """A text a spreadsheet would run as a formula, made inert with a leading apostrophe,
+    which spreadsheets show as nothing. Values that are not text (numbers, None) are returned
+    unchanged. For an XLSX cell use `write_safe_cell`, which keeps the text as it is."""
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value  # type: ignore[return-value]
     return value
 

@@ -40,7 +40,7 @@ from labelaudit import options
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import catalog, tr
 from labelaudit.model import Lang
-from labelaudit.files import check_output, neutralise_formula, write_atomic
+from labelaudit.files import check_output, safe_cell, write_atomic
 from labelaudit.register_schema import SchemaTooNew, migrate, transaction, write_decision
 from labelaudit.reviews import Chain, ChainProblem, Review, fold_name, load_record_digest, read_chain
 
@@ -415,7 +415,7 @@ def export_csv(conn: sqlite3.Connection) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for r in all_records(conn):
-        writer.writerow(["" if (v := getattr(r, c)) is None else neutralise_formula(v) for c in CSV_COLUMNS])
+        writer.writerow(["" if (v := getattr(r, c)) is None else safe_cell(v) for c in CSV_COLUMNS])
     return buffer.getvalue()
 
 

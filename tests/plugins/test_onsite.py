@@ -963,7 +963,7 @@ def test_write_safe_cell_keeps_a_formula_text_a_string(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "safe"),
-    [("=1+1", "'=1+1"), ("+33 4", "'+33 4"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    [("=1+1", "'=1+1"), ("+33 4", "'+33 4"), ("-2", "-2"), ("-2 agences", "'-2 agences"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
      ("\rx", "'\rx"), ("Lyon", "Lyon"), ("", ""), (" =1", " =1")],
 )
 def test_safe_cell_quotes_what_a_spreadsheet_would_evaluate(text: str, safe: str) -> None:
