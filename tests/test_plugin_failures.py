@@ -41,6 +41,7 @@ from clirun import run
 pytest_plugins = unless_installed()
 
 Collect = Callable[[CollectRequest], Any]
+FLAKY = "flaky 0.0.1 (given in code)"
 GRID = 'site = "s1"\n[[criteria]]\nid = "onsite.1"\nlevel = 4\n'
 
 
@@ -84,7 +85,7 @@ def failure(
     """The message of the `PluginError` that collecting `visits` with `collect_function` raises."""
     with pytest.raises(PluginError) as caught:
         collect_source(audit, "visits", plugins=make_plugins(flaky(collect_function)), **options)
-    assert caught.value.plugin == "flaky"
+    assert caught.value.plugin == FLAKY  # named with its version and origin
     return str(caught.value)
 
 
@@ -174,7 +175,7 @@ def test_each_misbehaviour_is_named(
     case: str, audit: Path, make_plugins: Callable[..., Any], collect_source: Callable[..., Any]
 ) -> None:
     collect_function, message = MISBEHAVIOURS[case]
-    assert failure(collect_function, audit, make_plugins, collect_source) == f"plugin flaky: {message}"
+    assert failure(collect_function, audit, make_plugins, collect_source) == f"plugin {FLAKY}: {message}"
 
 
 @pytest.fixture
@@ -193,7 +194,7 @@ def test_a_plugin_that_takes_too_long_is_stopped_waiting_for(
         return Collection()
 
     message = failure(slow, audit, make_plugins, collect_source, timeout=0.2)
-    assert message == "plugin flaky: collecting source 'visits' did not finish within 0.2 s (see --plugin-timeout)"
+    assert message == f"plugin {FLAKY}: collecting source 'visits' did not finish within 0.2 s (see --plugin-timeout)"
 
 
 def test_bad_input_from_a_plugin_stays_an_input_error(
@@ -223,7 +224,7 @@ def test_the_plugin_runs_in_the_callers_language(
     finally:
         set_lang("en")
     assert seen == ["fr"]
-    assert message == "plugin flaky: la lecture de la source 'visits' a levé ValueError('boom')"
+    assert message == f"plugin {FLAKY}: la lecture de la source 'visits' a levé ValueError('boom')"
 
 
 # --- stop or skip --------------------------------------------------------------------------------
@@ -356,7 +357,7 @@ def score(audit: Path, *options: str, lang: str = "en") -> tuple[Any, Path]:
 def test_cli_stops_with_exit_2_and_writes_no_record(cli_audit: Callable[[str], Path]) -> None:
     result, record = score(cli_audit("raise"))
     assert result.code == 2, result
-    assert result.err == "error: plugin flaky_cli: collecting source 'visits' raised ValueError('boom')\n"
+    assert result.err == "error: plugin flaky_cli 0.0.1 (command line): collecting source 'visits' raised ValueError('boom')\n"
     assert not record.exists()
 
 
@@ -384,7 +385,7 @@ def test_cli_timeout(cli_audit: Callable[[str], Path]) -> None:
     result, record = score(cli_audit("sleep"), "--plugin-timeout", "2")  # the grid source has 2 s too
     assert result.code == 2, result
     assert result.err == (
-        "error: plugin flaky_cli: collecting source 'visits' did not finish within 2 s (see --plugin-timeout)\n"
+        "error: plugin flaky_cli 0.0.1 (command line): collecting source 'visits' did not finish within 2 s (see --plugin-timeout)\n"
     )
     assert not record.exists()
 

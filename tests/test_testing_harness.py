@@ -151,7 +151,7 @@ def test_collect_source_applies_the_engines_checks(grid_audit: Path, make_plugin
             register(SourceKind("grid", Text(fr="g", en="g"), lambda request: Collection(evidence=(evidence,))))
 
     plugins = make_plugins(Liar(), disabled=["onsite"])
-    with pytest.raises(PluginError, match="^plugin liar: source 'onsite': returned evidence for unknown site 'mars'"):
+    with pytest.raises(PluginError, match=r"^plugin liar \S+ \(given in code\): source 'onsite': returned evidence for unknown site 'mars'"):
         collect_source(grid_audit, "onsite", plugins=plugins)
 
 
