@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +26,7 @@ from labelaudit import (
     Evidence,
     Finding,
     InputError,
+    Measure,
     PluginError,
     Sample,
     SourceKind,
@@ -151,6 +153,34 @@ MISBEHAVIOURS: dict[str, tuple[Collect, str]] = {
         lambda r: Collection(evidence=(level(value=None, sample=Sample(((Fraction(2), 1, 1),))),)),  # type: ignore[arg-type]
         "source 'visits': evidence visits.1 / visits at site 's1' has sample Sample(counts=((Fraction(2, 1), 1, 1),)), "
         "expected a Sample of exact values (Sample.of)",
+    ),
+    "NaN value": (
+        lambda r: Collection(evidence=(level(value=float("nan")),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has value nan (float), expected an exact Fraction",
+    ),
+    "bool value": (
+        lambda r: Collection(evidence=(level(value=True),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has value True (bool), expected an exact Fraction",
+    ),
+    "Decimal in a sample": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample(((Decimal("0.5"), 2),))),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has sample Sample(counts=((Decimal('0.5'), 2),)), "
+        "expected a Sample of exact values (Sample.of)",
+    ),
+    "float given to Sample.of": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample.of({0.5: 2})),)),
+        "collecting source 'visits' raised TypeError('expected an exact number (Fraction, int or Decimal), got 0.5 "
+        "(float)')",
+    ),
+    "sample on a binding without indicator": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample.of({Fraction(3): 2})),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' is a sample, but the binding names no indicator "
+        "to measure it (report a value or a measure, or name an indicator in the scheme)",
+    ),
+    "measure with a float": (
+        lambda r: Collection(evidence=(level(value=None, measure=Measure(Fraction(3), 2, 2.5, Fraction(4))),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has an invalid measure: low is 2.5 (float), "
+        "expected an exact number (Fraction or int, never a float or a bool)",
     ),
     "finding of an unknown requirement": (
         lambda r: Collection(findings=(Finding("vision", "minor", "x", "s1"),)),
@@ -304,6 +334,7 @@ def test_nothing_skipped_means_no_key_in_the_record(
 
 CLI_PLUGIN = '''\
 import time
+from decimal import Decimal
 from fractions import Fraction
 from labelaudit import Collection, Evidence, SourceKind, Text, hookimpl
 

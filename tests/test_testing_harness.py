@@ -80,6 +80,12 @@ def test_minimal_scheme_with_items_sources_and_bindings(minimal_scheme: Callable
     assert scheme.requires is not None and scheme.requires.labelaudit == ">=0.1"
 
 
+def test_a_scheme_without_surveys_needs_no_questionnaires(minimal_scheme: Callable[..., Any], tmp_path: Path) -> None:
+    scheme = minimal_scheme(sources={"onsite": "grid"})
+    assert "questionnaires" not in (tmp_path / "schemes" / "minimal" / "scheme.toml").read_text("utf-8")
+    assert scheme.questionnaires == {}
+
+
 def test_minimal_scheme_default_bindings_per_item(minimal_scheme: Callable[..., Any]) -> None:
     scheme = minimal_scheme(sources={"customer": {"kind": "survey"}}, items={"customer": ["Q1"]})
     [criterion] = scheme.criteria()

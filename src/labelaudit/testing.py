@@ -205,14 +205,15 @@ def scheme_document(
             for scale_id, values in all_scales.items()
         },
         "sources": tables,
-        "questionnaires": {
-            s: {"title": _text(s), "items": [{"key": k, "scale": "agree5", "text": _text(k)} for k in keys]}
-            for s, keys in items.items()
-        },
         "dimensions": [{"id": "all", "weight": 1, "title": _text("all")}],
         "levels": [{"id": "labelled", "min_points": 500, "title": _text("labelled")}],
         **dict(extra or {}),
     }
+    if items:  # a scheme without surveys needs no questionnaires table
+        scheme["questionnaires"] = {
+            s: {"title": _text(s), "items": [{"key": k, "scale": "agree5", "text": _text(k)} for k in keys]}
+            for s, keys in items.items()
+        }
     if requires is not None:
         scheme["requires"] = dict(requires)
     criteria = [
