@@ -232,7 +232,6 @@ class Scheme:
     title: Text
     max_points: Fraction = field(validator=_positive)
     policies: Policies
-    scales: Mapping[str, Scale]
     sources: Mapping[str, Source]
     dimensions: tuple[Dimension, ...]
     levels: tuple[Level, ...]
@@ -241,8 +240,10 @@ class Scheme:
     folder: Path | None = field(default=None, eq=False)
     digests: Mapping[str, str] = field(factory=dict)
     requires: Requires | None = None
-    # Optional: a scheme without surveys has none. Keyword-only so that it may have a default
-    # while the fields after it have none.
+    # Optional: a scheme without surveys has no questionnaires, one whose sources are all a
+    # third party's units (points out of 20, minutes) no scales. Keyword-only so that they may
+    # have a default while the fields after them have none.
+    scales: Mapping[str, Scale] = field(factory=dict, kw_only=True)
     questionnaires: Mapping[str, Questionnaire] = field(factory=dict, kw_only=True)
 
     def criteria(self) -> tuple[Criterion, ...]:
