@@ -459,3 +459,35 @@ def test_evidence_needs_exactly_one_of_value_sample_or_measure() -> None:
     with pytest.raises(ValueError, match="got 0"):
         Evidence("c", "b", "s")
     assert Evidence("c", "b", "s", measure=Measure(F(1), 1)).measure == Measure(F(1), 1)
+
+
+# --- The documented vendor plugin ---------------------------------------------------------------
+
+
+def test_the_documented_vendor_plugin_pools_its_per_site_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, minimal_scheme: Callable[..., Any],
+    make_audit: Callable[..., Path], make_plugins: MakePlugins, score_record: Callable[..., Any],
+) -> None:
+    import importlib
+    import re
+    import sys
+    import tomllib
+
+    from clirun import REPO
+
+    text = (REPO / "docs" / "plugins.md").read_text("utf-8")
+    found = {m["name"]: m["body"] for m in re.finditer(r"<!-- example: (?P<name>\S+) -->\s*```\w+\n(?P<body>.*?)```", text, re.S)}
+    (tmp_path / "labelaudit_acme.py").write_text(found["labelaudit_acme.py"], "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "labelaudit_acme", raising=False)
+    fragment = tomllib.loads(found["acme-scheme.toml"], parse_float=Decimal)
+    scheme = minimal_scheme(sources=fragment["sources"], bindings={c["id"]: c["bindings"] for c in fragment["criteria"]})
+    assert scheme.questionnaires == {} and scheme.sources["panel"].min_sample == 30
+    audit = make_audit(scheme, sites=["lyon", "paris"], sources={"panel": ["acme.csv"]}, files={"acme.csv": found["acme.csv"]})
+    record = score_record(audit, plugins=make_plugins(importlib.import_module("labelaudit_acme")))
+    binding = binding_of(record)
+    assert (binding["status"], binding["measure"]["value"]["exact"], binding["measure"]["n"]) == ("evidenced", "6163/7750", 310)
+    assert binding["measure"]["value"]["shown"] == "0.795226"  # as the page says
+    low, high = F(binding["measure"]["low"]["exact"]), F(binding["measure"]["high"]["exact"])
+    assert F("0.764") * 214 / 310 + F("0.644") * 96 / 310 < low < F(6163, 7750) < high  # narrower than either site's
+    assert [e["location"] for e in binding["evidence"]] == ["row 2", "row 3"]
