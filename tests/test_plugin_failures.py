@@ -169,8 +169,8 @@ MISBEHAVIOURS: dict[str, tuple[Collect, str]] = {
     ),
     "float given to Sample.of": (
         lambda r: Collection(evidence=(level(value=None, sample=Sample.of({0.5: 2})),)),
-        "collecting source 'visits' raised TypeError('expected an exact number (Fraction, int or Decimal), got 0.5 "
-        "(float)')",
+        "collecting source 'visits' raised TypeError('expected an exact number (Fraction, int, Decimal or its text), "
+        "got 0.5 (float)')",
     ),
     "sample on a binding without indicator": (
         lambda r: Collection(evidence=(level(value=None, sample=Sample.of({Fraction(3): 2})),)),

@@ -246,15 +246,16 @@ def test_built_in_intervals_always_hold_their_value() -> None:
 @pytest.mark.parametrize(
     ("tally", "error"),
     [
-        ({0.5: 2}, "expected an exact number (Fraction, int or Decimal), got 0.5 (float)"),
-        ({True: 2}, "expected an exact number (Fraction, int or Decimal), got True (bool)"),
-        ({"3": 2}, "expected an exact number (Fraction, int or Decimal), got '3' (str)"),
+        ({0.5: 2}, "expected an exact number (Fraction, int, Decimal or its text), got 0.5 (float)"),
+        ({True: 2}, "expected an exact number (Fraction, int, Decimal or its text), got True (bool)"),
+        ({None: 2}, "expected an exact number (Fraction, int, Decimal or its text), got None (NoneType)"),
+        ({"nan": 2}, "expected an exact number, got 'nan'"),
         ({Decimal("NaN"): 2}, "expected a finite number, got Decimal('NaN')"),
         ({F(1): -1}, "the count of Fraction(1, 1) must be a whole number ≥ 0, got -1"),
         ({F(1): 2.0}, "the count of Fraction(1, 1) must be a whole number ≥ 0, got 2.0"),
         ({F(1): True}, "the count of Fraction(1, 1) must be a whole number ≥ 0, got True"),
     ],
-    ids=["float", "bool", "str", "NaN", "negative count", "float count", "bool count"],
+    ids=["float", "bool", "None", "NaN text", "NaN", "negative count", "float count", "bool count"],
 )
 def test_sample_of_refuses_what_is_not_exact(tally: dict[Any, Any], error: str) -> None:
     with pytest.raises((TypeError, ValueError)) as caught:
@@ -262,9 +263,9 @@ def test_sample_of_refuses_what_is_not_exact(tally: dict[Any, Any], error: str) 
     assert str(caught.value) == error
 
 
-def test_sample_of_takes_fractions_ints_and_decimals_exactly() -> None:
-    sample = Sample.of({Decimal("4.5"): 2, 3: 1, F(1, 3): 1, F(2): 0})
-    assert sample.counts == ((F(1, 3), 1), (F(3), 1), (F(9, 2), 2))
+def test_sample_of_takes_fractions_ints_decimals_and_their_text_exactly() -> None:
+    sample = Sample.of({Decimal("4.5"): 2, 3: 1, F(1, 3): 1, F(2): 0, "0.1": 1})  # type: ignore[dict-item]
+    assert sample.counts == ((F(1, 10), 1), (F(1, 3), 1), (F(3), 1), (F(9, 2), 2))
 
 
 # --- Pre-aggregated measures ---------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from labelaudit import Collection, Evidence, InputError, PluginError, Sample, SourceKind, Text, hookimpl
+from labelaudit import Collection, Evidence, InputError, Measure, PluginError, Sample, SourceKind, Text, hookimpl
 from labelaudit.testing import assert_evidence, assert_no_evidence, unless_installed
 
 pytest_plugins = ["pytester", *unless_installed()]
@@ -265,3 +265,10 @@ def test_unless_installed_names_the_module_only_without_the_entry_point(tmp_path
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     autoload_off = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert autoload_off.stdout == "['labelaudit.testing']\n"
+
+
+def test_assert_evidence_reads_a_pre_aggregated_measure() -> None:
+    collection = Collection(evidence=(Evidence("c.1", "b", "lyon", measure=Measure(Fraction(3, 4), 40)),))
+    assert assert_evidence(collection, site="lyon", value="0.75", n=40).measure == Measure(Fraction(3, 4), 40)
+    with pytest.raises(AssertionError, match=r"c\.1 / b at lyon: measure 3/4, n = 40: expected a sample of n = 41"):
+        assert_evidence(collection, n=41)

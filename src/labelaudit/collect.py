@@ -4,8 +4,10 @@ A plugin's `collect` is third-party code, so it is contained: it runs in a daemo
 thread that is waited for at most `timeout` seconds, anything it raises other than
 `InputError` (bad input, the user's to fix) becomes a `PluginError` naming it, and what it
 returns is checked against the contract before the engine sees it: evidence for a criterion,
-binding or site the audit does not have, or a value that is not exact, is the plugin's fault
-and is reported by the plugin's name. A failing plugin stops the run, unless the caller chose
+binding or site the audit does not have, a value or sample that is not exact, a sample for a
+binding without indicator, a pre-aggregated measure that breaks the measure contract or that
+cannot be pooled over the sites, is the plugin's fault and is reported by the plugin's name,
+version and origin. A failing plugin stops the run, unless the caller chose
 to skip its source (``--on-plugin-error skip``): the source's evidence is then missing, and
 `Collected.skipped` says so, for the record and the outcome's reasons. Never silently.
 """

@@ -305,8 +305,9 @@ def _combine_pooled(site_measures: Sequence[Measure], declared: tuple[Fraction, 
     value = sum((m.n * m.value for m in site_measures), Fraction(0)) / n
     if any(m.low is None or m.high is None for m in site_measures):
         return Measure(value, n)
-    below = sum((m.n / n * float(m.value - m.low)) ** 2 for m in site_measures) ** 0.5  # type: ignore[operator]
-    above = sum((m.n / n * float(m.high - m.value)) ** 2 for m in site_measures) ** 0.5  # type: ignore[operator]
+    ends = [(m.n / n, m.value, m.low, m.high) for m in site_measures if m.low is not None and m.high is not None]
+    below = sum((w * float(v - low)) ** 2 for w, v, low, _ in ends) ** 0.5
+    above = sum((w * float(high - v)) ** 2 for w, v, _, high in ends) ** 0.5
     low, high = float(value) - below, float(value) + above
     if declared is not None:
         low, high = max(low, float(declared[0])), min(high, float(declared[1]))

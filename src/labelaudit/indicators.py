@@ -74,8 +74,8 @@ def _exact(value: object) -> bool:
 
 def _shown(value: object) -> str:
     """A number as a message shows it: exact ones as people write them, others by repr and type."""
-    if _exact(value):
-        return shown(Fraction(value))  # type: ignore[arg-type]
+    if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
+        return shown(Fraction(value))
     text = repr(value)
     return (text[:79] + "…" if len(text) > 80 else text) + f" ({type(value).__name__})"
 

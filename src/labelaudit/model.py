@@ -329,12 +329,16 @@ class Provenance:
 
 
 def exact_value(value: object) -> Fraction:
-    """`value` as a Fraction if it is exact (Fraction, int, a finite Decimal); never a float or bool."""
-    if isinstance(value, bool) or not isinstance(value, (Fraction, int, Decimal)):
-        raise TypeError(f"expected an exact number (Fraction, int or Decimal), got {value!r} ({type(value).__name__})")
+    """`value` as a Fraction if it is exact: a Fraction, an int, a finite Decimal, or its text
+    (``"4.5"``, ``"7/2"``); never a float or a bool, whose conversion would be silently inexact."""
+    if isinstance(value, bool) or not isinstance(value, (Fraction, int, Decimal, str)):
+        raise TypeError(f"expected an exact number (Fraction, int, Decimal or its text), got {value!r} ({type(value).__name__})")
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(f"expected a finite number, got {value!r}")
-    return Fraction(value)
+    try:
+        return Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"expected an exact number, got {value!r}") from None
 
 
 def count_of(value: object, count: object) -> int:
@@ -355,11 +359,11 @@ class Sample:
     counts: tuple[tuple[Fraction, int], ...]
 
     @classmethod
-    def of(cls, tally: Mapping[Fraction | int | Decimal, int]) -> Sample:
-        """A tally of exact values (Fraction, int or a finite Decimal) → counts (int ≥ 0).
+    def of(cls, tally: Mapping[Fraction, int] | Mapping[int, int] | Mapping[Decimal, int] | Mapping[str, int]) -> Sample:
+        """A tally of exact values (Fraction, int, a finite Decimal, or their text) → counts (int ≥ 0).
 
-        A float, a bool, a string or NaN is refused (`TypeError`, `ValueError`): converting it
-        would silently turn 0.1 into 3602879701896397/36028797018963968. Zero counts are left out.
+        A float, a bool or NaN is refused (`TypeError`, `ValueError`): converting a float would
+        silently turn 0.1 into 3602879701896397/36028797018963968. Zero counts are left out.
         """
         return cls(tuple(sorted((exact_value(v), c) for v, c in tally.items() if count_of(v, c) > 0)))
 

@@ -162,8 +162,8 @@ def clashes(names: Names, plugins: Plugins | None = None) -> list[str]:
     """What is installed already uses of these names, each with where it comes from."""
     found: list[tuple[str, str, str]] = []  # (what, name, detail)
     for ep in importlib.metadata.entry_points(group="labelaudit"):
-        dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
-        detail = f"{ep.name} = {ep.value}, {dist}"
+        origin = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
+        detail = f"{ep.name} = {ep.value}, {origin}"
         if ep.name == names.kind:
             found.append(("plugin.clash_entry_point", ep.name, detail))
         elif ep.value.split(":")[0].strip() == names.module:
