@@ -80,6 +80,18 @@ def _shown(value: object) -> str:
     return (text[:79] + "…" if len(text) > 80 else text) + f" ({type(value).__name__})"
 
 
+_EXACT_TYPES = (Fraction, int)  # the fast path: exactly these types (bool is not int here)
+
+
+def _exact_number(value: object) -> bool:
+    return type(value) in _EXACT_TYPES or _exact(value)
+
+
+def _at_most(a: Fraction | int, b: Fraction | int) -> bool:
+    """a ≤ b by integer cross-multiplication: several times faster than comparing Fractions."""
+    return a.numerator * b.denominator <= b.numerator * a.denominator
+
+
 def measure_problem(measure: object, declared: tuple[Fraction, Fraction] | None = None) -> Text | None:
     """What is wrong with a measure, in both languages, or None if it meets the contract.
 
@@ -89,25 +101,32 @@ def measure_problem(measure: object, declared: tuple[Fraction, Fraction] | None 
     if not isinstance(measure, Measure):
         return both("measure.not_measure", found=_shown(measure))
     value, n, low, high = measure.value, measure.n, measure.low, measure.high
-    if not _exact(value):
+    if not _exact_number(value):
         return both("measure.inexact", field="value", found=_shown(value))
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+    if type(n) is not int and (isinstance(n, bool) or not isinstance(n, int)) or n < 0:
         return both("measure.bad_n", found=_shown(n))
     if (low is None) != (high is None):
         return both("measure.one_end", low=_shown(low), high=_shown(high))
-    if low is not None:
-        for field, end in (("low", low), ("high", high)):
-            if not _exact(end):
-                return both("measure.inexact", field=field, found=_shown(end))
-            if PLACES % Fraction(end).denominator:  # type: ignore[arg-type]
-                return both("measure.not_rounded", field=field, found=repr(end))
-        if not low <= value <= high:  # type: ignore[operator]
+    if low is not None and high is not None:
+        if not (_exact_number(low) and _exact_number(high) and PLACES % low.denominator == PLACES % high.denominator == 0):
+            return _end_problem(low, high)
+        if not (_at_most(low, value) and _at_most(value, high)):
             return both("measure.outside_interval", low=_shown(low), high=_shown(high), value=_shown(value))
-    if declared is not None and not declared[0] <= value <= declared[1]:
+    if declared is not None and not (_at_most(declared[0], value) and _at_most(value, declared[1])):
         return both(
             "measure.outside_range", value=_shown(value), lowest=_shown(declared[0]), highest=_shown(declared[1])
         )
     return None
+
+
+def _end_problem(low: object, high: object) -> Text:
+    """Why an interval's ends break the contract (they do)."""
+    for field, end in (("low", low), ("high", high)):
+        if not _exact_number(end):
+            return both("measure.inexact", field=field, found=_shown(end))
+        if PLACES % end.denominator:  # type: ignore[attr-defined]
+            return both("measure.not_rounded", field=field, found=repr(end))
+    raise AssertionError("both ends are exact and rounded")
 
 
 def declared_range(indicator: Indicator, context: IndicatorContext) -> tuple[Fraction, Fraction] | None:
