@@ -155,6 +155,24 @@ def test_a_range_may_depend_on_the_context(
     assert seen and seen[0].binding.id == "tally"
 
 
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        (lambda context: 1 / 0, "the declared range of indicator 'odd' raised ZeroDivisionError('division by zero')"),
+        (lambda context: (0.0, 1.0), "the declared range of indicator 'odd' returned (0.0, 1.0), expected a pair "
+         "(lowest, highest) of exact numbers, or None"),
+    ],
+    ids=["raises", "floats"],
+)
+def test_a_range_function_that_fails_is_named(
+    declared: Any, message: str, tally_audit: Path, make_plugins: MakePlugins, score_record: Callable[..., Any]
+) -> None:
+    plugin = odd(lambda sample, context: Measure(F(3, 4), sample.n), range=declared)
+    with pytest.raises(PluginError) as caught:
+        score_record(tally_audit, plugins=make_plugins(plugin))
+    assert str(caught.value) == f"plugin {LABEL}: {message}"
+
+
 def test_an_indicator_that_raises_is_named_with_its_binding(
     tally_audit: Path, make_plugins: MakePlugins, score_record: Callable[..., Any]
 ) -> None:

@@ -18,7 +18,7 @@ import attrs
 from attrs import frozen
 
 from labelaudit.errors import PluginError
-from labelaudit.i18n import both, catalog, tr
+from labelaudit.i18n import catalog, tr
 from labelaudit.indicators import declared_range, interval, measure_problem
 from labelaudit.model import (
     Binding,
@@ -40,6 +40,8 @@ from labelaudit.rulesets import curve_of, tree_layout
 from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores, slots
 
 Mode = Literal["central", "pessimistic", "optimistic"]
+Status = Literal["granted", "refused", "deferred"]
+BindingStatus = Literal["evidenced", "missing", "undersized", "excluded"]
 
 catalog(
     {
@@ -53,8 +55,6 @@ catalog(
         },
     }
 )
-Status = Literal["granted", "refused", "deferred"]
-BindingStatus = Literal["evidenced", "missing", "undersized", "excluded"]
 
 
 @frozen
