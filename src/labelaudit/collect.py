@@ -413,6 +413,9 @@ def _check_measures(plugin: str, request: CollectRequest, evidence: Iterable[Evi
     mean, the exact pooled value only of an indicator that is the mean of a per-answer score
     (`Indicator.mean_of_scores`) or of the plugin's own unit (a binding without indicator).
     """
+    evidence = list(evidence)
+    if all(item.measure is None for item in evidence):
+        return  # the usual case (samples, values): nothing to group
     by_binding: dict[str, dict[str, list[Evidence]]] = {}
     for item in evidence:
         by_binding.setdefault(f"{item.criterion} / {item.binding}", {}).setdefault(item.site, []).append(item)
