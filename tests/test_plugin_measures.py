@@ -510,3 +510,33 @@ def test_the_documented_vendor_plugin_pools_its_per_site_results(
     low, high = F(binding["measure"]["low"]["exact"]), F(binding["measure"]["high"]["exact"])
     assert F("0.764") * 214 / 310 + F("0.644") * 96 / 310 < low < F(6163, 7750) < high  # narrower than either site's
     assert [e["location"] for e in binding["evidence"]] == ["row 2", "row 3"]
+
+
+def test_pre_aggregated_results_on_the_command_line_through_the_committees_desk(
+    tmp_path: Path, minimal_scheme: Callable[..., Any], make_audit: Callable[..., Path]
+) -> None:
+    """The documented vendor plugin given as a file (`-p FILE.py`), scored, explained, reported."""
+    import re
+    import tomllib
+
+    from clirun import REPO, run
+
+    text = (REPO / "docs" / "plugins.md").read_text("utf-8")
+    found = {m["name"]: m["body"] for m in re.finditer(r"<!-- example: (?P<name>\S+) -->\s*```\w+\n(?P<body>.*?)```", text, re.S)}
+    plugin_file = tmp_path / "labelaudit_acme.py"
+    plugin_file.write_text(found["labelaudit_acme.py"], "utf-8")
+    fragment = tomllib.loads(found["acme-scheme.toml"], parse_float=Decimal)
+    scheme = minimal_scheme(sources=fragment["sources"], bindings={c["id"]: c["bindings"] for c in fragment["criteria"]})
+    audit = make_audit(scheme, sites=["lyon", "paris"], sources={"panel": ["acme.csv"]}, files={"acme.csv": found["acme.csv"]})
+    record = tmp_path / "record.json"
+    rulesets = ("--rulesets", tmp_path / "schemes")
+    scored = run("score", audit, "-o", record, "-p", plugin_file, *rulesets)
+    assert scored.code == 0, scored
+    explained = run("explain", record, "welcome.3")
+    assert explained.code == 0, explained
+    assert "value (pooled answers): 6163/7750 = 0.795226, n = 310" in explained.out, explained.out
+    report = run("report", record, "--format", "md", "-o", tmp_path / "record.md")
+    assert report.code == 0, report
+    markdown = (tmp_path / "record.md").read_text("utf-8")
+    assert "| ↳ panel | 3/5 → 9/10 | 0.795226 | 310 | \\[0.746458 ; 0.835675\\] |" in markdown  # value, n, interval
+    assert "| lyon | Site lyon | yes | 73.3% | 733.3 |" in markdown  # Lyon alone: (0.82 − 0.6) / 0.3
