@@ -399,3 +399,33 @@ def test_plugin_messages_exist_in_both_languages_with_the_same_placeholders() ->
     for key, texts in mine.items():
         assert set(texts) == {"fr", "en"}, key
         assert set(re.findall(r"{(\w+)", texts["fr"])) == set(re.findall(r"{(\w+)", texts["en"])), key
+
+
+# --- A plugin module given by its file ------------------------------------------------------------
+
+
+def test_a_plugin_module_file_is_loaded_by_its_path(tmp_path: Path) -> None:
+    module = tmp_path / "visits_plugin.py"
+    module.write_text(
+        "from labelaudit import Collection, SourceKind, Text, hookimpl\n"
+        "__version__ = '2.1.0'\n"
+        "LABELAUDIT_API = 1\n"
+        "@hookimpl\n"
+        "def labelaudit_register_sources(register):\n"
+        "    register(SourceKind('visits', Text(fr='Visites', en='Visits'), lambda request: Collection()))\n",
+        "utf-8",
+    )
+    result = run("plugins", "-p", module)  # no PYTHONPATH: the file is enough
+    assert result.code == 0, result
+    assert "visits_plugin 2.1.0 — command line — plugin API 1" in result.out.splitlines()
+    assert "  source kind  visits: Visits" in result.out.splitlines()
+    disabled = run("plugins", "-p", module, "--disable", "visits_plugin")  # disabled by its module's name
+    assert disabled.code == 0, disabled
+    assert disabled.out.splitlines()[-1] == "visits_plugin — disabled (--disable)"
+
+
+def test_a_plugin_file_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.py"
+    result = run("plugins", "-p", missing)
+    assert result.code == 2, result
+    assert result.err == f"error: plugin {missing}: failed to load: FileNotFoundError('no such file: {missing}')\n"

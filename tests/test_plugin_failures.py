@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +26,7 @@ from labelaudit import (
     Evidence,
     Finding,
     InputError,
+    Measure,
     PluginError,
     Sample,
     SourceKind,
@@ -41,6 +43,7 @@ from clirun import run
 pytest_plugins = unless_installed()
 
 Collect = Callable[[CollectRequest], Any]
+FLAKY = "flaky 0.0.1 (given in code)"
 GRID = 'site = "s1"\n[[criteria]]\nid = "onsite.1"\nlevel = 4\n'
 
 
@@ -84,7 +87,7 @@ def failure(
     """The message of the `PluginError` that collecting `visits` with `collect_function` raises."""
     with pytest.raises(PluginError) as caught:
         collect_source(audit, "visits", plugins=make_plugins(flaky(collect_function)), **options)
-    assert caught.value.plugin == "flaky"
+    assert caught.value.plugin == FLAKY  # named with its version and origin
     return str(caught.value)
 
 
@@ -151,6 +154,34 @@ MISBEHAVIOURS: dict[str, tuple[Collect, str]] = {
         "source 'visits': evidence visits.1 / visits at site 's1' has sample Sample(counts=((Fraction(2, 1), 1, 1),)), "
         "expected a Sample of exact values (Sample.of)",
     ),
+    "NaN value": (
+        lambda r: Collection(evidence=(level(value=float("nan")),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has value nan (float), expected an exact Fraction",
+    ),
+    "bool value": (
+        lambda r: Collection(evidence=(level(value=True),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has value True (bool), expected an exact Fraction",
+    ),
+    "Decimal in a sample": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample(((Decimal("0.5"), 2),))),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has sample Sample(counts=((Decimal('0.5'), 2),)), "
+        "expected a Sample of exact values (Sample.of)",
+    ),
+    "float given to Sample.of": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample.of({0.5: 2})),)),
+        "collecting source 'visits' raised TypeError('expected an exact number (Fraction, int, Decimal or its text), "
+        "got 0.5 (float)')",
+    ),
+    "sample on a binding without indicator": (
+        lambda r: Collection(evidence=(level(value=None, sample=Sample.of({Fraction(3): 2})),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' is a sample, but the binding names no indicator "
+        "to measure it (report a value or a measure, or name an indicator in the scheme)",
+    ),
+    "measure with a float": (
+        lambda r: Collection(evidence=(level(value=None, measure=Measure(Fraction(3), 2, 2.5, Fraction(4))),)),
+        "source 'visits': evidence visits.1 / visits at site 's1' has an invalid measure: low is 2.5 (float), "
+        "expected an exact number (Fraction or int, never a float or a bool)",
+    ),
     "finding of an unknown requirement": (
         lambda r: Collection(findings=(Finding("vision", "minor", "x", "s1"),)),
         "source 'visits': returned an invalid finding Finding(requirement='vision', kind='minor', text='x', "
@@ -174,7 +205,7 @@ def test_each_misbehaviour_is_named(
     case: str, audit: Path, make_plugins: Callable[..., Any], collect_source: Callable[..., Any]
 ) -> None:
     collect_function, message = MISBEHAVIOURS[case]
-    assert failure(collect_function, audit, make_plugins, collect_source) == f"plugin flaky: {message}"
+    assert failure(collect_function, audit, make_plugins, collect_source) == f"plugin {FLAKY}: {message}"
 
 
 @pytest.fixture
@@ -193,7 +224,7 @@ def test_a_plugin_that_takes_too_long_is_stopped_waiting_for(
         return Collection()
 
     message = failure(slow, audit, make_plugins, collect_source, timeout=0.2)
-    assert message == "plugin flaky: collecting source 'visits' did not finish within 0.2 s (see --plugin-timeout)"
+    assert message == f"plugin {FLAKY}: collecting source 'visits' did not finish within 0.2 s (see --plugin-timeout)"
 
 
 def test_bad_input_from_a_plugin_stays_an_input_error(
@@ -223,7 +254,7 @@ def test_the_plugin_runs_in_the_callers_language(
     finally:
         set_lang("en")
     assert seen == ["fr"]
-    assert message == "plugin flaky: la lecture de la source 'visits' a levé ValueError('boom')"
+    assert message == f"plugin {FLAKY}: la lecture de la source 'visits' a levé ValueError('boom')"
 
 
 # --- stop or skip --------------------------------------------------------------------------------
@@ -303,6 +334,7 @@ def test_nothing_skipped_means_no_key_in_the_record(
 
 CLI_PLUGIN = '''\
 import time
+from decimal import Decimal
 from fractions import Fraction
 from labelaudit import Collection, Evidence, SourceKind, Text, hookimpl
 
@@ -356,7 +388,7 @@ def score(audit: Path, *options: str, lang: str = "en") -> tuple[Any, Path]:
 def test_cli_stops_with_exit_2_and_writes_no_record(cli_audit: Callable[[str], Path]) -> None:
     result, record = score(cli_audit("raise"))
     assert result.code == 2, result
-    assert result.err == "error: plugin flaky_cli: collecting source 'visits' raised ValueError('boom')\n"
+    assert result.err == "error: plugin flaky_cli 0.0.1 (command line): collecting source 'visits' raised ValueError('boom')\n"
     assert not record.exists()
 
 
@@ -384,7 +416,7 @@ def test_cli_timeout(cli_audit: Callable[[str], Path]) -> None:
     result, record = score(cli_audit("sleep"), "--plugin-timeout", "2")  # the grid source has 2 s too
     assert result.code == 2, result
     assert result.err == (
-        "error: plugin flaky_cli: collecting source 'visits' did not finish within 2 s (see --plugin-timeout)\n"
+        "error: plugin flaky_cli 0.0.1 (command line): collecting source 'visits' did not finish within 2 s (see --plugin-timeout)\n"
     )
     assert not record.exists()
 

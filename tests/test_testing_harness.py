@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from labelaudit import Collection, Evidence, InputError, PluginError, Sample, SourceKind, Text, hookimpl
+from labelaudit import Collection, Evidence, InputError, Measure, PluginError, Sample, SourceKind, Text, hookimpl
 from labelaudit.testing import assert_evidence, assert_no_evidence, unless_installed
 
 pytest_plugins = ["pytester", *unless_installed()]
@@ -78,6 +78,12 @@ def test_minimal_scheme_with_items_sources_and_bindings(minimal_scheme: Callable
     assert (first.bindings[0].floor, first.bindings[0].target) == (Fraction(1, 2), Fraction(9, 10))
     assert [(b.id, b.weight) for b in second.bindings] == [("visits", 2), ("customer/C2/mean", 1)]
     assert scheme.requires is not None and scheme.requires.labelaudit == ">=0.1"
+
+
+def test_a_scheme_without_surveys_needs_no_questionnaires(minimal_scheme: Callable[..., Any], tmp_path: Path) -> None:
+    scheme = minimal_scheme(sources={"onsite": "grid"})
+    assert "questionnaires" not in (tmp_path / "schemes" / "minimal" / "scheme.toml").read_text("utf-8")
+    assert scheme.questionnaires == {}
 
 
 def test_minimal_scheme_default_bindings_per_item(minimal_scheme: Callable[..., Any]) -> None:
@@ -151,7 +157,7 @@ def test_collect_source_applies_the_engines_checks(grid_audit: Path, make_plugin
             register(SourceKind("grid", Text(fr="g", en="g"), lambda request: Collection(evidence=(evidence,))))
 
     plugins = make_plugins(Liar(), disabled=["onsite"])
-    with pytest.raises(PluginError, match="^plugin liar: source 'onsite': returned evidence for unknown site 'mars'"):
+    with pytest.raises(PluginError, match=r"^plugin liar \S+ \(given in code\): source 'onsite': returned evidence for unknown site 'mars'"):
         collect_source(grid_audit, "onsite", plugins=plugins)
 
 
@@ -259,3 +265,10 @@ def test_unless_installed_names_the_module_only_without_the_entry_point(tmp_path
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     autoload_off = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert autoload_off.stdout == "['labelaudit.testing']\n"
+
+
+def test_assert_evidence_reads_a_pre_aggregated_measure() -> None:
+    collection = Collection(evidence=(Evidence("c.1", "b", "lyon", measure=Measure(Fraction(3, 4), 40)),))
+    assert assert_evidence(collection, site="lyon", value="0.75", n=40).measure == Measure(Fraction(3, 4), 40)
+    with pytest.raises(AssertionError, match=r"c\.1 / b at lyon: measure 3/4, n = 40: expected a sample of n = 41"):
+        assert_evidence(collection, n=41)

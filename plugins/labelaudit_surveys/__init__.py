@@ -8,6 +8,7 @@ would, so it doubles as the reference example of one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 
 from labelaudit import (
     Collection,
@@ -54,20 +55,47 @@ def compute_gap(sample: Sample, context: IndicatorContext) -> Measure:
     return mean_measure(sample, context.z)
 
 
+def scale_range(context: IndicatorContext) -> tuple[Fraction, Fraction] | None:
+    """A mean lies within its item's scale."""
+    return (context.scale.lowest, context.scale.highest) if context.scale is not None else None
+
+
+def gap_range(context: IndicatorContext) -> tuple[Fraction, Fraction] | None:
+    """A perception − expectation gap lies within ± the width of the item's scale."""
+    if context.scale is None:
+        return None
+    width = context.scale.highest - context.scale.lowest
+    return (-width, width)
+
+
+SHARE = (Fraction(0), Fraction(1))
+
+# Each is the mean of a per-answer score (the answer, 1 or 0, +100/0/−100, the paired
+# difference): per-site values pool by their n-weighted mean (mean_of_scores).
 INDICATORS = (
-    Indicator("mean", Text(fr="Moyenne", en="Mean"), compute_mean),
+    Indicator("mean", Text(fr="Moyenne", en="Mean"), compute_mean, range=scale_range, mean_of_scores=True),
     Indicator(
         "top2box",
         Text(fr="Part des deux meilleures réponses", en="Top-two-box share"),
         compute_top2box,
+        range=SHARE,
+        mean_of_scores=True,
     ),
-    Indicator("share", Text(fr="Part des réponses retenues", en="Share of counted answers"), compute_share),
-    Indicator("nps", Text(fr="Net Promoter Score (NPS)", en="Net Promoter Score (NPS)"), compute_nps),
+    Indicator(
+        "share", Text(fr="Part des réponses retenues", en="Share of counted answers"), compute_share,
+        range=SHARE, mean_of_scores=True,
+    ),
+    Indicator(
+        "nps", Text(fr="Net Promoter Score (NPS)", en="Net Promoter Score (NPS)"), compute_nps,
+        range=(Fraction(-100), Fraction(100)), mean_of_scores=True,
+    ),
     Indicator(
         "gap",
         Text(fr="Écart perception − attente", en="Perception − expectation gap"),
         compute_gap,
         needs_pair=True,
+        range=gap_range,
+        mean_of_scores=True,
     ),
 )
 

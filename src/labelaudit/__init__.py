@@ -59,6 +59,7 @@ from labelaudit.model import (
     TemplateRequest,
     Text,
 )
+from labelaudit.numbers import from_float6
 from labelaudit.tomlfiles import digest, load_toml, where
 
 __version__ = "0.1.0"
@@ -116,6 +117,7 @@ __all__ = [
     "Text",
     "__version__",
     "digest",
+    "from_float6",
     "hookimpl",
     "load_toml",
     "mean_measure",

@@ -4,8 +4,10 @@ A plugin's `collect` is third-party code, so it is contained: it runs in a daemo
 thread that is waited for at most `timeout` seconds, anything it raises other than
 `InputError` (bad input, the user's to fix) becomes a `PluginError` naming it, and what it
 returns is checked against the contract before the engine sees it: evidence for a criterion,
-binding or site the audit does not have, or a value that is not exact, is the plugin's fault
-and is reported by the plugin's name. A failing plugin stops the run, unless the caller chose
+binding or site the audit does not have, a value or sample that is not exact, a sample for a
+binding without indicator, a pre-aggregated measure that breaks the measure contract or that
+cannot be pooled over the sites, is the plugin's fault and is reported by the plugin's name,
+version and origin. A failing plugin stops the run, unless the caller chose
 to skip its source (``--on-plugin-error skip``): the source's evidence is then missing, and
 `Collected.skipped` says so, for the record and the outcome's reasons. Never silently.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
@@ -25,18 +27,24 @@ from attrs import frozen
 from labelaudit.audits import load_audit, onsite_visit_problems, require_valid
 from labelaudit.errors import InputError, LabelauditError, PluginError, Problem
 from labelaudit.i18n import both, catalog, tr
+from labelaudit.indicators import declared_range, measure_problem
 from labelaudit.model import (
     FINDING_KINDS,
     Audit,
+    Binding,
     Collection,
     CollectRequest,
     Evidence,
     Finding,
+    Indicator,
+    IndicatorContext,
+    Measure,
     Sample,
     Scheme,
     SourceKind,
     Text,
 )
+from labelaudit.numbers import z_for
 from labelaudit.plugins import Plugins
 from labelaudit.tomlfiles import read_bytes
 
@@ -88,6 +96,39 @@ catalog(
             "au lieu d'un Sample de valeurs exactes (Sample.of)",
             "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r} has sample {found}, "
             "expected a Sample of exact values (Sample.of)",
+        },
+        "plugin.sample_without_indicator": {
+            "fr": "source {source!r} : la preuve {criterion} / {binding} au site {site!r} est un échantillon, mais la "
+            "liaison ne nomme aucun indicateur pour le mesurer (rendre une valeur ou une mesure, ou nommer un "
+            "indicateur dans le schéma)",
+            "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r} is a sample, but the binding "
+            "names no indicator to measure it (report a value or a measure, or name an indicator in the scheme)",
+        },
+        "plugin.bad_measure": {
+            "fr": "source {source!r} : la preuve {criterion} / {binding} au site {site!r} a une mesure invalide : {problem}",
+            "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r} has an invalid measure: {problem}",
+        },
+        "plugin.measure_not_alone": {
+            "fr": "source {source!r} : la preuve {criterion} / {binding} au site {site!r} : une mesure pré-agrégée doit "
+            "être la seule preuve de sa liaison à son site",
+            "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r}: a pre-aggregated measure must "
+            "be the only evidence of its binding at its site",
+        },
+        "plugin.measure_not_poolable": {
+            "fr": "source {source!r} : les mesures pré-agrégées de {criterion} / {binding} ne peuvent pas être "
+            "regroupées sur les sites ({sites}) : l'indicateur {indicator!r} ne déclare pas que ses valeurs par site se "
+            "regroupent par leur moyenne pondérée par n (mean_of_scores), et le schéma regroupe les sites "
+            "(sites = \"pooled\") ; rendre des échantillons, ou pondérer les sites également (sites = \"equal\")",
+            "en": "source {source!r}: the pre-aggregated measures of {criterion} / {binding} cannot be pooled over the "
+            "sites ({sites}): indicator {indicator!r} does not declare that its site values pool by their n-weighted "
+            "mean (mean_of_scores), and the scheme pools sites (sites = \"pooled\"); report samples instead, or "
+            "weigh sites equally (sites = \"equal\")",
+        },
+        "plugin.measure_no_n": {
+            "fr": "source {source!r} : la mesure pré-agrégée de {criterion} / {binding} au site {site!r} a n = 0 : elle "
+            "ne peut pas être regroupée avec les autres sites selon son n (sites = \"pooled\")",
+            "en": "source {source!r}: the pre-aggregated measure of {criterion} / {binding} at site {site!r} has n = 0, "
+            "so it cannot be pooled with the other sites by its n (sites = \"pooled\")",
         },
         "plugin.bad_finding": {
             "fr": "source {source!r} : constat invalide {found} ({why})",
@@ -243,7 +284,7 @@ def collect_source(
     """
     request = request_for(prepared, source_id, max_errors)
     kind = plugins.kinds[request.source.kind]
-    return check_collection(kind.plugin, request, call_collect(kind, request, timeout))
+    return check_collection(kind.plugin_label or kind.plugin, request, call_collect(kind, request, timeout), plugins.indicators)
 
 
 def call_collect(kind: SourceKind, request: CollectRequest, timeout: float = DEFAULT_TIMEOUT) -> object:
@@ -267,19 +308,26 @@ def call_collect(kind: SourceKind, request: CollectRequest, timeout: float = DEF
     )
     worker.start()
     worker.join(timeout)
+    plugin = kind.plugin_label or kind.plugin  # its name, version and origin
     if worker.is_alive() or not outcome:
-        raise PluginError(kind.plugin, both("plugin.timeout", source=request.source.id, seconds=f"{timeout:g}"))
+        raise PluginError(plugin, both("plugin.timeout", source=request.source.id, seconds=f"{timeout:g}"))
     succeeded, value = outcome[0]
     if succeeded:
         return value
     if isinstance(value, LabelauditError):
         raise value  # bad input, or a plugin naming its own failure
-    raise PluginError(kind.plugin, both("plugin.raised", source=request.source.id, error=repr(value)))
+    raise PluginError(plugin, both("plugin.raised", source=request.source.id, error=repr(value)))
 
 
-def check_collection(plugin: str, request: CollectRequest, collection: object) -> Collection:
+def check_collection(
+    plugin: str, request: CollectRequest, collection: object, indicators: Mapping[str, Indicator] | None = None
+) -> Collection:
     """The collection, once checked: what the contract forbids (wrong types, unknown criteria,
-    bindings or sites) is a `PluginError`."""
+    bindings or sites, inexact numbers, an invalid or unpoolable measure) is a `PluginError`.
+
+    `plugin` is how messages name the plugin (its name, version and origin); `indicators` are
+    the loaded ones, for the declared range of a pre-aggregated measure.
+    """
     source = request.source.id
     if not isinstance(collection, Collection):
         raise PluginError(plugin, both("plugin.not_collection", source=source, found=_shown(collection)))
@@ -287,9 +335,10 @@ def check_collection(plugin: str, request: CollectRequest, collection: object) -
         value = getattr(collection, field)
         if not isinstance(value, (tuple, list)):
             raise PluginError(plugin, both("plugin.not_sequence", source=source, field=field, found=_shown(value)))
-    allowed = _Allowed.of(request)  # once, not per piece of evidence: a network has thousands
+    allowed = _Allowed.of(request, indicators or {})  # once, not per piece of evidence: a network has thousands
     for item in collection.evidence:
         _check_evidence(plugin, request, item, allowed)
+    _check_measures(plugin, request, collection.evidence, allowed)
     for finding in collection.findings:
         _check_finding(plugin, request, finding)
     for note in collection.notes:
@@ -300,18 +349,36 @@ def check_collection(plugin: str, request: CollectRequest, collection: object) -
 
 @frozen
 class _Allowed:
-    """The bindings and sites a source's evidence may name, as lists (for messages) and sets."""
+    """The bindings and sites a source's evidence may name, as lists (for messages) and sets,
+    each binding by its key (``criterion / binding``), with its declared range if any."""
 
     bindings: list[str]
     sites: list[str]
     binding_set: frozenset[str]
     site_set: frozenset[str]
+    binding_of: dict[str, Binding]
+    indicators: Mapping[str, Indicator]
+    ranges: dict[str, tuple[Fraction, Fraction] | None]
 
     @classmethod
-    def of(cls, request: CollectRequest) -> _Allowed:
-        bindings = [f"{c.id} / {b.id}" for c, b in request.bindings]
+    def of(cls, request: CollectRequest, indicators: Mapping[str, Indicator]) -> _Allowed:
+        binding_of = {f"{c.id} / {b.id}": b for c, b in request.bindings}
+        bindings = list(binding_of)
         sites = [s.id for s in request.audit.sites]
-        return cls(bindings, sites, frozenset(bindings), frozenset(sites))
+        return cls(bindings, sites, frozenset(bindings), frozenset(sites), binding_of, indicators, {})
+
+    def range_of(self, request: CollectRequest, key: str) -> tuple[Fraction, Fraction] | None:
+        """The declared range of the binding's indicator, in its context (found once per binding)."""
+        if key not in self.ranges:
+            binding = self.binding_of[key]
+            indicator = self.indicators.get(binding.indicator or "")
+            declared = None
+            if indicator is not None:
+                scale = request.scheme.scale_of(request.source, binding.item)
+                z = z_for(request.scheme.policies.confidence)
+                declared = declared_range(indicator, IndicatorContext(binding, scale, z))
+            self.ranges[key] = declared
+        return self.ranges[key]
 
 
 def _check_evidence(plugin: str, request: CollectRequest, item: object, allowed: _Allowed) -> None:
@@ -319,7 +386,8 @@ def _check_evidence(plugin: str, request: CollectRequest, item: object, allowed:
     if not isinstance(item, Evidence):
         raise PluginError(plugin, both("plugin.not_evidence", source=source, found=_shown(item)))
     known = allowed.bindings
-    if f"{item.criterion} / {item.binding}" not in allowed.binding_set:
+    key = f"{item.criterion} / {item.binding}"
+    if key not in allowed.binding_set:
         raise PluginError(
             plugin,
             both("plugin.unknown_binding", source=source, criterion=item.criterion, binding=item.binding,
@@ -333,6 +401,55 @@ def _check_evidence(plugin: str, request: CollectRequest, item: object, allowed:
         raise PluginError(plugin, both("plugin.bad_value", found=_shown(item.value), **where))
     if item.sample is not None and not _exact_sample(item.sample):
         raise PluginError(plugin, both("plugin.bad_sample", found=_shown(item.sample), **where))
+    if item.sample is not None and allowed.binding_of[key].indicator is None:
+        raise PluginError(plugin, both("plugin.sample_without_indicator", **where))
+    if item.measure is not None:
+        problem = measure_problem(item.measure, allowed.range_of(request, key))
+        if problem is not None:
+            raise PluginError(plugin, _nested("plugin.bad_measure", problem, **where))
+
+
+def _check_measures(plugin: str, request: CollectRequest, evidence: Iterable[Evidence], allowed: _Allowed) -> None:
+    """Pre-aggregated measures: alone at their site, and poolable where sites are pooled.
+
+    Under ``sites = "pooled"``, measures of several sites are combined by their n-weighted
+    mean, the exact pooled value only of an indicator that is the mean of a per-answer score
+    (`Indicator.mean_of_scores`) or of the plugin's own unit (a binding without indicator).
+    """
+    evidence = list(evidence)
+    if all(item.measure is None for item in evidence):
+        return  # the usual case (samples, values): nothing to group
+    by_binding: dict[str, dict[str, list[Evidence]]] = {}
+    for item in evidence:
+        by_binding.setdefault(f"{item.criterion} / {item.binding}", {}).setdefault(item.site, []).append(item)
+    pooled = request.scheme.policies.sites == "pooled"
+    source = request.source.id
+    for key, by_site in by_binding.items():
+        measured = {site: items for site, items in by_site.items() if any(e.measure is not None for e in items)}
+        for site, items in measured.items():
+            where = {"source": source, "criterion": items[0].criterion, "binding": items[0].binding, "site": site}
+            if len(items) > 1:
+                raise PluginError(plugin, both("plugin.measure_not_alone", **where))
+        if not measured or not pooled or len(by_site) < 2:
+            continue
+        first = next(iter(measured.values()))[0]
+        binding = allowed.binding_of[key]
+        indicator = allowed.indicators.get(binding.indicator or "")
+        if binding.indicator is not None and (indicator is None or not indicator.mean_of_scores):
+            raise PluginError(plugin, both(
+                "plugin.measure_not_poolable", source=source, criterion=first.criterion, binding=first.binding,
+                sites=_listed(sorted(by_site)), indicator=binding.indicator,
+            ))
+        for site, items in sorted(measured.items()):
+            if items[0].measure.n == 0:  # type: ignore[union-attr]
+                raise PluginError(plugin, both(
+                    "plugin.measure_no_n", source=source, criterion=first.criterion, binding=first.binding, site=site
+                ))
+
+
+def _nested(key: str, problem: Text, **params: object) -> Text:
+    """A message holding another one, each language in its own."""
+    return Text(fr=tr(key, lang="fr", problem=problem.fr, **params), en=tr(key, lang="en", problem=problem.en, **params))
 
 
 def _check_finding(plugin: str, request: CollectRequest, finding: object) -> None:
@@ -379,7 +496,7 @@ def _shown(value: object, limit: int = 120) -> str:
     text = repr(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return text if isinstance(value, (Collection, Evidence, Finding, Sample)) else f"{text} ({type(value).__name__})"
+    return text if isinstance(value, (Collection, Evidence, Finding, Measure, Sample)) else f"{text} ({type(value).__name__})"
 
 
 def _listed(names: Iterable[str], most: int = 8) -> str:

@@ -18,7 +18,8 @@ import attrs
 from attrs import frozen
 
 from labelaudit.errors import PluginError
-from labelaudit.i18n import tr
+from labelaudit.i18n import catalog, tr
+from labelaudit.indicators import declared_range, interval, measure_problem
 from labelaudit.model import (
     Binding,
     Criterion,
@@ -34,13 +35,26 @@ from labelaudit.model import (
     Site,
     Text,
 )
-from labelaudit.numbers import from_float6, percent, points, shown, z_for
+from labelaudit.numbers import percent, points, shown, z_for
 from labelaudit.rulesets import curve_of, tree_layout
 from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores, slots
 
 Mode = Literal["central", "pessimistic", "optimistic"]
 Status = Literal["granted", "refused", "deferred"]
 BindingStatus = Literal["evidenced", "missing", "undersized", "excluded"]
+
+catalog(
+    {
+        "engine.indicator_result": {
+            "fr": "l'indicateur {indicator!r}, pour {criterion} / {binding}, a rendu une mesure invalide : {problem}",
+            "en": "indicator {indicator!r}, for {criterion} / {binding}, returned an invalid measure: {problem}",
+        },
+        "engine.indicator_raised": {
+            "fr": "l'indicateur {indicator!r}, pour {criterion} / {binding}, a levé {problem}",
+            "en": "indicator {indicator!r}, for {criterion} / {binding}, raised {problem}",
+        },
+    }
+)
 
 
 @frozen
@@ -230,21 +244,37 @@ def is_unacceptable(value: Fraction, floor: Fraction, target: Fraction) -> bool:
 
 
 class _Measurer:
-    """A binding's indicator, with its context found once for all the sites it measures."""
+    """A binding's indicator, with its context and declared range found once for all the sites
+    it measures; every result is checked against the contract (`measure_problem`)."""
 
-    def __init__(self, inputs: Inputs, binding: Binding, z: float) -> None:
+    def __init__(self, inputs: Inputs, criterion: str, binding: Binding, z: float) -> None:
         indicator = inputs.indicators.get(binding.indicator or "")
-        if indicator is None:
-            raise PluginError("?", f"no plugin provides the indicator {binding.indicator!r}")
+        if indicator is None:  # the collection refuses a sample on a binding without indicator
+            raise PluginError("?", f"no plugin provides the indicator {binding.indicator!r} of {criterion} / {binding.id}")
         source = inputs.scheme.sources[binding.source]
         self.indicator = indicator
+        self.criterion = criterion
+        self.binding = binding
         self.context = IndicatorContext(binding, inputs.scheme.scale_of(source, binding.item), z)
+        self.declared = declared_range(indicator, self.context)
 
     def __call__(self, sample: Sample) -> Measure:
         try:
-            return self.indicator.compute(sample, self.context)
+            measure = self.indicator.compute(sample, self.context)
         except Exception as exc:  # third-party code: name it rather than crash
-            raise PluginError(self.indicator.plugin, f"indicator {self.indicator.name!r} failed: {exc!r}") from None
+            raise self.error("engine.indicator_raised", Text(fr=repr(exc), en=repr(exc))) from None
+        problem = measure_problem(measure, self.declared)
+        if problem is not None:
+            raise self.error("engine.indicator_result", problem)
+        return measure
+
+    def error(self, key: str, problem: Text) -> PluginError:
+        """A `PluginError` naming the indicator's plugin (with its version), the indicator and the binding."""
+        plugin = self.indicator.plugin_label or self.indicator.plugin
+        where = {"indicator": self.indicator.name, "criterion": self.criterion, "binding": self.binding.id}
+        return PluginError(plugin, Text(
+            fr=tr(key, lang="fr", problem=problem.fr, **where), en=tr(key, lang="en", problem=problem.en, **where)
+        ))
 
 
 def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
@@ -257,7 +287,31 @@ def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
         return Measure(value, n)
     below = sum(float(v - low) ** 2 for v, low, _ in ends) ** 0.5 / k
     above = sum(float(high - v) ** 2 for v, _, high in ends) ** 0.5 / k
-    return Measure(value, n, from_float6(float(value) - below), from_float6(float(value) + above))
+    return Measure(value, n, *interval(value, float(value) - below, float(value) + above))
+
+
+def _combine_pooled(site_measures: Sequence[Measure], declared: tuple[Fraction, Fraction] | None) -> Measure:
+    """Sites, some pre-aggregated, pooled: the n-weighted mean of their values, Σ (n_h/n)·v_h.
+
+    That is exactly the pooled value of an indicator that is the mean of a per-answer score
+    (the collection refuses pre-aggregated evidence for any other under ``sites = "pooled"``).
+    The interval combines each site's half-widths, below and above, with the same weights:
+    √Σ (n_h/n)²·(v_h − low_h)², the stratified variance Σ W_h²·v_h for a symmetric interval;
+    no interval unless every site has one. Clamped to the indicator's declared range.
+    """
+    n = sum(m.n for m in site_measures)
+    if n == 0:  # only direct inputs can get here: the collection refuses n = 0 for pooling
+        return _combine_equal(site_measures)
+    value = sum((m.n * m.value for m in site_measures), Fraction(0)) / n
+    if any(m.low is None or m.high is None for m in site_measures):
+        return Measure(value, n)
+    ends = [(m.n / n, m.value, m.low, m.high) for m in site_measures if m.low is not None and m.high is not None]
+    below = sum((w * float(v - low)) ** 2 for w, v, low, _ in ends) ** 0.5
+    above = sum((w * float(high - v)) ** 2 for w, v, _, high in ends) ** 0.5
+    low, high = float(value) - below, float(value) + above
+    if declared is not None:
+        low, high = max(low, float(declared[0])), min(high, float(declared[1]))
+    return Measure(value, n, *interval(value, low, high))
 
 
 SiteMeasures = dict[tuple[str, str, str], tuple[Measure, SiteValue]]
@@ -282,26 +336,34 @@ def measure_binding(
 
     Direct values (on-site levels) are the mean of the visited sites' values. Samples are
     pooled (all answers together) or, under `sites = "equal"`, measured per site and averaged.
+    A site's pre-aggregated measure is taken as it is; with other sites it is averaged under
+    `sites = "equal"`, and weighted by its n under `"pooled"` (`_combine_pooled`).
     """
     by_site: dict[str, list[Evidence]] = defaultdict(list)
     for item in evidence:
         by_site[item.site].append(item)
+    criterion = evidence[0].criterion if evidence else ""
     measurer: _Measurer | None = None  # made at the first sample: direct values need no indicator
     binding_id = binding.id
     site_values = []
-    site_measures = []
+    site_measures: list[tuple[Measure, str, list[Sample]]] = []  # measure, kind of evidence, samples
     for site in sorted(by_site):
         items = by_site[site]
         values = [e.value for e in items if e.value is not None]
         samples = [e.sample for e in items if e.sample is not None]
+        given = [e.measure for e in items if e.measure is not None]
+        kind = "sample" if samples else "measure" if given else "value"
         key = (items[0].criterion, binding_id, site)
         if known is not None and key in known:
             site_measure, site_value = known[key]
+        elif given:  # the collection made sure it is the only evidence of its binding at its site
+            site_measure = given[0]
+            site_value = SiteValue(site, site_measure.value, site_measure.n, site_measure.low, site_measure.high)
         elif samples:
             merged = samples[0] if len(samples) == 1 else Sample.pooled(samples)
             if merged.n == 0:
                 continue
-            measurer = measurer or _Measurer(inputs, binding, z)
+            measurer = measurer or _Measurer(inputs, criterion, binding, z)
             site_measure = measurer(merged)
             site_value = SiteValue(site, site_measure.value, site_measure.n, site_measure.low, site_measure.high)
         else:
@@ -309,18 +371,26 @@ def measure_binding(
             site_value = SiteValue(site, site_measure.value, None)
         if known is not None:
             known[key] = (site_measure, site_value)
-        site_measures.append((site_measure, samples))
+        site_measures.append((site_measure, kind, samples))
         site_values.append(site_value)
     if not site_measures:
         raise LookupError("no usable evidence")
     if len(site_measures) == 1:
         return site_measures[0][0], tuple(site_values)  # one site: pooled and equal agree
-    if all(samples for _, samples in site_measures) and inputs.scheme.policies.sites == "pooled":
-        pooled = Sample.pooled(sample for _, samples in site_measures for sample in samples)
-        return (measurer or _Measurer(inputs, binding, z))(pooled), tuple(site_values)
-    if all(samples for _, samples in site_measures):
-        return _combine_equal([m for m, _ in site_measures]), tuple(site_values)
-    mean = sum((m.value for m, _ in site_measures), Fraction(0)) / len(site_measures)
+    kinds = {kind for _, kind, _ in site_measures}
+    pooled_policy = inputs.scheme.policies.sites == "pooled"
+    if kinds == {"sample"} and pooled_policy:
+        pooled = Sample.pooled(sample for _, _, samples in site_measures for sample in samples)
+        return (measurer or _Measurer(inputs, criterion, binding, z))(pooled), tuple(site_values)
+    if kinds <= {"sample", "measure"}:
+        measures = [m for m, _, _ in site_measures]
+        if not pooled_policy:
+            return _combine_equal(measures), tuple(site_values)
+        declared = None
+        if binding.indicator is not None and binding.indicator in inputs.indicators:
+            declared = (measurer or _Measurer(inputs, criterion, binding, z)).declared
+        return _combine_pooled(measures, declared), tuple(site_values)
+    mean = sum((m.value for m, _, _ in site_measures), Fraction(0)) / len(site_measures)
     return Measure(mean, 0), tuple(site_values)
 
 
@@ -407,7 +477,8 @@ def binding_status(
     if measured is None:
         return "missing", None
     min_sample = inputs.scheme.sources[binding.source].min_sample
-    if measured[0].n < min_sample and any(e.sample is not None for e in measures.evidence(criterion, binding)):
+    counted = measures.evidence(criterion, binding)
+    if measured[0].n < min_sample and any(e.sample is not None or e.measure is not None for e in counted):
         return "undersized", measured
     return "evidenced", measured
 

@@ -52,16 +52,19 @@ def labelaudit_register_sources(register: Callable[[SourceKind], None]) -> None:
         ``[sources.X] kind`` names), a bilingual ``title``, and ``collect``, the function that
         reads an audit's files for one source. ``collect`` receives a `CollectRequest` (the
         scheme, the audit, the source, its input files and options, and the bindings that
-        source must evidence) and returns a `Collection` of `Evidence` and `Finding`. It
-        raises `InputError` for bad input, naming file and place. Optionally
-        ``write_template`` writes a blank input file (``labelaudit grid`` uses it).
+        source must evidence) and returns a `Collection` of `Evidence` and `Finding`; a piece
+        of evidence holds a direct ``value``, a ``sample`` of answers (for a binding that names
+        an indicator) or a pre-aggregated ``measure`` (value, n, interval). It raises
+        `InputError` for bad input, naming file and place. Optionally ``write_template``
+        writes a blank input file (``labelaudit grid`` uses it).
     :returns: nothing; what counts is what was given to ``register``.
 
     Called once per run, when the plugins are loaded, before any evidence is collected.
     ``collect`` is then called once per source of that kind in the audit, in a worker thread
     with a time limit (``--plugin-timeout``), and what it returns is checked against the
-    request. A source kind registered twice is an error that names both plugins.
-    Added in API 1.
+    request (exact numbers, known bindings and sites, the measure contract, measures that can
+    be pooled): a breach is a `PluginError` naming the plugin with its version. A source kind
+    registered twice is an error that names both plugins. Added in API 1.
     """
 
 
@@ -71,12 +74,17 @@ def labelaudit_register_indicators(register: Callable[[Indicator], None]) -> Non
 
     :param register: call it with an `Indicator`: its ``name`` (what a binding's
         ``indicator`` names), a bilingual ``title`` and ``compute(sample, context)``, which
-        returns the value in the indicator's own unit, n, and the interval at the context's z
-        (or no interval). ``needs_pair`` marks indicators that read a paired item.
+        returns a `Measure`: the value in the indicator's own unit (exact), n, and the
+        interval at the context's z (or no interval), its ends rounded to 6 decimals around
+        the value. ``needs_pair`` marks indicators that read a paired item; the optional
+        ``range`` (a pair, or a function of the context) says where values lie, and
+        ``mean_of_scores`` that site values pool by their n-weighted mean.
     :returns: nothing; what counts is what was given to ``register``.
 
     Called once per run, when the plugins are loaded, before the scheme is checked against
     the plugins. ``compute`` is then called while scoring, for each binding that names the
-    indicator. An indicator registered twice is an error that names both plugins.
+    indicator, and every result is checked (exact numbers, n ≥ 0, the interval, the declared
+    range): a breach is a `PluginError` naming the plugin with its version, the indicator and
+    the binding. An indicator registered twice is an error that names both plugins.
     Added in API 1.
     """

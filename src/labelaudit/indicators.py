@@ -1,8 +1,14 @@
-"""The standard survey indicators, computed from a tally of answers.
+"""The standard survey indicators, computed from a tally of answers, and what any measure must be.
 
 Values are exact; intervals use a square root and a normal quantile, so their endpoints are
-rounded to 6 decimals and then kept exact. These functions are public: a plugin registers them
-(the built-in survey plugin does) or builds its own indicators on them.
+rounded to 6 decimals and then kept exact, and widened to the value where rounding would leave
+it outside. These functions are public: a plugin registers them (the built-in survey plugin
+does) or builds its own indicators on them.
+
+`measure_problem` is the contract every `Measure` meets before the engine uses it, whether an
+indicator computed it or a plugin reported it as pre-aggregated evidence: exact numbers, a
+whole n ≥ 0, both interval ends or neither, rounded to 6 decimals, around the value, and the
+value within the indicator's declared range.
 """
 
 from __future__ import annotations
@@ -11,8 +17,150 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 
-from labelaudit.model import Measure, Sample
-from labelaudit.numbers import from_float6
+from labelaudit.errors import PluginError
+from labelaudit.i18n import both, catalog
+from labelaudit.model import Indicator, IndicatorContext, Measure, Sample, Text
+from labelaudit.numbers import from_float6, shown
+
+PLACES = 10**6  # interval ends are multiples of one millionth
+
+catalog(
+    {
+        "measure.range_failed": {
+            "fr": "le domaine déclaré par l'indicateur {indicator!r} a levé {error}",
+            "en": "the declared range of indicator {indicator!r} raised {error}",
+        },
+        "measure.range_bad": {
+            "fr": "le domaine déclaré par l'indicateur {indicator!r} a rendu {found}, au lieu d'un couple "
+            "(plus bas, plus haut) de nombres exacts, ou de None",
+            "en": "the declared range of indicator {indicator!r} returned {found}, expected a pair (lowest, highest) "
+            "of exact numbers, or None",
+        },
+        "measure.not_measure": {
+            "fr": "{found} au lieu d'une Measure",
+            "en": "{found} instead of a Measure",
+        },
+        "measure.inexact": {
+            "fr": "{field} vaut {found}, au lieu d'un nombre exact (Fraction ou int, jamais un float ni un bool)",
+            "en": "{field} is {found}, expected an exact number (Fraction or int, never a float or a bool)",
+        },
+        "measure.bad_n": {
+            "fr": "n vaut {found}, au lieu d'un nombre entier ≥ 0",
+            "en": "n is {found}, expected a whole number ≥ 0",
+        },
+        "measure.one_end": {
+            "fr": "l'intervalle a besoin de ses deux bornes ou d'aucune, trouvé low = {low}, high = {high}",
+            "en": "the interval needs both ends or neither, got low = {low}, high = {high}",
+        },
+        "measure.not_rounded": {
+            "fr": "la borne {field} = {found} n'est pas arrondie à 6 décimales (from_float6)",
+            "en": "the end {field} = {found} is not rounded to 6 decimals (from_float6)",
+        },
+        "measure.outside_interval": {
+            "fr": "l'intervalle [{low} ; {high}] ne contient pas la valeur {value}",
+            "en": "the interval [{low}, {high}] does not contain the value {value}",
+        },
+        "measure.outside_range": {
+            "fr": "la valeur {value} est hors du domaine déclaré de l'indicateur, [{lowest} ; {highest}]",
+            "en": "the value {value} is outside the indicator's declared range, [{lowest}, {highest}]",
+        },
+    }
+)
+
+
+def _exact(value: object) -> bool:
+    return isinstance(value, (Fraction, int)) and not isinstance(value, bool)
+
+
+def _shown(value: object) -> str:
+    """A number as a message shows it: exact ones as people write them, others by repr and type."""
+    if isinstance(value, (Fraction, int)) and not isinstance(value, bool):
+        return shown(Fraction(value))
+    text = repr(value)
+    return (text[:79] + "…" if len(text) > 80 else text) + f" ({type(value).__name__})"
+
+
+_EXACT_TYPES = (Fraction, int)  # the fast path: exactly these types (bool is not int here)
+
+
+def _exact_number(value: object) -> bool:
+    return type(value) in _EXACT_TYPES or _exact(value)
+
+
+def _at_most(a: Fraction | int, b: Fraction | int) -> bool:
+    """a ≤ b by integer cross-multiplication: several times faster than comparing Fractions."""
+    return a.numerator * b.denominator <= b.numerator * a.denominator
+
+
+def measure_problem(measure: object, declared: tuple[Fraction, Fraction] | None = None) -> Text | None:
+    """What is wrong with a measure, in both languages, or None if it meets the contract.
+
+    Checked for every site and every binding of a network: integer arithmetic, no Fraction
+    operations, on the fast path.
+    """
+    if not isinstance(measure, Measure):
+        return both("measure.not_measure", found=_shown(measure))
+    value, n, low, high = measure.value, measure.n, measure.low, measure.high
+    if not _exact_number(value):
+        return both("measure.inexact", field="value", found=_shown(value))
+    if type(n) is not int and (isinstance(n, bool) or not isinstance(n, int)) or n < 0:
+        return both("measure.bad_n", found=_shown(n))
+    if (low is None) != (high is None):
+        return both("measure.one_end", low=_shown(low), high=_shown(high))
+    if low is not None and high is not None:
+        if not (_exact_number(low) and _exact_number(high) and PLACES % low.denominator == PLACES % high.denominator == 0):
+            return _end_problem(low, high)
+        if not (_at_most(low, value) and _at_most(value, high)):
+            return both("measure.outside_interval", low=_shown(low), high=_shown(high), value=_shown(value))
+    if declared is not None and not (_at_most(declared[0], value) and _at_most(value, declared[1])):
+        return both(
+            "measure.outside_range", value=_shown(value), lowest=_shown(declared[0]), highest=_shown(declared[1])
+        )
+    return None
+
+
+def _end_problem(low: object, high: object) -> Text:
+    """Why an interval's ends break the contract (they do)."""
+    for field, end in (("low", low), ("high", high)):
+        if not _exact_number(end):
+            return both("measure.inexact", field=field, found=_shown(end))
+        if PLACES % end.denominator:  # type: ignore[attr-defined]
+            return both("measure.not_rounded", field=field, found=repr(end))
+    raise AssertionError("both ends are exact and rounded")
+
+
+def declared_range(indicator: Indicator, context: IndicatorContext) -> tuple[Fraction, Fraction] | None:
+    """The indicator's declared range in this context, or None if it declares none."""
+    declared = indicator.range
+    if declared is None or not callable(declared):
+        return declared
+    plugin = indicator.plugin_label or indicator.plugin
+    try:
+        found = declared(context)
+    except Exception as exc:  # third-party code
+        raise PluginError(plugin, both("measure.range_failed", indicator=indicator.name, error=repr(exc))) from None
+    if found is None:
+        return None
+    ok = isinstance(found, tuple) and len(found) == 2 and all(
+        isinstance(x, (Fraction, int)) and not isinstance(x, bool) for x in found
+    )
+    if not ok or not found[0] < found[1]:
+        raise PluginError(plugin, both("measure.range_bad", indicator=indicator.name, found=repr(found)))
+    return found
+
+
+def interval(value: Fraction, low: float, high: float) -> tuple[Fraction, Fraction]:
+    """Float interval ends rounded to 6 decimals, widened to hold the exact value.
+
+    Rounding the ends of a very narrow interval (a million answers that nearly agree) could
+    otherwise leave the value just outside it, which the contract forbids.
+    """
+    low6, high6 = from_float6(low), from_float6(high)
+    if low6 > value:
+        low6 = Fraction(value.numerator * PLACES // value.denominator, PLACES)
+    if high6 < value:
+        high6 = Fraction(-(-value.numerator * PLACES // value.denominator), PLACES)
+    return low6, high6
 
 
 def mean_measure(sample: Sample, z: float) -> Measure:
@@ -33,7 +181,7 @@ def mean_measure(sample: Sample, z: float) -> Measure:
     variance = (n * squares - total * total) / (n * (n - 1) * scale * scale)
     half = z * math.sqrt(variance) / math.sqrt(n)
     centre = total / (n * scale)
-    return Measure(mean, n, from_float6(centre - half), from_float6(centre + half))
+    return Measure(mean, n, *interval(mean, centre - half, centre + half))
 
 
 def share_measure(sample: Sample, counted: Iterable[Fraction], z: float) -> Measure:
@@ -47,7 +195,7 @@ def share_measure(sample: Sample, counted: Iterable[Fraction], z: float) -> Meas
     pf, z2 = float(p), z * z
     centre = (pf + z2 / (2 * n)) / (1 + z2 / n)
     half = z / (1 + z2 / n) * math.sqrt(pf * (1 - pf) / n + z2 / (4 * n * n))
-    return Measure(p, n, from_float6(max(0.0, centre - half)), from_float6(min(1.0, centre + half)))
+    return Measure(p, n, *interval(p, max(0.0, centre - half), min(1.0, centre + half)))
 
 
 def nps_measure(sample: Sample, z: float) -> Measure:
@@ -60,6 +208,4 @@ def nps_measure(sample: Sample, z: float) -> Measure:
     value = 100 * (promoters - detractors)
     p, q = float(promoters), float(detractors)
     half = z * 100 * math.sqrt(max(0.0, p + q - (p - q) ** 2) / n)
-    low = from_float6(max(-100.0, float(value) - half))
-    high = from_float6(min(100.0, float(value) + half))
-    return Measure(value, n, low, high)
+    return Measure(value, n, *interval(value, max(-100.0, float(value) - half), min(100.0, float(value) + half)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
@@ -231,9 +232,7 @@ class Scheme:
     title: Text
     max_points: Fraction = field(validator=_positive)
     policies: Policies
-    scales: Mapping[str, Scale]
     sources: Mapping[str, Source]
-    questionnaires: Mapping[str, Questionnaire]
     dimensions: tuple[Dimension, ...]
     levels: tuple[Level, ...]
     gates: tuple[Gate, ...] = ()
@@ -241,6 +240,11 @@ class Scheme:
     folder: Path | None = field(default=None, eq=False)
     digests: Mapping[str, str] = field(factory=dict)
     requires: Requires | None = None
+    # Optional: a scheme without surveys has no questionnaires, one whose sources are all a
+    # third party's units (points out of 20, minutes) no scales. Keyword-only so that they may
+    # have a default while the fields after them have none.
+    scales: Mapping[str, Scale] = field(factory=dict, kw_only=True)
+    questionnaires: Mapping[str, Questionnaire] = field(factory=dict, kw_only=True)
 
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for r in self.requirements for c in r.criteria)
@@ -358,6 +362,26 @@ class Provenance:
     when: str = ""
 
 
+def exact_value(value: object) -> Fraction:
+    """`value` as a Fraction if it is exact: a Fraction, an int, a finite Decimal, or its text
+    (``"4.5"``, ``"7/2"``); never a float or a bool, whose conversion would be silently inexact."""
+    if isinstance(value, bool) or not isinstance(value, (Fraction, int, Decimal, str)):
+        raise TypeError(f"expected an exact number (Fraction, int, Decimal or its text), got {value!r} ({type(value).__name__})")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"expected a finite number, got {value!r}")
+    try:
+        return Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"expected an exact number, got {value!r}") from None
+
+
+def count_of(value: object, count: object) -> int:
+    """A tally's count: an int ≥ 0, never a bool or a float."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise ValueError(f"the count of {value!r} must be a whole number ≥ 0, got {count!r}")
+    return count
+
+
 @frozen
 class Sample:
     """The usable answers to one binding at one site, as a tally of value → count.
@@ -369,8 +393,13 @@ class Sample:
     counts: tuple[tuple[Fraction, int], ...]
 
     @classmethod
-    def of(cls, tally: Mapping[Fraction, int]) -> Sample:
-        return cls(tuple(sorted((Fraction(v), c) for v, c in tally.items() if c > 0)))
+    def of(cls, tally: Mapping[Fraction, int] | Mapping[int, int] | Mapping[Decimal, int] | Mapping[str, int]) -> Sample:
+        """A tally of exact values (Fraction, int, a finite Decimal, or their text) → counts (int ≥ 0).
+
+        A float, a bool or NaN is refused (`TypeError`, `ValueError`): converting a float would
+        silently turn 0.1 into 3602879701896397/36028797018963968. Zero counts are left out.
+        """
+        return cls(tuple(sorted((exact_value(v), c) for v, c in tally.items() if count_of(v, c) > 0)))
 
     @cached_property  # asked for by every indicator and check, for thousands of sites
     def n(self) -> int:
@@ -391,11 +420,27 @@ class Sample:
 
 
 @frozen
+class Measure:
+    """A value in its unit, the sample size it rests on, and its interval (both ends or none).
+
+    What an indicator returns, and what a plugin may report as pre-aggregated evidence.
+    Exact numbers only; interval ends are rounded to six decimals (`from_float6`).
+    """
+
+    value: Fraction
+    n: int
+    low: Fraction | None = None
+    high: Fraction | None = None
+
+
+@frozen
 class Evidence:
     """What a plugin reports for one binding of one criterion at one site.
 
-    Give `value` for a direct measure (an on-site level), or `sample` for answers that an
-    indicator turns into a value with its sample size and interval.
+    Give exactly one of `value` for a direct measure (an on-site level), `sample` for answers
+    that an indicator turns into a value with its sample size and interval, or `measure` for a
+    site's value already aggregated elsewhere (a vendor's per-site result: value, n, interval),
+    in the binding's unit (its indicator's, if it names one).
     """
 
     criterion: str
@@ -406,10 +451,12 @@ class Evidence:
     observations: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     provenance: Provenance | None = None
+    measure: Measure | None = None  # last, so that positional construction stays as in API 1
 
     def __attrs_post_init__(self) -> None:
-        if (self.value is None) == (self.sample is None):
-            raise ValueError("evidence needs exactly one of value or sample")
+        given = sum(x is not None for x in (self.value, self.sample, self.measure))
+        if given != 1:
+            raise ValueError(f"evidence needs exactly one of value, sample or measure, got {given}")
 
 
 @frozen
@@ -458,16 +505,6 @@ class TemplateRequest:
 
 
 @frozen
-class Measure:
-    """An indicator's result: value in the indicator's unit, sample size, interval."""
-
-    value: Fraction
-    n: int
-    low: Fraction | None = None
-    high: Fraction | None = None
-
-
-@frozen
 class IndicatorContext:
     """What an indicator may use besides the sample: the item's scale, the binding, z."""
 
@@ -476,15 +513,28 @@ class IndicatorContext:
     z: float
 
 
+IndicatorRange = tuple[Fraction, Fraction]
+
+
 @frozen
 class Indicator:
-    """A named way to turn a sample into a measure (registered by plugins)."""
+    """A named way to turn a sample into a measure (registered by plugins).
+
+    `range` is where its values lie, if it says: ``(lowest, highest)`` in its unit, or a
+    function of the `IndicatorContext` giving them (a mean lies within its item's scale).
+    `mean_of_scores` says that its value is the mean of a per-answer score (a mean, a share, a
+    net promoter score, a gap are), so that per-site values combine into the pooled value by
+    their n-weighted mean (pre-aggregated evidence under ``sites = "pooled"``).
+    """
 
     name: str
     title: Text
     compute: Callable[[Sample, IndicatorContext], Measure]
     needs_pair: bool = False
     plugin: str = ""
+    range: IndicatorRange | Callable[[IndicatorContext], IndicatorRange | None] | None = None
+    mean_of_scores: bool = False
+    plugin_label: str = ""  # filled in by labelaudit: the plugin's name, version and origin
 
 
 @frozen
@@ -497,3 +547,4 @@ class SourceKind:
     write_template: Callable[[TemplateRequest], None] | None = None
     template_suffixes: tuple[str, ...] = ()
     plugin: str = ""
+    plugin_label: str = ""  # filled in by labelaudit: the plugin's name, version and origin

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
-from collections.abc import Callable, Iterable, Sequence
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -21,8 +26,8 @@ from attrs import frozen
 
 from labelaudit import hookspecs
 from labelaudit.errors import InputError, PluginError, Problem
-from labelaudit.i18n import catalog, tr
-from labelaudit.model import Indicator, Requires, Scheme, SourceKind
+from labelaudit.i18n import both, catalog, tr
+from labelaudit.model import Indicator, Requires, Scheme, SourceKind, Text
 from labelaudit.rulesets import SCHEME_FILE, load_scheme
 from labelaudit.tomlfiles import load_toml, where
 
@@ -58,6 +63,16 @@ catalog(
             "(plugins : {plugins} ; types de source : {kinds})",
             "en": "this scheme needs the plugin or source kind {name!r}, which no loaded plugin provides "
             "(plugins: {plugins}; source kinds: {kinds})",
+        },
+        "plugin.bad_range": {
+            "fr": "l'indicateur {indicator!r} déclare le domaine {found}, au lieu d'un couple (plus bas, plus haut) "
+            "de nombres exacts (Fraction ou int), le plus bas d'abord, ou d'une fonction du contexte",
+            "en": "indicator {indicator!r} declares the range {found}, expected a pair (lowest, highest) of exact "
+            "numbers (Fraction or int), lowest first, or a function of the context",
+        },
+        "plugin.bad_flag": {
+            "fr": "l'indicateur {indicator!r} a {flag} = {found}, au lieu de True ou False",
+            "en": "indicator {indicator!r} has {flag} = {found}, expected True or False",
         },
         "plugin.list_api": {"fr": "API de plugin {api}", "en": "plugin API {api}"},
         "plugin.list_no_api": {"fr": "API de plugin non déclarée", "en": "plugin API not declared"},
@@ -236,12 +251,39 @@ def _load_entry_point(ep: importlib.metadata.EntryPoint) -> tuple[Any, PluginInf
     return module, info
 
 
+def is_plugin_file(name: str) -> bool:
+    """Whether ``-p`` names a module file (``plugins/visits.py``) rather than a module."""
+    return name.endswith(".py") or "/" in name or os.sep in name
+
+
+def plugin_name(name: str) -> str:
+    """The name a ``-p`` plugin goes by: the module's, or a module file's stem."""
+    return Path(name).stem if is_plugin_file(name) else name
+
+
 def _load_named(name: str) -> tuple[Any, PluginInfo]:
     try:
-        module = importlib.import_module(name)
+        module = _import_file(Path(name)) if is_plugin_file(name) else importlib.import_module(name)
     except Exception as exc:
         raise PluginError(name, tr("plugin.load_failed", error=repr(exc))) from None
-    return module, PluginInfo(name, _version_of(module), "command line")
+    return module, PluginInfo(plugin_name(name), _version_of(module), "command line")
+
+
+def _import_file(path: Path) -> ModuleType:
+    """A plugin module read from its file, under its stem's name (so its own imports of it work)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path} as a module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(path.stem, None)
+        raise
+    return module
 
 
 def given(plugin: Any, name: str | None = None) -> tuple[Any, PluginInfo]:
@@ -293,15 +335,16 @@ def load_plugins(
         manager.set_blocked(name)
     available = _entry_points(entry_points)
     loaded = [_load_entry_point(ep) for ep in available if ep.name not in blocked]
-    loaded += [_load_named(name) for name in named if name not in blocked]
+    loaded += [_load_named(name) for name in named if plugin_name(name) not in blocked]
     loaded += [(plugin, info) for plugin, info in objects if info.name not in blocked]
     infos = _register(manager, loaded)
-    known = {ep.name for ep in available} | set(named) | {info.name for _, info in objects}
+    known = {ep.name for ep in available} | {plugin_name(n) for n in named} | {info.name for _, info in objects}
+    labels = {info.name: info.label for info in infos}
     return Plugins(
         manager=manager,
         info=tuple(infos),
-        kinds=_collect(manager.hook.labelaudit_register_sources, "source kind", SourceKind),
-        indicators=_collect(manager.hook.labelaudit_register_indicators, "indicator", Indicator),
+        kinds=_collect(manager.hook.labelaudit_register_sources, "source kind", SourceKind, labels),
+        indicators=_collect(manager.hook.labelaudit_register_indicators, "indicator", Indicator, labels),
         scheme_folders=_collect_schemes(manager),
         disabled=tuple(sorted(set(blocked) & known)),
     )
@@ -338,8 +381,9 @@ def _call_each(hook: Any, register_for: Callable[[str], Callable[[Any], None]]) 
             raise PluginError(impl.plugin_name, f"{hook.name} raised {exc!r}") from None
 
 
-def _collect(hook: Any, what: str, expected: type[T]) -> dict[str, T]:
-    """Name → what the hook's implementations registered, each stamped with its plugin's name."""
+def _collect(hook: Any, what: str, expected: type[T], labels: Mapping[str, str]) -> dict[str, T]:
+    """Name → what the hook's implementations registered, each stamped with its plugin's name
+    and label (name, version, origin: how messages name it)."""
     registered: dict[str, Any] = {}
 
     def register_for(plugin: str) -> Callable[[Any], None]:
@@ -349,12 +393,33 @@ def _collect(hook: Any, what: str, expected: type[T]) -> dict[str, T]:
             if item.name in registered:
                 first = registered[item.name].plugin
                 raise PluginError(plugin, f"{what} {item.name!r} is already registered by {first}")
-            registered[item.name] = attrs.evolve(item, plugin=plugin)
+            if isinstance(item, Indicator):
+                problem = _indicator_problem(item)
+                if problem is not None:
+                    raise PluginError(labels.get(plugin, plugin), problem)
+            registered[item.name] = attrs.evolve(item, plugin=plugin, plugin_label=labels.get(plugin, plugin))
 
         return register
 
     _call_each(hook, register_for)
     return dict(sorted(registered.items()))
+
+
+def _indicator_problem(indicator: Indicator) -> Text | None:
+    """What is wrong with an indicator's declarations (its range, its flags), or None."""
+    declared = indicator.range
+    if declared is not None and not callable(declared):
+        pair = isinstance(declared, tuple) and len(declared) == 2
+        if not pair or not all(_exact(x) for x in declared) or not declared[0] < declared[1]:
+            return both("plugin.bad_range", indicator=indicator.name, found=repr(declared))
+    for flag in ("needs_pair", "mean_of_scores"):
+        if not isinstance(getattr(indicator, flag), bool):
+            return both("plugin.bad_flag", indicator=indicator.name, flag=flag, found=repr(getattr(indicator, flag)))
+    return None
+
+
+def _exact(value: object) -> bool:
+    return isinstance(value, (Fraction, int)) and not isinstance(value, bool)
 
 
 def _collect_schemes(manager: pluggy.PluginManager) -> dict[str, Path]:

@@ -5,17 +5,29 @@ The package (``labelaudit-NAME/``) is a complete outside plugin, like
 dependency on labelaudit), ``src/labelaudit_NAME/__init__.py`` with one source kind ``NAME``
 that reads CSV files of values, a README and tests written with labelaudit's pytest fixtures
 (labelaudit.testing) that pass as generated.
+
+NAME is taken as people type it: ``mystery-shopping``, ``mystery_shopping``,
+``labelaudit-mystery-shopping`` and ``Labelaudit_Mystery_Shopping`` all give the distribution
+``labelaudit-mystery-shopping``, the module ``labelaudit_mystery_shopping`` and the source kind
+``mystery_shopping`` (names are normalised as pip normalises them, PEP 503).
 """
 
 from __future__ import annotations
 
 import argparse
-import keyword
+import importlib.metadata
+import importlib.util
+import json
 import re
+import shlex
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+
+from attrs import frozen
 
 from labelaudit.errors import InputError
 from labelaudit.files import write_atomic
@@ -25,7 +37,8 @@ from labelaudit.model import Lang
 if TYPE_CHECKING:
     from labelaudit.plugins import Plugins
 
-NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+KIND_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+PREFIX = "labelaudit-"
 EXIT_OK = 0
 
 catalog(
@@ -35,41 +48,94 @@ catalog(
             "en": "write a ready-to-test plugin package (labelaudit-NAME/)",
         },
         "plugin.help_new_plugin_name": {
-            "fr": "nom du plugin et de son type de source : minuscules, chiffres et _",
-            "en": "name of the plugin and of its source kind: lowercase letters, digits and _",
+            "fr": "nom du plugin et de son type de source, comme mystery-shopping (ou mystery_shopping, "
+            "labelaudit-mystery-shopping)",
+            "en": "name of the plugin and of its source kind, such as mystery-shopping (or mystery_shopping, "
+            "labelaudit-mystery-shopping)",
         },
         "plugin.help_new_plugin_dir": {
             "fr": "dossier où écrire le paquet (par défaut : le dossier courant)",
             "en": "folder to write the package in (default: the current folder)",
         },
         "plugin.scaffold_name": {
-            "fr": "un nom de plugin est un identifiant Python en minuscules (lettres, chiffres, _, "
-            "commençant par une lettre), trouvé {name!r}",
-            "en": "a plugin name is a lowercase Python identifier (letters, digits, _, starting with "
-            "a letter), got {name!r}",
+            "fr": "le nom d'un plugin devient un module Python (labelaudit_NOM) : des lettres a à z et des chiffres, "
+            "séparés par - ou _, en commençant par une lettre, comme mystery-shopping ; trouvé {name!r}",
+            "en": "a plugin's name becomes a Python module (labelaudit_NAME): letters a to z and digits, separated "
+            "by - or _, starting with a letter, such as mystery-shopping; got {name!r}",
         },
         "plugin.scaffold_exists": {
             "fr": "{path} existe déjà : rien n'a été écrit",
             "en": "{path} already exists: nothing was written",
         },
         "plugin.scaffold_written": {
-            "fr": "Paquet de plugin écrit : {path}\nEnsuite : cd {path} && pip install -e \".[test]\" && python -m pytest",
-            "en": "Plugin package written: {path}\nNext: cd {path} && pip install -e \".[test]\" && python -m pytest",
+            "fr": "Paquet de plugin écrit : {path}\nEnsuite : cd {path} && {install}",
+            "en": "Plugin package written: {path}\nNext: cd {path} && {install}",
         },
+        "plugin.scaffold_clash": {
+            "fr": "avertissement : déjà pris par ce qui est installé : {taken} ; installés ensemble, les deux "
+            "plugins seraient refusés au chargement : choisir un autre nom, ou désinstaller l'autre",
+            "en": "warning: already taken by what is installed: {taken}; installed together, the two plugins "
+            "would be refused when loaded: choose another name, or uninstall the other",
+        },
+        "plugin.clash_entry_point": {"fr": "le nom de plugin {name!r}", "en": "the plugin name {name!r}"},
+        "plugin.clash_module": {"fr": "le module {name!r}", "en": "the module {name!r}"},
+        "plugin.clash_kind": {"fr": "le type de source {name!r}", "en": "the source kind {name!r}"},
+        "plugin.clash_distribution": {"fr": "la distribution {name!r}", "en": "the distribution {name!r}"},
     }
 )
 
 
+@frozen
+class Names:
+    """The names one plugin goes by: source kind and entry point, module, distribution."""
+
+    kind: str  # mystery_shopping: the source kind and the entry point's name
+    module: str  # labelaudit_mystery_shopping
+    distribution: str  # labelaudit-mystery-shopping: the package and its folder
+
+
+def names_for(typed: str) -> Names:
+    """The names of the plugin called `typed`, however it was written; refused if none can be made."""
+    normal = re.sub(r"[-_.]+", "-", typed.strip()).lower()  # as pip compares names (PEP 503)
+    normal = re.sub(r"^labelaudit(?:-|$)", "", normal)  # the prefix people add, and never the host itself
+    kind = normal.replace("-", "_")
+    if not KIND_PATTERN.fullmatch(kind):
+        raise InputError.at(typed, "", tr("plugin.scaffold_name", name=typed))
+    return Names(kind, f"labelaudit_{kind}", f"{PREFIX}{kind.replace('_', '-')}")
+
+
 def check_name(name: str) -> str:
-    """The name, if it can name the source kind, the entry point and the package `labelaudit_NAME`."""
-    if not NAME_PATTERN.fullmatch(name) or keyword.iskeyword(name):
-        raise InputError.at(name, "", tr("plugin.scaffold_name", name=name))
-    return name
+    """The source kind the name gives (see `names_for`), or an `InputError`."""
+    return names_for(name).kind
 
 
-def files_for(name: str) -> dict[str, str]:
-    """Path inside the package → text, for the plugin `name`."""
-    values = {"name": name, "package": f"labelaudit_{name}"}
+def labelaudit_source() -> str | None:
+    """Where this labelaudit was installed from when that is a local folder or file (PEP 610's
+    direct_url.json), so that a fresh environment can install it too; None for an index."""
+    try:
+        text = importlib.metadata.distribution("labelaudit").read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    if not text:
+        return None
+    url = urlparse(json.loads(text).get("url", ""))
+    return unquote(url.path) if url.scheme == "file" else None
+
+
+def install_line(source: str | None) -> str:
+    """The commands that install the package and run its tests in a fresh virtual environment."""
+    labelaudit = f"{shlex.quote(source)} " if source else ""
+    return f'python3 -m venv .venv && .venv/bin/pip install {labelaudit}-e ".[test]" && .venv/bin/python -m pytest'
+
+
+def files_for(name: str, source: str | None = None) -> dict[str, str]:
+    """Path inside the package → text, for the plugin `name` (labelaudit installed from `source`)."""
+    names = names_for(name)
+    values = {
+        "name": names.kind, "package": names.module, "distribution": names.distribution,
+        "install": install_line(source),
+        "labelaudit_note": LABELAUDIT_NOTE if source else "",
+    }
     return {
         path.format(**values): Template(text).substitute(values)
         for path, text in (
@@ -81,20 +147,48 @@ def files_for(name: str) -> dict[str, str]:
     }
 
 
-def write_plugin(name: str, folder: Path) -> Path:
+def write_plugin(name: str, folder: Path, source: str | None = None) -> Path:
     """Write the package ``labelaudit-NAME`` into `folder`; refuse a folder that exists."""
-    target = folder / f"labelaudit-{check_name(name)}"
+    target = folder / names_for(name).distribution
     if target.exists():
         raise InputError.at(target, "", tr("plugin.scaffold_exists", path=target))
-    for relative, text in files_for(name).items():
+    for relative, text in files_for(name, source).items():
         write_atomic(target / relative, text)  # a path under a file or a full disk: a placed message
     return target
 
 
+def clashes(names: Names, plugins: Plugins | None = None) -> list[str]:
+    """What is installed already uses of these names, each with where it comes from."""
+    found: list[tuple[str, str, str]] = []  # (what, name, detail)
+    for ep in importlib.metadata.entry_points(group="labelaudit"):
+        origin = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
+        detail = f"{ep.name} = {ep.value}, {origin}"
+        if ep.name == names.kind:
+            found.append(("plugin.clash_entry_point", ep.name, detail))
+        elif ep.value.split(":")[0].strip() == names.module:
+            found.append(("plugin.clash_module", names.module, detail))
+    if not any(what == "plugin.clash_module" for what, _, _ in found) and importlib.util.find_spec(names.module):
+        found.append(("plugin.clash_module", names.module, str(importlib.util.find_spec(names.module).origin)))  # type: ignore[union-attr]
+    if plugins is not None and names.kind in plugins.kinds:
+        kind = plugins.kinds[names.kind]
+        found.append(("plugin.clash_kind", names.kind, kind.plugin_label or kind.plugin))
+    try:
+        dist = importlib.metadata.distribution(names.distribution)
+        found.append(("plugin.clash_distribution", names.distribution, f"{dist.name} {dist.version}"))
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    return [f"{tr(what, name=name)} ({detail})" for what, name, detail in found]
+
+
 def handler(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None]) -> int:
-    """`labelaudit new-plugin NAME [--dir DIR]`."""
-    target = write_plugin(args.name, args.dir)
-    out(tr("plugin.scaffold_written", path=target))
+    """`labelaudit new-plugin NAME [--dir DIR]`: a warning on stderr for each name already taken."""
+    names = names_for(args.name)
+    source = labelaudit_source()
+    target = write_plugin(args.name, args.dir, source)
+    taken = clashes(names, plugins)
+    if taken:
+        print(tr("plugin.scaffold_clash", taken="; ".join(taken)), file=sys.stderr)
+    out(tr("plugin.scaffold_written", path=target, install=install_line(source)))
     return EXIT_OK
 
 
@@ -109,7 +203,12 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     parser.set_defaults(handler=handler)
 
 
-# --- The package's files (string.Template: $name, $package) ------------------------------------
+# --- The package's files (string.Template: $name, $package, $distribution, $install) -----------
+
+LABELAUDIT_NOTE = """
+The first path is the labelaudit this package was generated with, installed from its source
+folder; where labelaudit comes from a package index, `pip install -e ".[test]"` is enough.
+"""
 
 PYPROJECT = """\
 [build-system]
@@ -117,7 +216,7 @@ requires = ["hatchling>=1.24"]
 build-backend = "hatchling.build"
 
 [project]
-name = "labelaudit-$name"
+name = "$distribution"
 version = "0.1.0"
 description = "labelaudit plugin: the $name source kind."
 readme = "README.md"
@@ -144,7 +243,7 @@ filterwarnings = ["error"]
 """
 
 README = """\
-# labelaudit-$name
+# $distribution
 
 A labelaudit plugin that provides the source kind `$name`.
 
@@ -155,12 +254,14 @@ source's scale (when the scheme gives it one). Replace `collect` in
 
 ## Use
 
-```sh
-pip install -e ".[test]"      # labelaudit finds the plugin through its entry point
-python -m pytest              # the tests use labelaudit's pytest fixtures
-labelaudit plugins            # lists $name with its version and plugin API
-```
+In a fresh virtual environment, install the plugin (labelaudit finds it through its entry
+point) and run its tests, which use labelaudit's pytest fixtures:
 
+```sh
+$install
+.venv/bin/labelaudit plugins    # lists $name with its version and plugin API
+```
+$labelaudit_note
 In a scheme (`scheme.toml`), a source of this kind:
 
 ```toml

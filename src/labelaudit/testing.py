@@ -205,14 +205,15 @@ def scheme_document(
             for scale_id, values in all_scales.items()
         },
         "sources": tables,
-        "questionnaires": {
-            s: {"title": _text(s), "items": [{"key": k, "scale": "agree5", "text": _text(k)} for k in keys]}
-            for s, keys in items.items()
-        },
         "dimensions": [{"id": "all", "weight": 1, "title": _text("all")}],
         "levels": [{"id": "labelled", "min_points": 500, "title": _text("labelled")}],
         **dict(extra or {}),
     }
+    if items:  # a scheme without surveys needs no questionnaires table
+        scheme["questionnaires"] = {
+            s: {"title": _text(s), "items": [{"key": k, "scale": "agree5", "text": _text(k)} for k in keys]}
+            for s, keys in items.items()
+        }
     if requires is not None:
         scheme["requires"] = dict(requires)
     criteria = [
@@ -392,7 +393,12 @@ def _exact(value: Number | float) -> Fraction:
 
 
 def _describe(item: Evidence) -> str:
-    measured = f"value {item.value}" if item.value is not None else f"n = {item.sample.n if item.sample else 0}"
+    if item.value is not None:
+        measured = f"value {item.value}"
+    elif item.measure is not None:
+        measured = f"measure {item.measure.value}, n = {item.measure.n}"
+    else:
+        measured = f"n = {item.sample.n if item.sample else 0}"
     return f"{item.criterion} / {item.binding} at {item.site}: {measured}"
 
 
@@ -412,7 +418,8 @@ def assert_evidence(
     """The one piece of evidence matching `criterion`, `site` and `binding` (those given).
 
     Fails, listing the evidence there is, unless exactly one matches and it has the exact
-    `value` (compared as a fraction: ``value="14.5"``) or the sample size `n`, when given.
+    `value` (compared as a fraction: ``value="14.5"``) or the sample size `n`, when given; for
+    a pre-aggregated measure, they are its value and its n.
     """
     __tracebackhide__ = True
     filters = {"criterion": criterion, "site": site, "binding": binding}
@@ -422,9 +429,11 @@ def assert_evidence(
     if len(found) != 1:
         raise AssertionError(f"{len(found)} pieces of evidence match {wanted}; the collection has:\n{listing}")
     item = found[0]
-    if value is not None and item.value != _exact(value):
+    found_value = item.measure.value if item.measure is not None else item.value
+    found_n = item.measure.n if item.measure is not None else item.sample.n if item.sample is not None else None
+    if value is not None and found_value != _exact(value):
         raise AssertionError(f"evidence {_describe(item)}: expected value {_exact(value)}")
-    if n is not None and (item.sample is None or item.sample.n != n):
+    if n is not None and found_n != n:
         raise AssertionError(f"evidence {_describe(item)}: expected a sample of n = {n}")
     return item
 
