@@ -440,7 +440,7 @@ ONSITE_ONLY = {"v1": 2, "v2": 4, "c1": 1, "c2": 3, "d1": 3, "d2": 2}
 def test_exclusion_leaves_requirement_like_unassessed_and_leaves_coverage_denominator(
     scheme_factory: SchemeFactory,
 ) -> None:
-    scheme = scheme_factory()
+    scheme = scheme_factory(policies={"min_coverage": 60})
     evidence = onsite_levels(**ONSITE_ONLY)
     excluded = score(make_inputs(scheme, evidence, excluded={"d2"})).central
     unassessed = decide_on(scheme, [e for e in evidence if e.criterion != "d2"]).central
@@ -451,11 +451,15 @@ def test_exclusion_leaves_requirement_like_unassessed_and_leaves_coverage_denomi
     assert criterion(excluded, "d2").excluded is True
     assert criterion(excluded, "d2").attainment is None
     assert {b.status for b in criterion(excluded, "d2").bindings} == {"excluded"}
-    # coverage: d2 (share 3/8) leaves the denominator when excluded, counts 0 when unassessed
-    #   numerator 59/72 − 3/8 = 4/9; excluded 4/9 / (5/8) = 32/45, unassessed 4/9
-    assert excluded.tree.coverage == F(32, 45)
+    # coverage, unassessed: d2 keeps its share 3/8 and counts 0:
+    #   v1 1/6·2/3 + v2 1/12 + c1 1/8 + c2 1/8·1/2 + d1 1/8·1/2 + d2 3/8·0 = 4/9
+    # excluded: d2 is out of the tree, so design is d1 alone and d1's share is 1/2·1·1 = 1/2
+    #   1/6·2/3 + 1/12 + 1/8 + 1/8·1/2 + 1/2·1/2 = (16 + 12 + 18 + 9 + 36)/144 = 91/144
+    assert criterion(excluded, "d1").share == F(1, 2)
+    assert criterion(excluded, "d2").share == 0
+    assert excluded.tree.coverage == F(91, 144)
     assert unassessed.tree.coverage == F(4, 9)
-    assert excluded.outcome.status == "granted"
+    assert excluded.outcome.status == "granted"  # 63.2 % ≥ 60 %, where 44.4 % is not
     assert unassessed.outcome.status == "deferred"
 
 
@@ -490,8 +494,10 @@ def test_excluded_criterion_does_not_fire_gates(scheme_factory: SchemeFactory) -
     excluded = score(make_inputs(scheme, evidence, excluded={"d2"})).central
     assert not gate(excluded, "no-unacceptable").fired
     assert not gate(excluded, "d2-min").fired
-    # onsite without d2: weights 1/9, 1/12, 1/8, 1/16, 1/16 at 1/2, 1, 1/4, 3/4, 3/4 → 152/256
-    assert excluded.tree.sources["onsite"] == F(19, 32)
+    # onsite without d2 (d1's share 1/2 in the tree without it, its onsite binding half of it):
+    #   weights 1/9, 1/12, 1/8, 1/16, 1/4 at 1/2, 1, 1/4, 3/4, 3/4
+    #   (1/18 + 1/12 + 1/32 + 3/64 + 3/16) / (91/144) = (233/576) / (91/144) = 233/364
+    assert excluded.tree.sources["onsite"] == F(233, 364)
     assert all(b.status == "excluded" for b in criterion(excluded, "d2").bindings)
 
 

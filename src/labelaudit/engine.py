@@ -510,7 +510,7 @@ def score_tree(
     measures = evidence if isinstance(evidence, Measures) else Measures(inputs, evidence)
     missing = scheme.policies.missing
     dimensions = []
-    for dimension, d_share, requirements in tree_layout(scheme):
+    for dimension, d_share, requirements in tree_layout(scheme, inputs.excluded):
         r_results = []
         for requirement, r_share, criteria in requirements:
             c_results = [score_criterion(inputs, c, share, measures, mode, only) for c, share in criteria]

@@ -194,7 +194,7 @@ def plan(scheme: Scheme, excluded: frozenset[str], evidenced: Sequence[bool]) ->
     walk = _Compiler(scheme, excluded, evidenced)
     dimensions: list[tuple[str, Child]] = []
     requirements: list[tuple[str, Child]] = []
-    for dimension, _, shares in tree_layout(scheme):
+    for dimension, _, shares in tree_layout(scheme, excluded):
         r_nodes = []
         for requirement, _, criteria in shares:
             r_node = walk.node(requirement.weight, [walk.criterion(c, share) for c, share in criteria])
