@@ -859,6 +859,45 @@ def test_site_without_any_evidence_never_fires_the_site_gate_under_renormalize(
     assert gate(run, "every-site").skipped == ("s2",)
 
 
+
+def test_a_site_without_a_result_is_named_among_the_reasons(scheme_factory: SchemeFactory) -> None:
+    scheme = scheme_factory(gates=[gate_spec("every-site", "site", min_percent=50)])
+    run = decide_on(scheme, full_evidence("s1") + [level("d1", 0, "s2"), level("v2", 0, "s2")],
+                    site_ids=(*TWO_SITES, "s3")).central
+    assert reasons_with(run, "sites_without_result") == [{"count": "2", "sites": "s2, s3", "minimum": "70", "named": "s2, s3"}]
+    without = next(r for r in run.outcome.reasons if r.code == "sites_without_result")
+    assert without.text("en").endswith("not judged by the site gates: s2, s3")
+    assert without.text("fr").endswith("non jugé(s) par les portes de site : s2, s3")
+    # s3 has no on-site evidence at all: it was not visited, and that is said too
+    assert [s.site.id for s in run.sites if not s.visited] == ["s3"]
+    assert reasons_with(run, "sites_not_visited")[0]["sites"] == "s3"
+
+
+def test_every_site_with_a_result_gives_no_site_reason(scheme_factory: SchemeFactory) -> None:
+    other = [level(c, 4, "s2") for c in ALL_TWO]
+    run = decide_on(scheme_factory(), full_evidence("s1") + other, site_ids=TWO_SITES).central
+    assert reasons_with(run, "sites_without_result") == [] and reasons_with(run, "sites_not_visited") == []
+
+
+def test_a_network_reason_names_twenty_sites_in_its_text_and_all_in_its_value(scheme_factory: SchemeFactory) -> None:
+    ids = tuple(f"s{i:02d}" for i in range(1, 26))
+    run = decide_on(scheme_factory(), full_evidence("s01"), site_ids=ids).central
+    (params,) = reasons_with(run, "sites_without_result")
+    assert params["count"] == "24" and params["sites"] == ", ".join(ids[1:])
+    text = next(r for r in run.outcome.reasons if r.code == "sites_without_result").text("en")
+    assert text.endswith(", ".join(ids[1:21]) + " and 4 more (see sites in the record)")
+
+
+@pytest.mark.parametrize("policy", ["pooled", "equal"])
+def test_onsite_levels_are_the_mean_of_the_visited_sites_only(scheme_factory: SchemeFactory, policy: str) -> None:
+    # s3 answered the survey but was not visited: the on-site level is the mean over s1 and s2
+    evidence = [level("v2", 4, "s1"), level("v2", 1, "s2"), answers("v1", C1, {5: 2}, "s3")]
+    run = decide_on(scheme_factory(policies={"sites": policy}), evidence, site_ids=(*TWO_SITES, "s3")).central
+    assert binding(run, "v2", ONSITE).value == F(5, 2)
+    assert [s.site.id for s in run.sites if not s.visited] == ["s3"]
+    s3 = next(s for s in run.sites if s.site.id == "s3")
+    assert s3.scores.attainment == F(1) and s3.scores.sources["customer"] == F(1)  # its survey result, kept
+
 # --- 9. Stability ----------------------------------------------------------------------------------------
 
 

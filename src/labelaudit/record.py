@@ -161,6 +161,7 @@ def _site(s: SiteResult) -> dict[str, Any]:
         "id": s.site.id,
         "name": s.site.name,
         "has_result": s.has_result,
+        "visited": s.visited,
         "attainment": _share(scores.attainment),
         "points": {"exact": exact(scores.points), "shown": str(points(scores.points))},
         "coverage": _share(scores.coverage),

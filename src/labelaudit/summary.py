@@ -11,9 +11,15 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
-from labelaudit.i18n import tr
+from labelaudit.i18n import catalog, tr
 from labelaudit.model import Lang
 from labelaudit.numbers import shown
+
+catalog(
+    {
+        "summary.not_visited": {"fr": "{value} (non visité sur place)", "en": "{value} (not visited on site)"},
+    }
+)
 
 EVIDENCE_CODES = ("missing", "undersized")
 GATE_CODES = ("gate_refuse", "gate_cap")
@@ -138,6 +144,8 @@ def _site_lines(sites: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
         yield tr("summary.sites_weakest", lang=lang, shown=len(listed), total=len(sites))
     for site in listed:
         value = _pct(site["attainment"]) if site["has_result"] else tr("summary.not_assessed", lang=lang)
+        if not site.get("visited", True):
+            value = tr("summary.not_visited", lang=lang, value=value)
         yield f"  {site['id']:<20} {site['name'][:36]:<36} {value:>10}"
     if len(listed) < len(sites):
         yield "  " + tr("summary.more_sites", lang=lang, count=len(sites) - len(listed))
