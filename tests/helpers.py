@@ -189,7 +189,9 @@ def scheme_data(
         "version": "1.0.0",
         "title": _title("Test scheme"),
         "max_points": max_points,
-        "policies": dict(policies or {}),
+        # a test scheme's anonymity threshold is its min_sample unless it says otherwise (a
+        # scheme may not count answers it could not show: rulesets checks min_sample ≥ it)
+        "policies": {"anonymity": min(5, min_sample), **dict(policies or {})},
         "scales": {
             "maturity": {
                 "title": _title("Maturity"),

@@ -244,6 +244,22 @@ catalog(
         "explain.site_line": {"fr": "{site} : {value}", "en": "{site}: {value}"},
         "explain.site_n": {"fr": "n = {n}", "en": "n = {n}"},
         "explain.interval": {"fr": "intervalle [{low} ; {high}]", "en": "interval [{low}, {high}]"},
+        "explain.status_undersized_hidden": {
+            "fr": "statut : échantillon trop petit, moins de {count} réponses en tout (minimum {min}) : "
+            "traité comme une preuve manquante, non affiché",
+            "en": "status: sample too small, fewer than {count} answers in all (minimum {min}): treated as "
+            "missing evidence, not shown",
+        },
+        "explain.pooled_suppressed": {
+            "fr": "valeur combinée : moins de {count} répondants en tout : non affichée",
+            "en": "combined value: fewer than {count} respondents in all: not shown",
+        },
+        "explain.suppressed_secondary": {
+            "fr": "non affiché, pour qu'un groupe de moins de {count} répondants ne puisse pas être "
+            "retrouvé par soustraction",
+            "en": "not shown, so that a group of fewer than {count} respondents cannot be recovered by "
+            "subtraction",
+        },
         "explain.suppressed": {
             "fr": "moins de {count} répondants : non affiché",
             "en": "fewer than {count} respondents: not shown",
@@ -584,7 +600,7 @@ def gate_evidence(record: Record, gate: dict[str, Any], lang: Lang) -> list[str]
 def _gate_subjects(record: Record, scope: str, target: str | None) -> list[tuple[str, dict[str, Any]]]:
     """(id, attainment) of what a percentage gate judges: assessed subjects with a value."""
     if scope == "site":
-        return [(s["id"], s["attainment"]) for s in record["sites"] if s["has_result"]]
+        return [(s["id"], s["attainment"]) for s in record["sites"] if s["has_result"] and not s.get("suppressed")]
     kinds = {"criterion": "criterion", "requirement": "requirement", "dimension": "dimension"}
     return [
         (f.node["id"], f.node["attainment"])
@@ -729,7 +745,10 @@ def _status_line(record: Record, criterion: Node, b: dict[str, Any], lang: Lang)
     status = b["status"]
     if status == "undersized":
         minimum = _undersized_minimum(record, criterion["id"], b["id"])
-        return tr("explain.status_undersized", lang=lang, n=(b["measure"] or {}).get("n"), min=minimum)
+        measure = b["measure"] or {}
+        if measure.get("suppressed"):  # every group together under the anonymity threshold
+            return tr("explain.status_undersized_hidden", lang=lang, count=measure["fewer_than"], min=minimum)
+        return tr("explain.status_undersized", lang=lang, n=measure.get("n"), min=minimum)
     if status == "missing":
         policy = record["scheme"]["policies"]["missing"]
         return tr("explain.status_missing", lang=lang, effect=tr(f"explain.missing_{policy}", lang=lang))
@@ -740,7 +759,7 @@ def _undersized_minimum(record: Record, criterion: str, binding: str) -> str:
     """The source's minimum sample, as the outcome's `undersized` reason states it."""
     for r in record["outcome"]["reasons"]:
         params = r.get("params", {})
-        if r["code"] == "undersized" and params.get("criterion") == criterion and params.get("binding") == binding:
+        if r["code"] in ("undersized", "undersized_hidden") and params.get("criterion") == criterion and params.get("binding") == binding:
             return str(params.get("min"))
     return "?"
 
@@ -753,6 +772,8 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
     lines = [tr("explain.per_site", lang=lang)]
     for site in b["sites"]:
         lines.append("  " + tr("explain.site_line", lang=lang, site=site["site"], value=_site_text(site, lang)))
+    if measure.get("suppressed"):
+        lines.append(tr("explain.pooled_suppressed", lang=lang, count=measure["fewer_than"]))
     value = frac(measure["value"]["exact"])
     direct = [Fraction(s["value"]["exact"]) for s in b["sites"] if not s.get("suppressed") and s.get("n") is None]
     if measure.get("n") is None and direct and value is not None and sum(direct, Fraction(0)) / len(direct) == value:
@@ -787,6 +808,8 @@ def group(text: str) -> str:
 
 def _site_text(site: dict[str, Any], lang: Lang) -> str:
     """One site's value: a level as written, or a survey value with n and interval, or suppressed."""
+    if site.get("suppressed") and site.get("secondary"):
+        return tr("explain.suppressed_secondary", lang=lang, count=site.get("fewer_than"))
     if site.get("suppressed"):
         return tr("explain.suppressed", lang=lang, count=site.get("fewer_than"))
     if site.get("n") is None:  # a direct value (an on-site level): as written in the grid

@@ -17,13 +17,24 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from labelaudit.convert import converter, structure
 from labelaudit.errors import InputError, Problem
-from labelaudit.i18n import tr, unknown_thing
+from labelaudit.i18n import catalog, tr, unknown_thing
 from labelaudit.model import Criterion, Dimension, Requirement, Scheme
 from labelaudit.tomlfiles import load_toml, where
 
 SCHEME_FILE = "scheme.toml"
 REQUIREMENTS_FOLDER = "requirements"
 GRID_KINDS = ("grid",)
+
+catalog(
+    {
+        "scheme.min_sample_anonymity": {
+            "fr": "la source {source} a un min_sample de {min_sample}, sous le seuil d'anonymat "
+            "({anonymity}, policies.anonymity) : attendu au moins {anonymity}",
+            "en": "source {source} has a min_sample of {min_sample}, below the anonymity threshold "
+            "({anonymity}, policies.anonymity): expected at least {anonymity}",
+        },
+    }
+)
 
 converter.register_structure_hook(
     Scheme,
@@ -138,7 +149,22 @@ def validate(scheme: Scheme, scheme_path: Path, texts: dict[Path, str]) -> list[
     problems += _check_sources(scheme, top)
     problems += _check_structure(scheme, top, texts)
     problems += _check_levels_and_gates(scheme, top)
+    problems += _check_min_sample_anonymity(scheme, top)
     return problems
+
+
+def _check_min_sample_anonymity(scheme: Scheme, top: _Places) -> list[Problem]:
+    """A survey (a source with a questionnaire: its groups are respondents) counts no fewer
+    answers than the anonymity threshold: a result the score uses must be one the record may show."""
+    threshold = scheme.policies.anonymity
+    return [
+        top.problem(
+            f"sources.{source_id}.min_sample",
+            tr("scheme.min_sample_anonymity", source=source_id, min_sample=source.min_sample, anonymity=threshold),
+        )
+        for source_id, source in scheme.sources.items()
+        if source.questionnaire is not None and source.min_sample < threshold
+    ]
 
 
 def _check_scales(scheme: Scheme, top: _Places) -> list[Problem]:

@@ -213,6 +213,9 @@ def scheme_document(
         "levels": [{"id": "labelled", "min_points": 500, "title": _text("labelled")}],
         **dict(extra or {}),
     }
+    # No anonymity threshold unless the test sets one: a minimal scheme counts every answer, and
+    # a scheme's min_sample may not be below its threshold (rulesets checks it).
+    scheme["policies"] = {"anonymity": 0, **dict(scheme.get("policies") or {})}
     if requires is not None:
         scheme["requires"] = dict(requires)
     criteria = [
