@@ -898,6 +898,29 @@ def test_onsite_levels_are_the_mean_of_the_visited_sites_only(scheme_factory: Sc
     s3 = next(s for s in run.sites if s.site.id == "s3")
     assert s3.scores.attainment == F(1) and s3.scores.sources["customer"] == F(1)  # its survey result, kept
 
+
+def test_a_site_not_visited_is_scored_on_its_perception_alone(scheme_factory: SchemeFactory) -> None:
+    # s2 was not visited: its tree is the scheme without on-site bindings (v2, c1 and d2 leave;
+    # v1, c2 and d1 keep their survey binding), so under "zero" the grid it never had counts
+    # nothing. Shares in that tree: v1 1/2·1/2 = 1/4, c2 1/4, d1 1/2. With C1 all at 5: v1 1, c2
+    # and d1 unassessed (0): people (1 + 0)/2 = 1/2, process 0, overall 1/4.
+    scheme = scheme_factory(policies={"missing": "zero"}, gates=[gate_spec("every-site", "site", min_percent=30)])
+    evidence = full_evidence("s1") + [answers("v1", C1, {5: 3}, "s2")]
+    run = decide_on(scheme, evidence, site_ids=TWO_SITES).central
+    s2 = next(s for s in run.sites if s.site.id == "s2")
+    assert not s2.visited
+    assert s2.scores.attainment == F(1, 4)
+    assert s2.scores.coverage == F(1, 4)  # v1's share
+    assert not s2.has_result
+    # with answers on every survey binding, it has a result of its own, and the site gate judges it
+    evidence += [answers("c2", N1, {0: 3}, "s2"), answers("d1", C2, {1: 3}, "s2")]
+    run = decide_on(scheme, evidence, site_ids=TWO_SITES).central
+    s2 = next(s for s in run.sites if s.site.id == "s2")
+    assert s2.scores.coverage == 1 and s2.has_result and not s2.visited
+    assert s2.scores.attainment == F(1, 4)  # NPS −100 and top-2-box 0: both at 0
+    assert [dict(r.params)["subject"] for r in gate(run, "every-site").subjects] == ["s2"]
+    assert reasons_with(run, "sites_not_visited")[0]["sites"] == "s2"
+
 # --- 9. Stability ----------------------------------------------------------------------------------------
 
 

@@ -34,7 +34,20 @@ from helpers import (
     scaled_dimensions,
     scaled_requirements,
 )
-from labelaudit.engine import Decision, Mode, Outcome, Run, Tree, measures_by_scope, score, score_site, score_tree
+from labelaudit.engine import (
+    Decision,
+    Mode,
+    Outcome,
+    Run,
+    Tree,
+    measures_by_scope,
+    onsite_sources,
+    score,
+    score_site,
+    score_tree,
+    unvisited_scheme,
+    was_visited,
+)
 from labelaudit.model import Evidence, Provenance, Sample, Scheme
 from labelaudit.rulesets import curve_of
 from labelaudit.sites import SiteScores
@@ -408,9 +421,15 @@ def test_site_scores_are_the_site_tree(schemes: list[Scheme], data: st.DataObjec
     excluded = data.draw(st.sets(st.sampled_from([c.id for c in scheme.criteria()]), max_size=2))
     inputs = make_inputs(scheme, evidence, site_ids=("s1", "s2", "s3"), excluded=excluded)
     measures = measures_by_scope(inputs)
+    onsite = onsite_sources(scheme)
     for site in ("s1", "s2", "s3"):
-        tree = score_tree(inputs, measures[site], mode)
-        assert score_site(inputs, measures[site], mode, detail=True) == SiteScores(
+        visited = was_visited(measures[site], onsite)
+        if visited:
+            tree = score_tree(inputs, measures[site], mode)
+        else:  # not visited: the scheme without its on-site bindings, on the site's evidence
+            unvisited = attrs.evolve(inputs, scheme=unvisited_scheme(inputs)[0])
+            tree = score_tree(unvisited, [e for e in evidence if e.site == site and e.binding != "onsite"], mode)
+        assert score_site(inputs, measures[site], mode, detail=True, visited=visited) == SiteScores(
             tree.attainment,
             tree.points,
             tree.coverage,
@@ -419,7 +438,7 @@ def test_site_scores_are_the_site_tree(schemes: list[Scheme], data: st.DataObjec
             {r.id: r.attainment for r in tree.requirements()},
             dict(tree.sources),
         )
-        at_the_end = score_site(inputs, measures[site], mode)  # without detail: what the site gates need
+        at_the_end = score_site(inputs, measures[site], mode, visited=visited)  # without detail: what the site gates need
         assert (at_the_end.attainment, at_the_end.coverage, at_the_end.assessed) == (tree.attainment, tree.coverage, tree.assessed)
         assert not at_the_end.dimensions and not at_the_end.requirements and not at_the_end.sources
 

@@ -36,7 +36,7 @@ from labelaudit.model import (
 )
 from labelaudit.numbers import from_float6, percent, points, shown, z_for
 from labelaudit.rulesets import GRID_KINDS, curve_of, tree_layout
-from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores, slots
+from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores, slots, without_sources
 
 catalog(
     {
@@ -296,7 +296,8 @@ class Shared:
 
     known: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
     constants: Constants = attrs.Factory(dict)  # each binding's floor, target and weight share
-    plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per pattern of site evidence
+    plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per visit and pattern of site evidence
+    unvisited: tuple[Scheme, tuple[int, ...]] | None = None  # the scheme without on-site bindings (see score_site)
     curves: tuple[Curve, ...] | None = None  # each binding's, in `sites.slots` order (see score_site)
 
 
@@ -708,9 +709,10 @@ def run(
     needed = mode == "central" or any(g.scope == "site" for g in inputs.scheme.gates)
     onsite = onsite_sources(inputs.scheme)
     for site in inputs.sites if needed else ():
-        site_scores = score_site(inputs, measures[site.id], mode, detail=mode == "central")
+        visited = was_visited(measures[site.id], onsite)
+        site_scores = score_site(inputs, measures[site.id], mode, detail=mode == "central", visited=visited)
         has_result = site_scores.assessed and Fraction(percent(site_scores.coverage)) >= minimum
-        sites.append(SiteResult(site, site_scores, has_result, was_visited(measures[site.id], onsite)))
+        sites.append(SiteResult(site, site_scores, has_result, visited))
     majors = majors_by_requirement(inputs.scheme, inputs.findings)
     gates = tuple(evaluate_gate(g, tree, sites, majors) for g in inputs.scheme.gates)
     reasons = [*site_reasons(inputs.scheme, sites), *evidence_reasons(inputs.scheme, tree, exclusions)]
@@ -724,11 +726,15 @@ def onsite_sources(scheme: Scheme) -> frozenset[str]:
 
 
 def was_visited(measures: Measures, onsite: frozenset[str]) -> bool:
-    """A site with on-site evidence was visited; a scheme without on-site source visits none, and
-    no site of it is said to be unvisited."""
+    """A site with on-site evidence (on a criterion in the audit's scope: an excluded one is as if
+    the scheme did not have it) was visited; a scheme without on-site source visits none, and no
+    site of it is said to be unvisited."""
     if not onsite:
         return True
-    return any(binding.split("/", 1)[0] in onsite for _, binding in measures.by_binding)
+    excluded = measures.inputs.excluded
+    return any(
+        binding.split("/", 1)[0] in onsite and criterion not in excluded for criterion, binding in measures.by_binding
+    )
 
 
 def _named(ids: Sequence[str]) -> Text:
@@ -780,20 +786,41 @@ def _evidenced(inputs: Inputs, measures: Measures) -> tuple[Measure | None, ...]
     return measures.evidenced
 
 
-def score_site(inputs: Inputs, measures: Measures, mode: Mode, detail: bool = False) -> SiteScores:
+def score_site(
+    inputs: Inputs, measures: Measures, mode: Mode, detail: bool = False, visited: bool = True
+) -> SiteScores:
     """One site's numbers: what `score_tree` gives on the site's evidence, through a plan.
 
-    Dimensions, requirements and sources only with `detail` (the runs ask for them centrally).
+    A site not visited on site is scored on the scheme without its on-site bindings
+    (`unvisited_scheme`): its result is its perception alone, not a weaker one in which the grid
+    it never had counts as missing evidence. Dimensions, requirements and sources only with
+    `detail` (the runs ask for them centrally).
     """
     evidenced = _evidenced(inputs, measures)
-    pattern = tuple(measure is not None for measure in evidenced)
+    curves = _curves(inputs, measures)
+    scheme = inputs.scheme
+    if not visited:
+        scheme, kept = unvisited_scheme(inputs, measures.shared)
+        evidenced = tuple(evidenced[i] for i in kept)
+        curves = tuple(curves[i] for i in kept)
+    pattern = (visited, *(measure is not None for measure in evidenced))
     if pattern not in measures.shared.plans:
-        measures.shared.plans[pattern] = plan(inputs.scheme, inputs.excluded, pattern)
+        measures.shared.plans[pattern] = plan(scheme, inputs.excluded, pattern[1:])
     attainments = [
         (0, 1) if measure is None else attainment_of(_value_for(measure, higher_is_better, mode), floor, span)
-        for measure, (higher_is_better, floor, span) in zip(evidenced, _curves(inputs, measures))
+        for measure, (higher_is_better, floor, span) in zip(evidenced, curves)
     ]
     return scores(measures.shared.plans[pattern], attainments, inputs.scheme.max_points, detail)
+
+
+def unvisited_scheme(inputs: Inputs, shared: Shared | None = None) -> tuple[Scheme, tuple[int, ...]]:
+    """The scheme a site not visited on site is scored on, and the bindings (`slots` indices) kept."""
+    if shared is not None and shared.unvisited is not None:
+        return shared.unvisited
+    found = without_sources(inputs.scheme, onsite_sources(inputs.scheme))
+    if shared is not None:
+        shared.unvisited = found
+    return found
 
 
 def measures_by_scope(inputs: Inputs) -> dict[str | None, Measures]:
