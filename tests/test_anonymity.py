@@ -90,8 +90,16 @@ def test_the_record_hides_the_second_group_and_its_site_tree(tmp_path: Path) -> 
     # the pooled figure stays: minus s3 it gives s1 and s2 together, 15 answers
     assert binding["measure"]["n"] == 45 and binding["measure"]["value"]["exact"] == exact(F(15 + 54 + 90, 45))
     sites = {s["id"]: s for s in record["sites"]}
-    assert sites["s1"]["suppressed"] and sites["s1"]["attainment"]["exact"] is None
+    # s2's 12 answers reach min_sample at s2 alone: they are in s2's own tree, which shows them
+    # through its overall result, its vision requirement, its people dimension and its customer
+    # source; those are hidden, the rest of its tree is not made of them and stays
     assert sites["s2"]["suppressed"] and sites["s2"]["points"]["shown"] is None
+    assert sites["s2"]["attainment"]["exact"] is None
+    assert sites["s2"]["requirements"]["vision"]["exact"] is None and sites["s2"]["dimensions"]["people"]["exact"] is None
+    assert sites["s2"]["sources"]["customer"]["exact"] is None
+    assert sites["s2"]["requirements"]["culture"]["exact"] == "3/4" and sites["s2"]["sources"]["onsite"]["exact"] == "3/4"
+    # s1's 3 answers are under min_sample at s1 alone: not in its tree, which shows only its levels
+    assert "suppressed" not in sites["s1"] and sites["s1"]["attainment"]["exact"] == "3/4"
     assert "suppressed" not in sites["s3"] and sites["s3"]["attainment"]["exact"] is not None
     text = explain(record, "v1", "en")
     assert "s1: fewer than 5 respondents: not shown" in text
@@ -121,8 +129,10 @@ def test_a_site_gate_line_about_a_hidden_site_gives_no_value(tmp_path: Path) -> 
     record = json.loads(record_text(inputs, score(inputs)))
     (gate,) = record["gates"]
     assert gate["fired"]
-    assert {s["params"]["subject"]: s["code"] for s in gate["subjects"]} == {"s1": "subject_below_hidden", "s2": "subject_below_hidden"}
-    assert all("value" not in s["params"] for s in gate["subjects"])
+    # s2's 30 answers are hidden with s1's 3 and are in s2's own result: its line gives no value;
+    # s1's result holds only its levels (its 3 answers are under min_sample there)
+    assert {s["params"]["subject"]: s["code"] for s in gate["subjects"]} == {"s1": "subject_below", "s2": "subject_below_hidden"}
+    assert [s["params"].get("value") for s in gate["subjects"]] == ["75.0", None]
     assert record["outcome"]["status"] == "refused"  # hidden, and still decided on
 
 
@@ -213,10 +223,9 @@ def test_no_group_under_the_threshold_can_be_recovered(anonymity_schemes: dict[s
     for text in (render(record, "en"), render_md(record, "en"), explain(record, None, "en")):  # all drawn
         assert text  # from the record alone: what it hides, they cannot show (checked below for explain)
     written = {(c["id"], b["id"]): b for c in criteria(record) for b in c["bindings"]}
-    small_sites: set[str] = set()
+    in_site_trees: dict[str, set[tuple[str, str]]] = {}  # site → hidden bindings in its own tree
     for key, true in true_groups(decision).items():
         small = [g for g in true if g.n is not None and g.n < THRESHOLD]
-        small_sites |= {g.site for g in small}
         binding = written[key]
         for g in small:  # never on its own line
             (line,) = [s for s in binding["sites"] if s["site"] == g.site]
@@ -228,17 +237,23 @@ def test_no_group_under_the_threshold_can_be_recovered(anonymity_schemes: dict[s
                 assert not (rest_n == g.n and rest_total in (g.value * g.n, g.value)), (key, g)
         # and explain, the one text that prints each site's value of a binding, prints none of them
         hidden = {s["site"] for s in binding["sites"] if s.get("suppressed")}
+        for g in true:
+            if g.site in hidden and g.n is not None and g.n >= THRESHOLD:  # min_sample: in the site's tree
+                in_site_trees.setdefault(g.site, set()).add(key)
         for line in binding_block(explain(record, key[0], "en"), key[1]):
             site = line.split(":", 1)[0].strip()
             true_site = next((g for g in true if g.site == site), None)
             if site in hidden and true_site is not None:
                 assert "n =" not in line and decimal6(true_site.value) not in line, line
-    for site in record["sites"]:  # a site's own tree is made of its groups' values
-        if site["id"] in small_sites:
-            assert site.get("suppressed") and site["attainment"]["exact"] is None
-            assert all(v["exact"] is None for v in site["sources"].values())
-            assert all(v["exact"] is None for v in site["requirements"].values())
+    requirement_of = {"v1": ("vision", "people"), "c2": ("culture", "people"), "d1": ("design", "process")}
+    for site in record["sites"]:  # what of a site's own tree is made of a hidden group is hidden
+        for criterion, _ in in_site_trees.get(site["id"], ()):
+            requirement, dimension = requirement_of[criterion]
+            assert site.get("suppressed") and site["attainment"]["exact"] is None and site["points"]["exact"] is None
+            assert site["requirements"][requirement]["exact"] is None
+            assert site["dimensions"][dimension]["exact"] is None
+            assert site["sources"]["customer"]["exact"] is None
     for gate in record["gates"]:
         for subject in gate["subjects"]:
-            if subject["params"].get("subject") in small_sites:
+            if subject["params"].get("subject") in in_site_trees:
                 assert "value" not in subject["params"]

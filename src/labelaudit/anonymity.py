@@ -9,8 +9,9 @@ at least two are hidden and together they count at least the threshold. Then the
 minus what is shown gives only the hidden groups together, a group the threshold allows. When
 even every group together is under the threshold, the pooled figure itself is not written.
 
-The per-site tree of a site with a hidden group is hidden too (its attainments are made of the
-group's values), and so is the value in a site gate's line about it. Sites hidden are still
+Where a hidden group is part of its site's own tree, the numbers of that tree made of it are
+hidden too (the site's overall result, and the requirement, dimension and source that hold the
+binding), and so is the value in a site gate's line about that site. Sites hidden are still
 counted in every pooled value and in the decision: suppression changes what is written, never
 what is decided.
 """
@@ -23,6 +24,7 @@ from attrs import frozen
 
 from labelaudit.engine import BindingResult, SiteValue, Tree
 from labelaudit.i18n import catalog
+from labelaudit.model import Scheme
 
 catalog(
     {
@@ -79,27 +81,64 @@ def hidden_groups(sites: Sequence[SiteValue], threshold: int) -> Hidden:
 
 
 @frozen
+class SiteParts:
+    """The numbers of one site's own tree that a hidden group is part of."""
+
+    requirements: frozenset[str] = frozenset()
+    dimensions: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+
+
+@frozen
 class Suppression:
     """Everything a record hides, binding by binding and site by site."""
 
     threshold: int
     bindings: dict[tuple[str, str], Hidden]
-    sites: frozenset[str]  # sites with a hidden group in any binding: their own tree is hidden
+    parts: dict[str, SiteParts]  # per site: what of its own tree is hidden (its overall too, when any)
+
+    @property
+    def sites(self) -> frozenset[str]:
+        """Sites whose own overall result (attainment, points) is hidden."""
+        return frozenset(self.parts)
 
     def of(self, b: BindingResult) -> Hidden:
         return self.bindings.get((b.criterion, b.binding.id), NOTHING)
 
 
-def suppression(tree: Tree, threshold: int, more: Iterable[Tree] = ()) -> Suppression:
-    """What the record of `tree` (and of the runs `more`, whose measures are the same) hides."""
+def suppression(tree: Tree, scheme: Scheme, more: Iterable[Tree] = ()) -> Suppression:
+    """What the record of `tree` (and of the runs `more`, whose measures are the same) hides.
+
+    A site's own tree holds a binding's group only where that group reaches the source's
+    `min_sample` at the site alone: then the site's overall result, and its requirement,
+    dimension and source that hold the binding, are made of the group's values and are hidden
+    with it. A group under the threshold is always under `min_sample` (rulesets checks it), so
+    only a group hidden as the second one can be in its site's tree.
+    """
+    threshold = scheme.policies.anonymity
     bindings: dict[tuple[str, str], Hidden] = {}
+    parts: dict[str, list[set[str]]] = {}
+    placed = {c.id: (r.id, r.dimension) for r in scheme.requirements for c in r.criteria}
     for t in (tree, *more):
         for criterion in t.criteria():
             for b in criterion.bindings:
                 key = (b.criterion, b.binding.id)
-                if key not in bindings and b.sites:
-                    found = hidden_groups(b.sites, threshold)
-                    if found != NOTHING:
-                        bindings[key] = found
-    sites = frozenset(site for hidden in bindings.values() for site in hidden.sites)
-    return Suppression(threshold, bindings, sites)
+                if key in bindings or not b.sites:
+                    continue
+                found = hidden_groups(b.sites, threshold)
+                if found == NOTHING:
+                    continue
+                bindings[key] = found
+                minimum = scheme.sources[b.binding.source].min_sample
+                for group in b.sites:
+                    if group.site in found.sites and group.n is not None and group.n >= minimum:
+                        requirement, dimension = placed[b.criterion]
+                        into = parts.setdefault(group.site, [set(), set(), set()])
+                        into[0].add(requirement)
+                        into[1].add(dimension)
+                        into[2].add(b.binding.source)
+    return Suppression(
+        threshold,
+        bindings,
+        {site: SiteParts(frozenset(r), frozenset(d), frozenset(s)) for site, (r, d, s) in sorted(parts.items())},
+    )

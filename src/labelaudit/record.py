@@ -158,7 +158,7 @@ def _node(n: NodeResult, children_key: str, scheme: Scheme, suppressed: Suppress
 
 
 def tree_record(tree: Tree, scheme: Scheme, suppressed: Suppression | None = None) -> dict[str, Any]:
-    suppressed = suppressed or suppression(tree, scheme.policies.anonymity)
+    suppressed = suppressed or suppression(tree, scheme)
     return {
         "attainment": _share(tree.attainment),
         "points": {"exact": exact(tree.points), "shown": str(points(tree.points))},
@@ -170,22 +170,7 @@ def tree_record(tree: Tree, scheme: Scheme, suppressed: Suppression | None = Non
 
 def _site(s: SiteResult, suppressed: Suppression) -> dict[str, Any]:
     scores = s.scores
-    if s.site.id in suppressed.sites:  # its own tree is made of a hidden group's values
-        return {
-            "id": s.site.id,
-            "name": s.site.name,
-            "has_result": s.has_result,
-            "visited": s.visited,
-            "suppressed": True,
-            "fewer_than": suppressed.threshold,
-            "attainment": _share(None),
-            "points": {"exact": None, "shown": None},
-            "coverage": _share(scores.coverage),
-            "sources": {k: _share(None) for k in scores.sources},
-            "dimensions": {k: _share(None) for k in scores.dimensions},
-            "requirements": {k: _share(None) for k in scores.requirements},
-        }
-    return {
+    site: dict[str, Any] = {
         "id": s.site.id,
         "name": s.site.name,
         "has_result": s.has_result,
@@ -196,6 +181,19 @@ def _site(s: SiteResult, suppressed: Suppression) -> dict[str, Any]:
         "sources": {k: _share(v) for k, v in scores.sources.items()},
         "dimensions": {k: _share(v) for k, v in scores.dimensions.items()},
         "requirements": {k: _share(v) for k, v in scores.requirements.items()},
+    }
+    hidden = suppressed.parts.get(s.site.id)
+    if hidden is None:
+        return site
+    # A group hidden for anonymity is part of this site's own tree: what is made of it is hidden.
+    return site | {
+        "suppressed": True,
+        "fewer_than": suppressed.threshold,
+        "attainment": _share(None),
+        "points": {"exact": None, "shown": None},
+        "sources": {k: _share(None) if k in hidden.sources else v for k, v in site["sources"].items()},
+        "dimensions": {k: _share(None) if k in hidden.dimensions else v for k, v in site["dimensions"].items()},
+        "requirements": {k: _share(None) if k in hidden.requirements else v for k, v in site["requirements"].items()},
     }
 
 
@@ -263,7 +261,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
     audit, scheme = prepared.audit, prepared.scheme
     central = decision.central
     runs = [r.tree for r in (decision.pessimistic, decision.optimistic) if r is not None]
-    suppressed = suppression(central.tree, scheme.policies.anonymity, runs)
+    suppressed = suppression(central.tree, scheme, runs)
     site_gates = {g.id for g in scheme.gates if g.scope == "site"}
     record: dict[str, Any] = {
         "format": RECORD_FORMAT,
