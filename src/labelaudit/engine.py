@@ -761,7 +761,7 @@ def site_reasons(scheme: Scheme, sites: Sequence[SiteResult]) -> list[Reason]:
 def _sites_reason(code: str, ids: Sequence[str], **params: object) -> Reason:
     """A reason naming sites: every id in its `sites` value (the record keeps it), at most
     SITES_NAMED in its text (`named`, a Text, is in the texts only)."""
-    return reason(code, count=len(ids), sites=", ".join(ids), named=_named(ids), **params)
+    return reason(code, None, count=len(ids), sites=", ".join(ids), named=_named(ids), **params)
 
 
 def _curves(inputs: Inputs, measures: Measures) -> tuple[Curve, ...]:
