@@ -254,6 +254,15 @@ catalog(
             "fr": "valeur combinée : moins de {count} répondants en tout : non affichée",
             "en": "combined value: fewer than {count} respondents in all: not shown",
         },
+        "explain.sites_head": {"fr": "Sites :", "en": "Sites:"},
+        "explain.sites_all": {
+            "fr": "les {count} sites ont été visités et ont chacun un résultat propre",
+            "en": "all {count} sites were visited and each has a result of its own",
+        },
+        "explain.sites_suppressed": {
+            "fr": "résultat propre non affiché (il contient un groupe masqué pour l'anonymat) : {sites}",
+            "en": "own result not shown (it holds a group hidden for anonymity): {sites}",
+        },
         "explain.suppressed_secondary": {
             "fr": "non affiché, pour qu'un groupe de moins de {count} répondants ne puisse pas être "
             "retrouvé par soustraction",
@@ -455,7 +464,8 @@ def explain_outcome(record: Record, lang: Lang) -> list[str]:
         tr("explain.title", lang=lang, org=audit["organisation"], audit=audit["id"], date=record["decided_on"]),
         tr("explain.outcome", lang=lang, outcome=outcome_line(record, outcome["status"], outcome["level"], lang)),
     ]
-    for section in (_points_section, _levels_section, _coverage_section, _gates_section, _decision_section, _stability_section):
+    sections = (_points_section, _levels_section, _coverage_section, _gates_section, _sites_section, _decision_section, _stability_section)
+    for section in sections:
         lines.append("")
         lines.extend(section(record, lang))
     return lines
@@ -615,6 +625,24 @@ def _gate_subjects(record: Record, scope: str, target: str | None) -> list[tuple
 def _bindings(record: Record) -> list[dict[str, Any]]:
     """Every binding of every criterion of the record."""
     return [b for f in elements(record) if f.kind == "criterion" for b in f.node["bindings"]]
+
+
+SITE_REASONS = ("sites_not_visited", "sites_without_result")
+
+
+def _sites_section(record: Record, lang: Lang) -> list[str]:
+    """The sites in the decision without a visit or without a result of their own, as the
+    outcome's reasons name them, and those whose own result is hidden for anonymity."""
+    if not record["sites"]:
+        return []
+    lines = [tr("explain.sites_head", lang=lang)]
+    lines += [f"  - {r[lang]}" for r in record["outcome"]["reasons"] if r["code"] in SITE_REASONS]
+    hidden = [s["id"] for s in record["sites"] if s.get("suppressed")]
+    if hidden:
+        lines.append("  - " + tr("explain.sites_suppressed", lang=lang, sites=", ".join(hidden)))
+    if len(lines) == 1:
+        lines.append("  " + tr("explain.sites_all", lang=lang, count=len(record["sites"])))
+    return lines
 
 
 def _decision_section(record: Record, lang: Lang) -> list[str]:
