@@ -176,7 +176,7 @@ def scheme_data(
     scheme_id: str = "testscheme",
     max_points: Number = 1000,
     policies: Mapping[str, Any] | None = None,
-    min_sample: int = 0,
+    min_sample: int = 1,
     onsite_scale: Sequence[Number] = (0, 1, 2, 3, 4),
     items: Sequence[Mapping[str, Any]] | None = None,
     dimensions: Sequence[Mapping[str, Any]] | None = None,
@@ -189,7 +189,9 @@ def scheme_data(
         "version": "1.0.0",
         "title": _title("Test scheme"),
         "max_points": max_points,
-        "policies": dict(policies or {}),
+        # a test scheme's anonymity threshold is its min_sample unless it says otherwise (a
+        # scheme may not count answers it could not show: rulesets checks min_sample ≥ it)
+        "policies": {"anonymity": max(1, min(5, min_sample)), **dict(policies or {})},
         "scales": {
             "maturity": {
                 "title": _title("Maturity"),

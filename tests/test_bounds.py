@@ -299,7 +299,7 @@ def setting_problems(scheme_factory: Any, **options: Any) -> list[str]:
         ({"policies": {"surveillance_months": 0}}, "policies.surveillance_months", "from 1 to 36 months"),
         ({"policies": {"validity_years": 2, "surveillance_months": 25}}, "policies.surveillance_months",
          "expected a surveillance interval from 1 to 24 months (the validity, validity_years = 2), got 25"),
-        ({"min_sample": 4}, "sources.customer.min_sample",
+        ({"min_sample": 4, "policies": {"anonymity": 5}}, "sources.customer.min_sample",
          "min_sample (4) is below the anonymity threshold (policies.anonymity = 5): a result from fewer answers"),
         ({"max_points": 10**7}, "max_points", "expected a number of points greater than 0, from 0 to 1000000, got 10000000"),
         ({"levels": [{"id": "a", "min_points": 500}, {"id": "b", "min_points": 1500}]}, "levels[1].min_points",
@@ -347,7 +347,7 @@ def test_a_binding_outside_what_its_indicator_measures_is_refused(
 
 def test_settings_are_refused_in_french(scheme_factory: Any) -> None:
     set_lang("fr")
-    problems = setting_problems(scheme_factory, policies={"confidence": 95}, min_sample=3)
+    problems = setting_problems(scheme_factory, policies={"confidence": 95, "anonymity": 5}, min_sample=3)
     assert any("clé policies.confidence: attendu : une probabilité, strictement entre 0 et 1, trouvé : 95" in p for p in problems)
     assert any("min_sample (3) est inférieur au seuil d'anonymat" in p for p in problems)
 

@@ -440,7 +440,7 @@ ONSITE_ONLY = {"v1": 2, "v2": 4, "c1": 1, "c2": 3, "d1": 3, "d2": 2}
 def test_exclusion_leaves_requirement_like_unassessed_and_leaves_coverage_denominator(
     scheme_factory: SchemeFactory,
 ) -> None:
-    scheme = scheme_factory()
+    scheme = scheme_factory(policies={"min_coverage": 60})
     evidence = onsite_levels(**ONSITE_ONLY)
     excluded = score(make_inputs(scheme, evidence, excluded={"d2"})).central
     unassessed = decide_on(scheme, [e for e in evidence if e.criterion != "d2"]).central
@@ -451,11 +451,15 @@ def test_exclusion_leaves_requirement_like_unassessed_and_leaves_coverage_denomi
     assert criterion(excluded, "d2").excluded is True
     assert criterion(excluded, "d2").attainment is None
     assert {b.status for b in criterion(excluded, "d2").bindings} == {"excluded"}
-    # coverage: d2 (share 3/8) leaves the denominator when excluded, counts 0 when unassessed
-    #   numerator 59/72 − 3/8 = 4/9; excluded 4/9 / (5/8) = 32/45, unassessed 4/9
-    assert excluded.tree.coverage == F(32, 45)
+    # coverage, unassessed: d2 keeps its share 3/8 and counts 0:
+    #   v1 1/6·2/3 + v2 1/12 + c1 1/8 + c2 1/8·1/2 + d1 1/8·1/2 + d2 3/8·0 = 4/9
+    # excluded: d2 is out of the tree, so design is d1 alone and d1's share is 1/2·1·1 = 1/2
+    #   1/6·2/3 + 1/12 + 1/8 + 1/8·1/2 + 1/2·1/2 = (16 + 12 + 18 + 9 + 36)/144 = 91/144
+    assert criterion(excluded, "d1").share == F(1, 2)
+    assert criterion(excluded, "d2").share == 0
+    assert excluded.tree.coverage == F(91, 144)
     assert unassessed.tree.coverage == F(4, 9)
-    assert excluded.outcome.status == "granted"
+    assert excluded.outcome.status == "granted"  # 63.2 % ≥ 60 %, where 44.4 % is not
     assert unassessed.outcome.status == "deferred"
 
 
@@ -490,8 +494,10 @@ def test_excluded_criterion_does_not_fire_gates(scheme_factory: SchemeFactory) -
     excluded = score(make_inputs(scheme, evidence, excluded={"d2"})).central
     assert not gate(excluded, "no-unacceptable").fired
     assert not gate(excluded, "d2-min").fired
-    # onsite without d2: weights 1/9, 1/12, 1/8, 1/16, 1/16 at 1/2, 1, 1/4, 3/4, 3/4 → 152/256
-    assert excluded.tree.sources["onsite"] == F(19, 32)
+    # onsite without d2 (d1's share 1/2 in the tree without it, its onsite binding half of it):
+    #   weights 1/9, 1/12, 1/8, 1/16, 1/4 at 1/2, 1, 1/4, 3/4, 3/4
+    #   (1/18 + 1/12 + 1/32 + 3/64 + 3/16) / (91/144) = (233/576) / (91/144) = 233/364
+    assert excluded.tree.sources["onsite"] == F(233, 364)
     assert all(b.status == "excluded" for b in criterion(excluded, "d2").bindings)
 
 
@@ -852,6 +858,68 @@ def test_site_without_any_evidence_never_fires_the_site_gate_under_renormalize(
     assert gate(run, "every-site").fired is False
     assert gate(run, "every-site").skipped == ("s2",)
 
+
+
+def test_a_site_without_a_result_is_named_among_the_reasons(scheme_factory: SchemeFactory) -> None:
+    scheme = scheme_factory(gates=[gate_spec("every-site", "site", min_percent=50)])
+    run = decide_on(scheme, full_evidence("s1") + [level("d1", 0, "s2"), level("v2", 0, "s2")],
+                    site_ids=(*TWO_SITES, "s3")).central
+    assert reasons_with(run, "sites_without_result") == [{"count": "2", "sites": "s2, s3", "minimum": "70", "named": "s2, s3"}]
+    without = next(r for r in run.outcome.reasons if r.code == "sites_without_result")
+    assert without.text("en").endswith("not judged by the site gates: s2, s3")
+    assert without.text("fr").endswith("non jugé(s) par les portes de site : s2, s3")
+    # s3 has no on-site evidence at all: it was not visited, and that is said too
+    assert [s.site.id for s in run.sites if not s.visited] == ["s3"]
+    assert reasons_with(run, "sites_not_visited")[0]["sites"] == "s3"
+
+
+def test_every_site_with_a_result_gives_no_site_reason(scheme_factory: SchemeFactory) -> None:
+    other = [level(c, 4, "s2") for c in ALL_TWO]
+    run = decide_on(scheme_factory(), full_evidence("s1") + other, site_ids=TWO_SITES).central
+    assert reasons_with(run, "sites_without_result") == [] and reasons_with(run, "sites_not_visited") == []
+
+
+def test_a_network_reason_names_twenty_sites_in_its_text_and_all_in_its_value(scheme_factory: SchemeFactory) -> None:
+    ids = tuple(f"s{i:02d}" for i in range(1, 26))
+    run = decide_on(scheme_factory(), full_evidence("s01"), site_ids=ids).central
+    (params,) = reasons_with(run, "sites_without_result")
+    assert params["count"] == "24" and params["sites"] == ", ".join(ids[1:])
+    text = next(r for r in run.outcome.reasons if r.code == "sites_without_result").text("en")
+    assert text.endswith(", ".join(ids[1:21]) + " and 4 more (see sites in the record)")
+
+
+@pytest.mark.parametrize("policy", ["pooled", "equal"])
+def test_onsite_levels_are_the_mean_of_the_visited_sites_only(scheme_factory: SchemeFactory, policy: str) -> None:
+    # s3 answered the survey but was not visited: the on-site level is the mean over s1 and s2
+    evidence = [level("v2", 4, "s1"), level("v2", 1, "s2"), answers("v1", C1, {5: 2}, "s3")]
+    run = decide_on(scheme_factory(policies={"sites": policy}), evidence, site_ids=(*TWO_SITES, "s3")).central
+    assert binding(run, "v2", ONSITE).value == F(5, 2)
+    assert [s.site.id for s in run.sites if not s.visited] == ["s3"]
+    s3 = next(s for s in run.sites if s.site.id == "s3")
+    assert s3.scores.attainment == F(1) and s3.scores.sources["customer"] == F(1)  # its survey result, kept
+
+
+def test_a_site_not_visited_is_scored_on_its_perception_alone(scheme_factory: SchemeFactory) -> None:
+    # s2 was not visited: its tree is the scheme without on-site bindings (v2, c1 and d2 leave;
+    # v1, c2 and d1 keep their survey binding), so under "zero" the grid it never had counts
+    # nothing. Shares in that tree: v1 1/2·1/2 = 1/4, c2 1/4, d1 1/2. With C1 all at 5: v1 1, c2
+    # and d1 unassessed (0): people (1 + 0)/2 = 1/2, process 0, overall 1/4.
+    scheme = scheme_factory(policies={"missing": "zero"}, gates=[gate_spec("every-site", "site", min_percent=30)])
+    evidence = full_evidence("s1") + [answers("v1", C1, {5: 3}, "s2")]
+    run = decide_on(scheme, evidence, site_ids=TWO_SITES).central
+    s2 = next(s for s in run.sites if s.site.id == "s2")
+    assert not s2.visited
+    assert s2.scores.attainment == F(1, 4)
+    assert s2.scores.coverage == F(1, 4)  # v1's share
+    assert not s2.has_result
+    # with answers on every survey binding, it has a result of its own, and the site gate judges it
+    evidence += [answers("c2", N1, {0: 3}, "s2"), answers("d1", C2, {1: 3}, "s2")]
+    run = decide_on(scheme, evidence, site_ids=TWO_SITES).central
+    s2 = next(s for s in run.sites if s.site.id == "s2")
+    assert s2.scores.coverage == 1 and s2.has_result and not s2.visited
+    assert s2.scores.attainment == F(1, 4)  # NPS −100 and top-2-box 0: both at 0
+    assert [dict(r.params)["subject"] for r in gate(run, "every-site").subjects] == ["s2"]
+    assert reasons_with(run, "sites_not_visited")[0]["sites"] == "s2"
 
 # --- 9. Stability ----------------------------------------------------------------------------------------
 

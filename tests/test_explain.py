@@ -297,3 +297,11 @@ def test_every_message_exists_in_both_languages_with_the_same_placeholders(modul
         assert fr.strip() and en.strip(), key
         fields = [sorted(f for _, f, _, _ in string.Formatter().parse(text) if f) for text in (fr, en)]
         assert fields[0] == fields[1], key
+
+
+def test_the_outcome_names_the_sites_without_a_result_or_a_visit() -> None:
+    assert "  all 3 sites were visited and each has a result of its own" in explain(record_of("demo"), None, "en")
+    text = explain(record_of("deferred"), None, "fr")
+    assert "Sites :" in text
+    assert "  - 2 site(s) sans résultat propre (couverture du site seul sous le minimum de 70 %), non jugé(s) " \
+        "par les portes de site : vierzon, romorantin" in text

@@ -34,7 +34,20 @@ from helpers import (
     scaled_dimensions,
     scaled_requirements,
 )
-from labelaudit.engine import Decision, Mode, Outcome, Run, Tree, measures_by_scope, score, score_site, score_tree
+from labelaudit.engine import (
+    Decision,
+    Mode,
+    Outcome,
+    Run,
+    Tree,
+    measures_by_scope,
+    onsite_sources,
+    score,
+    score_site,
+    score_tree,
+    unvisited_scheme,
+    was_visited,
+)
 from labelaudit.model import Evidence, Provenance, Sample, Scheme
 from labelaudit.rulesets import curve_of
 from labelaudit.sites import SiteScores
@@ -408,9 +421,15 @@ def test_site_scores_are_the_site_tree(schemes: list[Scheme], data: st.DataObjec
     excluded = data.draw(st.sets(st.sampled_from([c.id for c in scheme.criteria()]), max_size=2))
     inputs = make_inputs(scheme, evidence, site_ids=("s1", "s2", "s3"), excluded=excluded)
     measures = measures_by_scope(inputs)
+    onsite = onsite_sources(scheme)
     for site in ("s1", "s2", "s3"):
-        tree = score_tree(inputs, measures[site], mode)
-        assert score_site(inputs, measures[site], mode, detail=True) == SiteScores(
+        visited = was_visited(measures[site], onsite)
+        if visited:
+            tree = score_tree(inputs, measures[site], mode)
+        else:  # not visited: the scheme without its on-site bindings, on the site's evidence
+            unvisited = attrs.evolve(inputs, scheme=unvisited_scheme(inputs)[0])
+            tree = score_tree(unvisited, [e for e in evidence if e.site == site and e.binding != "onsite"], mode)
+        assert score_site(inputs, measures[site], mode, detail=True, visited=visited) == SiteScores(
             tree.attainment,
             tree.points,
             tree.coverage,
@@ -419,6 +438,98 @@ def test_site_scores_are_the_site_tree(schemes: list[Scheme], data: st.DataObjec
             {r.id: r.attainment for r in tree.requirements()},
             dict(tree.sources),
         )
-        at_the_end = score_site(inputs, measures[site], mode)  # without detail: what the site gates need
+        at_the_end = score_site(inputs, measures[site], mode, visited=visited)  # without detail: what the site gates need
         assert (at_the_end.attainment, at_the_end.coverage, at_the_end.assessed) == (tree.attainment, tree.coverage, tree.assessed)
         assert not at_the_end.dimensions and not at_the_end.requirements and not at_the_end.sources
+
+
+# --- exclusions: out of the audit's scope, as if the scheme did not have them -------------------
+
+
+def _without(criteria: frozenset[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The property scheme's requirements and gates with some criteria taken out of the scheme."""
+    requirements = []
+    for requirement in property_requirements():
+        kept = [c for c in requirement["criteria"] if c["id"] not in criteria]
+        if kept:
+            requirements.append({**requirement, "criteria": kept})
+    gates = [g for g in PROPERTY_GATES if not (g["scope"] == "criterion" and g.get("target") in criteria)]
+    return requirements, gates
+
+
+@pytest.fixture(scope="module")
+def schemes_without(tmp_path_factory: pytest.TempPathFactory) -> dict[Any, Scheme]:
+    """The property schemes without some criteria, built on demand and kept."""
+    folder = tmp_path_factory.mktemp("schemes-without")
+
+    class Schemes(dict):  # type: ignore[type-arg]
+        def __missing__(self, key: tuple[frozenset[str], int]) -> Scheme:
+            criteria, which = key
+            requirements, gates = _without(criteria)
+            scheme = make_scheme(
+                folder / f"s{len(self)}",
+                requirements=requirements,
+                items=[*DEFAULT_ITEMS, {"key": "E1", "scale": "agree5"}],
+                gates=gates,
+                policies=POLICIES[which],
+                min_sample=3,
+            )
+            self[key] = scheme
+            return scheme
+
+    return Schemes()
+
+
+def _in_scope_numbers(tree: Tree) -> Any:
+    """Every number of a tree, for the criteria, requirements and dimensions in scope."""
+    return {
+        "attainment": tree.attainment,
+        "points": tree.points,
+        "coverage": tree.coverage,
+        "sources": dict(tree.sources),
+        "dimensions": [(d.id, d.share, d.attainment, d.assessed) for d in tree.dimensions if not d.excluded],
+        "requirements": [(r.id, r.share, r.attainment, r.assessed) for r in tree.requirements() if not r.excluded],
+        "criteria": [
+            (c.criterion.id, c.share, c.attainment, c.coverage, c.assessed, [(b.binding.id, b.share, b.attainment) for b in c.bindings])
+            for c in tree.criteria()
+            if not c.excluded
+        ],
+    }
+
+
+def _scores_in_scope(scores: SiteScores, like: SiteScores) -> SiteScores:
+    """A site's numbers without the requirements and dimensions out of scope (always None)."""
+    for numbers, kept in ((scores.requirements, like.requirements), (scores.dimensions, like.dimensions)):
+        assert all(v is None for k, v in numbers.items() if k not in kept)
+    return attrs.evolve(
+        scores,
+        requirements={k: v for k, v in scores.requirements.items() if k in like.requirements},
+        dimensions={k: v for k, v in scores.dimensions.items() if k in like.dimensions},
+    )
+
+
+@given(
+    data=st.data(),
+    which=st.integers(0, len(POLICIES) - 1),
+    excluded=st.sets(st.sampled_from(["v1", "v2", "c1", "c2", "d1", "d2", "d3"]), min_size=1, max_size=3),
+)
+def test_an_excluded_criterion_is_a_scheme_without_it(
+    schemes: list[Scheme], schemes_without: dict[Any, Scheme], data: st.DataObject, which: int, excluded: set[str]
+) -> None:
+    """Excluding criteria gives the very numbers of the scheme without them: points, coverage,
+    source attainments, every share, every site's numbers, the outcome (under both policies)."""
+    scheme = schemes[which]
+    evidence = data.draw(evidence_for(scheme, site_ids=("s1", "s2")))
+    smaller = schemes_without[(frozenset(excluded), which)]
+    kept = [e for e in evidence if e.criterion not in excluded]
+    with_exclusions = score(make_inputs(scheme, evidence, site_ids=SITES, excluded=excluded))
+    without = score(make_inputs(smaller, kept, site_ids=SITES))
+    for a, b in zip(runs(with_exclusions), runs(without), strict=True):
+        assert _in_scope_numbers(a.tree) == _in_scope_numbers(b.tree)
+        assert sum((c.share for c in a.tree.criteria()), F(0)) in (0, 1)
+        for site_a, site_b in zip(a.sites, b.sites, strict=True):
+            assert _scores_in_scope(site_a.scores, site_b.scores) == site_b.scores
+        assert a.outcome.key == b.outcome.key
+        assert [(g.gate.id, g.fired, g.subjects, g.skipped) for g in a.gates if g.gate.id in {h.gate.id for h in b.gates}] == [
+            (g.gate.id, g.fired, g.subjects, g.skipped) for g in b.gates
+        ]

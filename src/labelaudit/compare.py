@@ -226,7 +226,7 @@ def site_table(old: Record, new: Record, lang: Lang, most: int = SITES_LISTED) -
 
     def change(site: str) -> Decimal:
         a, b = before.get(site), after.get(site)
-        if a is None or b is None or not (a["has_result"] and b["has_result"]):
+        if a is None or b is None or not (a["has_result"] and b["has_result"]) or a.get("suppressed") or b.get("suppressed"):
             return Decimal("Infinity")
         return abs(moved(a["attainment"]["percent"], b["attainment"]["percent"]) or Decimal(0))
 

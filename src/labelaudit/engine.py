@@ -18,8 +18,8 @@ import attrs
 from attrs import frozen
 
 from labelaudit.errors import PluginError
-from labelaudit.i18n import catalog, tr
 from labelaudit.indicators import declared_range, interval, measure_problem
+from labelaudit.i18n import both, catalog, tr
 from labelaudit.model import (
     Binding,
     Criterion,
@@ -35,9 +35,33 @@ from labelaudit.model import (
     Site,
     Text,
 )
-from labelaudit.numbers import percent, points, shown, z_for
-from labelaudit.rulesets import curve_of, tree_layout
-from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores, slots
+from labelaudit.numbers import from_float6, percent, points, shown, z_for
+from labelaudit.rulesets import GRID_KINDS, curve_of, tree_layout
+from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores, slots, without_sources
+
+catalog(
+    {
+        # Reasons of the outcome (Reason.text reads `reason.<code>`): a site never drops out silently.
+        "reason.sites_without_result": {
+            "fr": "{count} site(s) sans résultat propre (couverture du site seul sous le minimum de "
+            "{minimum} %), non jugé(s) par les portes de site : {named}",
+            "en": "{count} site(s) without a result of their own (the site's coverage alone below the "
+            "minimum of {minimum}%), not judged by the site gates: {named}",
+        },
+        "reason.sites_not_visited": {
+            "fr": "{count} site(s) non visité(s) sur place (aucune preuve de la grille d'audit) : leur "
+            "résultat ne repose que sur les enquêtes : {named}",
+            "en": "{count} site(s) not visited on site (no evidence in the on-site grid): their result "
+            "rests on the surveys alone: {named}",
+        },
+        "reason.more_sites": {
+            "fr": "{sites} et {more} autre(s) (voir sites dans l'enregistrement)",
+            "en": "{sites} and {more} more (see sites in the record)",
+        },
+    }
+)
+
+SITES_NAMED = 20  # a reason's text names this many sites; its `sites` value names them all
 
 Mode = Literal["central", "pessimistic", "optimistic"]
 Status = Literal["granted", "refused", "deferred"]
@@ -155,6 +179,7 @@ class SiteResult:
     site: Site
     scores: SiteScores  # the numbers of the site's own tree (labelaudit.sites)
     has_result: bool  # enough evidence at this site alone (coverage at least the minimum)
+    visited: bool = True  # on-site evidence at this site (or the scheme has no on-site source)
 
 
 @frozen
@@ -325,7 +350,8 @@ class Shared:
 
     known: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
     constants: Constants = attrs.Factory(dict)  # each binding's floor, target and weight share
-    plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per pattern of site evidence
+    plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per visit and pattern of site evidence
+    unvisited: tuple[Scheme, tuple[int, ...]] | None = None  # the scheme without on-site bindings (see score_site)
     curves: tuple[Curve, ...] | None = None  # each binding's, in `sites.slots` order (see score_site)
 
 
@@ -581,7 +607,7 @@ def score_tree(
     measures = evidence if isinstance(evidence, Measures) else Measures(inputs, evidence)
     missing = scheme.policies.missing
     dimensions = []
-    for dimension, d_share, requirements in tree_layout(scheme):
+    for dimension, d_share, requirements in tree_layout(scheme, inputs.excluded):
         r_results = []
         for requirement, r_share, criteria in requirements:
             c_results = [score_criterion(inputs, c, share, measures, mode, only) for c, share in criteria]
@@ -752,14 +778,61 @@ def run(
     # Per-site results serve the site gates and, centrally, the record: the runs at the ends
     # of the intervals need them only where a site gate can fire.
     needed = mode == "central" or any(g.scope == "site" for g in inputs.scheme.gates)
+    onsite = onsite_sources(inputs.scheme)
     for site in inputs.sites if needed else ():
-        site_scores = score_site(inputs, measures[site.id], mode, detail=mode == "central")
+        visited = was_visited(measures[site.id], onsite)
+        site_scores = score_site(inputs, measures[site.id], mode, detail=mode == "central", visited=visited)
         has_result = site_scores.assessed and Fraction(percent(site_scores.coverage)) >= minimum
-        sites.append(SiteResult(site, site_scores, has_result))
+        sites.append(SiteResult(site, site_scores, has_result, visited))
     majors = majors_by_requirement(inputs.scheme, inputs.findings)
     gates = tuple(evaluate_gate(g, tree, sites, majors) for g in inputs.scheme.gates)
-    outcome = decide(inputs.scheme, tree, gates, evidence_reasons(inputs.scheme, tree, exclusions))
+    reasons = [*site_reasons(inputs.scheme, sites), *evidence_reasons(inputs.scheme, tree, exclusions)]
+    outcome = decide(inputs.scheme, tree, gates, reasons)
     return Run(mode, tree, tuple(sites), gates, outcome)
+
+
+def onsite_sources(scheme: Scheme) -> frozenset[str]:
+    """The sources an auditor fills in on site (the grids): their evidence says a site was visited."""
+    return frozenset(s for s, source in scheme.sources.items() if source.kind in GRID_KINDS)
+
+
+def was_visited(measures: Measures, onsite: frozenset[str]) -> bool:
+    """A site with on-site evidence (on a criterion in the audit's scope: an excluded one is as if
+    the scheme did not have it) was visited; a scheme without on-site source visits none, and no
+    site of it is said to be unvisited."""
+    if not onsite:
+        return True
+    excluded = measures.inputs.excluded
+    return any(
+        binding.split("/", 1)[0] in onsite and criterion not in excluded for criterion, binding in measures.by_binding
+    )
+
+
+def _named(ids: Sequence[str]) -> Text:
+    """The sites a reason's text names: all of them, or the first SITES_NAMED and a count."""
+    if len(ids) <= SITES_NAMED:
+        return Text(", ".join(ids), ", ".join(ids))
+    first, more = ", ".join(ids[:SITES_NAMED]), len(ids) - SITES_NAMED
+    return both("reason.more_sites", sites=first, more=more)
+
+
+def site_reasons(scheme: Scheme, sites: Sequence[SiteResult]) -> list[Reason]:
+    """The sites that are in the decision without a result of their own, or without a visit,
+    named: a site never drops out of a decision silently."""
+    reasons = []
+    not_visited = [s.site.id for s in sites if not s.visited]
+    if not_visited:
+        reasons.append(_sites_reason("sites_not_visited", not_visited))
+    without = [s.site.id for s in sites if not s.has_result]
+    if without:
+        reasons.append(_sites_reason("sites_without_result", without, minimum=shown(scheme.policies.min_coverage)))
+    return reasons
+
+
+def _sites_reason(code: str, ids: Sequence[str], **params: object) -> Reason:
+    """A reason naming sites: every id in its `sites` value (the record keeps it), at most
+    SITES_NAMED in its text (`named`, a Text, is in the texts only)."""
+    return reason(code, None, count=len(ids), sites=", ".join(ids), named=_named(ids), **params)
 
 
 def _curves(inputs: Inputs, measures: Measures) -> tuple[Curve, ...]:
@@ -784,20 +857,41 @@ def _evidenced(inputs: Inputs, measures: Measures) -> tuple[Measure | None, ...]
     return measures.evidenced
 
 
-def score_site(inputs: Inputs, measures: Measures, mode: Mode, detail: bool = False) -> SiteScores:
+def score_site(
+    inputs: Inputs, measures: Measures, mode: Mode, detail: bool = False, visited: bool = True
+) -> SiteScores:
     """One site's numbers: what `score_tree` gives on the site's evidence, through a plan.
 
-    Dimensions, requirements and sources only with `detail` (the runs ask for them centrally).
+    A site not visited on site is scored on the scheme without its on-site bindings
+    (`unvisited_scheme`): its result is its perception alone, not a weaker one in which the grid
+    it never had counts as missing evidence. Dimensions, requirements and sources only with
+    `detail` (the runs ask for them centrally).
     """
     evidenced = _evidenced(inputs, measures)
-    pattern = tuple(measure is not None for measure in evidenced)
+    curves = _curves(inputs, measures)
+    scheme = inputs.scheme
+    if not visited:
+        scheme, kept = unvisited_scheme(inputs, measures.shared)
+        evidenced = tuple(evidenced[i] for i in kept)
+        curves = tuple(curves[i] for i in kept)
+    pattern = (visited, *(measure is not None for measure in evidenced))
     if pattern not in measures.shared.plans:
-        measures.shared.plans[pattern] = plan(inputs.scheme, inputs.excluded, pattern)
+        measures.shared.plans[pattern] = plan(scheme, inputs.excluded, pattern[1:])
     attainments = [
         (0, 1) if measure is None else attainment_of(_value_for(measure, higher_is_better, mode), floor, span)
-        for measure, (higher_is_better, floor, span) in zip(evidenced, _curves(inputs, measures))
+        for measure, (higher_is_better, floor, span) in zip(evidenced, curves)
     ]
     return scores(measures.shared.plans[pattern], attainments, inputs.scheme.max_points, detail)
+
+
+def unvisited_scheme(inputs: Inputs, shared: Shared | None = None) -> tuple[Scheme, tuple[int, ...]]:
+    """The scheme a site not visited on site is scored on, and the bindings (`slots` indices) kept."""
+    if shared is not None and shared.unvisited is not None:
+        return shared.unvisited
+    found = without_sources(inputs.scheme, onsite_sources(inputs.scheme))
+    if shared is not None:
+        shared.unvisited = found
+    return found
 
 
 def measures_by_scope(inputs: Inputs) -> dict[str | None, Measures]:

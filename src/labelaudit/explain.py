@@ -244,6 +244,31 @@ catalog(
         "explain.site_line": {"fr": "{site} : {value}", "en": "{site}: {value}"},
         "explain.site_n": {"fr": "n = {n}", "en": "n = {n}"},
         "explain.interval": {"fr": "intervalle [{low} ; {high}]", "en": "interval [{low}, {high}]"},
+        "explain.status_undersized_hidden": {
+            "fr": "statut : échantillon trop petit, moins de {count} réponses en tout (minimum {min}) : "
+            "traité comme une preuve manquante, non affiché",
+            "en": "status: sample too small, fewer than {count} answers in all (minimum {min}): treated as "
+            "missing evidence, not shown",
+        },
+        "explain.pooled_suppressed": {
+            "fr": "valeur combinée : moins de {count} répondants en tout : non affichée",
+            "en": "combined value: fewer than {count} respondents in all: not shown",
+        },
+        "explain.sites_head": {"fr": "Sites :", "en": "Sites:"},
+        "explain.sites_all": {
+            "fr": "les {count} sites ont été visités et ont chacun un résultat propre",
+            "en": "all {count} sites were visited and each has a result of its own",
+        },
+        "explain.sites_suppressed": {
+            "fr": "résultat propre non affiché (il contient un groupe masqué pour l'anonymat) : {sites}",
+            "en": "own result not shown (it holds a group hidden for anonymity): {sites}",
+        },
+        "explain.suppressed_secondary": {
+            "fr": "non affiché, pour qu'un groupe de moins de {count} répondants ne puisse pas être "
+            "retrouvé par soustraction",
+            "en": "not shown, so that a group of fewer than {count} respondents cannot be recovered by "
+            "subtraction",
+        },
         "explain.suppressed": {
             "fr": "moins de {count} répondants : non affiché",
             "en": "fewer than {count} respondents: not shown",
@@ -439,7 +464,8 @@ def explain_outcome(record: Record, lang: Lang) -> list[str]:
         tr("explain.title", lang=lang, org=audit["organisation"], audit=audit["id"], date=record["decided_on"]),
         tr("explain.outcome", lang=lang, outcome=outcome_line(record, outcome["status"], outcome["level"], lang)),
     ]
-    for section in (_points_section, _levels_section, _coverage_section, _gates_section, _decision_section, _stability_section):
+    sections = (_points_section, _levels_section, _coverage_section, _gates_section, _sites_section, _decision_section, _stability_section)
+    for section in sections:
         lines.append("")
         lines.extend(section(record, lang))
     return lines
@@ -584,7 +610,7 @@ def gate_evidence(record: Record, gate: dict[str, Any], lang: Lang) -> list[str]
 def _gate_subjects(record: Record, scope: str, target: str | None) -> list[tuple[str, dict[str, Any]]]:
     """(id, attainment) of what a percentage gate judges: assessed subjects with a value."""
     if scope == "site":
-        return [(s["id"], s["attainment"]) for s in record["sites"] if s["has_result"]]
+        return [(s["id"], s["attainment"]) for s in record["sites"] if s["has_result"] and not s.get("suppressed")]
     kinds = {"criterion": "criterion", "requirement": "requirement", "dimension": "dimension"}
     return [
         (f.node["id"], f.node["attainment"])
@@ -599,6 +625,24 @@ def _gate_subjects(record: Record, scope: str, target: str | None) -> list[tuple
 def _bindings(record: Record) -> list[dict[str, Any]]:
     """Every binding of every criterion of the record."""
     return [b for f in elements(record) if f.kind == "criterion" for b in f.node["bindings"]]
+
+
+SITE_REASONS = ("sites_not_visited", "sites_without_result")
+
+
+def _sites_section(record: Record, lang: Lang) -> list[str]:
+    """The sites in the decision without a visit or without a result of their own, as the
+    outcome's reasons name them, and those whose own result is hidden for anonymity."""
+    if not record["sites"]:
+        return []
+    lines = [tr("explain.sites_head", lang=lang)]
+    lines += [f"  - {r[lang]}" for r in record["outcome"]["reasons"] if r["code"] in SITE_REASONS]
+    hidden = [s["id"] for s in record["sites"] if s.get("suppressed")]
+    if hidden:
+        lines.append("  - " + tr("explain.sites_suppressed", lang=lang, sites=", ".join(hidden)))
+    if len(lines) == 1:
+        lines.append("  " + tr("explain.sites_all", lang=lang, count=len(record["sites"])))
+    return lines
 
 
 def _decision_section(record: Record, lang: Lang) -> list[str]:
@@ -729,7 +773,10 @@ def _status_line(record: Record, criterion: Node, b: dict[str, Any], lang: Lang)
     status = b["status"]
     if status == "undersized":
         minimum = _undersized_minimum(record, criterion["id"], b["id"])
-        return tr("explain.status_undersized", lang=lang, n=(b["measure"] or {}).get("n"), min=minimum)
+        measure = b["measure"] or {}
+        if measure.get("suppressed"):  # every group together under the anonymity threshold
+            return tr("explain.status_undersized_hidden", lang=lang, count=measure["fewer_than"], min=minimum)
+        return tr("explain.status_undersized", lang=lang, n=measure.get("n"), min=minimum)
     if status == "missing":
         policy = record["scheme"]["policies"]["missing"]
         return tr("explain.status_missing", lang=lang, effect=tr(f"explain.missing_{policy}", lang=lang))
@@ -740,7 +787,7 @@ def _undersized_minimum(record: Record, criterion: str, binding: str) -> str:
     """The source's minimum sample, as the outcome's `undersized` reason states it."""
     for r in record["outcome"]["reasons"]:
         params = r.get("params", {})
-        if r["code"] == "undersized" and params.get("criterion") == criterion and params.get("binding") == binding:
+        if r["code"] in ("undersized", "undersized_hidden") and params.get("criterion") == criterion and params.get("binding") == binding:
             return str(params.get("min"))
     return "?"
 
@@ -753,6 +800,8 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
     lines = [tr("explain.per_site", lang=lang)]
     for site in b["sites"]:
         lines.append("  " + tr("explain.site_line", lang=lang, site=site["site"], value=_site_text(site, lang)))
+    if measure.get("suppressed"):
+        lines.append(tr("explain.pooled_suppressed", lang=lang, count=measure["fewer_than"]))
     value = frac(measure["value"]["exact"])
     direct = [Fraction(s["value"]["exact"]) for s in b["sites"] if not s.get("suppressed") and s.get("n") is None]
     if measure.get("n") is None and direct and value is not None and sum(direct, Fraction(0)) / len(direct) == value:
@@ -787,6 +836,8 @@ def group(text: str) -> str:
 
 def _site_text(site: dict[str, Any], lang: Lang) -> str:
     """One site's value: a level as written, or a survey value with n and interval, or suppressed."""
+    if site.get("suppressed") and site.get("secondary"):
+        return tr("explain.suppressed_secondary", lang=lang, count=site.get("fewer_than"))
     if site.get("suppressed"):
         return tr("explain.suppressed", lang=lang, count=site.get("fewer_than"))
     if site.get("n") is None:  # a direct value (an on-site level): as written in the grid

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 import orjson
 
+from labelaudit.anonymity import Hidden, Suppression, suppression
 from labelaudit.collect import Collected
 from labelaudit.engine import (
     BindingResult,
@@ -30,6 +31,7 @@ from labelaudit.engine import (
     Run,
     SiteResult,
     Tree,
+    reason,
     source_means,
 )
 from labelaudit.bounds import MAX_RECORD_BYTES, load_record_json
@@ -68,15 +70,27 @@ def _reason(r: Reason) -> dict[str, Any]:
     return {"code": r.code, "params": params, "fr": r.text("fr"), "en": r.text("en")}
 
 
-def _site_value(s: Any, anonymity: int) -> dict[str, Any]:
-    """One site's line of a binding; a group under the anonymity threshold shows no result."""
-    if s.n is not None and s.n < anonymity:
-        return {"site": s.site, "suppressed": True, "fewer_than": anonymity}
+def _site_value(s: Any, hidden: Hidden, anonymity: int) -> dict[str, Any]:
+    """One site's line of a binding; a group under the anonymity threshold shows no result, nor
+    does the group hidden with it so that it cannot be recovered by subtraction (`secondary`)."""
+    if s.site in hidden.sites:
+        return {"site": s.site, "suppressed": True, "fewer_than": anonymity, "secondary": s.site in hidden.secondary}
     return {"site": s.site, "value": _value(s.value), "n": s.n, "low": _value(s.low), "high": _value(s.high)}
 
 
-def _binding(b: BindingResult, anonymity: int) -> dict[str, Any]:
+def _measure(measure: Any, hidden: Hidden, anonymity: int) -> dict[str, Any] | None:
+    if measure is None:
+        return None
+    if hidden.pooled:  # every group together is under the threshold: the pooled figure is theirs
+        empty = _value(None)
+        return {"value": empty, "n": None, "low": empty, "high": empty, "suppressed": True, "fewer_than": anonymity}
+    return {"value": _value(measure.value), "n": measure.n or None, "low": _value(measure.low), "high": _value(measure.high)}
+
+
+def _binding(b: BindingResult, suppressed: Suppression) -> dict[str, Any]:
     measure = b.measure
+    hidden = suppressed.of(b)
+    anonymity = suppressed.threshold
     return {
         "id": b.binding.id,
         "source": b.binding.source,
@@ -89,12 +103,10 @@ def _binding(b: BindingResult, anonymity: int) -> dict[str, Any]:
         "target": exact(b.target),
         "status": b.status,
         "value": _value(b.value),
-        "measure": None
-        if measure is None
-        else {"value": _value(measure.value), "n": measure.n or None, "low": _value(measure.low), "high": _value(measure.high)},
+        "measure": _measure(measure, hidden, anonymity),
         "attainment": _share(b.attainment),
         "unacceptable": b.unacceptable,
-        "sites": [_site_value(s, anonymity) for s in b.sites],
+        "sites": [_site_value(s, hidden, anonymity) for s in b.sites],
         "evidence": [
             {
                 "site": e.site,
@@ -110,7 +122,7 @@ def _binding(b: BindingResult, anonymity: int) -> dict[str, Any]:
     }
 
 
-def _criterion(c: CriterionResult, anonymity: int) -> dict[str, Any]:
+def _criterion(c: CriterionResult, suppressed: Suppression) -> dict[str, Any]:
     return {
         "id": c.criterion.id,
         "title": {"fr": c.criterion.title.fr, "en": c.criterion.title.en},
@@ -121,13 +133,13 @@ def _criterion(c: CriterionResult, anonymity: int) -> dict[str, Any]:
         "assessed": c.assessed,
         "attainment": _share(c.attainment),
         "coverage": _share(c.coverage),
-        "bindings": [_binding(b, anonymity) for b in c.bindings],
+        "bindings": [_binding(b, suppressed) for b in c.bindings],
     }
 
 
-def _node(n: NodeResult, children_key: str, scheme: Scheme) -> dict[str, Any]:
+def _node(n: NodeResult, children_key: str, scheme: Scheme, suppressed: Suppression) -> dict[str, Any]:
     children = [
-        _criterion(c, scheme.policies.anonymity) if isinstance(c, CriterionResult) else _node(c, "criteria", scheme)
+        _criterion(c, suppressed) if isinstance(c, CriterionResult) else _node(c, "criteria", scheme, suppressed)
         for c in n.children
     ]
     criteria = [c for c in n.children if isinstance(c, CriterionResult)]
@@ -145,22 +157,24 @@ def _node(n: NodeResult, children_key: str, scheme: Scheme) -> dict[str, Any]:
     }
 
 
-def tree_record(tree: Tree, scheme: Scheme) -> dict[str, Any]:
+def tree_record(tree: Tree, scheme: Scheme, suppressed: Suppression | None = None) -> dict[str, Any]:
+    suppressed = suppressed or suppression(tree, scheme)
     return {
         "attainment": _share(tree.attainment),
         "points": {"exact": exact(tree.points), "shown": str(points(tree.points))},
         "coverage": _share(tree.coverage),
         "sources": {s: _share(v) for s, v in tree.sources.items()},
-        "dimensions": [_node(d, "requirements", scheme) for d in tree.dimensions],
+        "dimensions": [_node(d, "requirements", scheme, suppressed) for d in tree.dimensions],
     }
 
 
-def _site(s: SiteResult) -> dict[str, Any]:
+def _site(s: SiteResult, suppressed: Suppression) -> dict[str, Any]:
     scores = s.scores
-    return {
+    site: dict[str, Any] = {
         "id": s.site.id,
         "name": s.site.name,
         "has_result": s.has_result,
+        "visited": s.visited,
         "attainment": _share(scores.attainment),
         "points": {"exact": exact(scores.points), "shown": str(points(scores.points))},
         "coverage": _share(scores.coverage),
@@ -168,9 +182,32 @@ def _site(s: SiteResult) -> dict[str, Any]:
         "dimensions": {k: _share(v) for k, v in scores.dimensions.items()},
         "requirements": {k: _share(v) for k, v in scores.requirements.items()},
     }
+    hidden = suppressed.parts.get(s.site.id)
+    if hidden is None:
+        return site
+    # A group hidden for anonymity is part of this site's own tree: what is made of it is hidden.
+    return site | {
+        "suppressed": True,
+        "fewer_than": suppressed.threshold,
+        "attainment": _share(None),
+        "points": {"exact": None, "shown": None},
+        "sources": {k: _share(None) if k in hidden.sources else v for k, v in site["sources"].items()},
+        "dimensions": {k: _share(None) if k in hidden.dimensions else v for k, v in site["dimensions"].items()},
+        "requirements": {k: _share(None) if k in hidden.requirements else v for k, v in site["requirements"].items()},
+    }
 
 
-def _gate(g: GateResult) -> dict[str, Any]:
+def _masked(r: Reason, suppressed: Suppression) -> Reason:
+    """A site gate's line about a site whose own result is hidden: the minimum, not its value."""
+    if r.code == "subject_below" and dict(r.params).get("subject") in suppressed.sites:
+        params = dict(r.params)
+        return reason("subject_below_hidden", subject=params["subject"], minimum=params["minimum"], fewer_than=suppressed.threshold)
+    if r.detail is not None:
+        return attrs.evolve(r, detail=_masked(r.detail, suppressed))
+    return r
+
+
+def _gate(g: GateResult, suppressed: Suppression) -> dict[str, Any]:
     gate = g.gate
     return {
         "id": gate.id,
@@ -182,12 +219,23 @@ def _gate(g: GateResult) -> dict[str, Any]:
         "effect": gate.effect,
         "level": gate.level,
         "fired": g.fired,
-        "subjects": [_reason(s) for s in g.subjects],
+        "subjects": [_reason(_masked(s, suppressed) if gate.scope == "site" else s) for s in g.subjects],
         "skipped": list(g.skipped),
     }
 
 
-def _outcome(o: Outcome) -> dict[str, Any]:
+def _outcome_reason(r: Reason, site_gates: set[str], suppressed: Suppression) -> Reason:
+    params = dict(r.params)
+    if params.get("gate") in site_gates:
+        return _masked(r, suppressed)
+    if r.code == "undersized" and suppressed.bindings.get((str(params["criterion"]), str(params["binding"])), Hidden()).pooled:
+        return reason("undersized_hidden", criterion=params["criterion"], binding=params["binding"],
+                      min=params["min"], fewer_than=suppressed.threshold)
+    return r
+
+
+def _outcome(o: Outcome, site_gates: set[str], suppressed: Suppression) -> dict[str, Any]:
+    o = attrs.evolve(o, reasons=tuple(_outcome_reason(r, site_gates, suppressed) for r in o.reasons))
     return {
         "status": o.status,
         "level": o.level,
@@ -212,6 +260,9 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
     prepared = collected.prepared
     audit, scheme = prepared.audit, prepared.scheme
     central = decision.central
+    runs = [r.tree for r in (decision.pessimistic, decision.optimistic) if r is not None]
+    suppressed = suppression(central.tree, scheme, runs)
+    site_gates = {g.id for g in scheme.gates if g.scope == "site"}
     record: dict[str, Any] = {
         "format": RECORD_FORMAT,
         "decided_on": decided_on.isoformat(),
@@ -246,7 +297,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
             for p in sorted(plugins.info, key=lambda p: p.name)
             if p.name in plugins_used(scheme, audit.sources, plugins)
         ],
-        "outcome": _outcome(central.outcome),
+        "outcome": _outcome(central.outcome, site_gates, suppressed),
         "stability": {
             "checked": decision.pessimistic is not None,
             "borderline": decision.borderline,
@@ -262,9 +313,9 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
                 for x in decision.sensitivities
             ],
         },
-        "tree": tree_record(central.tree, scheme),
-        "gates": [_gate(g) for g in central.gates],
-        "sites": [_site(s) for s in central.sites],
+        "tree": tree_record(central.tree, scheme, suppressed),
+        "gates": [_gate(g, suppressed) for g in central.gates],
+        "sites": [_site(s, suppressed) for s in central.sites],
         "findings": [
             {
                 "requirement": f.requirement,

@@ -838,7 +838,7 @@ def site_blocks(record: Record, lang: Lang) -> Iterator[Block]:
     rows = tuple(
         Row(
             (c(s["id"]), c(s["name"]), c(t("report.has_result" if s["has_result"] else "report.no_result")), n(pct(s["attainment"], lang)),
-             n(s["points"]["shown"]), n(pct(s["coverage"], lang)), *(n(source_pct(s, src, lang)) for src in srcs)),
+             n(s["points"]["shown"] or NONE), n(pct(s["coverage"], lang)), *(n(source_pct(s, src, lang)) for src in srcs)),
             () if s["has_result"] else ("muted",),
         )
         for s in site_list

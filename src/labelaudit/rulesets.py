@@ -28,6 +28,7 @@ GRID_KINDS = ("grid",)
 
 OMITTED[Scheme] = frozenset({"requirements", "folder", "digests"})
 OMITTED[Requirement] = frozenset({"file"})
+
 converter.register_structure_hook(
     Scheme,
     make_dict_structure_fn(
@@ -276,19 +277,36 @@ CriterionShares = list[tuple[Criterion, Fraction]]
 RequirementShares = list[tuple[Requirement, Fraction, CriterionShares]]
 
 
-def tree_layout(scheme: Scheme) -> Iterator[tuple[Dimension, Fraction, RequirementShares]]:
+def tree_layout(
+    scheme: Scheme, excluded: frozenset[str] = frozenset()
+) -> Iterator[tuple[Dimension, Fraction, RequirementShares]]:
     """The tree as it is scored: each dimension with its share among the dimensions, its
     requirements with their share within it, and their criteria with their share of the whole
-    tree (the product of the normalised weights down to them). A dimension may have none."""
-    dimension_total = sum(d.weight for d in scheme.dimensions)
+    tree (the product of the normalised weights down to them). A dimension may have none.
+
+    The shares are those of the audit's scope: an `excluded` criterion is out of it, as if the
+    scheme did not have it, and so is a requirement left without a criterion in scope, and a
+    dimension left without a requirement. They stay in the layout, with share 0, so that the
+    record can show them as excluded; every other weight is normalised without them.
+    """
+
+    def in_scope(requirement: Requirement) -> bool:
+        return any(c.id not in excluded for c in requirement.criteria)
+
+    by_dimension = {d.id: [r for r in scheme.requirements if r.dimension == d.id] for d in scheme.dimensions}
+    kept = {d.id for d in scheme.dimensions if any(in_scope(r) for r in by_dimension[d.id])}
+    dimension_total = sum((d.weight for d in scheme.dimensions if d.id in kept), Fraction(0))
     for dimension in scheme.dimensions:
-        d_share = dimension.weight / dimension_total
-        own = [r for r in scheme.requirements if r.dimension == dimension.id]
-        r_total = sum((r.weight for r in own), Fraction(0))
+        d_share = dimension.weight / dimension_total if dimension.id in kept else Fraction(0)
+        own = by_dimension[dimension.id]
+        r_total = sum((r.weight for r in own if in_scope(r)), Fraction(0))
         requirements: RequirementShares = []
         for requirement in own:
-            r_share = requirement.weight / r_total
-            c_total = sum(c.weight for c in requirement.criteria)
-            criteria = [(c, d_share * r_share * c.weight / c_total) for c in requirement.criteria]
+            r_share = requirement.weight / r_total if in_scope(requirement) else Fraction(0)
+            c_total = sum((c.weight for c in requirement.criteria if c.id not in excluded), Fraction(0))
+            criteria = [
+                (c, Fraction(0) if c.id in excluded else d_share * r_share * c.weight / c_total)
+                for c in requirement.criteria
+            ]
             requirements.append((requirement, r_share, criteria))
         yield dimension, d_share, requirements

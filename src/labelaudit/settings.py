@@ -160,8 +160,9 @@ def _policies(scheme: Scheme, top: _Places) -> Iterator[Problem]:
             tr("settings.surveillance", high=12 * p.validity_years, years=p.validity_years, found=p.surveillance_months),
         )
     for source_id, source in scheme.sources.items():
-        # 0 is "no minimum"; a minimum below the threshold lets a hidden result decide.
-        if 0 < source.min_sample < p.anonymity:
+        # A survey's groups are respondents: a minimum below the threshold lets a hidden result
+        # decide. 0 is "no minimum", which is one answer: a binding without answers has no result.
+        if source.questionnaire is not None and max(source.min_sample, 1) < p.anonymity:
             yield top.problem(
                 f"sources.{source_id}.min_sample",
                 tr("settings.min_sample", found=source.min_sample, anonymity=p.anonymity),

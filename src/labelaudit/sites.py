@@ -18,6 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+import attrs
 from attrs import frozen
 
 from labelaudit.model import Binding, Criterion, Scheme
@@ -81,6 +82,23 @@ class SiteScores:
     dimensions: Mapping[str, Fraction | None]
     requirements: Mapping[str, Fraction | None]
     sources: Mapping[str, Fraction | None]
+
+
+def without_sources(scheme: Scheme, sources: frozenset[str]) -> tuple[Scheme, tuple[int, ...]]:
+    """The scheme without the bindings of some sources (the on-site grid, for a site not visited),
+    as if it never had them: a criterion left without a binding leaves, and a requirement left
+    without a criterion. Returns it with the `slots` indices of the bindings it keeps."""
+    kept = tuple(i for i, (_, b) in enumerate(slots(scheme)) if b.source not in sources)
+    requirements = []
+    for requirement in scheme.requirements:
+        criteria = [
+            attrs.evolve(c, bindings=tuple(b for b in c.bindings if b.source not in sources))
+            for c in requirement.criteria
+            if any(b.source not in sources for b in c.bindings)
+        ]
+        if criteria:
+            requirements.append(attrs.evolve(requirement, criteria=tuple(criteria)))
+    return attrs.evolve(scheme, requirements=tuple(requirements)), kept
 
 
 def slots(scheme: Scheme) -> tuple[tuple[Criterion, Binding], ...]:
@@ -194,7 +212,7 @@ def plan(scheme: Scheme, excluded: frozenset[str], evidenced: Sequence[bool]) ->
     walk = _Compiler(scheme, excluded, evidenced)
     dimensions: list[tuple[str, Child]] = []
     requirements: list[tuple[str, Child]] = []
-    for dimension, _, shares in tree_layout(scheme):
+    for dimension, _, shares in tree_layout(scheme, excluded):
         r_nodes = []
         for requirement, _, criteria in shares:
             r_node = walk.node(requirement.weight, [walk.criterion(c, share) for c, share in criteria])

@@ -11,9 +11,19 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
-from labelaudit.i18n import tr
+from labelaudit.i18n import catalog, tr
 from labelaudit.model import Lang
 from labelaudit.numbers import shown
+
+catalog(
+    {
+        "summary.not_visited": {"fr": "{value} (non visité sur place)", "en": "{value} (not visited on site)"},
+        "summary.site_suppressed": {
+            "fr": "non affiché (groupe de moins de {count} répondants)",
+            "en": "not shown (a group of fewer than {count} respondents)",
+        },
+    }
+)
 
 EVIDENCE_CODES = ("missing", "undersized")
 GATE_CODES = ("gate_refuse", "gate_cap")
@@ -129,7 +139,7 @@ def render(record: dict[str, Any], lang: Lang) -> str:
 
 def _site_lines(sites: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
     """Every site, or for a network only the weakest: a terminal cannot show 1,400 lines."""
-    judged = sorted((s for s in sites if s["has_result"]), key=lambda s: (float(s["attainment"]["percent"]), s["id"]))
+    judged = sorted((s for s in sites if s["has_result"] and not s.get("suppressed")), key=lambda s: (float(s["attainment"]["percent"]), s["id"]))
     if len(sites) <= SITES_LISTED:
         yield tr("summary.sites", lang=lang)
         listed = sites
@@ -138,6 +148,10 @@ def _site_lines(sites: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
         yield tr("summary.sites_weakest", lang=lang, shown=len(listed), total=len(sites))
     for site in listed:
         value = _pct(site["attainment"]) if site["has_result"] else tr("summary.not_assessed", lang=lang)
+        if site.get("suppressed"):
+            value = tr("summary.site_suppressed", lang=lang, count=site["fewer_than"])
+        if not site.get("visited", True):
+            value = tr("summary.not_visited", lang=lang, value=value)
         yield f"  {site['id']:<20} {site['name'][:36]:<36} {value:>10}"
     if len(listed) < len(sites):
         yield "  " + tr("summary.more_sites", lang=lang, count=len(sites) - len(listed))

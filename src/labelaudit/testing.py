@@ -214,6 +214,9 @@ def scheme_document(
             s: {"title": _text(s), "items": [{"key": k, "scale": "agree5", "text": _text(k)} for k in keys]}
             for s, keys in items.items()
         }
+    # An anonymity threshold of one answer unless the test sets one: a minimal scheme hides nothing, and
+    # a scheme's min_sample may not be below its threshold (rulesets checks it).
+    scheme["policies"] = {"anonymity": 1, **dict(scheme.get("policies") or {})}
     if requires is not None:
         scheme["requires"] = dict(requires)
     criteria = [

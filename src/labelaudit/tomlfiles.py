@@ -129,6 +129,11 @@ def line_of(text: str, key_path: str) -> int | None:
         # `[a.b]` also places `a`, which TOML lets one write only through its subtables.
         table = re.compile(rf"^\s*\[+\s*{re.escape(dotted)}\s*(?:\]|\.)")
         key = re.compile(rf'^\s*(?:"{re.escape(name)}"|{re.escape(name)})\s*=')
+        # `[a.c]` may come after a sibling `[a.b]`: its own header, where written, places it.
+        own = next((n for n in range(max(position - 1, 0), len(lines)) if table.match(lines[n])), None)
+        if own is not None and prefix:
+            position, found, prefix = own + 1, own + 1, dotted
+            continue
         for number in range(max(position - 1, 0), len(lines)):
             if table.match(lines[number]) or key.match(lines[number]):
                 position, found = number + 1, number + 1
