@@ -24,6 +24,7 @@ from labelaudit.errors import InputError, LabelauditError
 from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr
 from labelaudit.model import Lang, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
+from labelaudit.committee.chain import refuse_if_reviewed
 from labelaudit.record import canonical_bytes, write_atomic
 from labelaudit import options
 from labelaudit.summary import render
@@ -205,6 +206,7 @@ def cmd_check(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
 def cmd_score(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     if args.output.exists() and not args.force:
         raise InputError.at(args.output, "", tr("audit.exists", path=args.output))
+    refuse_if_reviewed(args.output)
     scored = score_audit(
         args.audit,
         plugins,
@@ -248,8 +250,8 @@ COMMANDS = {"init": cmd_init, "grid": cmd_grid, "check": cmd_check, "score": cmd
 COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.scaffold",
     "labelaudit.report",
-    "labelaudit.reviews",
-    "labelaudit.register",
+    "labelaudit.committee.commands",
+    "labelaudit.committee.register_commands",
     "labelaudit.explain",
     "labelaudit.verify",
     "labelaudit.whatif",
