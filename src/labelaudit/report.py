@@ -255,8 +255,13 @@ def cmd_report(args: argparse.Namespace, plugins: Plugins | None, out: Callable[
     check_output(args.record, output, force=args.force)
     record = load_record(args.record)
     check_record(args.record, record)
-    write_atomic(output, render(record, args.format, lang), overwrite=args.force)
+    from labelaudit.committee.display import committee_block, with_committee
+
+    committee, _ = committee_block(args.record)  # the committee's state, every rule re-checked, broken or not
+    write_atomic(output, with_committee(render(record, args.format, lang), args.format, committee), overwrite=args.force)
     out(tr("report.written", lang=lang, path=output))
+    for line in committee:
+        out(line)
     return 0
 
 

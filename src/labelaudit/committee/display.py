@@ -102,3 +102,17 @@ def committee_block(record_path: Path, *, register: Path | None = None, today: d
         lines += ["  " + line for line in entry_lines(chain.record, entry, lang)]
     lines += ["  " + line for line in state_lines(chain)]
     return lines, chain.reading.valid
+
+
+def with_committee(text: str, fmt: str, lines: list[str]) -> str:
+    """A report's text with the committee block added at its end (nothing when there is none)."""
+    if not lines:
+        return text
+    title, body = lines[0].rstrip(" :"), "\n".join(line[2:] for line in lines[1:])
+    if fmt == "md":
+        return f"{text.rstrip()}\n\n## {title}\n\n```text\n{body}\n```\n"
+    import html
+
+    block = f'<section class="committee"><h2>{html.escape(title)}</h2><pre>{html.escape(body)}</pre></section>\n'
+    head, sep, tail = text.rpartition("</body>")
+    return f"{head}{block}{sep}{tail}" if sep else text + block

@@ -7,10 +7,15 @@ zero-width space) and `Clàire Dubois` all fold to the same key. `fold_name`:
 1. NFKC (compatibility forms: fullwidth letters, ligatures, superscripts);
 2. removes the Default_Ignorable code points (zero-width space and joiners, soft hyphen,
    bidirectional controls, variation selectors, tag characters…), which are invisible;
-3. case-folds, decomposes (NFD) and drops the combining marks (accent-insensitive, as before);
-4. maps every character to its prototype from Unicode's confusables.txt (UTS #39 §4, the
-   *skeleton*), then NFD and marks again, until nothing changes;
+3. maps every character to its prototype from Unicode's confusables.txt (UTS #39 §4, the
+   *skeleton*: Cyrillic М → M), drops the combining marks (accent-insensitive, as before),
+   case-folds, and maps again (a lower-case letter has its own prototype), until nothing
+   changes;
 5. removes whitespace (a zero-width space in place of a space, or none, looks the same).
+
+Skeletons are case-sensitive (upper-case `I` is a prototype `l`, Cyrillic `М` is `M` but `м`
+is not `m`), so a name has two keys: `fold_name` (case-folded, then mapped) and `shape_key`
+(mapped, case-folded, mapped again); two names look alike when they share either key.
 
 The key is for comparison only (`l`, `I` and `1` share a prototype); people are shown the name
 as written. The mapping ships as package data (`confusables.tsv`, with Unicode's licence line):
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Callable
 from importlib import resources
 
 # Other_Default_Ignorable_Code_Point (PropList.txt) and the variation selectors, as ranges.
@@ -80,13 +86,35 @@ def skeleton(text: str) -> str:
     return unicodedata.normalize("NFD", "".join(table.get(c, c) for c in decomposed))
 
 
-def fold_name(name: str) -> str:
-    """The comparison key of a name shown to people (see the module's docstring)."""
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(c for c in text if not is_default_ignorable(c))
-    for _ in range(4):  # a prototype may case-fold or decompose further: iterate to a fixed point
-        folded = _bare(skeleton(_bare(text.casefold())))
-        if folded == text:
+def _fixed_point(text: str, step: Callable[[str], str]) -> str:
+    for _ in range(4):  # a prototype may decompose or case-fold further: iterate to a fixed point
+        after = step(text)
+        if after == text:
             break
-        text = folded
+        text = after
     return "".join(text.split())
+
+
+def _visible(name: str) -> str:
+    """NFKC, without the Default_Ignorable code points."""
+    return "".join(c for c in unicodedata.normalize("NFKC", name) if not is_default_ignorable(c))
+
+
+def fold_name(name: str) -> str:
+    """The comparison key of a name, case-folded first: `CLAIRE DUBOIS` = `Сlaire Dubois` = `claire dubois`."""
+    return _fixed_point(_visible(name), lambda t: _bare(skeleton(_bare(t.casefold()))))
+
+
+def shape_key(name: str) -> str:
+    """The key of a name's shapes as written, mapped before case-folding: an upper-case homoglyph
+    keeps its look (Cyrillic `М` is `M`, while its lower case `м` is a small capital, not `m`)."""
+    return _fixed_point(_visible(name), lambda t: _bare(skeleton(_bare(skeleton(t)).casefold())))
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """Both keys of a name: two names that share either look alike."""
+    return fold_name(name), shape_key(name)
+
+
+def looks_alike(a: str, b: str) -> bool:
+    return bool(set(name_keys(a)) & set(name_keys(b)))

@@ -5,8 +5,8 @@ A roster entry is identified by its id (ASCII: `hdupont`, `chair-2026`), never b
 in TUF's roles); an auditor entry may have none: it exists so that independence compares ids.
 Entries and keys are valid from `since` until `retired_on` (exclusive), so that a chain is read
 against the roster *as it stood on each entry's date*. The name shown to people is kept as
-written; its folded form (`names.fold_name`, the TR39 skeleton) is unique in the roster, so
-two entries that look alike are refused.
+written; its two look-alike keys (`names.name_keys`, from the TR39 skeleton) are unique in the
+roster, so two entries that look alike are refused.
 
 The roster lives in the label register (tables `roster` and `roster_keys`, schema v3); only
 public keys are stored. Retiring is the only change: nothing is deleted, and a retirement is
@@ -24,7 +24,7 @@ from typing import Literal
 from attrs import frozen
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from labelaudit.committee.names import fold_name
+from labelaudit.committee.names import name_keys
 from labelaudit.committee.signing import key_id, public_from_text, public_text
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
@@ -53,7 +53,7 @@ class Key:
 class Member:
     id: str
     name: str
-    folded: str
+    folded: tuple[str, str]  # names.name_keys: the name's two look-alike keys
     roles: tuple[Role, ...]
     since: dt.date
     retired_on: dt.date | None
@@ -80,8 +80,8 @@ class Roster:
         found = self.get(text)
         if found is not None:
             return found
-        folded = fold_name(text)
-        return next((m for m in self.members if m.folded == folded), None)
+        keys = set(name_keys(text))
+        return next((m for m in self.members if keys & set(m.folded)), None)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -98,10 +98,10 @@ def load_roster(conn: sqlite3.Connection) -> Roster:
     ):
         keys.setdefault(member_id, []).append(Key(kid, public_from_text(public), dt.date.fromisoformat(since), _day(retired)))
     members = [
-        Member(mid, name, folded, tuple(roles.split(",")), dt.date.fromisoformat(since), _day(retired),  # type: ignore[arg-type]
-               tuple(keys.get(mid, ())))
-        for mid, name, folded, roles, since, retired in conn.execute(
-            "SELECT id, name, folded, roles, since, retired_on FROM roster ORDER BY id"
+        Member(mid, name, (folded, shape), tuple(roles.split(",")), dt.date.fromisoformat(since),  # type: ignore[arg-type]
+               _day(retired), tuple(keys.get(mid, ())))
+        for mid, name, folded, shape, roles, since, retired in conn.execute(
+            "SELECT id, name, folded, shape, roles, since, retired_on FROM roster ORDER BY id"
         )
     ]
     return Roster(tuple(members))
@@ -138,8 +138,8 @@ def add_member(
     """
     check_id(member_id)
     shown = " ".join(name.split())
-    folded = fold_name(shown)
-    if not folded:
+    folded = name_keys(shown)
+    if not folded[0]:
         raise InputError.at("--name", "", tr("committee.roster.empty_name"))
     chosen = check_roles(roles)
     needs_key = any(r in ("chair", "member") for r in chosen)
@@ -148,12 +148,12 @@ def add_member(
     existing = load_roster(conn)
     if existing.get(member_id) is not None:
         raise InputError.at("ID", "", tr("committee.roster.exists", id=member_id))
-    twin = next((m for m in existing.members if m.folded == folded), None)
+    twin = next((m for m in existing.members if set(m.folded) & set(folded)), None)
     if twin is not None:
         raise InputError.at("--name", "", tr("committee.roster.lookalike", name=shown, other=twin.name, id=twin.id))
     conn.execute(
-        "INSERT INTO roster (id, name, folded, roles, since, retired_on) VALUES (?, ?, ?, ?, ?, NULL)",
-        (member_id, shown, folded, ",".join(chosen), since.isoformat()),
+        "INSERT INTO roster (id, name, folded, shape, roles, since, retired_on) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        (member_id, shown, *folded, ",".join(chosen), since.isoformat()),
     )
     keys: tuple[Key, ...] = ()
     if public is not None:

@@ -222,6 +222,7 @@ def _v3_roster_sessions_signed_entries(conn: sqlite3.Connection) -> None:
             id         TEXT PRIMARY KEY,
             name       TEXT NOT NULL,
             folded     TEXT NOT NULL UNIQUE,
+            shape      TEXT NOT NULL UNIQUE,
             roles      TEXT NOT NULL,
             since      TEXT NOT NULL,
             retired_on TEXT

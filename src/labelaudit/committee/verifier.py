@@ -37,7 +37,7 @@ from typing import Any
 from attrs import field, frozen
 
 from labelaudit.committee.chain import AnyEntry, ChainProblem, Entry, LegacyEntry, Rule, read_lines
-from labelaudit.committee.names import fold_name
+from labelaudit.committee.names import name_keys
 from labelaudit.committee.roster import Member, Roster
 from labelaudit.committee.sessions import Decision, Session, rule_of, tally, vote_problems
 
@@ -132,7 +132,7 @@ class _Rules:
         ids: set[str] = set()
         if self.ctx.roster is not None:
             ids = {m.id for n in names if (m := self.ctx.roster.resolve(n)) is not None}
-        return ids, {fold_name(n) for n in names} | set(ids)
+        return ids, {key for n in names for key in name_keys(n)}
 
     # -- per entry --
 
@@ -180,7 +180,7 @@ class _Rules:
             self.report(e.line_no, "role", member=e.member, kind=e.kind, roles=", ".join(member.roles))
 
     def _check_independence(self, e: Entry, member: Member) -> None:
-        if member.id in self.auditor_ids or member.folded in self.auditor_names:
+        if member.id in self.auditor_ids or set(member.folded) & self.auditor_names:
             self.report(e.line_no, "auditor", member=f"{member.name} ({member.id})")
 
     def _check_fields(self, e: Entry) -> None:
