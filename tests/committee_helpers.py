@@ -47,6 +47,7 @@ class Desk:
         self.folder = folder
         self.db = folder / "register.sqlite"
         self.keys: dict[str, Ed25519PrivateKey] = {}
+        self.enrolled: list[tuple[str, str, tuple[str, ...], dt.date]] = []
 
     def enrol(self, member_id: str, name: str, roles: tuple[str, ...] = ("member",), *, since: dt.date = SINCE,
               key: bool = True) -> Ed25519PrivateKey | None:
@@ -56,7 +57,16 @@ class Desk:
                        public=private.public_key() if private else None)
         if private is not None:
             self.keys[member_id] = private
+        self.enrolled.append((member_id, name, roles, since))
         return private
+
+    def replica(self, db: Path) -> Path:
+        """Another register with the same roster and keys, but none of the entries."""
+        with open_register(db) as conn, transaction(conn):
+            for member_id, name, roles, since in self.enrolled:
+                key = self.keys.get(member_id)
+                add_member(conn, member_id, name=name, roles=roles, since=since, public=key.public_key() if key else None)
+        return db
 
     def standing(self) -> Desk:
         for member_id, name, roles in ROSTER:
@@ -87,10 +97,11 @@ class Desk:
 
     def decide(self, record: Path, on: dt.date = DAY, voters: tuple[str, ...] = ("hvasseur", "proux", "jmartin")) -> Entry:
         """A whole session: opened, confirmed by three members, closed."""
-        self.open(record, on=on)
+        today = max(TODAY, on)
+        self.open(record, on=on, today=today)
         for member in voters:
-            self.vote(record, member, on=on)
-        return self.close(record, on=on)
+            self.vote(record, member, on=on, today=today)
+        return self.close(record, on=on, today=today)
 
     def read(self, record: Path, today: dt.date = TODAY, *, register: bool = True) -> Chain:
         return read_chain(record, register=self.db if register else None, today=today)
