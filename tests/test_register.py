@@ -175,7 +175,7 @@ def test_validity_policies_come_from_the_record_when_present(tmp_path: Path, db:
     add(db, path)
     with open_register(db) as conn:
         (r,) = all_records(conn)
-        schedule = register.schedule_of(conn, r.record_digest)
+        schedule = views.schedule_of(conn, r.record_digest)
     assert (r.validity_years, r.surveillance_months, r.valid_until) == (2, 6, "2028-11-20")
     assert schedule == [
         (1, "surveillance", "2027-05-20"),
