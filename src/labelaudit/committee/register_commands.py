@@ -7,6 +7,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
