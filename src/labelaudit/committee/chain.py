@@ -64,6 +64,7 @@ LEGACY_KEYS = frozenset(
     {"seq", "record_digest", "previous", "member", "verdict", "status", "level", "rationale", "date", "hash"}
 )
 MAX_LINE = 1 << 16  # an entry is a few hundred bytes; a longer line is not one
+MAX_SIDECAR = 64 << 20  # 64 MiB: some hundred thousand entries; a larger file is not read (bounded memory)
 
 
 # --- canonical text ----------------------------------------------------------------------------
@@ -414,9 +415,15 @@ def read_sidecar(sidecar: Path) -> bytes | None:
     except OSError as exc:
         raise InputError.at(sidecar, "", tr("file.unreadable", detail=exc.strerror)) from None
     try:
-        chunks = []
-        while chunk := os.read(fd, 1 << 16):
+        size = os.fstat(fd).st_size
+        if size > MAX_SIDECAR:
+            raise InputError.at(sidecar, "", tr("review.chain.too_large", size=size, limit=MAX_SIDECAR))
+        chunks, total = [], 0
+        while (chunk := os.read(fd, 1 << 16)) and total <= MAX_SIDECAR:
             chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_SIDECAR:  # it grew while being read
+            raise InputError.at(sidecar, "", tr("review.chain.too_large", size=total, limit=MAX_SIDECAR))
         return b"".join(chunks)
     finally:
         os.close(fd)

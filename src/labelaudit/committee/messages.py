@@ -155,6 +155,10 @@ catalog(
             "fr": "ligne de {size} octets (au plus {limit}) : pas une entrée",
             "en": "a line of {size} bytes (at most {limit}): not an entry",
         },
+        "review.chain.too_large": {
+            "fr": "fichier de {size} octets (au plus {limit}) : pas un fichier de revues, rien n'a été lu",
+            "en": "a file of {size} bytes (at most {limit}): not a reviews file, nothing was read",
+        },
         "review.chain.keys": {
             "fr": "pas une entrée de revue (clés absentes : {missing} ; clés inconnues : {unknown})",
             "en": "not a review entry (missing keys: {missing}; unknown keys: {unknown})",
