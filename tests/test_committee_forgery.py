@@ -266,3 +266,21 @@ def test_the_register_views_treat_a_forged_chain_as_undecided(desk: Desk, demo: 
     with open_register(desk.db) as conn:
         (after,) = all_records(conn, today=TODAY)
     assert (after.status, after.final_status, after.valid_until, after.chain) == ("undecided", None, None, "broken")
+
+
+def test_an_auditor_of_the_same_label_in_its_cycle_cannot_vote(tmp_path: Path, desk: Desk, demo: Path) -> None:
+    """Paul Roux audited this label's surveillance (in the register): he may not decide its initial audit."""
+    from labelaudit.committee.register import add_record
+    from labelaudit.record import dumps
+
+    record = json.loads(demo.read_text("utf-8"))
+    record["audit"].update(id="2027-MTR-002", kind="surveillance", auditors=["Paul Roux"])
+    record["decided_on"] = "2027-11-10"
+    surveillance = tmp_path / "surveillance.json"
+    surveillance.write_text(dumps(record), "utf-8")
+    with open_register(desk.db) as conn:
+        add_record(conn, surveillance, today=TODAY)
+    desk.open(demo)
+    with pytest.raises(InputError, match="Paul Roux \\(proux\\) is one of the auditors of this audit or of this label"):
+        desk.vote(demo, "proux")
+    desk.vote(demo, "hvasseur")  # a member who audited neither may

@@ -78,10 +78,10 @@ def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
     out("  " + tr("register.show.proposal", decision=_decision(r.proposed_status, r.proposed_level), points=r.proposed_points))
     out("  " + tr("register.show.reviews", count=r.reviews))
     for seq, date, kind, _session, member, verdict, status, level, rationale in reviews_of(conn, r.record_digest):
+        what = {"vote": f": {verdict} → {_decision(status, level)}", "legacy": f": {verdict} → {_decision(status, level)}",
+                "close": f": → {_decision(status, level)}"}.get(kind, "")
         why = f" — {rationale}" if rationale else ""
-        what = f"{verdict} → {_decision(status, level)}" if kind in ("vote", "legacy") else (
-            f"→ {_decision(status, level)}" if kind == "close" else "")
-        out(f"    {seq}. {date} {kind} {member}: {what}{why}".rstrip(": "))
+        out(f"    {seq}. {date} {kind} {member}{what}{why}")
     if r.chain != "valid":
         out("  " + tr("register.show.undecided", why=tr(f"register.chain_state.{r.chain}")))
         return
