@@ -34,12 +34,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from attrs import field, frozen
+from attrs import frozen
 
 from labelaudit.committee.chain import AnyEntry, ChainProblem, Entry, LegacyEntry, Rule, read_lines
 from labelaudit.committee.names import name_keys
 from labelaudit.committee.roster import Member, Roster
 from labelaudit.committee.sessions import Decision, Session, rule_of, tally, vote_problems
+from labelaudit.committee.signing import verifies
 
 # The fields each kind of entry carries; the others must be null.
 _KIND_FIELDS = {
@@ -82,7 +83,6 @@ class Reading:
     entries: tuple[AnyEntry, ...]
     problems: tuple[ChainProblem, ...]
     sessions: tuple[Session, ...] = ()
-    signatures_checked: bool = field(default=True)
 
     @property
     def valid(self) -> bool:
@@ -168,8 +168,6 @@ class _Rules:
         if not key.in_force(e.date):
             self.report(e.line_no, "key_not_in_force", key=e.key, date=e.date,
                         since=key.since, until=key.retired_on or "—")
-        from labelaudit.committee.signing import verifies
-
         if not verifies(key.public, e.signature, e.signed_bytes()):
             self.report(e.line_no, "signature", member=e.member, key=e.key)
         return member
@@ -305,4 +303,4 @@ def verify(content: bytes, ctx: Context) -> Reading:
         problems.append(ChainProblem(0, "review.rule.no_roster", {}))
     problems += _register_problems(entries, ctx)
     problems.sort(key=lambda p: p.line)
-    return Reading(tuple(entries), tuple(problems), tuple(rules.sessions), ctx.roster is not None)
+    return Reading(tuple(entries), tuple(problems), tuple(rules.sessions))
