@@ -261,13 +261,14 @@ def test_existing_files_and_reviewed_records(tmp_path: Path) -> None:
     assert refused(record, forceable=False).endswith("already exists: nothing was written (labelaudit does not replace this file)")
     check_output(record, force=True)
     sidecar = tmp_path / "record.json.reviews.jsonl"
-    sidecar.write_text("", "utf-8")
-    check_output(record, force=True)  # an empty sidecar holds no review
-    sidecar.write_text('{"seq": 1}\n', "utf-8")
-    assert refused(record, force=True) == (
+    expected = (
         f"{record}: this record has committee reviews ({sidecar}): replacing it would detach them "
         "from what they judged; write the new record to another file"
     )
+    sidecar.write_text('{"seq": 1}\n', "utf-8")
+    assert refused(record, force=True) == expected
+    sidecar.write_text("", "utf-8")  # emptied by hand: the register still holds the chain it cut
+    assert refused(record, force=True) == expected
 
 
 def test_a_read_only_folder_is_refused_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

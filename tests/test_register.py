@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import shutil
@@ -18,16 +19,26 @@ from typing import Any
 
 import pytest
 
-from labelaudit import register, register_schema
+from committee_helpers import Desk, desk  # noqa: F401  (fixture)
+
+from labelaudit.committee import register, views
+from labelaudit.committee import schema as register_schema
+from labelaudit.committee.chain import sidecar_path
+from labelaudit.committee.register import add_record, open_register, record_row
+from labelaudit.committee.schema import add_months, latest_version, migrate, plan, version
+from labelaudit.committee.views import due, select
 from labelaudit.errors import InputError
 from labelaudit.i18n import MESSAGES
 from labelaudit.record import dumps
-from labelaudit.register import add_record, due, open_register, record_row, select, all_records
-from labelaudit.register_schema import add_months, latest_version, migrate, plan, version
-from labelaudit.reviews import append_review, read_chain, sidecar_path
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-COMMITTEE = "Hélène Vasseur"  # not an auditor of any golden audit
+
+
+TODAY = dt.date(2031, 1, 1)  # every chain is re-verified as of this day (its entries are dated before it)
+
+
+def all_records(conn: sqlite3.Connection) -> list[views.Registered]:
+    return views.all_records(conn, today=TODAY)
 
 
 def copy(tmp_path: Path, name: str) -> Path:
@@ -50,13 +61,25 @@ def variant(tmp_path: Path, name: str, target: str, changes: dict[str, Any]) -> 
     return path
 
 
-def confirm(record: Path, on: str = "2026-12-01") -> None:
-    append_review(record, member=COMMITTEE, verdict="confirm", on=dt.date.fromisoformat(on))
+@pytest.fixture
+def db(desk: Desk) -> Path:
+    """The register, with the standing committee's roster (tests/committee_helpers.py)."""
+    return desk.db
+
+
+@pytest.fixture
+def confirm(desk: Desk) -> Any:
+    """A whole session confirming the proposal: opened, three confirms, closed (five entries)."""
+
+    def run(record: Path, on: str = "2026-12-01") -> None:
+        desk.decide(record, on=dt.date.fromisoformat(on))
+
+    return run
 
 
 def add(db: Path, record: Path) -> register.Added:
     with open_register(db) as conn:
-        return add_record(conn, record)
+        return add_record(conn, record, today=TODAY)
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -73,12 +96,7 @@ def integrity(db: Path) -> str:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "register.sqlite"
-
-
-@pytest.fixture
-def five(tmp_path: Path, db: Path) -> dict[str, Path]:
+def five(tmp_path: Path, db: Path, confirm: Any) -> dict[str, Path]:
     """The five golden records registered: demo and capped granted, refused refused, deferred
     deferred (each confirmed by the committee), excellence still pending."""
     records = {name: copy(tmp_path, name) for name in ("demo", "capped", "refused", "deferred", "excellence")}
@@ -129,30 +147,35 @@ def test_a_record_without_reviews_is_pending(tmp_path: Path, db: Path) -> None:
     assert counts(db) == {"records": 1, "reviews": 0, "decisions": 0, "schedule": 0}
 
 
-def test_adding_is_idempotent_and_brings_in_new_reviews(tmp_path: Path, db: Path) -> None:
+def test_adding_is_idempotent_and_brings_in_new_reviews(tmp_path: Path, desk: Desk, confirm: Any) -> None:
     demo = copy(tmp_path, "demo")
-    confirm(demo)
-    assert add(db, demo).new_reviews == 1
-    again = add(db, demo)
+    confirm(demo)  # five entries, written through the desk's register
+    other = desk.replica(tmp_path / "other.sqlite")
+    assert add(other, demo).new_reviews == 5
+    again = add(other, demo)
     assert (again.new_record, again.new_reviews) == (False, 0)
-    append_review(demo, member="Paul Roux", verdict="override", level="excellence", rationale="Exemplaire",
-                  on=dt.date(2026, 12, 2))
-    later = add(db, demo)
-    assert (later.new_record, later.new_reviews) == (False, 1)
-    assert counts(db) == {"records": 1, "reviews": 2, "decisions": 1, "schedule": 3}
-    with open_register(db) as conn:
+    day = dt.date(2026, 12, 2)
+    desk.open(demo, on=day, rationale="Recours", today=day)
+    for member in ("hvasseur", "proux", "jmartin"):
+        desk.vote(demo, member, "override", level="excellence", rationale="Exemplaire", on=day, today=day)
+    desk.close(demo, on=day, today=day)
+    later = add(other, demo)
+    assert (later.new_record, later.new_reviews) == (False, 5)
+    assert counts(other) == {"records": 1, "reviews": 10, "decisions": 1, "schedule": 3}
+    with open_register(other) as conn:
         (r,) = all_records(conn)
-    assert (r.final_status, r.final_level, r.final_member, r.final_on) == ("granted", "excellence", "Paul Roux", "2026-12-02")
+    assert (r.final_status, r.final_level, r.final_member, r.final_on) == ("granted", "excellence", "pmartin", "2026-12-02")
     assert (r.valid_from, r.valid_until) == ("2026-11-20", "2029-11-20")
+    assert counts(desk.db) == counts(other)  # the writer's register was updated in the same transaction
 
 
-def test_validity_policies_come_from_the_record_when_present(tmp_path: Path, db: Path) -> None:
+def test_validity_policies_come_from_the_record_when_present(tmp_path: Path, db: Path, confirm: Any) -> None:
     path = variant(tmp_path, "demo", "short", {"scheme.policies.validity_years": 2, "scheme.policies.surveillance_months": 6})
     confirm(path)
     add(db, path)
     with open_register(db) as conn:
         (r,) = all_records(conn)
-        schedule = register.schedule_of(conn, r.record_digest)
+        schedule = views.schedule_of(conn, r.record_digest)
     assert (r.validity_years, r.surveillance_months, r.valid_until) == (2, 6, "2028-11-20")
     assert schedule == [
         (1, "surveillance", "2027-05-20"),
@@ -170,26 +193,25 @@ def test_a_refused_or_deferred_decision_has_no_validity(five: dict[str, Path], d
     assert counts(db)["schedule"] == 6  # demo and capped: two surveillances and a renewal each
 
 
-def test_a_broken_chain_is_not_registered(tmp_path: Path, db: Path) -> None:
+def test_a_broken_chain_is_not_registered(tmp_path: Path, desk: Desk, confirm: Any) -> None:
     demo = copy(tmp_path, "demo")
     confirm(demo)
-    confirm(demo, "2026-12-02")
     lines = sidecar_path(demo).read_text("utf-8").splitlines(keepends=True)
-    sidecar_path(demo).write_text(lines[1], "utf-8")
+    sidecar_path(demo).write_text(lines[0] + "".join(lines[2:]), "utf-8")
+    other = desk.replica(tmp_path / "other.sqlite")
     with pytest.raises(InputError) as caught:
-        add(db, demo)
-    assert "the reviews chain of" in str(caught.value) and "line 1: entry 2 found" in str(caught.value)
-    assert counts(db)["records"] == 0
+        add(other, demo)
+    assert "the reviews chain of" in str(caught.value) and "line 2: entry 3 found" in str(caught.value)
+    assert counts(other)["records"] == 0
 
 
-def test_a_sidecar_cut_short_is_caught_by_the_register(tmp_path: Path, db: Path) -> None:
+def test_a_sidecar_cut_short_is_caught_by_the_register(tmp_path: Path, db: Path, desk: Desk, confirm: Any) -> None:
     demo = copy(tmp_path, "demo")
     confirm(demo)
-    confirm(demo, "2026-12-02")
     add(db, demo)
     first = sidecar_path(demo).read_text("utf-8").splitlines(keepends=True)[0]
-    sidecar_path(demo).write_text(first, "utf-8")  # the file alone cannot tell
-    assert read_chain(demo).valid
+    sidecar_path(demo).write_text(first, "utf-8")  # the file alone cannot tell: an open session
+    assert desk.read(demo, register=False).reading.problems[-1].code == "review.rule.no_roster"
     with pytest.raises(InputError) as caught:
         add(db, demo)
     assert "line 2: the register holds entry 2" in str(caught.value)
@@ -227,7 +249,8 @@ def test_list_filters(five: dict[str, Path], db: Path) -> None:
 
 def _due(db: Path, before: str) -> list[tuple[str, str, int, str]]:
     with open_register(db) as conn:
-        return [(i.due_on.isoformat(), i.kind, i.n, i.record.audit_id) for i in due(conn, dt.date.fromisoformat(before))]
+        return [(i.due_on.isoformat(), i.kind, i.n, i.record.audit_id)
+                for i in due(conn, dt.date.fromisoformat(before), today=TODAY)]
 
 
 def test_due_lists_surveillances_and_renewals_on_or_before_the_date(five: dict[str, Path], db: Path) -> None:
@@ -243,7 +266,7 @@ def test_due_lists_surveillances_and_renewals_on_or_before_the_date(five: dict[s
     ]
 
 
-def test_a_later_surveillance_or_renewal_audit_counts_as_done(tmp_path: Path, db: Path) -> None:
+def test_a_later_surveillance_or_renewal_audit_counts_as_done(tmp_path: Path, db: Path, confirm: Any) -> None:
     demo = copy(tmp_path, "demo")
     confirm(demo)
     add(db, demo)
@@ -263,7 +286,7 @@ def test_a_later_surveillance_or_renewal_audit_counts_as_done(tmp_path: Path, db
 
 def test_export_writes_every_record_as_csv(five: dict[str, Path], db: Path, tmp_path: Path) -> None:
     with open_register(db) as conn:
-        text = register.export_csv(conn)
+        text = views.export_csv(conn, today=TODAY)
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["audit_id"] for r in rows] == ["2026-RIEG-001", "2026-BCR-002", "2026-ADA-004", "2026-MTR-001", "2026-TPVC-001"]
     demo = rows[3]
@@ -285,32 +308,56 @@ def test_a_new_register_is_at_the_latest_version_in_wal_mode(tmp_path: Path, db:
     add(db, copy(tmp_path, "capped"))
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 3
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         conn.close()
 
 
-def test_a_v1_register_is_upgraded_and_back_filled(tmp_path: Path, db: Path) -> None:
+def legacy_sidecar(record: Path) -> list[dict[str, Any]]:
+    """A v1 chain of one unsigned review, as labelaudit wrote them before sessions."""
+    from labelaudit.committee.chain import canonical, sha256_text
+
+    entry: dict[str, Any] = {
+        "seq": 1, "record_digest": "sha256:" + hashlib.sha256(record.read_bytes()).hexdigest(), "previous": None,
+        "member": "Hélène Vasseur", "verdict": "confirm", "status": "granted", "level": "confirme",
+        "rationale": None, "date": "2026-12-01",
+    }
+    entry["hash"] = sha256_text(canonical(entry))
+    sidecar_path(record).write_text(canonical(entry) + "\n", "utf-8")
+    return [entry]
+
+
+def test_a_v1_register_is_upgraded_and_its_legacy_decisions_no_longer_count(tmp_path: Path, db: Path) -> None:
     demo = copy(tmp_path, "demo")
-    confirm(demo)
-    conn = register._connect(db)
+    (entry,) = legacy_sidecar(demo)
+    fresh = tmp_path / "v1.sqlite"
+    conn = register._connect(fresh)
     try:
         assert migrate(conn, upto=1) == 1
         record, digest = register.load_record_digest(demo)
-        row = {k: v for k, v in record_row(record, digest, demo).items() if k not in ("validity_years", "surveillance_months")}
-        register._insert_record(conn, row)
-        register._insert_reviews(conn, read_chain(demo).entries)
+        row = {k: v for k, v in record_row(record, digest, demo).items()
+               if k not in ("validity_years", "surveillance_months", "auditors")}
+        conn.execute(f"INSERT INTO records ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values()))
+        conn.execute("INSERT INTO reviews (record_digest, seq, hash, previous, member, verdict, status, level, rationale,"
+                     " date) VALUES (?, 1, ?, NULL, ?, 'confirm', 'granted', 'confirme', NULL, '2026-12-01')",
+                     (digest, entry["hash"], entry["member"]))
         assert [r[1] for r in conn.execute("PRAGMA table_info(records)")][-1] == "record_file"
+        assert migrate(conn, upto=2) == 2
+        assert conn.execute("SELECT status FROM decisions").fetchall() == [("granted",)]  # v2: the latest review won
     finally:
         conn.close()
-    with open_register(db) as conn:
-        assert version(conn) == 2
+    with open_register(fresh) as conn:
+        assert version(conn) == 3
         (r,) = all_records(conn)
-        assert (r.final_status, r.valid_until, r.validity_years, r.surveillance_months) == ("granted", "2029-11-20", 3, 12)
-        assert len(register.schedule_of(conn, digest)) == 3
-    assert integrity(db) == "ok"
-    assert add(db, demo).new_reviews == 0  # the upgraded register keeps working
+        assert (r.status, r.valid_until, r.validity_years, r.surveillance_months) == ("pending", None, 3, 12)
+        assert register_schema.version(conn) == 3 and views.schedule_of(conn, digest) == []
+        assert conn.execute("SELECT kind, member, line FROM reviews").fetchall() == [
+            ("legacy", "Hélène Vasseur", sidecar_path(demo).read_text("utf-8").rstrip("\n"))
+        ]
+        assert conn.execute("SELECT auditors FROM records").fetchone()[0] == '["Claire Dubois", "Marc Lefèvre"]'
+    assert integrity(fresh) == "ok"
+    assert add(fresh, demo).new_reviews == 0  # the upgraded register keeps working: the legacy line verifies
 
 
 def test_a_failing_migration_leaves_the_register_as_it_was(tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -327,7 +374,7 @@ def test_a_failing_migration_leaves_the_register_as_it_was(tmp_path: Path, db: P
     monkeypatch.undo()
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
     finally:
         conn.close()
@@ -338,7 +385,7 @@ def test_a_register_from_a_newer_labelaudit_is_refused(tmp_path: Path, db: Path)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(InputError, match=r"newer labelaudit \(schema 99, this version knows up to 2\)"):
+    with pytest.raises(InputError, match=r"newer labelaudit \(schema 99, this version knows up to 3\)"):
         add(db, copy(tmp_path, "demo"))
 
 
@@ -348,14 +395,15 @@ WORKER = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from labelaudit.register import add_record, open_register
+    import datetime
+    from labelaudit.committee.register import add_record, open_register
     db, go = Path(sys.argv[1]), Path(sys.argv[2])
     Path(f"{go}.ready.{os.getpid()}").touch()  # imports done: ready to start
     while not go.exists():
         time.sleep(0.002)
     for name in sys.argv[3:]:
         with open_register(db) as conn:
-            add_record(conn, Path(name))
+            add_record(conn, Path(name), today=datetime.date(2026, 12, 1))
     """
 )
 
@@ -384,11 +432,12 @@ def test_two_processes_adding_at_once(tmp_path: Path, db: Path) -> None:
 
 
 def test_an_error_mid_transaction_leaves_the_register_unchanged(
-    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, desk: Desk, confirm: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     demo, capped = copy(tmp_path, "demo"), copy(tmp_path, "capped")
     confirm(demo)
     confirm(capped)
+    db = desk.replica(tmp_path / "other.sqlite")  # a register that has seen none of the entries
     add(db, demo)
     with open_register(db) as conn:
         before = list(conn.iterdump())
@@ -396,7 +445,7 @@ def test_an_error_mid_transaction_leaves_the_register_unchanged(
     def fail_after_the_record_insert(conn: sqlite3.Connection, reviews: Any) -> None:
         raise RuntimeError("interrupted")
 
-    monkeypatch.setattr(register, "_insert_reviews", fail_after_the_record_insert)
+    monkeypatch.setattr(register, "insert_entries", fail_after_the_record_insert)
     with pytest.raises(RuntimeError, match="interrupted"):
         add(db, capped)
     monkeypatch.undo()
@@ -406,18 +455,20 @@ def test_an_error_mid_transaction_leaves_the_register_unchanged(
     assert add(db, capped).new_record  # and the same add then succeeds
 
 
-def test_a_process_killed_mid_transaction_leaves_the_register_unchanged(tmp_path: Path, db: Path) -> None:
+def test_a_process_killed_mid_transaction_leaves_the_register_unchanged(tmp_path: Path, desk: Desk, confirm: Any) -> None:
     demo, capped = copy(tmp_path, "demo"), copy(tmp_path, "capped")
     confirm(capped)
+    db = desk.replica(tmp_path / "other.sqlite")
     add(db, demo)
     killer = textwrap.dedent(
         """
         import os, sys
         from pathlib import Path
-        from labelaudit import register
-        register._insert_reviews = lambda conn, reviews: os._exit(9)  # dies with the transaction open
+        import datetime
+        from labelaudit.committee import register
+        register.insert_entries = lambda conn, reviews: os._exit(9)  # dies with the transaction open
         with register.open_register(Path(sys.argv[1])) as conn:
-            register.add_record(conn, Path(sys.argv[2]))
+            register.add_record(conn, Path(sys.argv[2]), today=datetime.date(2026, 12, 1))
         """
     )
     done = subprocess.run([sys.executable, "-c", killer, str(db), str(capped)], timeout=120)
@@ -431,11 +482,12 @@ def test_a_process_killed_mid_transaction_leaves_the_register_unchanged(tmp_path
 
 
 
-def test_cli_add_list_show(tmp_path: Path, db: Path, cli: Any) -> None:
+def test_cli_add_list_show(tmp_path: Path, desk: Desk, confirm: Any, cli: Any) -> None:
     demo, capped = copy(tmp_path, "demo"), copy(tmp_path, "capped")
     confirm(demo)
+    db = desk.replica(tmp_path / "other.sqlite")
     code, out, _ = cli("register", "add", demo, "--register", db)
-    assert code == 0 and out.startswith(f"Registered in {db}: 2026-MTR-001 (sha256:") and out.endswith("), 1 review(s)\n")
+    assert code == 0 and out.startswith(f"Registered in {db}: 2026-MTR-001 (sha256:") and out.endswith("), 5 review(s)\n")
     code, out, _ = cli("register", "add", demo, "--register", db)
     assert code == 0 and out.startswith(f"Already in {db}: 2026-MTR-001")
     assert cli("register", "add", capped, "--register", db)[0] == 0
@@ -454,8 +506,10 @@ def test_cli_add_list_show(tmp_path: Path, db: Path, cli: Any) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "2026-MTR-001 — Mutuelle des Trois Rivières"
-    assert "    1. 2026-12-01 Hélène Vasseur: confirm → granted confirme" in lines
-    assert "  Committee decision (the latest review wins): granted confirme (Hélène Vasseur, 2026-12-01)" in lines
+    assert "    1. 2026-12-01 open pmartin" in lines
+    assert "    2. 2026-12-01 vote hvasseur: confirm → granted confirme" in lines
+    assert "    5. 2026-12-01 close pmartin: → granted confirme" in lines
+    assert "  Committee decision (the latest closed session): granted confirme (pmartin, 2026-12-01)" in lines
     assert lines[-4:] == [
         "  Valid from 2026-11-20 until 2029-11-20, exclusive (3 years; surveillance every 12 months):",
         "    2027-11-20  surveillance audit 1",
@@ -507,15 +561,18 @@ def test_cli_read_commands_need_an_existing_register(tmp_path: Path, cli: Any) -
     assert code == 2 and "cannot read the register" in err
 
 
-def test_cli_review_with_register_and_show_against_it(tmp_path: Path, db: Path, cli: Any) -> None:
-    demo = copy(tmp_path, "demo")
-    for on in ("2026-11-21", "2026-11-22"):
-        code, out, _ = cli("review", demo, "--member", COMMITTEE, "--verdict", "confirm", "--on", on, "--register", db)
-        assert code == 0 and f"Register updated: {db}" in out
-    assert counts(db)["reviews"] == 2
+def test_cli_review_with_register_and_show_against_it(tmp_path: Path, desk: Desk, cli: Any) -> None:
+    demo, db = copy(tmp_path, "demo"), desk.db
+    code, _, _ = cli("review", demo, "--open", "--chair", "pmartin", "--key", desk.key_file("pmartin"), "--on", "2026-11-21",
+                     "--register", db)
+    assert code == 0
+    code, out, _ = cli("review", demo, "--vote", "confirm", "--member", "hvasseur", "--key", desk.key_file("hvasseur"),
+                       "--on", "2026-11-22", "--register", db)
+    assert code == 0
+    assert counts(db)["reviews"] == 2  # the sidecar and the register, in one step
     first = sidecar_path(demo).read_text("utf-8").splitlines(keepends=True)[0]
     sidecar_path(demo).write_text(first, "utf-8")
-    assert cli("review", demo, "--show")[0] == 0  # the file alone cannot tell
+    assert desk.read(demo, register=False).reading.pending is not None  # the file alone: an open session
     code, out, _ = cli("review", demo, "--show", "--register", db)
     assert code == 2
     assert "  - line 2: the register holds entry 2 (sha256:" in out

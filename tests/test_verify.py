@@ -14,7 +14,8 @@ import pytest
 
 from clirun import FIXTURES, REPO
 from labelaudit.plugins import load_plugins
-from labelaudit.record import dumps, write_atomic
+from labelaudit.files import write_atomic
+from labelaudit.record import dumps
 from labelaudit.verify import ABSENT, EXIT_MISMATCH, Difference, difference_lines, differences, verify
 from labelaudit.workflow import score_audit
 

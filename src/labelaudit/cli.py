@@ -21,11 +21,11 @@ from labelaudit import __version__
 from labelaudit.audits import AUDIT_FILE, audit_path
 from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
-from labelaudit.files import check_output
+from labelaudit.files import check_output, write_atomic
 from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr, translate_argparse
 from labelaudit.model import Audit, Lang, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
-from labelaudit.record import canonical_bytes, write_atomic
+from labelaudit.record import canonical_bytes
 from labelaudit import options
 from labelaudit.summary import render
 from labelaudit.terminal import escaped_streams
@@ -258,8 +258,8 @@ COMMANDS = {"init": cmd_init, "grid": cmd_grid, "check": cmd_check, "score": cmd
 COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.scaffold",
     "labelaudit.report",
-    "labelaudit.reviews",
-    "labelaudit.register",
+    "labelaudit.committee.commands",
+    "labelaudit.committee.register_commands",
     "labelaudit.explain",
     "labelaudit.verify",
     "labelaudit.whatif",

@@ -130,14 +130,10 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _has_reviews(path: Path) -> Text | None:
-    """A record with a reviews chain: replacing it would leave the reviews pointing at nothing."""
+    """A record with a committee chain, even an empty one: replacing it would leave the entries
+    judging bytes that are gone, and nothing the committee recorded may be destroyed."""
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    try:
-        if sidecar.stat().st_size > 0:
-            return both("files.has_reviews", sidecar=sidecar)
-    except OSError:
-        pass
-    return None
+    return both("files.has_reviews", sidecar=sidecar) if os.path.lexists(sidecar) else None
 
 
 def _unwritable_folder(path: Path) -> Text | None:
@@ -150,19 +146,21 @@ def _unwritable_folder(path: Path) -> Text | None:
 # ---------------------------------------------------------------- writing
 
 
-def write_atomic(path: Path, text: str | bytes, *, overwrite: bool = False) -> None:
+def write_atomic(path: Path, text: str | bytes, *, overwrite: bool = False, mode: int = 0o666) -> None:
     """Write `text` (str as UTF-8 with its own line ends, bytes as they are): all of it or nothing.
 
     Refuses an existing `path` unless `overwrite`; the refusal holds even against a file created
-    meanwhile by another process (the name is given with a link, which never replaces).
+    meanwhile by another process (the name is given with a link, which never replaces). `mode`
+    (less the umask) is the file's from its creation: a private key is never readable by others,
+    not even for an instant.
     """
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    with atomic_output(path, overwrite=overwrite) as handle:
+    with atomic_output(path, overwrite=overwrite, mode=mode) as handle:
         handle.write(data)
 
 
 @contextmanager
-def atomic_output(path: Path, *, overwrite: bool = False) -> Iterator[BinaryIO]:
+def atomic_output(path: Path, *, overwrite: bool = False, mode: int = 0o666) -> Iterator[BinaryIO]:
     """A binary file to write into; `path` gets its content only when the block ends normally.
 
     If the block raises, or the process dies, `path` is untouched and no temporary remains.
@@ -175,7 +173,7 @@ def atomic_output(path: Path, *, overwrite: bool = False) -> Iterator[BinaryIO]:
     folder = _make_folder(path)
     remove_stale_temporaries(folder)
     with _os_errors(path):
-        temporary = _Temporary.open(folder, path.name)
+        temporary = _Temporary.open(folder, path.name, mode)
     try:
         with _os_errors(path):  # a full disk shows in a write, a flush or the fsync
             with os.fdopen(temporary.fd, "wb", closefd=False) as handle:
@@ -201,12 +199,12 @@ class _Temporary:
         self.dir_fd, self.fd, self.name = dir_fd, fd, name
 
     @classmethod
-    def open(cls, folder: Path, final: str) -> _Temporary:
+    def open(cls, folder: Path, final: str, mode: int = 0o666) -> _Temporary:
         dir_fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
         try:
             if USE_UNNAMED:
                 try:  # the mode is 0666 less the umask, as for any file the user creates
-                    return cls(dir_fd, os.open(".", os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, 0o666, dir_fd=dir_fd), None)
+                    return cls(dir_fd, os.open(".", os.O_TMPFILE | os.O_WRONLY | os.O_CLOEXEC, mode, dir_fd=dir_fd), None)
                 except OSError as exc:
                     if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
                         raise  # a full disk or a read-only folder, not a missing feature
@@ -214,7 +212,7 @@ class _Temporary:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
             with suppress(FileNotFoundError):
                 os.unlink(name, dir_fd=dir_fd)  # our own leftover: this PID is us
-            return cls(dir_fd, os.open(name, flags, 0o666, dir_fd=dir_fd), name)
+            return cls(dir_fd, os.open(name, flags, mode, dir_fd=dir_fd), name)
         except BaseException:
             os.close(dir_fd)
             raise

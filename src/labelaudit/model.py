@@ -211,6 +211,25 @@ class Policies:
     no_answer: tuple[str, ...] = ()
 
 
+def _at_least_one(instance: Any, attribute: Any, value: int) -> None:
+    if isinstance(value, bool) or value < 1:
+        raise ValueError(f"{attribute.name}: expected a whole number of 1 or more, got {value!r}")
+
+
+@frozen
+class Committee:
+    """How the label committee decides (`[committee]` in scheme.toml; these are the defaults).
+
+    `quorum`: the fewest members who must vote for a session to close; `majority`: "simple"
+    (more than half the votes) or "two_thirds" (at least two thirds); `chair_breaks_tie`: an
+    exact tie between two outcomes goes the way the chair voted.
+    """
+
+    quorum: int = field(default=3, validator=_at_least_one)
+    majority: Literal["simple", "two_thirds"] = "simple"
+    chair_breaks_tie: bool = True
+
+
 @frozen
 class Requires:
     """What a scheme needs to be read as its author meant (`[requires]` in scheme.toml).
@@ -245,6 +264,7 @@ class Scheme:
     # have a default while the fields after them have none.
     scales: Mapping[str, Scale] = field(factory=dict, kw_only=True)
     questionnaires: Mapping[str, Questionnaire] = field(factory=dict, kw_only=True)
+    committee: Committee | None = None  # None: the committee's defaults (Committee())
 
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for r in self.requirements for c in r.criteria)

@@ -36,7 +36,6 @@ from labelaudit.engine import (
 )
 from labelaudit.bounds import MAX_RECORD_BYTES, load_record_json
 from labelaudit.errors import InputError
-from labelaudit.files import write_atomic as write_atomic  # re-exported: it lived here before files.py
 from labelaudit.i18n import tr
 from labelaudit.numbers import decimal6, exact, percent, points
 from labelaudit.model import Scheme, Text
@@ -290,6 +289,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
                 for lv in scheme.levels
             ],
             "rulesets": dict(scheme.digests),
+            **_committee(scheme),
         },
         "inputs": dict(collected.input_digests),
         "plugins": [
@@ -350,6 +350,15 @@ def plugins_used(scheme: Scheme, sources: Any, plugins: Plugins) -> set[str]:
             if indicator is not None:
                 used.add(indicator.plugin)
     return used
+
+
+def _committee(scheme: Any) -> dict[str, Any]:
+    """The scheme's `[committee]` table, only when it has one: the committee's verifier reads
+    its quorum and majority from the record (without it, the defaults apply)."""
+    c = getattr(scheme, "committee", None)
+    if c is None:
+        return {}
+    return {"committee": {"quorum": c.quorum, "majority": c.majority, "chair_breaks_tie": c.chair_breaks_tie}}
 
 
 def _policies(scheme: Any) -> dict[str, Any]:

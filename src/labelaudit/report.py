@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 from attrs import frozen
 
 from labelaudit.errors import InputError
-from labelaudit.files import check_output
+from labelaudit.files import check_output, write_atomic
 from labelaudit.i18n import catalog, current_lang, tr
 from labelaudit.model import Lang
 from labelaudit.numbers import percent
-from labelaudit.record import load_record, write_atomic
+from labelaudit.record import load_record
 
 if TYPE_CHECKING:
     from labelaudit.plugins import Plugins
@@ -247,8 +247,13 @@ def cmd_report(args: argparse.Namespace, plugins: Plugins | None, out: Callable[
     check_output(output, reads=(args.record,), force=args.force)
     record = load_record(args.record)
     check_record(args.record, record)
-    write_atomic(output, render(record, args.format, lang), overwrite=args.force)
+    from labelaudit.committee.display import committee_block, with_committee
+
+    committee, _ = committee_block(args.record)  # the committee's state, every rule re-checked, broken or not
+    write_atomic(output, with_committee(render(record, args.format, lang), args.format, committee), overwrite=args.force)
     out(tr("report.written", lang=lang, path=output))
+    for line in committee:
+        out(line)
     return 0
 
 

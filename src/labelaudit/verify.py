@@ -321,8 +321,11 @@ def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None
         args.record, args.audit, plugins, rulesets=args.rulesets, max_errors=args.max_errors,
         on_plugin_error=args.on_plugin_error, plugin_timeout=args.plugin_timeout, lang=current_lang(),
     )
-    out("\n".join(result.lines))
-    return EXIT_VERIFIED if result.verified else EXIT_MISMATCH
+    from labelaudit.committee.display import committee_block
+
+    committee, sound = committee_block(args.record, register=args.register)  # every committee rule re-checked
+    out("\n".join((*result.lines, *committee)))
+    return EXIT_VERIFIED if result.verified and sound else EXIT_MISMATCH
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
@@ -330,4 +333,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     parser = commands.add_parser("verify", parents=[common], help=tr("verify.help", lang=lang), description=tr("verify.help", lang=lang))
     parser.add_argument("record", type=Path, metavar="RECORD", help=tr("verify.help_record", lang=lang))
     parser.add_argument("audit", type=Path, metavar="AUDIT", help=tr("verify.help_audit", lang=lang))
+    import labelaudit.committee  # noqa: F401  (its messages: the --register help)
+
+    parser.add_argument("--register", type=Path, metavar="DB", help=tr("review.help.register", lang=lang))
     parser.set_defaults(handler=handle)

@@ -19,7 +19,7 @@ from labelaudit.cycle.sampling import SamplingPlan
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
-from labelaudit.record import write_atomic
+from labelaudit.files import write_atomic
 from labelaudit.tomlfiles import read_bytes, where
 
 TABLE = "sampling"

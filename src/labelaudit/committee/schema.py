@@ -11,6 +11,13 @@ labelaudit is refused rather than misread.
 - v2: the validity policy of each record (`validity_years`, `surveillance_months`), the
   committee's final `decisions` with their validity, and the `schedule` of surveillance audits
   and renewal; existing records are back-filled.
+- v3: the committee roster (`roster`, `roster_keys`: ids, roles, public keys, in force from
+  `since` until `retired_on`), the audit's `auditors` of each record (independence within a
+  label's cycle), `reviews` rebuilt to hold every signed entry as its canonical line (kind,
+  session, key id), and `sessions` (the head of every closed session: its closing's seq and
+  hash, its vote count and result). The final decision is now the latest closed session's;
+  entries from before (legacy, unsigned) are kept as `kind = 'legacy'` and decide nothing, so
+  the decisions they made are removed: those records are pending again.
 
 The calendar is pure (dates in, dates out: no clock): a granted label is valid from its
 `decided_on` for `validity_years`; a surveillance audit is due every `surveillance_months`
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -76,18 +84,32 @@ def plan(decided_on: dt.date, validity_years: int, surveillance_months: int) -> 
 
 
 def write_decision(conn: sqlite3.Connection, record_digest: str) -> None:
-    """(Re)compute one record's final decision, validity and schedule from its latest review.
+    """(Re)compute one record's final decision, validity and schedule from its latest closed session.
 
-    The latest review wins (the same rule as the reviews chain). No review: no decision row
-    (the record is pending). Validity and schedule exist only for a granted label from an
-    initial or renewal audit; a surveillance audit's decision does not restart the validity.
+    Only a closed session decides (the same rule as `verifier.Reading.final`). None: no
+    decision row (the record is pending). Validity and schedule exist only for a granted label
+    from an initial or renewal audit; a surveillance audit's decision does not restart it.
     """
-    conn.execute("DELETE FROM schedule WHERE record_digest = ?", (record_digest,))
-    conn.execute("DELETE FROM decisions WHERE record_digest = ?", (record_digest,))
+    latest = conn.execute(
+        "SELECT close_seq, status, level, chair, closed_on FROM sessions WHERE record_digest = ?"
+        " ORDER BY close_seq DESC LIMIT 1",
+        (record_digest,),
+    ).fetchone()
+    _write_decision_row(conn, record_digest, latest)
+
+
+def _v2_write_decision(conn: sqlite3.Connection, record_digest: str) -> None:
+    """Schema v2's rule, kept for its migration: the latest review won."""
     latest = conn.execute(
         "SELECT seq, status, level, member, date FROM reviews WHERE record_digest = ? ORDER BY seq DESC LIMIT 1",
         (record_digest,),
     ).fetchone()
+    _write_decision_row(conn, record_digest, latest)
+
+
+def _write_decision_row(conn: sqlite3.Connection, record_digest: str, latest: tuple[object, ...] | None) -> None:
+    conn.execute("DELETE FROM schedule WHERE record_digest = ?", (record_digest,))
+    conn.execute("DELETE FROM decisions WHERE record_digest = ?", (record_digest,))
     if latest is None:
         return
     seq, status, level, member, date = latest
@@ -174,10 +196,99 @@ def _v2_decisions_and_schedule(conn: sqlite3.Connection) -> None:
         )"""
     )
     for (record_digest,) in conn.execute("SELECT DISTINCT record_digest FROM reviews").fetchall():
-        write_decision(conn, record_digest)
+        _v2_write_decision(conn, record_digest)
 
 
-MIGRATIONS: list[Migration] = [_v1_records_and_reviews, _v2_decisions_and_schedule]
+def _legacy_line(row: tuple[object, ...]) -> str:
+    """A v1 review row's canonical line, as it stood in the sidecar."""
+    names = ("record_digest", "seq", "hash", "previous", "member", "verdict", "status", "level", "rationale", "date")
+    return json.dumps(dict(zip(names, row, strict=True)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _auditors_of(record_file: str) -> str:
+    """The record's audit.auditors as JSON, read from its file when it is still there, else []."""
+    try:
+        with open(record_file, "rb") as handle:
+            record = json.loads(handle.read(64 << 20))
+        auditors = record["audit"]["auditors"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "[]"
+    return json.dumps([str(a) for a in auditors] if isinstance(auditors, list) else [], ensure_ascii=False)
+
+
+def _v3_roster_sessions_signed_entries(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE roster (
+            id         TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            folded     TEXT NOT NULL UNIQUE,
+            shape      TEXT NOT NULL UNIQUE,
+            roles      TEXT NOT NULL,
+            since      TEXT NOT NULL,
+            retired_on TEXT
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE roster_keys (
+            key_id     TEXT PRIMARY KEY,
+            member_id  TEXT NOT NULL REFERENCES roster (id),
+            public_key TEXT NOT NULL,
+            since      TEXT NOT NULL,
+            retired_on TEXT
+        )"""
+    )
+    conn.execute("ALTER TABLE records ADD COLUMN auditors TEXT NOT NULL DEFAULT '[]'")
+    for digest_, record_file in conn.execute("SELECT record_digest, record_file FROM records").fetchall():
+        conn.execute("UPDATE records SET auditors = ? WHERE record_digest = ?", (_auditors_of(record_file), digest_))
+    conn.execute(
+        """CREATE TABLE entries (
+            record_digest TEXT NOT NULL REFERENCES records (record_digest),
+            seq           INTEGER NOT NULL CHECK (seq >= 1),
+            hash          TEXT NOT NULL UNIQUE,
+            previous      TEXT,
+            kind          TEXT NOT NULL CHECK (kind IN ('legacy', 'open', 'vote', 'close')),
+            session       INTEGER,
+            member        TEXT NOT NULL,
+            key_id        TEXT,
+            verdict       TEXT CHECK (verdict IN ('confirm', 'override', 'defer')),
+            status        TEXT CHECK (status IN ('granted', 'refused', 'deferred')),
+            level         TEXT,
+            rationale     TEXT,
+            date          TEXT NOT NULL,
+            line          TEXT NOT NULL,
+            PRIMARY KEY (record_digest, seq)
+        )"""
+    )
+    old = conn.execute(
+        "SELECT record_digest, seq, hash, previous, member, verdict, status, level, rationale, date FROM reviews"
+    ).fetchall()
+    conn.executemany(
+        "INSERT INTO entries (record_digest, seq, hash, previous, kind, member, verdict, status, level, rationale,"
+        " date, line) VALUES (?, ?, ?, ?, 'legacy', ?, ?, ?, ?, ?, ?, ?)",
+        [(*row, _legacy_line(row)) for row in old],
+    )
+    conn.execute("DROP TABLE reviews")
+    conn.execute("ALTER TABLE entries RENAME TO reviews")
+    conn.execute(
+        """CREATE TABLE sessions (
+            record_digest TEXT NOT NULL REFERENCES records (record_digest),
+            open_seq      INTEGER NOT NULL,
+            close_seq     INTEGER NOT NULL,
+            close_hash    TEXT NOT NULL UNIQUE,
+            votes         INTEGER NOT NULL,
+            status        TEXT NOT NULL CHECK (status IN ('granted', 'refused', 'deferred')),
+            level         TEXT,
+            reason        TEXT NOT NULL,
+            chair         TEXT NOT NULL,
+            closed_on     TEXT NOT NULL,
+            PRIMARY KEY (record_digest, open_seq)
+        )"""
+    )
+    for (record_digest,) in conn.execute("SELECT record_digest FROM decisions").fetchall():
+        write_decision(conn, record_digest)  # no closed session yet: the legacy decisions go
+
+
+MIGRATIONS: list[Migration] = [_v1_records_and_reviews, _v2_decisions_and_schedule, _v3_roster_sessions_signed_entries]
 
 
 class SchemaTooNew(Exception):

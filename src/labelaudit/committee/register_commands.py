@@ -1,0 +1,176 @@
+"""`labelaudit register add|list|show|due|export`: argparse and handlers only (the work is in
+`committee.register` and `committee.views`)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from labelaudit import options
+from labelaudit.committee import messages as _messages  # noqa: F401  (the catalog)
+from labelaudit.committee.register import add_record, open_register, register_path
+from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_of, select
+from labelaudit.errors import InputError
+from labelaudit.i18n import tr
+from labelaudit.model import Lang
+from labelaudit.files import check_output, write_atomic
+
+Output = Callable[[str], None]
+
+
+def _decision(status: str | None, level: str | None) -> str:
+    word = tr(f"register.status.{status or 'pending'}")
+    return f"{word} {level}" if level else word
+
+
+def _final(r: Registered) -> str:
+    return _decision(r.status if r.status in ("undecided", "pending") else r.final_status, r.final_level)
+
+
+def _today() -> dt.date:
+    return dt.date.today()  # the CLI edge: the only clock
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def cmd_add(args: argparse.Namespace, plugins: object, out: Output) -> int:
+    db = register_path(args.register)
+    with open_register(db) as conn:
+        added = add_record(conn, args.record, today=_today())
+    key = "register.added" if added.new_record else "register.already"
+    out(tr(key, audit=added.audit_id, digest=added.record_digest, count=added.new_reviews, path=db))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, plugins: object, out: Output) -> int:
+    with open_register(register_path(args.register), create=False) as conn:
+        found = select(all_records(conn, today=_today()), organisation=args.organisation, level=args.level,
+                       status=args.status, valid_on=args.valid_on)
+    if not found:
+        out(tr("register.list.none"))
+        return 0
+    header = [tr(f"register.list.{c}") for c in ("audit", "organisation", "kind", "decided", "proposal", "final", "until")]
+    rows = [
+        [r.audit_id, r.organisation, r.kind, r.decided_on,
+         f"{_decision(r.proposed_status, r.proposed_level)} ({r.proposed_points})",
+         _final(r), r.valid_until or "—"]
+        for r in found
+    ]
+    for line in _table([header, *rows]):
+        out(line)
+    return 0
+
+
+def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
+    out(f"{r.audit_id} — {r.organisation}")
+    out("  " + tr("register.show.scope", scope=r.scope))
+    out("  " + tr("register.show.record", digest=r.record_digest, path=r.record_file))
+    out("  " + tr("register.show.scheme", scheme=r.scheme_id, version=r.scheme_version, kind=r.kind, date=r.decided_on))
+    out("  " + tr("register.show.proposal", decision=_decision(r.proposed_status, r.proposed_level), points=r.proposed_points))
+    out("  " + tr("register.show.reviews", count=r.reviews))
+    for seq, date, kind, _session, member, verdict, status, level, rationale in reviews_of(conn, r.record_digest):
+        what = {"vote": f": {verdict} → {_decision(status, level)}", "legacy": f": {verdict} → {_decision(status, level)}",
+                "close": f": → {_decision(status, level)}"}.get(kind, "")
+        why = f" — {rationale}" if rationale else ""
+        out(f"    {seq}. {date} {kind} {member}{what}{why}")
+    if r.chain != "valid":
+        out("  " + tr("register.show.undecided", why=tr(f"register.chain_state.{r.chain}")))
+        return
+    if r.final_status is None:
+        out("  " + tr("register.show.pending"))
+        return
+    out("  " + tr("register.show.final", decision=_decision(r.final_status, r.final_level), member=r.final_member, date=r.final_on))
+    if r.valid_from is not None:
+        out("  " + tr("register.show.validity", start=r.valid_from, end=r.valid_until, years=r.validity_years, months=r.surveillance_months))
+        for n, kind, due_on in schedule_of(conn, r.record_digest):
+            out(f"    {due_on}  {tr('register.due.' + kind, n=n)}")
+
+
+def cmd_show(args: argparse.Namespace, plugins: object, out: Output) -> int:
+    db = register_path(args.register)
+    with open_register(db, create=False) as conn:
+        found = records_for_audit(conn, args.audit_id, today=_today())
+        if not found:
+            raise InputError.at(db, "", tr("register.show.unknown", audit=args.audit_id))
+        for r in found:
+            _show_one(conn, r, out)
+    return 0
+
+
+def cmd_due(args: argparse.Namespace, plugins: object, out: Output) -> int:
+    before = args.before if args.before is not None else _today()
+    with open_register(register_path(args.register), create=False) as conn:
+        items = due(conn, before, today=_today())
+    if not items:
+        out(tr("register.due.none", date=before))
+        return 0
+    rows = [
+        [i.due_on.isoformat(),
+         tr("register.due.surveillance_of", n=i.n, total=i.total) if i.kind == "surveillance" else tr("register.due.renewal"),
+         i.record.audit_id, i.record.organisation, _decision(i.record.final_status, i.record.final_level),
+         tr("register.due.until", date=i.record.valid_until)]
+        for i in items
+    ]
+    for line in _table(rows):
+        out(line)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, plugins: object, out: Output) -> int:
+    check_output(args.csv, reads=(register_path(args.register),), force=args.force)
+    with open_register(register_path(args.register), create=False) as conn:
+        text = export_csv(conn, today=_today())
+        count = len(list(csv.reader(io.StringIO(text)))) - 1  # less the header
+    write_atomic(args.csv, text, overwrite=args.force)
+    out(tr("register.export.written", count=count, path=args.csv))
+    return 0
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
+    """`labelaudit register add|list|show|due|export`; the common options go after the action."""
+
+    def h(key: str) -> str:
+        return tr(f"register.help.{key}", lang=lang)
+
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--register", type=Path, metavar="DB", help=h("db"))
+    parents = [common, db]
+    top = commands.add_parser("register", help=h("register"), description=h("register"))
+    actions = top.add_subparsers(dest="register_action", required=True, metavar="ACTION")
+
+    add = actions.add_parser("add", parents=parents, help=h("add"), description=h("add"))
+    add.add_argument("record", type=Path, metavar="RECORD")
+    add.set_defaults(handler=cmd_add)
+
+    listing = actions.add_parser("list", parents=parents, help=h("list"), description=h("list"))
+    listing.add_argument("--organisation", metavar="TEXT", help=h("organisation"))
+    listing.add_argument("--level", metavar="LEVEL", help=h("level"))
+    listing.add_argument("--status", choices=["granted", "refused", "deferred", "pending", "undecided"], help=h("status"))
+    listing.add_argument("--valid-on", type=options.date, metavar="YYYY-MM-DD", help=h("valid_on"))
+    listing.set_defaults(handler=cmd_list)
+
+    show = actions.add_parser("show", parents=parents, help=h("show"), description=h("show"))
+    show.add_argument("audit_id", metavar="AUDIT_ID")
+    show.set_defaults(handler=cmd_show)
+
+    due_parser = actions.add_parser("due", parents=parents, help=h("due"), description=h("due"))
+    due_parser.add_argument("--before", type=options.date, metavar="YYYY-MM-DD", help=h("before"))
+    due_parser.set_defaults(handler=cmd_due)
+
+    export = actions.add_parser("export", parents=parents, help=h("export"), description=h("export"))
+    export.add_argument("--csv", type=Path, required=True, metavar="OUT", help=h("csv"))
+    export.add_argument("--force", action="store_true", help=h("force"))
+    export.set_defaults(handler=cmd_export)
+
+
+# --- messages ----------------------------------------------------------------------------------
+

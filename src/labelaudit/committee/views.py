@@ -1,0 +1,229 @@
+"""The register's views: the records with the committee's final decision, what is due, the CSV.
+
+Every view re-checks the chain of each record it shows (`register.read_registered`): a record
+whose sidecar no longer verifies with every rule (an entry edited, removed or forged, a key
+that does not verify, the sidecar deleted, the record file changed or gone) is shown as
+*undecided*, never with the decision the register once accepted: the register is a copy, the
+signed chain is the evidence.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from attrs import evolve, fields, frozen
+
+from labelaudit.committee.chain import load_record_digest, locked, read_sidecar, sidecar_path
+from labelaudit.committee.names import fold_name
+from labelaudit.committee.register import context
+from labelaudit.committee.roster import Roster, load_roster
+from labelaudit.committee.verifier import verify
+from labelaudit.errors import InputError
+from labelaudit.files import safe_cell
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+@frozen
+class Registered:
+    """One registered record with the committee's final decision (None fields while pending)."""
+
+    record_digest: str
+    audit_id: str
+    organisation: str
+    scope: str
+    kind: str
+    scheme_id: str
+    scheme_version: str
+    decided_on: str
+    proposed_status: str
+    proposed_level: str | None
+    proposed_points: str
+    record_file: str
+    validity_years: int
+    surveillance_months: int
+    reviews: int
+    final_status: str | None
+    final_level: str | None
+    final_member: str | None
+    final_on: str | None
+    valid_from: str | None
+    valid_until: str | None
+    chain: str = "valid"  # valid, or why the chain does not verify now: broken, record_changed, record_missing
+
+    @property
+    def status(self) -> str:
+        if self.chain != "valid":
+            return "undecided"
+        return self.final_status or "pending"
+
+    def valid_on(self, day: dt.date) -> bool:
+        if self.final_status != "granted" or self.valid_from is None or self.valid_until is None:
+            return False
+        return dt.date.fromisoformat(self.valid_from) <= day < dt.date.fromisoformat(self.valid_until)
+
+
+_SELECT = """
+SELECT r.record_digest, r.audit_id, r.organisation, r.scope, r.kind, r.scheme_id, r.scheme_version,
+       r.decided_on, r.proposed_status, r.proposed_level, r.proposed_points, r.record_file,
+       r.validity_years, r.surveillance_months,
+       (SELECT COUNT(*) FROM reviews v WHERE v.record_digest = r.record_digest) AS reviews,
+       d.status AS final_status, d.level AS final_level, d.member AS final_member,
+       d.reviewed_on AS final_on, d.valid_from, d.valid_until
+FROM records r LEFT JOIN decisions d ON d.record_digest = r.record_digest
+"""
+_ORDER = " ORDER BY r.decided_on, r.audit_id, r.record_digest"
+
+
+def chain_state(conn: sqlite3.Connection, roster: Roster, record_file: str, record_digest: str, today: dt.date) -> str:
+    """valid, or why the record's chain does not verify now with every rule."""
+    path = Path(record_file)
+    try:
+        record, now = load_record_digest(path)
+    except InputError:
+        return "record_missing"
+    if now != record_digest:
+        return "record_changed"
+    with locked(path, exclusive=False):
+        found = read_sidecar(sidecar_path(path))
+        content = found or b""
+        ctx = context(conn, record, record_digest, today=today, sidecar_exists=found is not None, roster=roster)
+        return "valid" if verify(content, ctx).valid else "broken"
+
+
+def _registered(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], today: dt.date) -> list[Registered]:
+    """Rows as records, each chain re-verified: one that no longer verifies decides nothing."""
+    names = [f.name for f in fields(Registered) if f.name != "chain"]
+    roster = load_roster(conn)
+    found = []
+    for row in rows:
+        r = Registered(**dict(zip(names, row, strict=True)))
+        state = chain_state(conn, roster, r.record_file, r.record_digest, today)
+        if state != "valid":
+            r = evolve(r, chain=state, final_status=None, final_level=None, final_member=None, final_on=None,
+                       valid_from=None, valid_until=None)
+        found.append(r)
+    return found
+
+
+def all_records(conn: sqlite3.Connection, *, today: dt.date) -> list[Registered]:
+    return _registered(conn, conn.execute(_SELECT + _ORDER).fetchall(), today)
+
+
+def records_for_audit(conn: sqlite3.Connection, audit_id: str, *, today: dt.date) -> list[Registered]:
+    return _registered(conn, conn.execute(_SELECT + " WHERE r.audit_id = ?" + _ORDER, (audit_id,)).fetchall(), today)
+
+
+def select(
+    records: Sequence[Registered],
+    *,
+    organisation: str | None = None,
+    level: str | None = None,
+    status: str | None = None,
+    valid_on: dt.date | None = None,
+) -> list[Registered]:
+    """The records matching every filter given; level and status are the committee's final ones.
+
+    `organisation` matches a part of the name, case- and accent-insensitively.
+    """
+    wanted = fold_name(organisation) if organisation else None
+    return [
+        r
+        for r in records
+        if (wanted is None or wanted in fold_name(r.organisation))
+        and (level is None or r.final_level == level)
+        and (status is None or r.status == status)
+        and (valid_on is None or r.valid_on(valid_on))
+    ]
+
+
+def reviews_of(conn: sqlite3.Connection, record_digest: str) -> list[tuple[Any, ...]]:
+    return conn.execute(
+        "SELECT seq, date, kind, session, member, verdict, status, level, rationale FROM reviews"
+        " WHERE record_digest = ? ORDER BY seq",
+        (record_digest,),
+    ).fetchall()
+
+
+def schedule_of(conn: sqlite3.Connection, record_digest: str) -> list[tuple[int, str, str]]:
+    return conn.execute(
+        "SELECT n, kind, due_on FROM schedule WHERE record_digest = ? ORDER BY n", (record_digest,)
+    ).fetchall()
+
+
+# --- what is due -------------------------------------------------------------------------------
+
+
+@frozen
+class DueItem:
+    """An audit a current label calls for: surveillance n of `total`, or its renewal."""
+
+    due_on: dt.date
+    kind: str
+    n: int
+    total: int
+    record: Registered
+
+
+def _label(r: Registered) -> tuple[str, str, str]:
+    """The label a record belongs to: same organisation, scope and scheme."""
+    return fold_name(r.organisation), fold_name(r.scope), r.scheme_id
+
+
+def _current_cycles(records: Sequence[Registered]) -> dict[tuple[str, str, str], Registered]:
+    """For each label, its latest granted initial or renewal decision (the one running now)."""
+    cycles: dict[tuple[str, str, str], Registered] = {}
+    for r in records:  # ordered by decided_on: a later one replaces an earlier one
+        if r.valid_from is not None:
+            cycles[_label(r)] = r
+    return cycles
+
+
+def _outstanding(conn: sqlite3.Connection, cycle: Registered, records: Sequence[Registered]) -> list[DueItem]:
+    """The cycle's scheduled audits not yet done: a later record of the label of kind
+    surveillance counts as one surveillance done (in order); of kind renewal, as the renewal."""
+    later = [r for r in records if _label(r) == _label(cycle) and r.decided_on > cycle.decided_on]
+    done = sum(r.kind == "surveillance" for r in later)
+    renewed = any(r.kind == "renewal" for r in later)
+    plan = schedule_of(conn, cycle.record_digest)
+    total = sum(kind == "surveillance" for _, kind, _ in plan)
+    return [
+        DueItem(dt.date.fromisoformat(due_on), kind, n, total, cycle)
+        for n, kind, due_on in plan
+        if (kind == "surveillance" and n > done) or (kind == "renewal" and not renewed)
+    ]
+
+
+def due(conn: sqlite3.Connection, before: dt.date, *, today: dt.date) -> list[DueItem]:
+    """The surveillance audits and renewals of current labels due on or before `before`."""
+    records = all_records(conn, today=today)
+    items = [item for cycle in _current_cycles(records).values() for item in _outstanding(conn, cycle, records)]
+    return sorted((i for i in items if i.due_on <= before), key=lambda i: (i.due_on, i.record.audit_id, i.n))
+
+
+# --- export ------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "audit_id", "organisation", "scope", "kind", "scheme_id", "scheme_version", "decided_on",
+    "record_digest", "proposed_status", "proposed_level", "proposed_points", "reviews",
+    "status", "final_level", "final_member", "final_on", "valid_from", "valid_until",
+    "validity_years", "surveillance_months", "chain",
+)
+
+
+def export_csv(conn: sqlite3.Connection, *, today: dt.date) -> str:
+    """Every record as CSV (UTF-8, comma, RFC 4180 line ends); `status` is pending, undecided or final."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for r in all_records(conn, today=today):
+        writer.writerow(["" if (v := getattr(r, c)) is None else safe_cell(v) for c in CSV_COLUMNS])
+    return buffer.getvalue()
+
+
