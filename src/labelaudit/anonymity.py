@@ -23,26 +23,8 @@ from collections.abc import Iterable, Sequence
 from attrs import frozen
 
 from labelaudit.engine import BindingResult, SiteValue, Tree
-from labelaudit.i18n import catalog
 from labelaudit.model import Scheme
 
-catalog(
-    {
-        # Reasons (Reason.text reads `reason.<code>`), as the record writes them once masked.
-        "reason.subject_below_hidden": {
-            "fr": "{subject} sous le minimum de {minimum} % (résultat du site non affiché : un groupe "
-            "de moins de {fewer_than} répondants en dépend)",
-            "en": "{subject} below the minimum of {minimum}% (the site's result is not shown: a group "
-            "of fewer than {fewer_than} respondents is part of it)",
-        },
-        "reason.undersized_hidden": {
-            "fr": "échantillon trop petit pour {criterion} / {binding} : moins de {fewer_than} réponses "
-            "en tout (minimum {min}), non affichées",
-            "en": "sample too small for {criterion} / {binding}: fewer than {fewer_than} answers in all "
-            "(minimum {min}), not shown",
-        },
-    }
-)
 
 
 @frozen

@@ -16,7 +16,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from labelaudit.convert import OMITTED, closest, converter, structure
 from labelaudit.errors import InputError, Problem
-from labelaudit.i18n import catalog, tr, unknown_thing
+from labelaudit.i18n import tr, unknown_thing
 from labelaudit.model import Audit, Evidence, Scheme
 from labelaudit.tomlfiles import load_toml, where
 
@@ -33,48 +33,6 @@ converter.register_structure_hook(
     ),
 )
 
-catalog(
-    {
-        "audits.unknown_site": {
-            "fr": "site inconnu « {site} » (sites de l'audit : {known})",
-            "en": "unknown site {site!r} (sites of the audit: {known})",
-        },
-        "audits.did_you_mean": {
-            "fr": "{what} ; vouliez-vous dire « {close} » ?",
-            "en": "{what}; did you mean {close!r}?",
-        },
-        "audits.stage": {
-            "fr": "le plan d'échantillonnage est celui d'un audit {stage}, mais cet audit est de type {kind} (clé kind)",
-            "en": "the sampling plan is for a {stage} audit, but this audit's kind is {kind}",
-        },
-        "audits.visited_empty": {
-            "fr": "au moins un site visité est attendu (sans table [sampling], tous les sites le sont)",
-            "en": "at least one visited site is expected (without a [sampling] table, every site is visited)",
-        },
-        "audits.visited_twice": {
-            "fr": "site « {site} » déjà nommé dans sampling.visited",
-            "en": "site {site!r} is already named in sampling.visited",
-        },
-        "audits.pick_twice": {
-            "fr": "le choix du site « {site} » est déjà donné ({first})",
-            "en": "the pick of site {site!r} is already given ({first})",
-        },
-        "audits.pick_not_visited": {
-            "fr": "site « {site} » choisi mais absent de sampling.visited ({visited})",
-            "en": "site {site!r} is picked but not in sampling.visited ({visited})",
-        },
-        "audits.visited_no_results": {
-            "fr": "le site {site} est visité sur site mais la grille ({source}) n'a aucun résultat pour lui",
-            "en": "site {site} is visited on site but the grid ({source}) has no results for it",
-        },
-        "audits.results_not_visited": {
-            "fr": "la grille ({source}) a des résultats pour le site {site}, qui n'est pas visité sur site "
-            "(sampling.visited : {visited})",
-            "en": "the grid ({source}) has results for site {site}, which is not visited on site "
-            "(sampling.visited: {visited})",
-        },
-    }
-)
 
 
 def audit_path(path: Path) -> Path:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit.errors import InputError
-from labelaudit.i18n import catalog, tr
+from labelaudit.i18n import tr
 
 MIB = 1024 * 1024
 
@@ -76,57 +76,6 @@ RECORD_NUMBER_KEYS = frozenset(
 _NUMBER_LIKE = re.compile(r"\s*[-+]?(?:[0-9]|\.[0-9]).*", re.DOTALL)
 _RECORD_NUMBER = re.compile(rf"-?[0-9]{{1,{MAX_RECORD_NUMBER_DIGITS}}}(?:[./][0-9]{{1,{MAX_RECORD_NUMBER_DIGITS}}})?")
 
-catalog(
-    {
-        "bounds.too_large": {
-            "fr": "fichier trop volumineux : {size} Mio au plus sont lus ({what})",
-            "en": "file too large: at most {size} MiB is read ({what})",
-        },
-        "bounds.too_large_any": {"fr": "limite de lecture de labelaudit", "en": "labelaudit's read limit"},
-        "bounds.too_large_toml": {
-            "fr": "un fichier TOML de labelaudit ne fait jamais cette taille",
-            "en": "no labelaudit TOML file is that large",
-        },
-        "bounds.too_large_record": {
-            "fr": "un enregistrement de décision ne fait jamais cette taille",
-            "en": "no decision record is that large",
-        },
-        "bounds.too_deep": {
-            "fr": "imbrication trop profonde : {most} niveaux de tableaux et de tables au plus",
-            "en": "nested too deep: at most {most} levels of arrays and tables",
-        },
-        "bounds.number_text": {
-            "fr": "nombre écrit avec plus de {most} caractères : un nombre entre −10^{digits} et 10^{digits}, "
-            "d'au plus {decimals} décimales, est attendu",
-            "en": "a number written with more than {most} characters: expected a number between "
-            "-10^{digits} and 10^{digits} with at most {decimals} decimals",
-        },
-        "bounds.number": {
-            "fr": "attendu : un nombre entre −10^{digits} et 10^{digits}, d'au plus {decimals} décimales, "
-            "trouvé : {found}",
-            "en": "expected a number between -10^{digits} and 10^{digits} with at most {decimals} decimals, "
-            "got {found}",
-        },
-        "bounds.unreadable": {
-            "fr": "nombre ou imbrication illisible : {detail}",
-            "en": "unreadable number or nesting: {detail}",
-        },
-        "bounds.record_number": {
-            "fr": "attendu : un nombre écrit comme labelaudit l'écrit (« 7/12 », « 0.5 », {digits} chiffres "
-            "au plus par terme), trouvé : {found}",
-            "en": "expected a number as labelaudit writes it ('7/12', '0.5', at most {digits} digits a term), "
-            "got {found}",
-        },
-        "bounds.record_integer": {
-            "fr": "nombre entier de plus de {digits} chiffres",
-            "en": "a whole number of more than {digits} digits",
-        },
-        "bounds.record_constant": {
-            "fr": "{found} n'est pas un nombre JSON valide",
-            "en": "{found} is not a valid JSON number",
-        },
-    }
-)
 
 
 def too_large(path: Path | str, limit: int) -> InputError:

@@ -26,7 +26,7 @@ from attrs import frozen
 
 from labelaudit.audits import load_audit, onsite_visit_problems, require_valid
 from labelaudit.errors import InputError, LabelauditError, PluginError, Problem
-from labelaudit.i18n import both, catalog, tr
+from labelaudit.i18n import both, tr
 from labelaudit.indicators import declared_range, measure_problem
 from labelaudit.model import (
     FINDING_KINDS,
@@ -53,105 +53,6 @@ OnPluginError = Literal["stop", "skip"]
 ON_PLUGIN_ERROR: tuple[OnPluginError, ...] = ("stop", "skip")
 DEFAULT_TIMEOUT = 300.0  # seconds: a plugin reading one source may take this long
 
-catalog(
-    {
-        "plugin.raised": {
-            "fr": "la lecture de la source {source!r} a levé {error}",
-            "en": "collecting source {source!r} raised {error}",
-        },
-        "plugin.timeout": {
-            "fr": "la lecture de la source {source!r} n'a pas fini en {seconds} s (voir --plugin-timeout)",
-            "en": "collecting source {source!r} did not finish within {seconds} s (see --plugin-timeout)",
-        },
-        "plugin.not_collection": {
-            "fr": "la lecture de la source {source!r} a rendu {found}, au lieu d'une Collection",
-            "en": "collecting source {source!r} returned {found}, expected a Collection",
-        },
-        "plugin.not_sequence": {
-            "fr": "source {source!r} : Collection.{field} doit être un tuple, trouvé {found}",
-            "en": "source {source!r}: Collection.{field} must be a tuple, got {found}",
-        },
-        "plugin.not_evidence": {
-            "fr": "source {source!r} : {found} rendu comme preuve, au lieu d'une Evidence",
-            "en": "source {source!r}: returned {found} as evidence, expected an Evidence",
-        },
-        "plugin.unknown_binding": {
-            "fr": "source {source!r} : preuve rendue pour {criterion} / {binding}, qui n'est pas une "
-            "liaison de cette source (ses liaisons : {known})",
-            "en": "source {source!r}: returned evidence for {criterion} / {binding}, which is not a binding "
-            "of this source (its bindings: {known})",
-        },
-        "plugin.unknown_site": {
-            "fr": "source {source!r} : preuve rendue pour le site inconnu {site!r} (sites de l'audit : {known})",
-            "en": "source {source!r}: returned evidence for unknown site {site!r} (sites of the audit: {known})",
-        },
-        "plugin.bad_value": {
-            "fr": "source {source!r} : la preuve {criterion} / {binding} au site {site!r} a la valeur {found}, "
-            "au lieu d'une Fraction exacte",
-            "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r} has value {found}, "
-            "expected an exact Fraction",
-        },
-        "plugin.bad_sample": {
-            "fr": "source {source!r} : la preuve {criterion} / {binding} au site {site!r} a l'échantillon {found}, "
-            "au lieu d'un Sample de valeurs exactes (Sample.of)",
-            "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r} has sample {found}, "
-            "expected a Sample of exact values (Sample.of)",
-        },
-        "plugin.sample_without_indicator": {
-            "fr": "source {source!r} : la preuve {criterion} / {binding} au site {site!r} est un échantillon, mais la "
-            "liaison ne nomme aucun indicateur pour le mesurer (rendre une valeur ou une mesure, ou nommer un "
-            "indicateur dans le schéma)",
-            "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r} is a sample, but the binding "
-            "names no indicator to measure it (report a value or a measure, or name an indicator in the scheme)",
-        },
-        "plugin.bad_measure": {
-            "fr": "source {source!r} : la preuve {criterion} / {binding} au site {site!r} a une mesure invalide : {problem}",
-            "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r} has an invalid measure: {problem}",
-        },
-        "plugin.measure_not_alone": {
-            "fr": "source {source!r} : la preuve {criterion} / {binding} au site {site!r} : une mesure pré-agrégée doit "
-            "être la seule preuve de sa liaison à son site",
-            "en": "source {source!r}: evidence {criterion} / {binding} at site {site!r}: a pre-aggregated measure must "
-            "be the only evidence of its binding at its site",
-        },
-        "plugin.measure_not_poolable": {
-            "fr": "source {source!r} : les mesures pré-agrégées de {criterion} / {binding} ne peuvent pas être "
-            "regroupées sur les sites ({sites}) : l'indicateur {indicator!r} ne déclare pas que ses valeurs par site se "
-            "regroupent par leur moyenne pondérée par n (mean_of_scores), et le schéma regroupe les sites "
-            "(sites = \"pooled\") ; rendre des échantillons, ou pondérer les sites également (sites = \"equal\")",
-            "en": "source {source!r}: the pre-aggregated measures of {criterion} / {binding} cannot be pooled over the "
-            "sites ({sites}): indicator {indicator!r} does not declare that its site values pool by their n-weighted "
-            "mean (mean_of_scores), and the scheme pools sites (sites = \"pooled\"); report samples instead, or "
-            "weigh sites equally (sites = \"equal\")",
-        },
-        "plugin.measure_no_n": {
-            "fr": "source {source!r} : la mesure pré-agrégée de {criterion} / {binding} au site {site!r} a n = 0 : elle "
-            "ne peut pas être regroupée avec les autres sites selon son n (sites = \"pooled\")",
-            "en": "source {source!r}: the pre-aggregated measure of {criterion} / {binding} at site {site!r} has n = 0, "
-            "so it cannot be pooled with the other sites by its n (sites = \"pooled\")",
-        },
-        "plugin.bad_finding": {
-            "fr": "source {source!r} : constat invalide {found} ({why})",
-            "en": "source {source!r}: returned an invalid finding {found} ({why})",
-        },
-        "plugin.bad_note": {
-            "fr": "source {source!r} : note {found}, au lieu d'un texte (str ou Text)",
-            "en": "source {source!r}: returned the note {found}, expected a text (str or Text)",
-        },
-        "plugin.skipped": {
-            "fr": "avertissement : le plugin {plugin} a échoué sur la source {source!r}, laissée hors du calcul "
-            "(--on-plugin-error skip) : {problem}",
-            "en": "warning: plugin {plugin} failed on source {source!r}, which is left out of the score "
-            "(--on-plugin-error skip): {problem}",
-        },
-        # A reason of the outcome: engine.Reason reads `reason.<code>`.
-        "reason.plugin_skipped": {
-            "fr": "source {source} laissée de côté : son plugin {plugin} a échoué (voir skipped_sources "
-            "dans l'enregistrement)",
-            "en": "source {source} left out: its plugin {plugin} failed (see skipped_sources in the record)",
-        },
-    }
-)
 
 
 @frozen

@@ -26,7 +26,7 @@ from typing import Any
 
 from labelaudit.errors import InputError
 from labelaudit.explain import align, from_record, pct, signed
-from labelaudit.i18n import catalog, current_lang, tr
+from labelaudit.i18n import current_lang, tr
 from labelaudit.model import FINDING_KINDS, Lang
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
@@ -36,76 +36,6 @@ from labelaudit.tomlfiles import where
 Record = dict[str, Any]
 THRESHOLD = Decimal("1.0")  # a move of at least this many points of percentage is listed
 
-catalog(
-    {
-        "compare.help": {
-            "fr": "comparer deux enregistrements de décision d'une même organisation",
-            "en": "compare two decision records of the same organisation",
-        },
-        "compare.help_old": {"fr": "l'enregistrement le plus ancien", "en": "the earlier record"},
-        "compare.help_new": {"fr": "l'enregistrement le plus récent", "en": "the later record"},
-        "compare.other_scheme": {
-            "fr": "schémas différents ({old} et {new}) : ces enregistrements ne sont pas comparables",
-            "en": "different schemes ({old} and {new}): these records cannot be compared",
-        },
-        "compare.warning": {"fr": "avertissement", "en": "warning"},
-        "compare.other_organisation": {
-            "fr": "organisations différentes : {old} / {new}",
-            "en": "different organisations: {old} / {new}",
-        },
-        "compare.title": {
-            "fr": "Comparaison — {org} : {old} ({old_date}) → {new} ({new_date})",
-            "en": "Comparison — {org}: {old} ({old_date}) → {new} ({new_date})",
-        },
-        "compare.scheme_version": {
-            "fr": "version du schéma : {old} → {new}",
-            "en": "scheme version: {old} → {new}",
-        },
-        "compare.before": {"fr": "avant", "en": "before"},
-        "compare.after": {"fr": "après", "en": "after"},
-        "compare.change": {"fr": "écart", "en": "change"},
-        "compare.outcome": {"fr": "Résultat", "en": "Outcome"},
-        "compare.points": {"fr": "Points", "en": "Points"},
-        "compare.coverage": {"fr": "Couverture", "en": "Coverage"},
-        "compare.gates_fired": {"fr": "Portes déclenchées", "en": "Gates fired"},
-        "compare.stability": {"fr": "Stabilité", "en": "Stability"},
-        "compare.stable": {"fr": "stable", "en": "stable"},
-        "compare.borderline": {"fr": "LIMITE", "en": "BORDERLINE"},
-        "compare.unchecked": {"fr": "non vérifiée", "en": "not checked"},
-        "compare.none": {"fr": "—", "en": "—"},
-        "compare.dimensions": {"fr": "Dimensions et exigences", "en": "Dimensions and requirements"},
-        "compare.sources": {"fr": "Sources", "en": "Sources"},
-        "compare.sites": {"fr": "Sites", "en": "Sites"},
-        "compare.sites_moved": {
-            "fr": "Sites (les {shown} plus fortes évolutions sur {total})",
-            "en": "Sites (the {shown} largest changes of {total})",
-        },
-        "compare.more_sites": {"fr": "… et {count} autres sites, moins changés", "en": "… and {count} more sites, changed less"},
-        "compare.not_assessed": {"fr": "sans résultat", "en": "no result"},
-        "compare.absent": {"fr": "absent", "en": "absent"},
-        "compare.gates_newly": {"fr": "nouvellement déclenchée(s) : {gates}", "en": "newly fired: {gates}"},
-        "compare.gates_cleared": {"fr": "plus déclenchée(s) : {gates}", "en": "no longer fired: {gates}"},
-        "compare.findings": {"fr": "Constats ouverts par nature", "en": "Open findings by kind"},
-        "compare.per_requirement": {"fr": "Constats par exigence", "en": "Findings per requirement"},
-        "compare.no_findings": {"fr": "aucun constat", "en": "no findings"},
-        "compare.new_finding": {"fr": "+ nouveau ({kind}, {site}) : {text}", "en": "+ new ({kind}, {site}): {text}"},
-        "compare.resolved_finding": {
-            "fr": "− résolu ({kind}, {site}) : {text}",
-            "en": "− resolved ({kind}, {site}): {text}",
-        },
-        "compare.moves": {
-            "fr": "Évolutions d'au moins {threshold} point de pourcentage",
-            "en": "Moves of at least {threshold} point of percentage",
-        },
-        "compare.improved": {"fr": "en progrès : {items}", "en": "improved: {items}"},
-        "compare.slipped": {"fr": "en recul : {items}", "en": "slipped: {items}"},
-        "compare.kind_strength": {"fr": "point fort", "en": "strength"},
-        "compare.kind_improvement": {"fr": "piste de progrès", "en": "improvement"},
-        "compare.kind_sensitive": {"fr": "point sensible", "en": "sensitive point"},
-        "compare.kind_minor": {"fr": "NC mineure", "en": "minor NC"},
-        "compare.kind_major": {"fr": "NC majeure", "en": "major NC"},
-    }
-)
 
 
 # --- Numbers side by side ----------------------------------------------------------------------

@@ -16,17 +16,11 @@ from cattrs.v import transform_error
 
 from labelaudit.bounds import number_problem
 from labelaudit.errors import InputError, Problem
-from labelaudit.i18n import catalog, tr
+from labelaudit.i18n import tr
 from labelaudit.tomlfiles import where
 
 T = TypeVar("T")
 
-catalog(
-    {
-        "convert.one_of": {"fr": "l'une des valeurs {values}", "en": "one of {values}"},
-        "convert.did_you_mean": {"fr": "{what} ; vouliez-vous dire « {close} » ?", "en": "{what}; did you mean {close!r}?"},
-    }
-)
 
 converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
 

@@ -19,7 +19,7 @@ from attrs import frozen
 
 from labelaudit.errors import PluginError
 from labelaudit.indicators import declared_range, interval, measure_problem
-from labelaudit.i18n import both, catalog, tr
+from labelaudit.i18n import both, tr
 from labelaudit.model import (
     Binding,
     Criterion,
@@ -39,27 +39,6 @@ from labelaudit.numbers import from_float6, percent, points, shown, z_for
 from labelaudit.rulesets import GRID_KINDS, curve_of, tree_layout
 from labelaudit.sites import SitePlan, SiteScores, attainment_of, plan, scores, slots, without_sources
 
-catalog(
-    {
-        # Reasons of the outcome (Reason.text reads `reason.<code>`): a site never drops out silently.
-        "reason.sites_without_result": {
-            "fr": "{count} site(s) sans résultat propre (couverture du site seul sous le minimum de "
-            "{minimum} %), non jugé(s) par les portes de site : {named}",
-            "en": "{count} site(s) without a result of their own (the site's coverage alone below the "
-            "minimum of {minimum}%), not judged by the site gates: {named}",
-        },
-        "reason.sites_not_visited": {
-            "fr": "{count} site(s) non visité(s) sur place (aucune preuve de la grille d'audit) : leur "
-            "résultat ne repose que sur les enquêtes : {named}",
-            "en": "{count} site(s) not visited on site (no evidence in the on-site grid): their result "
-            "rests on the surveys alone: {named}",
-        },
-        "reason.more_sites": {
-            "fr": "{sites} et {more} autre(s) (voir sites dans l'enregistrement)",
-            "en": "{sites} and {more} more (see sites in the record)",
-        },
-    }
-)
 
 SITES_NAMED = 20  # a reason's text names this many sites; its `sites` value names them all
 
@@ -67,18 +46,6 @@ Mode = Literal["central", "pessimistic", "optimistic"]
 Status = Literal["granted", "refused", "deferred"]
 BindingStatus = Literal["evidenced", "missing", "undersized", "excluded"]
 
-catalog(
-    {
-        "engine.indicator_result": {
-            "fr": "l'indicateur {indicator!r}, pour {criterion} / {binding}, a rendu une mesure invalide : {problem}",
-            "en": "indicator {indicator!r}, for {criterion} / {binding}, returned an invalid measure: {problem}",
-        },
-        "engine.indicator_raised": {
-            "fr": "l'indicateur {indicator!r}, pour {criterion} / {binding}, a levé {problem}",
-            "en": "indicator {indicator!r}, for {criterion} / {binding}, raised {problem}",
-        },
-    }
-)
 
 
 @frozen

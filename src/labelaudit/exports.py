@@ -25,7 +25,7 @@ from attrs import frozen
 
 from labelaudit.errors import InputError, RowPlace
 from labelaudit.files import looks_like_formula
-from labelaudit.i18n import both, catalog, tr
+from labelaudit.i18n import both, tr
 from labelaudit.model import Text
 
 
@@ -299,61 +299,6 @@ def _mib(size: int) -> str:
     return f"{size / (1 << 20):,.0f} MiB".replace(",", " ")
 
 
-catalog(
-    {
-        "exports.place.more": {"fr": "{shown} … et {more} autres", "en": "{shown} … and {more} more"},
-        "exports.place.rows": {"fr": "lignes {rows}", "en": "rows {rows}"},
-        "exports.place.cells": {
-            "fr": "lignes {rows}, colonne « {header} » ({letter})",
-            "en": "rows {rows}, column '{header}' ({letter})",
-        },
-        "exports.place.sheet_cells": {"fr": "cellules {sheet}!{cells}", "en": "cells {sheet}!{cells}"},
-        "exports.place.sheet_cells_header": {
-            "fr": "cellules {sheet}!{cells}, colonne « {header} »",
-            "en": "cells {sheet}!{cells}, column '{header}'",
-        },
-        "exports.place.member": {"fr": "élément {member} de l'archive", "en": "archive member {member}"},
-        "exports.xlsx.unreadable": {
-            "fr": "classeur XLSX illisible ({detail})", "en": "not a readable XLSX workbook ({detail})",
-        },
-        "exports.xlsx.not_zip": {
-            "fr": "ce n'est pas un classeur XLSX (un fichier XLSX est une archive zip ; "
-            "enregistrer le fichier au format .xlsx depuis le tableur)",
-            "en": "not an XLSX workbook (an XLSX file is a zip archive; "
-            "save the file as .xlsx from the spreadsheet program)",
-        },
-        "exports.xlsx.old_xls": {
-            "fr": "classeur Excel 97-2003 (.xls) renommé en .xlsx : l'enregistrer au format .xlsx",
-            "en": "an Excel 97-2003 workbook (.xls) renamed .xlsx: save it as .xlsx",
-        },
-        "exports.xlsx.damaged": {
-            "fr": "archive zip endommagée ({detail}) : le fichier est tronqué ou altéré",
-            "en": "damaged zip archive ({detail}): the file is truncated or corrupt",
-        },
-        "exports.xlsx.members": {
-            "fr": "l'archive contient {count} éléments, plus que les {limit} qu'un classeur peut raisonnablement avoir",
-            "en": "the archive holds {count} members, more than the {limit} a workbook can sensibly have",
-        },
-        "exports.xlsx.member_size": {
-            "fr": "élément déclaré à {size} une fois décompressé, au-delà de la limite de {limit} : "
-            "fichier refusé sans être décompressé",
-            "en": "member declared to inflate to {size}, past the limit of {limit}: "
-            "refused without inflating it",
-        },
-        "exports.xlsx.ratio": {
-            "fr": "élément déclaré à {size} décompressé pour {packed} compressé, plus de {limit} fois : "
-            "une archive piégée (« bombe zip »), refusée sans être décompressée",
-            "en": "member declared to inflate from {packed} to {size}, more than {limit} times: "
-            "a zip bomb, refused without inflating it",
-        },
-        "exports.xlsx.total": {
-            "fr": "l'archive se décompresse en {size} au total, au-delà de la limite de {limit} : "
-            "fichier refusé sans être décompressé",
-            "en": "the archive inflates to {size} in all, past the limit of {limit}: "
-            "refused without inflating it",
-        },
-    }
-)
 
 
 def open_xlsx_workbook(path: Path, file: str | None = None) -> Any:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from labelaudit.errors import InputError
-from labelaudit.i18n import both, catalog
+from labelaudit.i18n import both
 from labelaudit.model import Text
 
 TEMP_MARK = ".labelaudit-tmp-"
@@ -373,88 +373,3 @@ def safe_cell(value: T) -> T:
     if isinstance(value, str) and looks_like_formula(value):
         return "'" + value  # type: ignore[return-value]
     return value
-
-
-catalog(
-    {
-        "files.exists": {
-            "fr": "existe déjà : rien n'a été écrit (--force pour le remplacer)",
-            "en": "already exists: nothing was written (use --force to replace it)",
-        },
-        "files.exists_kept": {
-            "fr": "existe déjà : rien n'a été écrit (labelaudit ne remplace pas ce fichier)",
-            "en": "already exists: nothing was written (labelaudit does not replace this file)",
-        },
-        "files.is_dir": {
-            "fr": "est un dossier : donner le nom d'un fichier",
-            "en": "is a folder: give the name of a file",
-        },
-        "files.parent_not_folder": {
-            "fr": "{parent} est un fichier, pas un dossier : impossible d'écrire dedans",
-            "en": "{parent} is a file, not a folder: nothing can be written under it",
-        },
-        "files.not_regular": {
-            "fr": "n'est pas un fichier ordinaire (un périphérique, un tube…) : labelaudit n'écrit que des fichiers",
-            "en": "is not an ordinary file (a device, a pipe…): labelaudit writes only ordinary files",
-        },
-        "files.name_too_long": {
-            "fr": "nom trop long ({length} octets, au plus {limit})",
-            "en": "name too long ({length} bytes, at most {limit})",
-        },
-        "files.path_too_long": {
-            "fr": "chemin trop long ({length} octets, au plus {limit})",
-            "en": "path too long ({length} bytes, at most {limit})",
-        },
-        "files.sidecar": {
-            "fr": "est un fichier d'avis du comité (*.reviews.jsonl) : labelaudit n'écrit jamais dessus",
-            "en": "is a committee reviews file (*.reviews.jsonl): labelaudit never writes over it",
-        },
-        "files.register": {
-            "fr": "est un registre des labels (SQLite) : labelaudit n'écrit jamais dessus",
-            "en": "is a label register (SQLite): labelaudit never writes over it",
-        },
-        "files.read_input": {
-            "fr": "est un fichier que cette commande lit ({path}) : choisir un autre fichier",
-            "en": "is a file this command reads ({path}): choose another file",
-        },
-        "files.has_reviews": {
-            "fr": "cet enregistrement a des avis du comité ({sidecar}) : le remplacer les détacherait "
-            "de ce qu'ils ont jugé ; écrire le nouvel enregistrement dans un autre fichier",
-            "en": "this record has committee reviews ({sidecar}): replacing it would detach them from "
-            "what they judged; write the new record to another file",
-        },
-        "files.read_only": {
-            "fr": "écriture refusée dans le dossier {folder}",
-            "en": "no permission to write in the folder {folder}",
-        },
-        "files.os.no_space": {
-            "fr": "le disque est plein : rien n'a été écrit",
-            "en": "the disk is full: nothing was written",
-        },
-        "files.os.quota": {
-            "fr": "quota de disque dépassé : rien n'a été écrit",
-            "en": "disk quota exceeded: nothing was written",
-        },
-        "files.os.denied": {
-            "fr": "écriture refusée (permissions) : rien n'a été écrit",
-            "en": "permission denied: nothing was written",
-        },
-        "files.os.read_only_fs": {
-            "fr": "le disque est en lecture seule : rien n'a été écrit",
-            "en": "the file system is read-only: nothing was written",
-        },
-        "files.os.too_long": {"fr": "nom ou chemin trop long", "en": "name or path too long"},
-        "files.os.not_dir": {
-            "fr": "un élément du chemin est un fichier, pas un dossier",
-            "en": "a part of the path is a file, not a folder",
-        },
-        "files.os.io": {
-            "fr": "erreur d'entrée-sortie du disque : rien n'a été écrit",
-            "en": "disk input/output error: nothing was written",
-        },
-        "files.os.other": {
-            "fr": "écriture impossible : rien n'a été écrit ({detail})",
-            "en": "cannot write: nothing was written ({detail})",
-        },
-    }
-)

@@ -18,54 +18,12 @@ from collections.abc import Iterable
 from fractions import Fraction
 
 from labelaudit.errors import PluginError
-from labelaudit.i18n import both, catalog
+from labelaudit.i18n import both
 from labelaudit.model import Indicator, IndicatorContext, Measure, Sample, Text
 from labelaudit.numbers import from_float6, shown
 
 PLACES = 10**6  # interval ends are multiples of one millionth
 
-catalog(
-    {
-        "measure.range_failed": {
-            "fr": "le domaine déclaré par l'indicateur {indicator!r} a levé {error}",
-            "en": "the declared range of indicator {indicator!r} raised {error}",
-        },
-        "measure.range_bad": {
-            "fr": "le domaine déclaré par l'indicateur {indicator!r} a rendu {found}, au lieu d'un couple "
-            "(plus bas, plus haut) de nombres exacts, ou de None",
-            "en": "the declared range of indicator {indicator!r} returned {found}, expected a pair (lowest, highest) "
-            "of exact numbers, or None",
-        },
-        "measure.not_measure": {
-            "fr": "{found} au lieu d'une Measure",
-            "en": "{found} instead of a Measure",
-        },
-        "measure.inexact": {
-            "fr": "{field} vaut {found}, au lieu d'un nombre exact (Fraction ou int, jamais un float ni un bool)",
-            "en": "{field} is {found}, expected an exact number (Fraction or int, never a float or a bool)",
-        },
-        "measure.bad_n": {
-            "fr": "n vaut {found}, au lieu d'un nombre entier ≥ 0",
-            "en": "n is {found}, expected a whole number ≥ 0",
-        },
-        "measure.one_end": {
-            "fr": "l'intervalle a besoin de ses deux bornes ou d'aucune, trouvé low = {low}, high = {high}",
-            "en": "the interval needs both ends or neither, got low = {low}, high = {high}",
-        },
-        "measure.not_rounded": {
-            "fr": "la borne {field} = {found} n'est pas arrondie à 6 décimales (from_float6)",
-            "en": "the end {field} = {found} is not rounded to 6 decimals (from_float6)",
-        },
-        "measure.outside_interval": {
-            "fr": "l'intervalle [{low} ; {high}] ne contient pas la valeur {value}",
-            "en": "the interval [{low}, {high}] does not contain the value {value}",
-        },
-        "measure.outside_range": {
-            "fr": "la valeur {value} est hors du domaine déclaré de l'indicateur, [{lowest} ; {highest}]",
-            "en": "the value {value} is outside the indicator's declared range, [{lowest}, {highest}]",
-        },
-    }
-)
 
 
 def _exact(value: object) -> bool:

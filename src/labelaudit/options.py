@@ -9,30 +9,13 @@ import re
 from collections.abc import Iterable, Sequence
 
 from labelaudit.errors import Problem
-from labelaudit.i18n import catalog, tr
+from labelaudit.i18n import tr
 from labelaudit.model import Site
 
 SITE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,30}")
 """A site id as `init` writes it: it names a sheet of the grid (31 characters at most in a
 workbook, no `/`, `:` or `*`), a column value of a survey export and a key in messages."""
 
-catalog(
-    {
-        "options.site_id": {
-            "fr": "identifiant de site « {id} » : lettres, chiffres, « - » et « _ », 31 caractères au plus, "
-            "commençant par une lettre ou un chiffre (par exemple lyon ou agence-02)",
-            "en": "site id {id!r}: letters, digits, '-' and '_', at most 31 characters, starting with a "
-            "letter or a digit (lyon or agence-02, say)",
-        },
-        "options.duplicate": {
-            "fr": "{what} « {name} » est donné deux fois",
-            "en": "{what} {name!r} is given twice",
-        },
-        "options.what_site": {"fr": "le site", "en": "site"},
-        "options.what_auditor": {"fr": "l'auditeur", "en": "auditor"},
-        "options.empty": {"fr": "un nom non vide est attendu", "en": "a non-empty name is expected"},
-    }
-)
 
 
 def _expected(expected: str, text: str) -> argparse.ArgumentTypeError:

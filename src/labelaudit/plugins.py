@@ -26,7 +26,7 @@ from attrs import frozen
 
 from labelaudit import hookspecs
 from labelaudit.errors import InputError, PluginError, Problem
-from labelaudit.i18n import both, catalog, tr
+from labelaudit.i18n import both, tr
 from labelaudit.model import Indicator, Requires, Scheme, SourceKind, Text
 from labelaudit.rulesets import SCHEME_FILE, load_scheme
 from labelaudit.tomlfiles import load_toml, where
@@ -37,58 +37,6 @@ API_ATTRIBUTE = "LABELAUDIT_API"
 T = TypeVar("T", SourceKind, Indicator)
 EntryPoints = Literal["all", "builtins", "none"]
 
-catalog(
-    {
-        "plugin.load_failed": {"fr": "échec du chargement : {error}", "en": "failed to load: {error}"},
-        "plugin.api_mismatch": {
-            "fr": "écrit pour l'API de plugin {declared}, mais labelaudit {version} fournit l'API {api} : "
-            "installer une version du plugin écrite pour l'API {api}, ou le désactiver (--disable {name})",
-            "en": "written for plugin API {declared}, but labelaudit {version} provides API {api}: "
-            "install a version of the plugin written for API {api}, or disable it (--disable {name})",
-        },
-        "plugin.api_invalid": {
-            "fr": "LABELAUDIT_API doit être un nombre entier (la version de l'API de plugin), trouvé {found!r}",
-            "en": "LABELAUDIT_API must be a whole number (the plugin API version), got {found!r}",
-        },
-        "plugin.requires_version": {
-            "fr": "ce schéma exige labelaudit {spec}, mais ceci est labelaudit {version}",
-            "en": "this scheme needs labelaudit {spec}, but this is labelaudit {version}",
-        },
-        "plugin.requires_spec": {
-            "fr": "attendu un spécificateur de version comme \">=0.1\", trouvé {found!r}",
-            "en": "expected a version specifier such as \">=0.1\", got {found!r}",
-        },
-        "plugin.requires_plugin": {
-            "fr": "ce schéma exige le plugin ou type de source {name!r}, fourni par aucun plugin chargé "
-            "(plugins : {plugins} ; types de source : {kinds})",
-            "en": "this scheme needs the plugin or source kind {name!r}, which no loaded plugin provides "
-            "(plugins: {plugins}; source kinds: {kinds})",
-        },
-        "plugin.bad_range": {
-            "fr": "l'indicateur {indicator!r} déclare le domaine {found}, au lieu d'un couple (plus bas, plus haut) "
-            "de nombres exacts (Fraction ou int), le plus bas d'abord, ou d'une fonction du contexte",
-            "en": "indicator {indicator!r} declares the range {found}, expected a pair (lowest, highest) of exact "
-            "numbers (Fraction or int), lowest first, or a function of the context",
-        },
-        "plugin.bad_flag": {
-            "fr": "l'indicateur {indicator!r} a {flag} = {found}, au lieu de True ou False",
-            "en": "indicator {indicator!r} has {flag} = {found}, expected True or False",
-        },
-        "plugin.list_api": {"fr": "API de plugin {api}", "en": "plugin API {api}"},
-        "plugin.list_no_api": {"fr": "API de plugin non déclarée", "en": "plugin API not declared"},
-        "plugin.list_disabled": {"fr": "{name} — désactivé (--disable)", "en": "{name} — disabled (--disable)"},
-        "plugin.help_timeout": {
-            "fr": "temps maximal de lecture d'une source par son plugin, en secondes (300 par défaut)",
-            "en": "how long a plugin may take to read one source, in seconds (default 300)",
-        },
-        "plugin.help_on_error": {
-            "fr": "si un plugin échoue en lisant une source : stop (par défaut) arrête avec l'erreur ; "
-            "skip continue sans les preuves de cette source, et le dit dans l'enregistrement",
-            "en": "when a plugin fails to read a source: stop (the default) exits with the error; "
-            "skip goes on without that source's evidence, and the record says so",
-        },
-    }
-)
 
 
 @frozen

@@ -22,7 +22,7 @@ import warnings
 from typing import Any
 
 from labelaudit.errors import LabelauditError
-from labelaudit.i18n import catalog, tr
+from labelaudit.i18n import tr
 from labelaudit.model import Lang
 from labelaudit.report import Document, Record, document
 from labelaudit.report_html import CSS, el, esc, page
@@ -34,19 +34,6 @@ PIP_PACKAGE = "weasyprint"
 # report's style sheet names.
 DEBIAN_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b", "libharfbuzz-subset0", "libfontconfig1", "fonts-dejavu-core")
 
-catalog(
-    {
-        "report_pdf.toc": {"fr": "Sommaire", "en": "Contents"},
-        "report_pdf.page": {"fr": "page {page} sur {pages}", "en": "page {page} / {pages}"},
-        "report_pdf.running": {"fr": "Audit {id} — {org}", "en": "Audit {id} — {org}"},
-        "report_pdf.unavailable": {
-            "fr": "le format pdf a besoin de WeasyPrint et de ses bibliothèques système ({detail}) : "
-            "installer « pip install {pip} » et, sous Debian, « apt-get install {debian} »",
-            "en": "the pdf format needs WeasyPrint and its system libraries ({detail}): "
-            "install them with 'pip install {pip}' and, on Debian, 'apt-get install {debian}'",
-        },
-    }
-)
 
 
 class PdfUnavailable(LabelauditError):
@@ -176,4 +163,3 @@ def css_string(value: str) -> str:
     """Any text as a CSS string literal: every character but letters, digits and spaces escaped,
     so that no organisation's name can close the string, the rule or the `<style>` element."""
     return '"' + "".join(ch if ch.isalnum() and ch.isascii() or ch == " " else f"\\{ord(ch):06x} " for ch in value) + '"'
-

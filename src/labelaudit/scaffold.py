@@ -31,7 +31,7 @@ from attrs import frozen
 
 from labelaudit.errors import InputError
 from labelaudit.files import write_atomic
-from labelaudit.i18n import catalog, tr
+from labelaudit.i18n import tr
 from labelaudit.model import Lang
 
 if TYPE_CHECKING:
@@ -41,48 +41,6 @@ KIND_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 PREFIX = "labelaudit-"
 EXIT_OK = 0
 
-catalog(
-    {
-        "plugin.help_new_plugin": {
-            "fr": "écrire un paquet de plugin prêt à tester (labelaudit-NOM/)",
-            "en": "write a ready-to-test plugin package (labelaudit-NAME/)",
-        },
-        "plugin.help_new_plugin_name": {
-            "fr": "nom du plugin et de son type de source, comme mystery-shopping (ou mystery_shopping, "
-            "labelaudit-mystery-shopping)",
-            "en": "name of the plugin and of its source kind, such as mystery-shopping (or mystery_shopping, "
-            "labelaudit-mystery-shopping)",
-        },
-        "plugin.help_new_plugin_dir": {
-            "fr": "dossier où écrire le paquet (par défaut : le dossier courant)",
-            "en": "folder to write the package in (default: the current folder)",
-        },
-        "plugin.scaffold_name": {
-            "fr": "le nom d'un plugin devient un module Python (labelaudit_NOM) : des lettres a à z et des chiffres, "
-            "séparés par - ou _, en commençant par une lettre, comme mystery-shopping ; trouvé {name!r}",
-            "en": "a plugin's name becomes a Python module (labelaudit_NAME): letters a to z and digits, separated "
-            "by - or _, starting with a letter, such as mystery-shopping; got {name!r}",
-        },
-        "plugin.scaffold_exists": {
-            "fr": "{path} existe déjà : rien n'a été écrit",
-            "en": "{path} already exists: nothing was written",
-        },
-        "plugin.scaffold_written": {
-            "fr": "Paquet de plugin écrit : {path}\nEnsuite : cd {path} && {install}",
-            "en": "Plugin package written: {path}\nNext: cd {path} && {install}",
-        },
-        "plugin.scaffold_clash": {
-            "fr": "avertissement : déjà pris par ce qui est installé : {taken} ; installés ensemble, les deux "
-            "plugins seraient refusés au chargement : choisir un autre nom, ou désinstaller l'autre",
-            "en": "warning: already taken by what is installed: {taken}; installed together, the two plugins "
-            "would be refused when loaded: choose another name, or uninstall the other",
-        },
-        "plugin.clash_entry_point": {"fr": "le nom de plugin {name!r}", "en": "the plugin name {name!r}"},
-        "plugin.clash_module": {"fr": "le module {name!r}", "en": "the module {name!r}"},
-        "plugin.clash_kind": {"fr": "le type de source {name!r}", "en": "the source kind {name!r}"},
-        "plugin.clash_distribution": {"fr": "la distribution {name!r}", "en": "the distribution {name!r}"},
-    }
-)
 
 
 @frozen

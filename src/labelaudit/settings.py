@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from labelaudit.errors import Problem
-from labelaudit.i18n import catalog, tr
+from labelaudit.i18n import tr
 from labelaudit.model import Binding, Scheme
 
 MAX_WEIGHT = 10**6
@@ -32,68 +32,6 @@ SHARE_INDICATORS = ("top2box", "share")
 NPS_RANGE = (Fraction(-100), Fraction(100))
 UNIT = (Fraction(0), Fraction(1))
 
-catalog(
-    {
-        "settings.range": {
-            "fr": "attendu : {meaning}, de {low} à {high}, trouvé : {found}",
-            "en": "expected {meaning}, from {low} to {high}, got {found}",
-        },
-        "settings.open_range": {
-            "fr": "attendu : {meaning}, strictement entre {low} et {high}, trouvé : {found}",
-            "en": "expected {meaning}, strictly between {low} and {high}, got {found}",
-        },
-        "settings.at_least": {
-            "fr": "attendu : {meaning}, d'au moins {low}, trouvé : {found}",
-            "en": "expected {meaning}, at least {low}, got {found}",
-        },
-        "settings.weight": {
-            "fr": "attendu : un poids supérieur à 0 et d'au plus {high}, trouvé : {found}",
-            "en": "expected a weight greater than 0 and at most {high}, got {found}",
-        },
-        "settings.min_sample": {
-            "fr": "min_sample ({found}) est inférieur au seuil d'anonymat (policies.anonymity = {anonymity}) : "
-            "un résultat tiré de moins de réponses que ce seuil compterait dans la décision sans jamais "
-            "pouvoir être montré",
-            "en": "min_sample ({found}) is below the anonymity threshold (policies.anonymity = {anonymity}): "
-            "a result from fewer answers than the threshold would count in the decision but could never "
-            "be shown",
-        },
-        "settings.surveillance": {
-            "fr": "attendu : un intervalle de surveillance de 1 à {high} mois (la durée de validité, "
-            "validity_years = {years}), trouvé : {found}",
-            "en": "expected a surveillance interval from 1 to {high} months (the validity, "
-            "validity_years = {years}), got {found}",
-        },
-        "settings.self_paired": {
-            "fr": "un écart (gap) compare deux items différents : {item!r} est apparié à lui-même",
-            "en": "a gap compares two different items: {item!r} is paired with itself",
-        },
-        "settings.not_on_scale": {
-            "fr": "la valeur {found} n'est pas un point de l'échelle {scale} ({points})",
-            "en": "{found} is not a point of scale {scale} ({points})",
-        },
-        # the meanings `settings.range` and its siblings name
-        "meaning.probability": {"fr": "une probabilité", "en": "a probability"},
-        "meaning.percentage": {"fr": "un pourcentage", "en": "a percentage"},
-        "meaning.anonymity": {
-            "fr": "un nombre entier de répondants", "en": "a whole number of respondents",
-        },
-        "meaning.count": {"fr": "un nombre entier", "en": "a whole number"},
-        "meaning.years": {"fr": "un nombre entier d'années", "en": "a whole number of years"},
-        "meaning.max_points": {"fr": "un nombre de points supérieur à 0", "en": "a number of points greater than 0"},
-        "meaning.level_points": {
-            "fr": "un nombre de points que le schéma peut donner (max_points)",
-            "en": "a number of points the scheme can give (max_points)",
-        },
-        "meaning.share": {"fr": "une part (0,9 pour 90 %)", "en": "a share (0.9 for 90%)"},
-        "meaning.nps": {"fr": "un NPS", "en": "an NPS"},
-        "meaning.scale": {"fr": "une valeur de l'échelle {scale}", "en": "a value of scale {scale}"},
-        "meaning.gap": {
-            "fr": "un écart entre deux réponses de l'échelle {scale}",
-            "en": "a difference of two answers on scale {scale}",
-        },
-    }
-)
 
 
 class _Places(Protocol):

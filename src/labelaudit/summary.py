@@ -11,19 +11,10 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
-from labelaudit.i18n import catalog, tr
+from labelaudit.i18n import tr
 from labelaudit.model import Lang
 from labelaudit.numbers import shown
 
-catalog(
-    {
-        "summary.not_visited": {"fr": "{value} (non visité sur place)", "en": "{value} (not visited on site)"},
-        "summary.site_suppressed": {
-            "fr": "non affiché (groupe de moins de {count} répondants)",
-            "en": "not shown (a group of fewer than {count} respondents)",
-        },
-    }
-)
 
 EVIDENCE_CODES = ("missing", "undersized")
 GATE_CODES = ("gate_refuse", "gate_cap")

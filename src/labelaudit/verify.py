@@ -29,7 +29,7 @@ from attrs import frozen
 from labelaudit.collect import DEFAULT_TIMEOUT, OnPluginError
 from labelaudit.errors import InputError
 from labelaudit.explain import align, from_record
-from labelaudit.i18n import catalog, current_lang, tr
+from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang
 from labelaudit.plugins import Plugins
 from labelaudit.record import canonical_bytes, load_record
@@ -44,57 +44,6 @@ SECTION_ORDER = (
     "audit", "scheme", "inputs", "plugins", "decided_on", "format",
 )
 
-catalog(
-    {
-        "verify.help": {
-            "fr": "recalculer la décision depuis l'audit et la comparer octet par octet à l'enregistrement",
-            "en": "recompute the decision from the audit and compare it byte for byte with the record",
-        },
-        "verify.help_record": {"fr": "l'enregistrement de décision à vérifier", "en": "the decision record to verify"},
-        "verify.help_audit": {"fr": "le dossier d'audit dont il est issu", "en": "the audit folder it was made from"},
-        "verify.bad_date": {
-            "fr": "date de décision illisible {value!r} (attendu AAAA-MM-JJ)",
-            "en": "unreadable decision date {value!r} (expected YYYY-MM-DD)",
-        },
-        "verify.title": {
-            "fr": "Vérification de {record} avec {audit} (décision du {date})",
-            "en": "Verifying {record} against {audit} (decided on {date})",
-        },
-        "verify.audit_file": {"fr": "audit.toml", "en": "audit.toml"},
-        "verify.evidence": {"fr": "fichiers de preuves", "en": "evidence files"},
-        "verify.rulesets": {"fr": "fichiers de règles", "en": "ruleset files"},
-        "verify.scheme": {"fr": "schéma", "en": "scheme"},
-        "verify.plugins": {"fr": "plugins", "en": "plugins"},
-        "verify.record": {"fr": "enregistrement", "en": "record"},
-        "verify.same": {"fr": "identique", "en": "same"},
-        "verify.same_count": {"fr": "identiques ({count})", "en": "same ({count})"},
-        "verify.digest_changed": {"fr": "modifié ({old} → {new})", "en": "changed ({old} → {new})"},
-        "verify.changed": {"fr": "modifié(s) : {names}", "en": "changed: {names}"},
-        "verify.added": {"fr": "ajouté(s) : {names}", "en": "added: {names}"},
-        "verify.removed": {"fr": "retiré(s) : {names}", "en": "removed: {names}"},
-        "verify.scheme_same": {"fr": "{scheme} : identique", "en": "{scheme}: same"},
-        "verify.scheme_changed": {"fr": "{old} → {new}", "en": "{old} → {new}"},
-        "verify.bytes_same": {"fr": "octets identiques", "en": "same bytes"},
-        "verify.paths": {
-            "fr": "diffère en {count} chemin(s) de clés (enregistrement → recalcul) :",
-            "en": "differs at {count} key path(s) (record → recomputed):",
-        },
-        "verify.reformatted": {
-            "fr": "même contenu, mais pas le texte canonique (fichier reformaté ou réencodé)",
-            "en": "same content, but not the canonical text (the file was reformatted or re-encoded)",
-        },
-        "verify.more": {"fr": "… et {count} autre(s)", "en": "… and {count} more"},
-        "verify.absent": {"fr": "(absent)", "en": "(absent)"},
-        "verify.ok": {
-            "fr": "vérifié : l'enregistrement correspond octet par octet",
-            "en": "verified: the record matches byte for byte",
-        },
-        "verify.failed": {
-            "fr": "NON vérifié : l'enregistrement ne correspond pas au recalcul (voir ci-dessus)",
-            "en": "NOT verified: the record does not match the recomputed one (see above)",
-        },
-    }
-)
 
 
 class _Absent:

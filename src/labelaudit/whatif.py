@@ -33,92 +33,12 @@ from labelaudit.compare import dimension_rows, header, headline_rows, source_row
 from labelaudit.engine import Decision, Inputs, score
 from labelaudit.errors import InputError
 from labelaudit.explain import align, num
-from labelaudit.i18n import catalog, current_lang, tr
+from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang, Scheme
 from labelaudit.plugins import Plugins
 from labelaudit.record import build_record
 from labelaudit.workflow import exclusions_of, inputs_of, with_skipped_sources
 
-catalog(
-    {
-        "whatif.help": {
-            "fr": "recalculer la décision avec des changements et la comparer à la décision telle qu'auditée",
-            "en": "re-score with changes and compare with the decision as audited",
-        },
-        "whatif.help_audit": {"fr": "le dossier d'audit", "en": "the audit folder"},
-        "whatif.help_source_weight": {
-            "fr": "multiplier le poids de chaque liaison de cette source (répétable)",
-            "en": "multiply every binding weight of this source (repeatable)",
-        },
-        "whatif.help_min_coverage": {"fr": "couverture minimale, en pour cent", "en": "minimum coverage, in percent"},
-        "whatif.help_level_threshold": {
-            "fr": "seuil en points d'un niveau (répétable)",
-            "en": "a level's threshold in points (repeatable)",
-        },
-        "whatif.help_gate_off": {"fr": "retirer cette porte (répétable)", "en": "drop this gate (repeatable)"},
-        "whatif.help_drop_source": {
-            "fr": "laisser de côté les preuves de cette source (répétable)",
-            "en": "leave out this source's evidence (repeatable)",
-        },
-        "whatif.help_without_exclusions": {
-            "fr": "évaluer aussi les critères déclarés non applicables",
-            "en": "also score the criteria declared not applicable",
-        },
-        "whatif.bad_pair": {"fr": "attendu {form}, trouvé {value!r}", "en": "expected {form}, got {value!r}"},
-        "whatif.bad_number": {"fr": "nombre attendu, trouvé {value!r}", "en": "expected a number, got {value!r}"},
-        "whatif.unknown": {"fr": "{what} inconnu(e) {name!r} (connus : {known})", "en": "unknown {what} {name!r} (known: {known})"},
-        "whatif.what_source": {"fr": "source", "en": "source"},
-        "whatif.what_level": {"fr": "niveau", "en": "level"},
-        "whatif.what_gate": {"fr": "porte", "en": "gate"},
-        "whatif.not_positive": {
-            "fr": "le facteur doit être supérieur à 0, trouvé {value}",
-            "en": "the factor must be greater than 0, got {value}",
-        },
-        "whatif.not_percent": {
-            "fr": "un pourcentage entre 0 et 100 est attendu, trouvé {value}",
-            "en": "expected a percentage from 0 to 100, got {value}",
-        },
-        "whatif.negative_points": {
-            "fr": "un seuil ne peut pas être négatif, trouvé {value}",
-            "en": "a threshold cannot be negative, got {value}",
-        },
-        "whatif.level_order": {
-            "fr": "les seuils des niveaux doivent rester strictement croissants (obtenu : {levels})",
-            "en": "level thresholds must stay strictly increasing (got: {levels})",
-        },
-        "whatif.title": {"fr": "Et si… — {org} ({audit})", "en": "What if — {org} ({audit})"},
-        "whatif.changes": {"fr": "Changements :", "en": "Changes:"},
-        "whatif.no_change": {
-            "fr": "aucun : les deux colonnes doivent être identiques",
-            "en": "none: the two columns must be the same",
-        },
-        "whatif.change_weight": {
-            "fr": "poids de chaque liaison de la source {source} × {factor}",
-            "en": "weight of every {source} binding × {factor}",
-        },
-        "whatif.change_coverage": {
-            "fr": "couverture minimale {old} % → {new} %",
-            "en": "minimum coverage {old} % → {new} %",
-        },
-        "whatif.change_level": {
-            "fr": "niveau {level} : seuil {old} → {new} points",
-            "en": "level {level}: threshold {old} → {new} points",
-        },
-        "whatif.change_gate": {"fr": "porte {gate} retirée", "en": "gate {gate} dropped"},
-        "whatif.change_drop": {
-            "fr": "preuves de la source {source} laissées de côté",
-            "en": "evidence of source {source} left out",
-        },
-        "whatif.change_exclusions": {
-            "fr": "critères déclarés non applicables évalués : {criteria}",
-            "en": "criteria declared not applicable are scored: {criteria}",
-        },
-        "whatif.before": {"fr": "tel qu'audité", "en": "as audited"},
-        "whatif.after": {"fr": "avec les changements", "en": "with the changes"},
-        "whatif.sources": {"fr": "Atteinte par source", "en": "Attainment per source"},
-        "whatif.dimensions": {"fr": "Dimensions et exigences", "en": "Dimensions and requirements"},
-    }
-)
 
 
 @frozen

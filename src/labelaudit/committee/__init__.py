@@ -5,7 +5,7 @@
 - `chain`: the sidecar's canonical, hash-chained lines; `sessions`: open, vote, close, tally;
 - `verifier`: every rule, checked on the whole chain at every read and before every write;
 - `writer`: appending an entry; `register`, `schema`, `views`: the SQLite label register;
-- `display`, `commands`, `register_commands`, `messages`: what people read and type.
+- `display`, `commands`, `register_commands`: what people read and type (their texts are in
+  the gettext catalogs, `labelaudit/locale`).
 """
 
-from labelaudit.committee import messages as messages  # the catalog, loaded with the package

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit import options
-from labelaudit.committee import messages as _messages  # noqa: F401  (the catalog)
 from labelaudit.committee.chain import VERDICTS, paths, sidecar_path
 from labelaudit.committee.display import decision_text, render_chain
 from labelaudit.committee.register import existing_register, open_register, read_chain, register_path

@@ -11,7 +11,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from labelaudit.committee import messages as _messages  # noqa: F401  (the catalog)
 from labelaudit.committee.chain import Entry, LegacyEntry, proposal
 from labelaudit.committee.register import Chain, existing_register, read_chain
 from labelaudit.i18n import current_lang, tr

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit import options
-from labelaudit.committee import messages as _messages  # noqa: F401  (the catalog)
 from labelaudit.committee.register import add_record, open_register, register_path
 from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_of, select
 from labelaudit.errors import InputError

@@ -14,7 +14,6 @@ import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import Table
 
-from labelaudit.cycle import messages  # noqa: F401  (registers the messages)
 from labelaudit.cycle.sampling import SamplingPlan
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr

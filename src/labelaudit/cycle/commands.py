@@ -17,7 +17,6 @@ from typing import Any
 
 from labelaudit.audits import audit_path, load_audit
 from labelaudit.cycle import auditfile
-from labelaudit.cycle import messages  # noqa: F401  (registers the messages)
 from labelaudit.cycle.history import History, history_of
 from labelaudit.cycle.planning import (
     DEFAULT_WIDTH,

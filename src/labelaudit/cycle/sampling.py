@@ -32,7 +32,6 @@ from typing import Literal
 from attrs import frozen
 
 from labelaudit.cycle.history import History, SiteHistory
-from labelaudit.cycle import messages  # noqa: F401  (registers the messages)
 from labelaudit.i18n import both
 from labelaudit.model import Text
 from labelaudit.numbers import percent
