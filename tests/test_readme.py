@@ -31,3 +31,15 @@ def test_readme_demo_outcome_is_the_golden_one() -> None:
     outcome = json.loads((REPO / "tests" / "golden" / "demo.json").read_text("utf-8"))["outcome"]
     assert f"{outcome['points']['shown']} points" in README
     assert outcome["level"] == "confirme" and "level *confirmé*" in README
+
+
+def test_every_test_the_readme_names_exists() -> None:
+    """A promise names the test that proves it: the name must still be a test of the suite."""
+    named = re.findall(r"`((?:tests|plugins)/[\w/.-]+\.py)((?:::\w+)?)`", README)
+    continued = re.findall(r"`((?:tests|plugins)/[\w/.-]+\.py)::\w+`((?:, `::\w+`)+)", README)
+    tests = {(path, name.lstrip(":")) for path, name in named}
+    tests |= {(path, name) for path, more in continued for name in re.findall(r"`::(\w+)`", more)}
+    assert len(tests) > 20, tests
+    for path, name in sorted(tests):
+        source = (REPO / path).read_text("utf-8")
+        assert not name or re.search(rf"^def {name}\(", source, re.M), f"README names {path}::{name}, which does not exist"
