@@ -224,3 +224,27 @@ def test_check_xlsx_archive_refuses_a_zip_bomb_and_what_is_no_zip(tmp_path: Path
     (tmp_path / "cut.xlsx").write_bytes(Path("fixtures/demo/grid.xlsx").read_bytes()[:3000])
     assert archive_problem(tmp_path / "cut.xlsx")[1].startswith("damaged zip archive (")
     assert archive_problem(tmp_path / "absent.xlsx") == ("", "file not found")
+
+
+@pytest.mark.parametrize(
+    ("typed", "exported"),
+    [
+        ("Q1 - Accueil de l'agence", "Q1 – Accueil de l’agence"),
+        ("Votre avis : la clarté ?", "Votre avis\u202f: la clarté\u00a0?"),
+        ("NPS", "nps"),
+        ("Délai", "De\u0301lai"),  # the accent composed or decomposed
+        ("Recommandation", "Recom\u00admandation\u200b"),
+        ("« Conseil »", '" Conseil "'),
+    ],
+)
+def test_fold_header_matches_what_tools_substitute(typed: str, exported: str) -> None:
+    from labelaudit import fold_header
+
+    assert fold_header(typed) == fold_header(exported)
+
+
+def test_fold_header_keeps_what_differs() -> None:
+    from labelaudit import fold_header
+
+    assert fold_header("Q1 Accueil") != fold_header("Q11 Accueil")
+    assert fold_header("l'agence") != fold_header("lagence")

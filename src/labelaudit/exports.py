@@ -14,6 +14,7 @@ import codecs
 import csv
 import itertools
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -170,6 +171,25 @@ def clean_cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
+
+
+# What survey tools and word processors substitute for what the auditor types: curly
+# apostrophes and quotes, dashes, and the non-breaking spaces French typography puts before
+# ':' and '?'. NFKC already turns the narrow and the plain non-breaking spaces into spaces.
+_TYPOGRAPHY = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "\u0060": "'",
+    "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def fold_header(text: str) -> str:
+    """A header as people read it, for matching: Unicode NFKC, case folded, typographic
+    apostrophes, quotes and dashes made plain, invisible characters removed, spaces (non-breaking
+    ones too) collapsed. `Q1 – Accueil de l’agence` and `q1 - accueil de l'agence` fold alike."""
+    plain = unicodedata.normalize("NFKC", text).translate(_TYPOGRAPHY).translate(_INVISIBLE)
+    return " ".join(plain.casefold().split())
 
 
 def is_blank(cells: Sequence[object]) -> bool:
