@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -23,13 +23,17 @@ from labelaudit import (
     Criterion,
     Evidence,
     Finding,
+    LANGS,
     InputError,
+    Lang,
     ProblemCollector,
     Provenance,
+    ScalePoint,
     Scheme,
     Source,
     Text,
     atomic_output,
+    fold_header,
 )
 
 from labelaudit_onsite import _messages as msg
@@ -96,15 +100,34 @@ def grid_criteria(scheme: Scheme, source: Source) -> tuple[Criterion, ...]:
     )
 
 
-def parse_level(raw: Any, values: tuple[Fraction, ...]) -> Fraction | Text:
+def choice_text(point: ScalePoint, lang: Lang) -> str:
+    """A level as the grid's drop-down offers it: `3 – Déployé`."""
+    return f"{fmt(point.value)} \N{EN DASH} {point.label.get(lang)}"
+
+
+def level_choices(scheme: Scheme, source: Source) -> dict[str, Fraction]:
+    """Each point's drop-down text in either language, folded as headers are, to its value."""
+    scale = scheme.scale_of(source)
+    return {
+        fold_header(choice_text(point, lang)): point.value
+        for point in (scale.points if scale is not None else ())
+        for lang in LANGS
+    }
+
+
+def parse_level(raw: Any, values: tuple[Fraction, ...], choices: Mapping[str, Fraction] | None = None) -> Fraction | Text:
     """The level as a scale point, or the problem to report.
 
-    Accepts a number equal to a point (XLSX gives floats such as 3.0) or a text holding one
-    ("3", "2,5"), since spreadsheets store what the auditor typed either way.
+    Accepts a number equal to a point (XLSX gives floats such as 3.0), a text holding one
+    ("3", "2,5"), since spreadsheets store what the auditor typed either way, or the drop-down's
+    text of a point (`3 – Déployé`, in either language; a number with another point's label is
+    refused, not guessed).
     """
     number = _as_number(raw)
     if number is not None and number in values:
         return number
+    if isinstance(raw, str) and choices and (chosen := choices.get(fold_header(raw))) is not None:
+        return chosen
     points = ", ".join(fmt(v) for v in values)
     if isinstance(raw, (dt.date, dt.time, dt.timedelta)):  # a number formatted as a date
         return msg.level_is_date(str(raw), points)
@@ -162,6 +185,7 @@ class Builder:
         self.request = request
         self.problems = problems
         self.values = scale_values(request.scheme, request.source)
+        self.choices = level_choices(request.scheme, request.source)
         self.sites = tuple(site.id for site in request.audit.sites)
         self.bindings: dict[str, list[str]] = {}
         for criterion, binding in request.bindings:
@@ -206,7 +230,7 @@ class Builder:
             return  # a blank row of a template gives nothing
         self.seen[key] = here
         if row.level is not None:
-            level = parse_level(row.level, self.values)
+            level = parse_level(row.level, self.values, self.choices)
             if isinstance(level, Text):
                 self.problems.add(file, row.level_where, level)
             else:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,6 +27,7 @@ from labelaudit import (
     FINDING_KINDS,
     CollectRequest,
     InputError,
+    Lang,
     ProblemCollector,
     Scale,
     Scheme,
@@ -43,6 +45,7 @@ from labelaudit_onsite._common import (
     SiteEntry,
     atomic_write,
     fmt,
+    choice_text,
     grid_criteria,
     lines,
 )
@@ -354,10 +357,20 @@ _TEXTS = {
     "fr": {
         "error_title": "Niveau invalide",
         "error": "Choisir un niveau de l'échelle : {points}",
+        "guidance": "Ce que l'auditeur recherche",
+        "levels": "Niveaux",
+        "choice": "Choix (liste déroulante)",
+        "fields": "Auditeur : ____________________    Date de la visite : ____________",
+        "page": "Page &P / &N",
     },
     "en": {
         "error_title": "Invalid level",
         "error": "Choose a level of the scale: {points}",
+        "guidance": "What the auditor looks for",
+        "levels": "Levels",
+        "choice": "Choice (drop-down list)",
+        "fields": "Auditor: ____________________    Date of the visit: ____________",
+        "page": "Page &P of &N",
     },
 }
 
@@ -371,7 +384,8 @@ def write(request: TemplateRequest) -> None:
     workbook.remove(workbook.active)
     for site in request.sites:
         _site_sheet(workbook.create_sheet(site.id), request, scale)
-    _levels_sheet(workbook.create_sheet(LEVELS_SHEET[request.lang]), scale)
+        _print_setup(workbook[site.id], f"{site.id} \N{EN DASH} {site.name}", request.lang)
+    _levels_sheet(workbook.create_sheet(LEVELS_SHEET[request.lang]), scale, request.lang)
     _audit_sheet(workbook.create_sheet(AUDIT_SHEET), request.scheme)
     _neutralise(workbook)
     atomic_write(request.path, workbook.save)
@@ -410,19 +424,52 @@ def _site_sheet(sheet: Worksheet, request: TemplateRequest, scale: Scale | None)
                 criterion.pyramid,
             ]
         )
+        sheet.cell(sheet.max_row, 3).comment = _guidance(criterion.guidance, scale, request.lang)
     _style(sheet, WIDTHS, freeze="C2")
     if scale is not None and sheet.max_row > 1:
         sheet.add_data_validation(_level_choices(scale, request, f"E2:E{sheet.max_row}"))
 
 
+def _guidance(guidance: Text | None, scale: Scale | None, lang: Lang) -> Comment:
+    """The criterion's guidance and the level descriptors, on its title cell: what the auditor
+    needs at hand while filling the row."""
+    colon = " : " if lang == "fr" else ": "  # French puts a space before the colon
+    parts = [f"{_TEXTS[lang]['guidance']}{colon}{guidance.get(lang)}"] if guidance else []
+    for point in scale.points if scale else ():
+        described = point.description.get(lang) if point.description else ""
+        parts.append(choice_text(point, lang) + (f"{colon}{described}" if described else ""))
+    comment = Comment("\n".join(parts) or _TEXTS[lang]["levels"], "labelaudit")
+    comment.width, comment.height = 480, 24 * max(len(parts), 1) + 40  # points: room for the text
+    return comment
+
+
+def _print_setup(sheet: Worksheet, title: str, lang: Lang) -> None:
+    """A4 landscape, one page wide, the header row repeated on every page, the site, the
+    auditor's and date fields in the page header and the page number in its footer."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.print_options.gridLines = True
+    sheet.oddHeader.left.text = title.replace("&", "&&")
+    sheet.oddHeader.right.text = _TEXTS[lang]["fields"]
+    sheet.oddFooter.right.text = _TEXTS[lang]["page"]
+    sheet.print_options.horizontalCentered = True
+
+
 def _level_choices(scale: Scale, request: TemplateRequest, cells: str) -> DataValidation:
-    points = ",".join(fmt(value) for value in scale.values)
+    """The drop-down: each point with its label (`3 – Déployé`), listed on the levels sheet so
+    that a label with a comma stays one choice; a typed number is accepted as well."""
+    points = ", ".join(fmt(value) for value in scale.values)
     texts = _TEXTS[request.lang]
+    sheet = LEVELS_SHEET[request.lang]
     validation = DataValidation(
         type="list",
-        formula1=f'"{points}"',
+        formula1=f"'{sheet}'!$F$2:$F${len(scale.points) + 1}",
         allow_blank=True,
         showErrorMessage=True,
+        errorStyle="warning",  # a typed `3` is not in the list, yet a sound level: warn, never block
         errorTitle=texts["error_title"],
         error=texts["error"].format(points=points),
     )
@@ -430,10 +477,11 @@ def _level_choices(scale: Scale, request: TemplateRequest, cells: str) -> DataVa
     return validation
 
 
-def _levels_sheet(sheet: Worksheet, scale: Scale | None) -> None:
-    """The scale's points with their labels and descriptions in both languages."""
+def _levels_sheet(sheet: Worksheet, scale: Scale | None, lang: Lang) -> None:
+    """The scale's points with their labels and descriptions in both languages, and the
+    drop-down's choices (column F) in the grid's language."""
     sheet.append(
-        ["Valeur / Value", "Libellé (fr)", "Label (en)", "Description (fr)", "Description (en)"]
+        ["Valeur / Value", "Libellé (fr)", "Label (en)", "Description (fr)", "Description (en)", _TEXTS[lang]["choice"]]
     )
     for point in scale.points if scale else ():
         description = point.description
@@ -445,9 +493,10 @@ def _levels_sheet(sheet: Worksheet, scale: Scale | None) -> None:
                 point.label.en,
                 description.fr if description else "",
                 description.en if description else "",
+                choice_text(point, lang),
             ]
         )
-    _style(sheet, (14, 30, 30, 70, 70), freeze="A2")
+    _style(sheet, (14, 30, 30, 70, 70, 30), freeze="A2")
 
 
 def _audit_sheet(sheet: Worksheet, scheme: Scheme) -> None:

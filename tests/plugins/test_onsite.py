@@ -491,12 +491,21 @@ def test_xlsx_template(scheme: Scheme, tmp_path: Path) -> None:
     assert sheet.freeze_panes == "C2"
     assert sheet["F2"].alignment.wrap_text
     [validation] = sheet.data_validations.dataValidation
-    assert (validation.type, validation.formula1) == ("list", '"0,1,2,3,4"')
+    assert (validation.type, validation.formula1) == ("list", "'Levels'!$F$2:$F$6")
+    assert validation.errorStyle == "warning"  # a typed number is allowed after a warning
     assert str(validation.sqref) == f"E2:E{len(rows) + 1}"
+    guidance = sheet["C2"].comment.text.splitlines()
+    assert guidance[0].startswith("What the auditor looks for: The auditor looks for a written service vision")
+    assert guidance[2].startswith("1 – Initiated: An approach")
+    assert (sheet.page_setup.orientation, int(sheet.page_setup.paperSize)) == ("landscape", 9)  # A4
+    assert sheet.print_title_rows == "$1:$1" and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.oddHeader.left.text == "lyon – Agence de Lyon"
+    assert sheet.oddHeader.right.text == "Auditor: ____________________    Date of the visit: ____________"
 
     levels = list(workbook["Levels"].iter_rows(values_only=True))
     assert len(levels) == 1 + 5
     assert levels[2][:3] == (1, "Initié", "Initiated")
+    assert [row[5] for row in levels[1:3]] == ["0 – Not addressed", "1 – Initiated"]
     assert levels[2][3].startswith("Une démarche existe")
     assert levels[2][4].startswith("An approach")
     assert list(workbook["Audit"].iter_rows(values_only=True)) == [
@@ -569,6 +578,25 @@ def test_xlsx_round_trip(scheme: Scheme, tmp_path: Path) -> None:
                 provenance=Provenance("grid.xlsx", "cell paris!L6")),
     )
     assert result.notes == ()
+
+
+def test_xlsx_a_level_chosen_from_the_drop_down_is_its_point(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(
+        template(scheme, tmp_path / "grid.xlsx", lang="fr"),
+        {"lyon!E2": "2 – Déployé", "lyon!E3": "1 - initiated", "lyon!E4": "2,5"},
+    )
+    assert problems(scheme, tmp_path, path) == [f"{path}: cell lyon!E4: expected one of 0, 1, 2, 3, 4, got '2,5'"]
+    path = fill(path, {"lyon!E4": None})
+    assert [(e.criterion, e.value) for e in collect(scheme, tmp_path, path).evidence] == [
+        ("vision.1", Fraction(2)), ("vision.2", Fraction(1))
+    ]
+
+
+def test_xlsx_a_number_with_another_points_label_is_refused(scheme: Scheme, tmp_path: Path) -> None:
+    path = fill(template(scheme, tmp_path / "grid.xlsx"), {"lyon!E2": "3 – Déployé"})
+    assert problems(scheme, tmp_path, path) == [
+        f"{path}: cell lyon!E2: expected one of 0, 1, 2, 3, 4, got '3 – Déployé'"
+    ]
 
 
 def test_xlsx_accepts_one_language_headers_and_skips_blank_rows(
