@@ -11,6 +11,7 @@ in one go.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -32,15 +33,16 @@ from labelaudit import (
     Text,
     column_letter,
     file_problem,
+    fold_header,
     row_place,
 )
 
 from labelaudit_surveys import _messages as msg
-from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable
+from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable, cell_text, normalise
 from labelaudit import cell_place as csv_place
 from labelaudit_surveys._csv import open_csv
-from labelaudit_surveys._options import SurveyOptions, load_options
-from labelaudit_surveys._table import Table, clean_header, is_blank
+from labelaudit_surveys._options import RowFilter, SurveyOptions, load_options
+from labelaudit_surveys._table import Table, is_blank
 from labelaudit_surveys._xlsx import open_xlsx
 
 SUFFIXES = (".csv", ".xlsx")
@@ -69,12 +71,18 @@ class Plan:
 
     source: str
     options: SurveyOptions
-    columns: Mapping[str, Column]  # by cleaned header
-    site_header: str | None  # cleaned
-    ignored: frozenset[str]  # cleaned
+    columns: Mapping[str, Column]  # by folded header (`fold_header`)
+    site_header: str | None  # folded
+    ignored: frozenset[str]  # folded
     sites: SiteReader | None  # None: every row belongs to `fixed_site`
     fixed_site: str
     pairs: tuple[tuple[str, str], ...]  # (item, paired item) that a binding needs
+    row_filter: RowKeeper | None = None
+
+    @property
+    def row_by_row(self) -> bool:
+        """Whether exports must be read row by row: a header over several rows, a row filter."""
+        return self.options.header_rows > 1 or self.row_filter is not None
 
     def header_of(self, item: str) -> str | None:
         return next((c.header for c in self.columns.values() if c.item == item), None)
@@ -86,6 +94,7 @@ class Layout:
 
     answers: tuple[tuple[int, Column], ...]  # (0-based position, column)
     site: int | None
+    filter: int | None = None  # the row filter's column
 
 
 class Tallies:
@@ -126,12 +135,18 @@ def collect(request: CollectRequest) -> Collection:
 def make_plan(request: CollectRequest, options: SurveyOptions) -> Plan:
     scheme, source = request.scheme, request.source
     source_key = f"[sources.{source.id}"
+    no_answer = (*scheme.policies.no_answer, *options.no_answer)
     columns = {}
     for header, item_key in options.columns.items():
         scale = scheme.scale_of(source, item_key)
         if scale is not None:  # load_options rejected unknown items
-            reader = AnswerReader(scale, options.answers, scheme.policies.no_answer, f"{source_key}.answers]")
-            columns[clean_header(header)] = Column(header, item_key, reader)
+            answers, answers_key = dict(options.answers), f"{source_key}.answers]"
+            for number, answer_map in enumerate(options.answer_maps):
+                if header in answer_map.columns:  # the column's own labels win over the source's
+                    answers.update(answer_map.answers)
+                    answers_key = f"[[sources.{source.id}.answer_maps]] #{number + 1}"
+            reader = AnswerReader(scale, answers, no_answer, answers_key)
+            columns[fold_header(header)] = Column(header, item_key, reader)
     sites = (
         SiteReader(request.audit.sites, options.site_names, f"{source_key}.site_names]")
         if options.site_column is not None
@@ -142,12 +157,32 @@ def make_plan(request: CollectRequest, options: SurveyOptions) -> Plan:
         source=source.id,
         options=options,
         columns=columns,
-        site_header=clean_header(options.site_column) if options.site_column is not None else None,
-        ignored=frozenset(clean_header(h) for h in options.ignore),
+        site_header=fold_header(options.site_column) if options.site_column is not None else None,
+        ignored=frozenset(fold_header(h) for h in options.ignore),
         sites=sites,
         fixed_site=options.site or request.audit.sites[0].id,
         pairs=tuple(sorted(pairs)),
+        row_filter=RowKeeper.of(options.filter) if options.filter is not None else None,
     )
+
+
+@frozen
+class RowKeeper:
+    """The row filter: whether a row is read, by its cell in the filter's column."""
+
+    header: str  # as the audit writes it
+    folded: str
+    values: frozenset[str]  # normalised, "" for a blank cell
+    keep: bool  # True: read only rows with one of `values`; False: leave those out
+
+    @classmethod
+    def of(cls, row_filter: RowFilter) -> RowKeeper:
+        values = row_filter.keep if row_filter.keep is not None else row_filter.drop or ()
+        return cls(row_filter.column, fold_header(row_filter.column), frozenset(normalise(v) for v in values),
+                   row_filter.keep is not None)
+
+    def reads(self, value: object) -> bool:
+        return (normalise(cell_text(value)) in self.values) == self.keep
 
 
 def open_table(path: Path, file: str, plan: Plan) -> AbstractContextManager[Table]:
@@ -157,9 +192,11 @@ def open_table(path: Path, file: str, plan: Plan) -> AbstractContextManager[Tabl
         raise InputError.at(file, "", msg.unsupported_suffix(path.suffix))
     if path.stat().st_size == 0:
         raise InputError.at(file, "", file_problem("empty"))
+    rows, match = plan.options.header_rows, plan.options.match_row
     if suffix == ".csv":
-        return open_csv(path, file, plan.options.delimiter)
-    return open_xlsx(path, file, plan.options.sheet, plan.options.header_row, frozenset(plan.columns))
+        return open_csv(path, file, plan.options.delimiter, rows, match)
+    wanted = {name: column.header for name, column in plan.columns.items()}
+    return open_xlsx(path, file, plan.options.sheet, plan.options.header_row, wanted, rows, match)
 
 
 def read_file(
@@ -188,7 +225,10 @@ def read_file(
         return None
     if counted is None:
         return None
-    rows, sites = counted
+    rows, sites, *left_out = counted
+    if left_out and plan.row_filter is not None:
+        keeper = plan.row_filter
+        return msg.file_read_filtered(display, rows, sites, left_out[0], keeper.header, keeper.keep)
     return msg.file_read(display, rows, sites)
 
 
@@ -199,7 +239,7 @@ def read_columns(
     header does not match (problems reported), or ROWS when it must be read row by row: an XLSX
     workbook, Polars not installed or switched off, or a CSV that Polars could read differently
     from the csv module. Nothing is reported or tallied before that is known."""
-    if not COLUMNAR or path.suffix.lower() != ".csv":
+    if not COLUMNAR or path.suffix.lower() != ".csv" or plan.row_by_row:
         return ROWS
     try:
         from labelaudit_surveys._columnar import ColumnReader, RowReaderNeeded, read_head
@@ -242,44 +282,106 @@ def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector)
     found: dict[str, int] = {}
     wrong: list[Problem] = []
     named = named_width(table.header)
-    for position, name in enumerate(table.header):
+    filter_header = plan.row_filter.folded if plan.row_filter is not None else None
+    unknown: list[tuple[int, str]] = []
+    for position, text in enumerate(table.header):
+        name = fold_header(text)  # `l’agence` and `L'agence` are the same header
         if not name and position < named:  # a gap among the headers: whose answers are these?
             wrong.append(Problem(file, row_place(table.header_row), msg.empty_header(column_letter(position))))
         if not name or name in plan.ignored:
             continue
-        where = table.place(table.header_row, position, name)
+        where = table.place(table.header_row, position, text)
         if name in found:
-            wrong.append(Problem(file, where, msg.header_twice(name)))
-        elif name in plan.columns or name == plan.site_header:
+            first = found[name]
+            if table.header[first] == text:
+                wrong.append(Problem(file, where, msg.header_twice(text)))
+            else:
+                wrong.append(Problem(file, where, msg.header_alike_twice(
+                    text, column_letter(position), table.header[first], column_letter(first))))
+        elif name in plan.columns or name == plan.site_header or name == filter_header:
             found[name] = position
         else:
-            wrong.append(Problem(file, where, msg.unknown_header(name, plan.source)))
+            unknown.append((position, text))
+            wrong.append(Problem(file, where, msg.unknown_header(text, plan.source)))
     wanted = [(name, column.header) for name, column in plan.columns.items()]
     if plan.site_header is not None:
         wanted.append((plan.site_header, plan.options.site_column or ""))
+    if plan.row_filter is not None:
+        wanted.append((plan.row_filter.folded, plan.row_filter.header))
     for name, header in wanted:
         if name not in found:
-            wrong.append(Problem(file, row_place(table.header_row), msg.header_not_found(header)))
+            closest = closest_header(header, unknown)
+            what = msg.header_not_found(header) if closest is None else msg.header_not_found_closest(
+                header, closest[1], column_letter(closest[0]), *first_difference(header, closest[1]))
+            wrong.append(Problem(file, row_place(table.header_row), what))
     for problem in wrong:
         problems.add(problem.file, problem.where, problem.what)
     if wrong:
         return None
     answers = tuple((found[name], column) for name, column in plan.columns.items())
-    return Layout(answers, found.get(plan.site_header) if plan.site_header else None)
+    return Layout(
+        answers,
+        found.get(plan.site_header) if plan.site_header else None,
+        found.get(filter_header) if filter_header else None,
+    )
+
+
+def closest_header(wanted: str, headers: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
+    """The file's header (position, text) most like `wanted`, among those nothing matched, if one
+    is like enough to be the likely typo (difflib's ratio of the folded texts, from 0.6)."""
+    folded = fold_header(wanted)
+    scored = [(difflib.SequenceMatcher(None, folded, fold_header(text)).ratio(), -position, position, text)
+              for position, text in headers]
+    best = max(scored, default=None)
+    return (best[2], best[3]) if best is not None and best[0] >= 0.6 else None
+
+
+def first_difference(wanted: str, got: str) -> tuple[int, str, str]:
+    """Where two headers first differ as `fold_header` compares them: (1-based character of
+    `wanted`, its character, the file's character), "" for the end of a text."""
+    ours, theirs = _folded_chars(wanted), _folded_chars(got)
+    for index, ((mine, mine_folded), (other, other_folded)) in enumerate(zip(ours, theirs)):
+        if mine_folded != other_folded:
+            return mine[0] + 1, mine[1], other[1]
+    index = min(len(ours), len(theirs))
+    mine = ours[index][0] if index < len(ours) else (len(wanted), "")
+    other = theirs[index][0] if index < len(theirs) else (len(got), "")
+    return mine[0] + 1, mine[1], other[1]
+
+
+def _folded_chars(text: str) -> list[tuple[tuple[int, str], str]]:
+    """((position, character), folded character) of each character that folding keeps, a run of
+    spaces as one space; leading and trailing spaces dropped as `fold_header` drops them."""
+    out: list[tuple[tuple[int, str], str]] = []
+    for position, char in enumerate(text):
+        folded = fold_header(f"x{char}x")[1:-1] or ("" if fold_header(char) == "" and not char.isspace() else " ")
+        if folded == " " and (not out or out[-1][1] == " "):
+            continue
+        if folded:
+            out.append(((position, char), folded))
+    while out and out[-1][1] == " ":
+        out.pop()
+    return out
 
 
 def read_rows(
     table: Table, layout: Layout, plan: Plan, file: str, display: str, tallies: Tallies, problems: ProblemCollector
-) -> tuple[int, int]:
-    """Tally every non-blank row; return how many rows and how many sites were read."""
-    rows, sites = 0, set[str]()
+) -> tuple[int, int] | tuple[int, int, int]:
+    """Tally every non-blank row; return how many rows and how many sites were read (and, with a
+    row filter, how many rows it left out: they are counted, never read)."""
+    rows, sites, left_out = 0, set[str](), 0
     named = named_width(table.header)
     for number, cells in table.rows:
         if is_blank(cells):
             continue
-        rows += 1
         if not row_fits(table, named, number, cells, file, problems):
+            rows += 1
             continue  # its cells are not where the header says: reading them would mislead
+        if plan.row_filter is not None and layout.filter is not None:
+            if not plan.row_filter.reads(_cell(cells, layout.filter)):
+                left_out += 1
+                continue
+        rows += 1
         site = read_site(table, layout, plan, number, cells, file, problems)
         values: dict[str, Fraction | None] = {}
         for position, column in layout.answers:
@@ -290,7 +392,7 @@ def read_rows(
         if site is not None:
             sites.add(site)
             tallies.add(site, values, plan.pairs, display)
-    return rows, len(sites)
+    return (rows, len(sites), left_out) if plan.row_filter is not None else (rows, len(sites))
 
 
 def named_width(header: Sequence[str]) -> int:

@@ -9,6 +9,7 @@ file (a key, a header, a label, a raw answer) is quoted verbatim.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -263,4 +264,143 @@ def option_not_for(option: str, kind: str, file: str) -> Text:
         f"la retirer, ou lire ce fichier dans une autre source",
         en=f"option {option!r} applies to {fits} files only, but {file} is {'an' if kind == 'XLSX' else 'a'} {kind} file: "
         f"remove it, or read that file in another source",
+    )
+
+
+# --- Export shapes: folded headers, several header rows, answer maps, the row filter ----------
+
+
+def text_not_a_list(option: str, value: str) -> Text:
+    """A list option written as one text; the example is TOML to copy, the same in both languages."""
+    if option == "ignore":
+        return ignore_not_a_list(value)
+    return Text(
+        fr=f"liste attendue, par exemple {option} = [{value!r}]",
+        en=f"expected a list, e.g. {option} = [{value!r}]",
+    )
+
+
+def headers_alike(first: str, second: str) -> Text:
+    return Text(
+        fr=f"« {second} » et « {first} » se lisent comme le même en-tête (casse, apostrophes, espaces) : "
+        "n'en garder qu'un",
+        en=f"{second!r} and {first!r} read as the same header (case, apostrophes, spaces): keep one",
+    )
+
+
+def bad_header_rows(rows: int, most: int) -> Text:
+    return Text(
+        fr=f"nombre de lignes d'en-tête attendu de 1 à {most}, reçu {rows}",
+        en=f"expected a number of header rows from 1 to {most}, got {rows}",
+    )
+
+
+def match_row_without_header_rows() -> Text:
+    return Text(
+        fr="match_row choisit l'une des lignes d'en-tête : il ne vaut qu'avec header_rows = 2 ou plus",
+        en="match_row chooses one of the header rows: it applies only with header_rows = 2 or more",
+    )
+
+
+def bad_match_row(row: int, rows: int) -> Text:
+    return Text(
+        fr=f"ligne d'en-tête attendue de 1 à {rows} (header_rows = {rows}), reçu {row}",
+        en=f"expected a header row from 1 to {rows} (header_rows = {rows}), got {row}",
+    )
+
+
+def answer_map_without_columns() -> Text:
+    return Text(
+        fr="indiquer les colonnes (en-têtes de columns) auxquelles ces libellés s'appliquent",
+        en="name the columns (headers of columns) these labels apply to",
+    )
+
+
+def answer_map_without_answers() -> Text:
+    return Text(
+        fr="associer au moins un libellé de réponse à un point de l'échelle",
+        en="map at least one answer label to a scale point",
+    )
+
+
+def answer_map_unmapped_column(header: str) -> Text:
+    return Text(
+        fr=f"« {header} » n'est pas un en-tête de columns : ses réponses ne sont pas lues",
+        en=f"{header!r} is not a header of columns: its answers are not read",
+    )
+
+
+def answer_map_twice(header: str, first: int) -> Text:
+    return Text(
+        fr=f"« {header} » a déjà ses libellés dans answer_maps n° {first + 1}",
+        en=f"{header!r} already has its labels in answer_maps #{first + 1}",
+    )
+
+
+def filter_keep_or_drop() -> Text:
+    # The example is TOML to copy into the audit file: the same in both languages.
+    example = 'filter = { column = "Statut", keep = ["Complet"] }'
+    return Text(
+        fr=f"indiquer keep (les valeurs des lignes lues) ou drop (celles des lignes écartées), pas les deux : {example}",
+        en=f"give keep (the values of the rows read) or drop (those of the rows left out), not both: {example}",
+    )
+
+
+def filter_no_values() -> Text:
+    return Text(
+        fr="au moins une valeur attendue (\"\" pour une cellule vide)",
+        en='expected at least one value ("" for a blank cell)',
+    )
+
+
+def filter_column_read(header: str) -> Text:
+    return Text(
+        fr=f"« {header} » est aussi dans columns ou ignore : la colonne du filtre ne sert qu'à choisir les lignes",
+        en=f"{header!r} is also in columns or ignore: the filter's column only chooses the rows",
+    )
+
+
+def header_rows_past_the_end(rows: int) -> Text:
+    return Text(
+        fr=f"l'en-tête doit occuper {rows} lignes (header_rows), mais le fichier s'arrête avant",
+        en=f"the header should span {rows} rows (header_rows), but the file ends before",
+    )
+
+
+def file_read_filtered(display: str, rows: int, sites: int, left_out: int, column: str, keep: bool) -> Text:
+    rows_fr, rows_en = _counted(rows, "ligne", "row")
+    sites_fr, sites_en = _counted(sites, "site", "site")
+    out_fr = f"{left_out} ligne écartée" if left_out == 1 else f"{left_out} lignes écartées"
+    out_en = f"{left_out} row{'' if left_out == 1 else 's'} left out"
+    how_fr, how_en = ("hors des valeurs retenues", "not a kept value") if keep else ("valeur écartée", "a dropped value")
+    return Text(
+        fr=f"{display} : {rows_fr}, {sites_fr}, {out_fr} par le filtre (« {column} » : {how_fr})",
+        en=f"{display}: {rows_en}, {sites_en}, {out_en} by the filter ({column!r}: {how_en})",
+    )
+
+
+def header_alike_twice(header: str, letter: str, first: str, first_letter: str) -> Text:
+    return Text(
+        fr=f"l'en-tête « {header} » (colonne {letter}) se lit comme « {first} » (colonne {first_letter}) : "
+        "lequel lire ? Renommer l'un des deux, ou l'ajouter à ignore",
+        en=f"header {header!r} (column {letter}) reads as {first!r} (column {first_letter}): which one? "
+        "Rename one of them, or list it in ignore",
+    )
+
+
+def _character(char: str, lang: str) -> str:
+    """`'’' U+2019 RIGHT SINGLE QUOTATION MARK`, or the end of the text."""
+    if not char:
+        return "la fin du texte" if lang == "fr" else "the end of the text"
+    name = unicodedata.name(char, "")
+    shown = f"« {char} »" if lang == "fr" else repr(char)
+    return f"{shown} U+{ord(char):04X}{' ' + name if name else ''}"
+
+
+def header_not_found_closest(header: str, closest: str, letter: str, at: int, ours: str, theirs: str) -> Text:
+    return Text(
+        fr=f"en-tête « {header} » introuvable dans le fichier ; le plus proche est « {closest} » (colonne {letter}), "
+        f"qui en diffère au caractère {at} : {_character(theirs, 'fr')} au lieu de {_character(ours, 'fr')}",
+        en=f"header {header!r} not found in the file; the closest is {closest!r} (column {letter}), "
+        f"which differs at character {at}: {_character(theirs, 'en')} where the audit has {_character(ours, 'en')}",
     )

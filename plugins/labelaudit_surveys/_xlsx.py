@@ -2,27 +2,32 @@
 
 Survey tools often put a title, a date and a blank line above the header: the header row is the
 one the audit names (`header_row`), or else the first of the first 20 rows that holds at least
-one mapped header. Rows above it are ignored.
+one mapped header (compared as `labelaudit.fold_header` folds them). Rows above it are ignored.
+With `header_rows`, the header is that many rows, combined by `_table.combine_header`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from labelaudit import InputError, column_letter, open_xlsx_workbook, file_problem, row_place, rows_place, sheet_place
+from labelaudit import (
+    InputError, column_letter, file_problem, fold_header, open_xlsx_workbook, row_place, rows_place, sheet_place,
+)
 
 from labelaudit_surveys import _messages as msg
-from labelaudit_surveys._table import Table, clean_header, is_blank
+from labelaudit_surveys._table import Table, clean_header, combine_header, is_blank
 
 HEADER_SEARCH_ROWS = 20
 
 
 @contextmanager
 def open_xlsx(
-    path: Path, file: str, sheet: str | None, header_row: int | None, wanted: frozenset[str]
+    path: Path, file: str, sheet: str | None, header_row: int | None, wanted: Mapping[str, str],
+    header_rows: int = 1, match_row: int | None = None,
 ) -> Iterator[Table]:
     """Open a workbook's sheet (`sheet`, or the first) and find its header row."""
     # A zip bomb, or a file that is no zip, is refused before openpyxl opens it; rows are streamed.
@@ -31,7 +36,10 @@ def open_xlsx(
         worksheet = _sheet(workbook, sheet, file)
         worksheet.reset_dimensions()  # exporters often write a wrong size: read every row
         rows = enumerate(_guarded(worksheet.iter_rows(values_only=True), file), start=1)
-        number, header = _find_header(rows, header_row, wanted, file)
+        if header_rows > 1:
+            rows, (number, header) = _find_header_rows(rows, header_row, wanted, file, header_rows, match_row)
+        else:
+            number, header = _find_header(rows, header_row, wanted, file)
         reference = _sheet_reference(worksheet.title)
         yield Table(number, header, rows, lambda row, column, name: _place(reference, row, column, name))
     finally:
@@ -62,7 +70,7 @@ def _guarded(rows: Iterable[Sequence[object]], file: str) -> Iterator[Sequence[o
 
 
 def _find_header(
-    rows: Iterator[tuple[int, Sequence[object]]], header_row: int | None, wanted: frozenset[str], file: str
+    rows: Iterator[tuple[int, Sequence[object]]], header_row: int | None, wanted: Mapping[str, str], file: str
 ) -> tuple[int, tuple[str, ...]]:
     seen_content = False
     for number, cells in rows:
@@ -71,7 +79,7 @@ def _find_header(
         if header_row is not None:
             if number == header_row:
                 return number, header
-        elif wanted.intersection(header):
+        elif wanted.keys() & {fold_header(name) for name in header}:
             return number, header
         elif number >= HEADER_SEARCH_ROWS:
             break
@@ -79,7 +87,33 @@ def _find_header(
         raise InputError.at(file, row_place(header_row), msg.header_row_past_the_end())
     if not seen_content:
         raise InputError.at(file, "", file_problem("empty"))
-    raise InputError.at(file, rows_place(1, HEADER_SEARCH_ROWS), msg.no_header_row(wanted))
+    raise InputError.at(file, rows_place(1, HEADER_SEARCH_ROWS), msg.no_header_row(wanted.values()))
+
+
+def _find_header_rows(
+    rows: Iterator[tuple[int, Sequence[object]]], header_row: int | None, wanted: Mapping[str, str], file: str,
+    count: int, match_row: int | None,
+) -> tuple[Iterator[tuple[int, Sequence[object]]], tuple[int, tuple[str, ...]]]:
+    """A header spread over `count` rows (see `combine_header`): from `header_row`, or the first
+    rows of the first 20 whose combined header holds a mapped header. Returns the rows below it."""
+    seen: list[tuple[int, Sequence[object]]] = []
+    last = (header_row or HEADER_SEARCH_ROWS) + count - 1
+    for number, cells in rows:
+        seen.append((number, cells))
+        if number >= last:
+            break
+    if all(is_blank(cells) for _, cells in seen):
+        raise InputError.at(file, "", file_problem("empty"))
+    starts = [header_row] if header_row is not None else range(1, HEADER_SEARCH_ROWS + 1)
+    for start in starts:
+        block = [cells for number, cells in seen if start <= number < start + count]
+        if len(block) < count:
+            raise InputError.at(file, row_place(start), msg.header_rows_past_the_end(count))
+        header = combine_header(block, match_row)
+        if header_row is not None or wanted.keys() & {fold_header(name) for name in header}:
+            below = [(number, cells) for number, cells in seen if number >= start + count]
+            return itertools.chain(below, rows), (start + (match_row - 1 if match_row else 0), header)
+    raise InputError.at(file, rows_place(1, HEADER_SEARCH_ROWS), msg.no_header_row(wanted.values()))
 
 
 def _sheet_reference(title: str) -> str:
