@@ -174,12 +174,13 @@ class RowKeeper:
     folded: str
     values: frozenset[str]  # normalised, "" for a blank cell
     keep: bool  # True: read only rows with one of `values`; False: leave those out
+    shown: tuple[str, ...]  # the values as the audit writes them, for the note
 
     @classmethod
     def of(cls, row_filter: RowFilter) -> RowKeeper:
         values = row_filter.keep if row_filter.keep is not None else row_filter.drop or ()
         return cls(row_filter.column, fold_header(row_filter.column), frozenset(normalise(v) for v in values),
-                   row_filter.keep is not None)
+                   row_filter.keep is not None, tuple(values))
 
     def reads(self, value: object) -> bool:
         return (normalise(cell_text(value)) in self.values) == self.keep
@@ -228,7 +229,7 @@ def read_file(
     rows, sites, *left_out = counted
     if left_out and plan.row_filter is not None:
         keeper = plan.row_filter
-        return msg.file_read_filtered(display, rows, sites, left_out[0], keeper.header, keeper.keep)
+        return msg.file_read_filtered(display, rows, sites, left_out[0], keeper.header, keeper.keep, keeper.shown)
     return msg.file_read(display, rows, sites)
 
 

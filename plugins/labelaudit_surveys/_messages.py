@@ -367,15 +367,21 @@ def header_rows_past_the_end(rows: int) -> Text:
     )
 
 
-def file_read_filtered(display: str, rows: int, sites: int, left_out: int, column: str, keep: bool) -> Text:
+def file_read_filtered(
+    display: str, rows: int, sites: int, left_out: int, column: str, keep: bool, values: Sequence[str]
+) -> Text:
+    """What was read, and how many rows the filter left out: `41 rows left out ('Statut' not 'Complet')`."""
     rows_fr, rows_en = _counted(rows, "ligne", "row")
     sites_fr, sites_en = _counted(sites, "site", "site")
     out_fr = f"{left_out} ligne écartée" if left_out == 1 else f"{left_out} lignes écartées"
     out_en = f"{left_out} row{'' if left_out == 1 else 's'} left out"
-    how_fr, how_en = ("hors des valeurs retenues", "not a kept value") if keep else ("valeur écartée", "a dropped value")
+    shown_fr = " ou ".join("vide" if not v else f"« {v} »" for v in values)
+    shown_en = " or ".join("blank" if not v else repr(v) for v in values)
+    how_fr = f"« {column} » autre que {shown_fr}" if keep else f"« {column} » {shown_fr}"
+    how_en = f"{column!r} not {shown_en}" if keep else f"{column!r} {shown_en}"
     return Text(
-        fr=f"{display} : {rows_fr}, {sites_fr}, {out_fr} par le filtre (« {column} » : {how_fr})",
-        en=f"{display}: {rows_en}, {sites_en}, {out_en} by the filter ({column!r}: {how_en})",
+        fr=f"{display} : {rows_fr}, {sites_fr}, {out_fr} par le filtre ({how_fr})",
+        en=f"{display}: {rows_en}, {sites_en}, {out_en} by the filter ({how_en})",
     )
 
 
