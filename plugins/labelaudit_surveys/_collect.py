@@ -315,6 +315,9 @@ def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector)
             what = msg.header_not_found(header) if closest is None else msg.header_not_found_closest(
                 header, closest[1], column_letter(closest[0]), *first_difference(header, closest[1]))
             wrong.append(Problem(file, row_place(table.header_row), what))
+    gaps = sum(1 for position, text in enumerate(table.header) if not text and position < named)
+    if gaps and plan.options.header_rows == 1:  # SurveyMonkey's matrix questions leave such gaps
+        wrong.insert(0, Problem(file, row_place(table.header_row), msg.header_gaps_hint(gaps)))
     for problem in wrong:
         problems.add(problem.file, problem.where, problem.what)
     if wrong:

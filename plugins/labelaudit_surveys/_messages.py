@@ -410,3 +410,13 @@ def header_not_found_closest(header: str, closest: str, letter: str, at: int, ou
         en=f"header {header!r} not found in the file; the closest is {closest!r} (column {letter}), "
         f"which differs at character {at}: {_character(theirs, 'en')} where the audit has {_character(ours, 'en')}",
     )
+
+
+def header_gaps_hint(gaps: int) -> Text:
+    """Said once, before the blank headers themselves: what those gaps usually are."""
+    return Text(
+        fr=f"{gaps} colonne(s) sans en-tête : si l'export répartit son en-tête sur deux lignes (une question "
+        "au-dessus de ses sous-questions, comme SurveyMonkey), indiquer header_rows = 2",
+        en=f"{gaps} column(s) without a header: if the export spreads its header over two rows (a question "
+        "above its sub-questions, as SurveyMonkey does), set header_rows = 2",
+    )
