@@ -226,17 +226,17 @@ def read_file(
         return None
     if counted is None:
         return None
-    rows, sites, *left_out = counted
-    if left_out and plan.row_filter is not None:
+    rows, sites, left_out = counted
+    if plan.row_filter is not None:
         keeper = plan.row_filter
-        return msg.file_read_filtered(display, rows, sites, left_out[0], keeper.header, keeper.keep, keeper.shown)
+        return msg.file_read_filtered(display, rows, sites, left_out, keeper.header, keeper.keep, keeper.shown)
     return msg.file_read(display, rows, sites)
 
 
 def read_columns(
     plan: Plan, path: Path, file: str, display: str, tallies: Tallies, problems: ProblemCollector
-) -> tuple[int, int] | None | Reader:
-    """Tally a CSV export column by column (see `_columnar`): (rows, sites), or None when its
+) -> tuple[int, int, int] | None | Reader:
+    """Tally a CSV export column by column (see `_columnar`): (rows, sites, 0), or None when its
     header does not match (problems reported), or ROWS when it must be read row by row: an XLSX
     workbook, Polars not installed or switched off, or a CSV that Polars could read differently
     from the csv module. Nothing is reported or tallied before that is known."""
@@ -275,7 +275,7 @@ def read_columns(
     for pair, tally in counts.pairs.items():
         tallies.pairs[pair].update(tally)
     problems.merge(counts.problems)
-    return counts.rows, len(counts.sites)
+    return counts.rows, len(counts.sites), 0  # no row filter on this path (Plan.row_by_row)
 
 
 def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector) -> Layout | None:
@@ -316,7 +316,7 @@ def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector)
                 header, closest[1], column_letter(closest[0]), *first_difference(header, closest[1]))
             wrong.append(Problem(file, row_place(table.header_row), what))
     gaps = sum(1 for position, text in enumerate(table.header) if not text and position < named)
-    if gaps and plan.options.header_rows == 1:  # SurveyMonkey's matrix questions leave such gaps
+    if gaps > 1 and plan.options.header_rows == 1:  # a matrix question over its sub-questions (one gap: a stray column)
         wrong.insert(0, Problem(file, row_place(table.header_row), msg.header_gaps_hint(gaps)))
     for problem in wrong:
         problems.add(problem.file, problem.where, problem.what)
@@ -370,9 +370,9 @@ def _folded_chars(text: str) -> list[tuple[tuple[int, str], str]]:
 
 def read_rows(
     table: Table, layout: Layout, plan: Plan, file: str, display: str, tallies: Tallies, problems: ProblemCollector
-) -> tuple[int, int] | tuple[int, int, int]:
-    """Tally every non-blank row; return how many rows and how many sites were read (and, with a
-    row filter, how many rows it left out: they are counted, never read)."""
+) -> tuple[int, int, int]:
+    """Tally every non-blank row; return how many rows and how many sites were read, and how many
+    rows the row filter left out (counted, never read)."""
     rows, sites, left_out = 0, set[str](), 0
     named = named_width(table.header)
     for number, cells in table.rows:
@@ -396,7 +396,7 @@ def read_rows(
         if site is not None:
             sites.add(site)
             tallies.add(site, values, plan.pairs, display)
-    return (rows, len(sites), left_out) if plan.row_filter is not None else (rows, len(sites))
+    return rows, len(sites), left_out
 
 
 def named_width(header: Sequence[str]) -> int:

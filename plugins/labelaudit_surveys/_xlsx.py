@@ -35,7 +35,9 @@ def open_xlsx(
     try:
         worksheet = _sheet(workbook, sheet, file)
         worksheet.reset_dimensions()  # exporters often write a wrong size: read every row
-        rows = enumerate(_guarded(worksheet.iter_rows(values_only=True), file), start=1)
+        rows: Iterator[tuple[int, Sequence[object]]] = enumerate(
+            _guarded(worksheet.iter_rows(values_only=True), file), start=1
+        )
         if header_rows > 1:
             rows, (number, header) = _find_header_rows(rows, header_row, wanted, file, header_rows, match_row)
         else:
