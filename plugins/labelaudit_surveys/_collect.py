@@ -11,7 +11,6 @@ in one go.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -41,6 +40,7 @@ from labelaudit_surveys import _messages as msg
 from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable, cell_text, normalise
 from labelaudit import cell_place as csv_place
 from labelaudit_surveys._csv import open_csv
+from labelaudit_surveys._headers import closest_header, first_difference
 from labelaudit_surveys._options import RowFilter, SurveyOptions, load_options
 from labelaudit_surveys._table import Table, is_blank
 from labelaudit_surveys._xlsx import open_xlsx
@@ -328,44 +328,6 @@ def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector)
         found.get(plan.site_header) if plan.site_header else None,
         found.get(filter_header) if filter_header else None,
     )
-
-
-def closest_header(wanted: str, headers: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
-    """The file's header (position, text) most like `wanted`, among those nothing matched, if one
-    is like enough to be the likely typo (difflib's ratio of the folded texts, from 0.6)."""
-    folded = fold_header(wanted)
-    scored = [(difflib.SequenceMatcher(None, folded, fold_header(text)).ratio(), -position, position, text)
-              for position, text in headers]
-    best = max(scored, default=None)
-    return (best[2], best[3]) if best is not None and best[0] >= 0.6 else None
-
-
-def first_difference(wanted: str, got: str) -> tuple[int, str, str]:
-    """Where two headers first differ as `fold_header` compares them: (1-based character of
-    `wanted`, its character, the file's character), "" for the end of a text."""
-    ours, theirs = _folded_chars(wanted), _folded_chars(got)
-    for index, ((mine, mine_folded), (other, other_folded)) in enumerate(zip(ours, theirs)):
-        if mine_folded != other_folded:
-            return mine[0] + 1, mine[1], other[1]
-    index = min(len(ours), len(theirs))
-    mine = ours[index][0] if index < len(ours) else (len(wanted), "")
-    other = theirs[index][0] if index < len(theirs) else (len(got), "")
-    return mine[0] + 1, mine[1], other[1]
-
-
-def _folded_chars(text: str) -> list[tuple[tuple[int, str], str]]:
-    """((position, character), folded character) of each character that folding keeps, a run of
-    spaces as one space; leading and trailing spaces dropped as `fold_header` drops them."""
-    out: list[tuple[tuple[int, str], str]] = []
-    for position, char in enumerate(text):
-        folded = fold_header(f"x{char}x")[1:-1] or ("" if fold_header(char) == "" and not char.isspace() else " ")
-        if folded == " " and (not out or out[-1][1] == " "):
-            continue
-        if folded:
-            out.append(((position, char), folded))
-    while out and out[-1][1] == " ":
-        out.pop()
-    return out
 
 
 def read_rows(
