@@ -81,8 +81,9 @@ class Plan:
 
     @property
     def row_by_row(self) -> bool:
-        """Whether exports must be read row by row: a header over several rows, a row filter."""
-        return self.options.header_rows > 1 or self.row_filter is not None
+        """Whether exports must be read row by row: a header over several rows (the columnar
+        reader finds a one-row header only)."""
+        return self.options.header_rows > 1
 
     def header_of(self, item: str) -> str | None:
         return next((c.header for c in self.columns.values() if c.item == item), None)
@@ -260,7 +261,10 @@ def read_columns(
     if plan.sites is not None and layout.site is not None:
         site = (layout.site, plan.options.site_column or "", plan.sites)
         site_ids = [s.id for s in plan.sites.sites]
-    reader = ColumnReader(file, head, answers, site, plan.fixed_site, site_ids, plan.pairs, problems.room)
+    keeps = None
+    if plan.row_filter is not None and layout.filter is not None:
+        keeps = (layout.filter, plan.row_filter.reads)
+    reader = ColumnReader(file, head, answers, site, plan.fixed_site, site_ids, plan.pairs, problems.room, keeps)
     try:
         counts = reader.read(path)
     except RowReaderNeeded:
@@ -275,7 +279,7 @@ def read_columns(
     for pair, tally in counts.pairs.items():
         tallies.pairs[pair].update(tally)
     problems.merge(counts.problems)
-    return counts.rows, len(counts.sites), 0  # no row filter on this path (Plan.row_by_row)
+    return counts.rows, len(counts.sites), counts.left_out
 
 
 def read_header(table: Table, plan: Plan, file: str, problems: ProblemCollector) -> Layout | None:

@@ -75,6 +75,7 @@ class FileCounts:
     """What one export holds, ready to be added to the source's tallies and problems."""
 
     rows: int = 0
+    left_out: int = 0  # rows the row filter left out (blank rows are no rows)
     sites: list[str] = field(factory=list)
     items: dict[tuple[str, str], Counter[Fraction]] = field(factory=lambda: defaultdict(Counter))
     pairs: dict[tuple[str, str, str], Counter[Fraction]] = field(factory=lambda: defaultdict(Counter))
@@ -172,8 +173,12 @@ class ColumnReader:
         site_ids: Sequence[str],
         pairs: Sequence[tuple[str, str]],
         room: int,
+        keeps: tuple[int, Callable[[str], bool]] | None = None,
     ) -> None:
         self.file, self.head, self.answers, self.site = file, head, answers, site
+        self.keeps = keeps  # the row filter: its column's position, whether a raw cell keeps its row
+        self.keep_codes: dict[str, int] = {}  # raw string of the filter's column → 1 (read) or 0
+        self.original: list[int] | None = None  # the block's kept rows → their rows in the block
         self.problems = ProblemCollector(room)  # merged into the source's only if the file reads
         self.site_ids = list(site_ids)
         self.fixed = self.site_ids.index(fixed_site)
@@ -276,9 +281,27 @@ class ColumnReader:
         cells = unquoted.str.count_matches(self.head.delimiter, literal=True) + 1
         return bool(lines.select(((cells != frame.width) & ~_is_blank(line)).any()).item())
 
+    def _kept(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows the row filter reads, their rows in the block in `original`; the others,
+        blank rows aside, are counted as left out, never read."""
+        assert self.keeps is not None
+        position, keeps = self.keeps
+        column = f"c{position}"
+        for raw in frame.get_column(column).fill_null("").unique().to_list():
+            if raw not in self.keep_codes:
+                self.keep_codes[raw] = int(keeps(raw))
+        kept = _replace(pl.col(column), self.keep_codes) == 1
+        blank_row = pl.all_horizontal([_is_blank(pl.col(c)) for c in frame.columns])
+        self.result.left_out += int(frame.select((~kept & ~blank_row).sum()).item())
+        numbered = frame.with_row_index("__row").filter(kept)
+        self.original = numbered.get_column("__row").to_list()
+        return numbered.drop("__row")
+
     def _block(self, data: bytes) -> None:
         frame = self._parse(data)
         before, self.before = self.before, self.before + frame.height
+        if self.keeps is not None:
+            frame = self._kept(frame)
         if not before:  # the first block: read every distinct raw string once, up front
             self._learn_all(frame)
         summary = self._summary(frame)
@@ -413,7 +436,8 @@ class ColumnReader:
                 position, header = self.answers[order - 1][0], self.answers[order - 1][1]
             for number, row in enumerate(rows, start=1):
                 extra = total - len(rows) if number == len(rows) else 0
-                self.problems.add(self.file, _place(first_row + row, position, header), why, count=1 + extra)
+                in_block = self.original[row] if self.original is not None else row
+                self.problems.add(self.file, _place(first_row + in_block, position, header), why, count=1 + extra)
 
     # --- The tallies --------------------------------------------------------------------------
 

@@ -356,3 +356,33 @@ def test_option_problems(scheme: Scheme, tmp_path: Path, options: dict[str, Any]
 def test_a_misspelt_option_gets_a_suggestion(scheme: Scheme, tmp_path: Path) -> None:
     problems = told(request(scheme, tmp_path, [], {"columns": {"Q1": "C01"}, "filters": {"column": "Statut", "keep": ["Complet"]}}))
     assert problems == ["key sources.customer.filters: unknown key: filters; did you mean 'filter'?"]
+
+
+def test_the_filter_across_blocks_with_blank_rows_and_a_bad_cell(
+    scheme: Scheme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blank rows are no rows, left out or not; a problem below filtered rows names its own row;
+    the columnar reader, cutting the file in small blocks, says what the row reader says."""
+    from labelaudit_surveys import _columnar
+
+    monkeypatch.setattr(_columnar, "BLOCK", 64)
+    lines = ["Agence;Statut;Q1 - Accueil"]
+    for number in range(40):
+        lines.append(f"{'lyon' if number % 2 else 'evry'};{'Complet' if number % 3 else 'Abandon'};{1 + number % 5}")
+        if number % 7 == 0:
+            lines.append(";;")
+    lines.append("lyon;Complet;9")  # row 48: off the scale
+    lines.append("lyon;Abandon;zzz")  # left out: never read
+    name = write(tmp_path, "c.csv", "\n".join(lines) + "\n")
+    options = {"columns": {"Q1 - Accueil": "C01"}, "site_column": "Agence",
+               "filter": {"column": "Statut", "drop": ["Abandon"]}}
+    req = request(scheme, tmp_path, [name], options)
+    assert told(req) == [
+        "row 48, column 'Q1 - Accueil' (C): expected one of 1, 2, 3, 4, 5 or a label ('Pas du tout d'accord' = 1, "
+        "…, 'Tout à fait d'accord' = 5, or one in [sources.customer.answers]), got '9'",
+    ]
+    name = write(tmp_path, "c.csv", "\n".join(lines[:-2]) + "\n")
+    got = collect(request(scheme, tmp_path, [name], options))
+    assert notes(got)[0] == "c.csv: 26 rows, 2 sites, 14 rows left out by the filter ('Statut' 'Abandon')"
+    kept = [1 + n % 5 for n in range(40) if n % 3]
+    assert sum(sum(tally.values()) for tally in samples(got).values()) == len(kept) == 26
