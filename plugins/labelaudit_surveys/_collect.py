@@ -237,7 +237,7 @@ def read_file(
 def read_columns(
     plan: Plan, path: Path, file: str, display: str, tallies: Tallies, problems: ProblemCollector
 ) -> tuple[int, int, int] | None | Reader:
-    """Tally a CSV export column by column (see `_columnar`): (rows, sites, 0), or None when its
+    """Tally a CSV export column by column (see `_columnar`): (rows, sites, rows left out), or None when its
     header does not match (problems reported), or ROWS when it must be read row by row: an XLSX
     workbook, Polars not installed or switched off, or a CSV that Polars could read differently
     from the csv module. Nothing is reported or tallied before that is known."""

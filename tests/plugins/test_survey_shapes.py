@@ -386,3 +386,15 @@ def test_the_filter_across_blocks_with_blank_rows_and_a_bad_cell(
     assert notes(got)[0] == "c.csv: 26 rows, 2 sites, 14 rows left out by the filter ('Statut' 'Abandon')"
     kept = [1 + n % 5 for n in range(40) if n % 3]
     assert sum(sum(tally.values()) for tally in samples(got).values()) == len(kept) == 26
+
+
+def test_the_filter_in_a_workbook(scheme: Scheme, tmp_path: Path) -> None:
+    name = write_xlsx(tmp_path, "c.xlsx", [
+        ["Export"], [], ["Agence", "Statut", "Q1 - Accueil"],
+        ["lyon", "Complet", 5], ["evry", "En cours", "???"], ["evry", "complet", 4],
+    ])
+    options = {"columns": {"Q1 - Accueil": "C01"}, "site_column": "Agence",
+               "filter": {"column": "Statut", "keep": ["Complet"]}}
+    got = collect(request(scheme, tmp_path, [name], options))
+    assert samples(got) == {("c.1", "lyon"): {F(5): 1}, ("c.1", "evry"): {F(4): 1}}
+    assert notes(got)[0] == "c.xlsx: 2 rows, 2 sites, 1 row left out by the filter ('Statut' not 'Complet')"
