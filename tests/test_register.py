@@ -77,9 +77,9 @@ def confirm(desk: Desk) -> Any:
     return run
 
 
-def add(db: Path, record: Path) -> register.Added:
+def add(db: Path, record: Path, label: str | None = None) -> register.Added:
     with open_register(db) as conn:
-        return add_record(conn, record, today=TODAY)
+        return add_record(conn, record, today=TODAY, label=label)
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -270,7 +270,8 @@ def test_a_later_surveillance_or_renewal_audit_counts_as_done(tmp_path: Path, db
     demo = copy(tmp_path, "demo")
     confirm(demo)
     add(db, demo)
-    surveillance = variant(tmp_path, "demo", "surv", {"audit.id": "2027-MTR-002", "audit.kind": "surveillance", "decided_on": "2027-11-10"})
+    surveillance = variant(tmp_path, "demo", "surv", {"audit.id": "2027-MTR-002", "audit.kind": "surveillance",
+                                                      "audit.label": "2026-MTR-001", "decided_on": "2027-11-10"})
     confirm(surveillance, "2027-11-12")
     add(db, surveillance)
     assert _due(db, "2029-12-31") == [
@@ -279,7 +280,7 @@ def test_a_later_surveillance_or_renewal_audit_counts_as_done(tmp_path: Path, db
     ]
     renewal = variant(tmp_path, "demo", "renew", {"audit.id": "2029-MTR-003", "audit.kind": "renewal", "decided_on": "2029-11-05"})
     confirm(renewal, "2029-11-06")
-    add(db, renewal)
+    add(db, renewal, label="2026-MTR-001")
     # the renewal starts a new cycle: the old one's schedule is no longer due
     assert _due(db, "2031-01-01") == [("2030-11-05", "surveillance", 1, "2029-MTR-003")]
 
@@ -308,7 +309,7 @@ def test_a_new_register_is_at_the_latest_version_in_wal_mode(tmp_path: Path, db:
     add(db, copy(tmp_path, "capped"))
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 4
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         conn.close()
@@ -337,7 +338,7 @@ def test_a_v1_register_is_upgraded_and_its_legacy_decisions_no_longer_count(tmp_
         assert migrate(conn, upto=1) == 1
         record, digest = register.load_record_digest(demo)
         row = {k: v for k, v in record_row(record, digest, demo).items()
-               if k not in ("validity_years", "surveillance_months", "auditors")}
+               if k not in ("validity_years", "surveillance_months", "auditors", "label_id")}
         conn.execute(f"INSERT INTO records ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", tuple(row.values()))
         conn.execute("INSERT INTO reviews (record_digest, seq, hash, previous, member, verdict, status, level, rationale,"
                      " date) VALUES (?, 1, ?, NULL, ?, 'confirm', 'granted', 'confirme', NULL, '2026-12-01')",
@@ -348,10 +349,11 @@ def test_a_v1_register_is_upgraded_and_its_legacy_decisions_no_longer_count(tmp_
     finally:
         conn.close()
     with open_register(fresh) as conn:
-        assert version(conn) == 3
+        assert version(conn) == 4
         (r,) = all_records(conn)
         assert (r.status, r.valid_until, r.validity_years, r.surveillance_months) == ("pending", None, 3, 12)
-        assert register_schema.version(conn) == 3 and views.schedule_of(conn, digest) == []
+        assert r.label_id == "2026-MTR-001"  # v4: an initial record's label is its own audit id
+        assert register_schema.version(conn) == 4 and views.schedule_of(conn, digest) == []
         assert conn.execute("SELECT kind, member, line FROM reviews").fetchall() == [
             ("legacy", "Hélène Vasseur", sidecar_path(demo).read_text("utf-8").rstrip("\n"))
         ]
@@ -374,7 +376,7 @@ def test_a_failing_migration_leaves_the_register_as_it_was(tmp_path: Path, db: P
     monkeypatch.undo()
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
         assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
     finally:
         conn.close()
@@ -385,7 +387,7 @@ def test_a_register_from_a_newer_labelaudit_is_refused(tmp_path: Path, db: Path)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(InputError, match=r"newer labelaudit \(schema 99, this version knows up to 3\)"):
+    with pytest.raises(InputError, match=r"newer labelaudit \(schema 99, this version knows up to 4\)"):
         add(db, copy(tmp_path, "demo"))
 
 

@@ -260,6 +260,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.report",
     "labelaudit.committee.commands",
     "labelaudit.committee.register_commands",
+    "labelaudit.committee.label_commands",
     "labelaudit.explain",
     "labelaudit.verify",
     "labelaudit.whatif",

@@ -158,7 +158,18 @@ def record_row(record: dict[str, Any], record_digest: str, source: Path) -> dict
         "auditors": json.dumps([str(a) for a in record["audit"].get("auditors", [])], ensure_ascii=False),
         "validity_years": _policy(record, "validity_years", DEFAULT_VALIDITY_YEARS, source),
         "surveillance_months": _policy(record, "surveillance_months", DEFAULT_SURVEILLANCE_MONTHS, source),
+        "label_id": own_label(record),
     }
+
+
+def own_label(record: dict[str, Any]) -> str | None:
+    """The label a record names itself: `audit.label`, else an initial audit's own id (it starts
+    the label); None for a surveillance or renewal that does not say (`register add --label`)."""
+    audit = record.get("audit", {})
+    label = audit.get("label")
+    if isinstance(label, str) and label.strip():
+        return label.strip()
+    return str(audit.get("id")) if (audit.get("kind") or "initial") == "initial" else None
 
 
 def register_path(given: Path | None) -> Path:
@@ -295,6 +306,7 @@ def insert_record(conn: sqlite3.Connection, row: dict[str, Any]) -> bool:
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     update = ", auditors = excluded.auditors" if "auditors" in row else ""
+    update += ", label_id = COALESCE(records.label_id, excluded.label_id)" if "label_id" in row else ""
     existed = conn.execute("SELECT 1 FROM records WHERE record_digest = ?", (row["record_digest"],)).fetchone()
     conn.execute(
         f"INSERT INTO records ({columns}) VALUES ({marks}) ON CONFLICT (record_digest) DO UPDATE SET"
@@ -349,11 +361,28 @@ def refusal(sidecar: Path, head: str, problems: Sequence[Any]) -> InputError:
     return InputError([Problem(str(sidecar), "", head), *(p.problem(sidecar) for p in problems)])
 
 
-def add_record(conn: sqlite3.Connection, record_path: Path, *, today: dt.date) -> Added:
+def _attach(conn: sqlite3.Connection, row: dict[str, Any], label: str | None, db_place: str) -> None:
+    """`--label`: the label must exist (an initial or renewal record of it is registered), and a
+    record already attached to another label is not moved."""
+    if label is None:
+        return
+    known = conn.execute("SELECT 1 FROM records WHERE label_id = ? AND kind IN ('initial', 'renewal') LIMIT 1",
+                         (label,)).fetchone()
+    if known is None and row["label_id"] != label:
+        raise InputError.at(db_place, "", tr("label.unknown", label=label))
+    (current,) = conn.execute("SELECT label_id FROM records WHERE record_digest = ?", (row["record_digest"],)).fetchone() or (None,)
+    if row["label_id"] not in (None, label) or current not in (None, label):
+        raise InputError.at(db_place, "", tr("label.attached_elsewhere", audit=row["audit_id"],
+                                             label=row["label_id"] or current, wanted=label))
+    row["label_id"] = label
+
+
+def add_record(conn: sqlite3.Connection, record_path: Path, *, today: dt.date, label: str | None = None) -> Added:
     """Register a record and the entries of its chain, in one transaction; idempotent.
 
     The chain is verified with every rule against this register (roster, heads): a broken
-    chain is refused, and nothing is written.
+    chain is refused, and nothing is written. `label`: the label a surveillance or renewal
+    record belongs to, when the record does not say (`audit.label`).
     """
     record_path, sidecar = paths(record_path)
     record, record_digest = load_record_digest(record_path)
@@ -361,6 +390,7 @@ def add_record(conn: sqlite3.Connection, record_path: Path, *, today: dt.date) -
     with locked(record_path, exclusive=False):  # the chain's lock first, then the register's
         found = read_sidecar(sidecar)
         with transaction(conn):
+            _attach(conn, row, label, "--label")
             ctx = context(conn, record, record_digest, today=today, sidecar_exists=found is not None)
             content = found or b""
             reading = verify(content, ctx)

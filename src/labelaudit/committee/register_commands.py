@@ -44,7 +44,7 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 def cmd_add(args: argparse.Namespace, plugins: object, out: Output) -> int:
     db = register_path(args.register)
     with open_register(db) as conn:
-        added = add_record(conn, args.record, today=_today())
+        added = add_record(conn, args.record, today=_today(), label=args.label)
     key = "register.added" if added.new_record else "register.already"
     out(tr(key, audit=added.audit_id, digest=added.record_digest, count=added.new_reviews, path=db))
     return 0
@@ -70,8 +70,11 @@ def cmd_list(args: argparse.Namespace, plugins: object, out: Output) -> int:
 
 
 def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
+    from labelaudit.committee.label_commands import timeline_lines
+
     out(f"{r.audit_id} — {r.organisation}")
     out("  " + tr("register.show.scope", scope=r.scope))
+    _show_label(conn, r, out, timeline_lines)
     out("  " + tr("register.show.record", digest=r.record_digest, path=r.record_file))
     out("  " + tr("register.show.scheme", scheme=r.scheme_id, version=r.scheme_version, kind=r.kind, date=r.decided_on))
     out("  " + tr("register.show.proposal", decision=_decision(r.proposed_status, r.proposed_level), points=r.proposed_points))
@@ -92,6 +95,14 @@ def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
         out("  " + tr("register.show.validity", start=r.valid_from, end=r.valid_until, years=r.validity_years, months=r.surveillance_months))
         for n, kind, due_on in schedule_of(conn, r.record_digest):
             out(f"    {due_on}  {tr('register.due.' + kind, n=n)}")
+
+
+def _show_label(conn: sqlite3.Connection, r: Registered, out: Output, lines: Callable[..., list[str]]) -> None:
+    if r.label_id is None:
+        out("  " + tr("label.show.unattached"))
+        return
+    for line in lines(conn, r.label_id, _today()):
+        out("  " + line)
 
 
 def cmd_show(args: argparse.Namespace, plugins: object, out: Output) -> int:
@@ -148,6 +159,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
 
     add = actions.add_parser("add", parents=parents, help=h("add"), description=h("add"))
     add.add_argument("record", type=Path, metavar="RECORD")
+    add.add_argument("--label", metavar="LABEL", help=tr("label.help.attach", lang=lang))
     add.set_defaults(handler=cmd_add)
 
     listing = actions.add_parser("list", parents=parents, help=h("list"), description=h("list"))

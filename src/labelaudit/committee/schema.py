@@ -18,6 +18,14 @@ labelaudit is refused rather than misread.
   hash, its vote count and result). The final decision is now the latest closed session's;
   entries from before (legacy, unsigned) are kept as `kind = 'legacy'` and decide nothing, so
   the decisions they made are removed: those records are pending again.
+- v4: the label lifecycle. `records.label_id` names the label a record belongs to (an initial
+  audit starts one, under its own audit id unless the record says `audit.label`; a surveillance
+  or renewal is attached by `audit.label` or `register add --label`, never by its scope text),
+  and `label_events` holds the committee's signed, hash-chained acts on a label (suspended,
+  reinstated, scope reduced, withdrawn), one canonical line each. Existing initial records get
+  their audit id; a later surveillance or renewal of the same organisation, scope and scheme is
+  attached to the latest earlier initial one (the only time scope text is compared: the rule
+  v3 applied, kept so an upgrade changes no answer), others stay unattached.
 
 The calendar is pure (dates in, dates out: no clock): a granted label is valid from its
 `decided_on` for `validity_years`; a surveillance audit is due every `surveillance_months`
@@ -288,7 +296,40 @@ def _v3_roster_sessions_signed_entries(conn: sqlite3.Connection) -> None:
         write_decision(conn, record_digest)  # no closed session yet: the legacy decisions go
 
 
-MIGRATIONS: list[Migration] = [_v1_records_and_reviews, _v2_decisions_and_schedule, _v3_roster_sessions_signed_entries]
+def _v3_label(organisation: str, scope: str, scheme_id: str) -> tuple[str, str, str]:
+    from labelaudit.committee.names import fold_name  # the v3 rule, for the back-fill only
+
+    return fold_name(organisation), fold_name(scope), scheme_id
+
+
+def _v4_label_lifecycle(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE records ADD COLUMN label_id TEXT")
+    conn.execute("CREATE INDEX records_label_id ON records (label_id)")
+    conn.execute(
+        """CREATE TABLE label_events (
+            label_id TEXT NOT NULL,
+            seq      INTEGER NOT NULL CHECK (seq >= 1),
+            hash     TEXT NOT NULL UNIQUE,
+            line     TEXT NOT NULL,
+            PRIMARY KEY (label_id, seq)
+        )"""
+    )
+    rows = conn.execute(
+        "SELECT record_digest, audit_id, organisation, scope, scheme_id, kind FROM records ORDER BY decided_on, audit_id"
+    ).fetchall()
+    started: dict[tuple[str, str, str], str] = {}
+    for record_digest, audit_id, organisation, scope, scheme_id, kind in rows:
+        label = _v3_label(organisation, scope, scheme_id)
+        if kind == "initial":
+            started[label] = audit_id
+        found = started.get(label)
+        if found is not None:
+            conn.execute("UPDATE records SET label_id = ? WHERE record_digest = ?", (found, record_digest))
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_records_and_reviews, _v2_decisions_and_schedule, _v3_roster_sessions_signed_entries, _v4_label_lifecycle,
+]
 
 
 class SchemaTooNew(Exception):

@@ -20,6 +20,7 @@ from typing import Any
 from attrs import evolve, fields, frozen
 
 from labelaudit.committee.chain import load_record_digest, locked, read_sidecar, sidecar_path
+from labelaudit.committee.lifecycle import read_events, withdrawn
 from labelaudit.committee.names import fold_name
 from labelaudit.committee.register import context
 from labelaudit.committee.roster import Roster, load_roster
@@ -55,6 +56,7 @@ class Registered:
     final_on: str | None
     valid_from: str | None
     valid_until: str | None
+    label_id: str | None  # the label the record belongs to (None: a surveillance not attached yet)
     chain: str = "valid"  # valid, or why the chain does not verify now: broken, record_changed, record_missing
 
     @property
@@ -75,7 +77,7 @@ SELECT r.record_digest, r.audit_id, r.organisation, r.scope, r.kind, r.scheme_id
        r.validity_years, r.surveillance_months,
        (SELECT COUNT(*) FROM reviews v WHERE v.record_digest = r.record_digest) AS reviews,
        d.status AS final_status, d.level AS final_level, d.member AS final_member,
-       d.reviewed_on AS final_on, d.valid_from, d.valid_until
+       d.reviewed_on AS final_on, d.valid_from, d.valid_until, r.label_id
 FROM records r LEFT JOIN decisions d ON d.record_digest = r.record_digest
 """
 _ORDER = " ORDER BY r.decided_on, r.audit_id, r.record_digest"
@@ -171,24 +173,26 @@ class DueItem:
     record: Registered
 
 
-def _label(r: Registered) -> tuple[str, str, str]:
-    """The label a record belongs to: same organisation, scope and scheme."""
-    return fold_name(r.organisation), fold_name(r.scope), r.scheme_id
-
-
-def _current_cycles(records: Sequence[Registered]) -> dict[tuple[str, str, str], Registered]:
-    """For each label, its latest granted initial or renewal decision (the one running now)."""
-    cycles: dict[tuple[str, str, str], Registered] = {}
+def _current_cycles(records: Sequence[Registered]) -> dict[str, Registered]:
+    """For each label id, its latest granted initial or renewal decision (the one running now)."""
+    cycles: dict[str, Registered] = {}
     for r in records:  # ordered by decided_on: a later one replaces an earlier one
-        if r.valid_from is not None:
-            cycles[_label(r)] = r
+        if r.valid_from is not None and r.label_id is not None:
+            cycles[r.label_id] = r
     return cycles
 
 
+def decided_later(cycle: Registered, records: Sequence[Registered]) -> list[Registered]:
+    """The label's records after the cycle's start that the committee decided (a closed session
+    in a chain that verifies now): matched by label id, never by scope text."""
+    return [r for r in records if r.label_id == cycle.label_id and r.decided_on > cycle.decided_on
+            and r.final_status is not None]
+
+
 def _outstanding(conn: sqlite3.Connection, cycle: Registered, records: Sequence[Registered]) -> list[DueItem]:
-    """The cycle's scheduled audits not yet done: a later record of the label of kind
-    surveillance counts as one surveillance done (in order); of kind renewal, as the renewal."""
-    later = [r for r in records if _label(r) == _label(cycle) and r.decided_on > cycle.decided_on]
+    """The cycle's scheduled audits not yet done: each later decided surveillance of the label
+    counts as one surveillance done (in order); a decided renewal, as the renewal."""
+    later = decided_later(cycle, records)
     done = sum(r.kind == "surveillance" for r in later)
     renewed = any(r.kind == "renewal" for r in later)
     plan = schedule_of(conn, cycle.record_digest)
@@ -201,9 +205,16 @@ def _outstanding(conn: sqlite3.Connection, cycle: Registered, records: Sequence[
 
 
 def due(conn: sqlite3.Connection, before: dt.date, *, today: dt.date) -> list[DueItem]:
-    """The surveillance audits and renewals of current labels due on or before `before`."""
+    """The surveillance audits and renewals of current labels due on or before `before`; a
+    label withdrawn (by an event that verifies) calls for none."""
     records = all_records(conn, today=today)
-    items = [item for cycle in _current_cycles(records).values() for item in _outstanding(conn, cycle, records)]
+    roster = load_roster(conn)
+    items = [
+        item
+        for label, cycle in _current_cycles(records).items()
+        if not withdrawn(read_events(conn, label, roster))
+        for item in _outstanding(conn, cycle, records)
+    ]
     return sorted((i for i in items if i.due_on <= before), key=lambda i: (i.due_on, i.record.audit_id, i.n))
 
 
