@@ -48,7 +48,7 @@ def cmd_act(args: argparse.Namespace, plugins: object, out: Output) -> int:
     with open_register(db, create=False) as conn:
         event = act(conn, args.label, kind, member=check_id(args.member), key=key, on=args.on or today,
                     reason=args.reason, until=getattr(args, "until", None), scope=getattr(args, "scope", None),
-                    today=max(today, args.on or today), place=str(db))
+                    today=today, place=str(db))
     out(tr(f"label.done.{kind}", label=event.label, seq=event.seq, date=event.date, until=event.until))
     return 0
 

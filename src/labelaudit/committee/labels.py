@@ -52,6 +52,8 @@ def act(
     place: str,
 ) -> Event:
     """Sign and store one act on a granted label; refused (nothing stored) when a rule fails."""
+    if on > today:
+        raise InputError.at(place, "", tr("label.future", date=on, today=today))
     with transaction(conn):
         if not _granted(records_of(all_records(conn, today=today), label)):
             raise InputError.at(place, "", tr("label.not_granted", label=label))
@@ -111,8 +113,9 @@ def timeline(records: Sequence[Registered], read: Events, today: dt.date) -> lis
         end = dt.date.fromisoformat(cycles[-1].valid_until or "")
         if end <= today:
             moments.append(Moment(end, "expired", "", "", cycles[-1].audit_id))
-    order = {"granted": 0, "renewed": 0}
-    return sorted(moments, key=lambda m: (m.on, order.get(m.what, 1), m.source))
+    first = {"granted": 0, "renewed": 0}  # on one day, the grant before what follows it
+    ranked = sorted(enumerate(moments), key=lambda im: (im[1].on, first.get(im[1].what, 1), im[0]))
+    return [m for _, m in ranked]
 
 
 def state(moments: Sequence[Moment], today: dt.date) -> str:
