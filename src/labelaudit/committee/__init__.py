@@ -5,7 +5,9 @@
 - `chain`: the sidecar's canonical, hash-chained lines; `sessions`: open, vote, close, tally;
 - `verifier`: every rule, checked on the whole chain at every read and before every write;
 - `writer`: appending an entry; `register`, `schema`, `views`: the SQLite label register;
-- `display`, `commands`, `register_commands`: what people read and type (their texts are in
+- `lifecycle`: a label's signed, hash-chained events and their rules; `labels`: acting on a
+  label and its cycle's timeline;
+- `display`, `commands`, `register_commands`, `label_commands`: what people read and type (their texts are in
   the gettext catalogs, `labelaudit/locale`).
 """
 

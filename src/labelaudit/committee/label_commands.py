@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit import options
-from labelaudit.committee.labels import Moment, act, records_of, state, timeline
+from labelaudit.committee.labels import Moment, act, records_of, rule_text, state, timeline
 from labelaudit.committee.lifecycle import EventKind, read_events
 from labelaudit.committee.register import open_register, register_path
 from labelaudit.committee.roster import check_id
@@ -61,7 +61,7 @@ def timeline_lines(conn: sqlite3.Connection, label: str, today: dt.date) -> list
     lines += [_moment(m) for m in moments]
     if not read.valid:
         lines.append("  " + tr("label.show.broken", count=len(read.problems)))
-        lines += ["    " + tr("label.place.event", seq=p.seq) + ": " + tr(f"label.rule.{p.rule}", **dict(p.params))
+        lines += ["    " + tr("label.place.event", seq=p.seq) + ": " + rule_text(p)
                   for p in read.problems]
     return lines
 

@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from attrs import frozen
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from labelaudit.committee.lifecycle import Event, EventKind, Events, read_events, signed_event, store_event, verify_events
+from labelaudit.committee.lifecycle import (
+    Event, EventKind, EventProblem, Events, read_events, signed_event, store_event, verify_events,
+)
 from labelaudit.committee.roster import load_roster
 from labelaudit.committee.schema import transaction
 from labelaudit.committee.views import Registered, all_records
@@ -32,9 +34,13 @@ def _granted(records: Sequence[Registered]) -> bool:
     return any(r.valid_from is not None for r in records)
 
 
+def rule_text(p: EventProblem) -> str:
+    params = dict(p.params)
+    return tr(f"label.rule.{p.rule}", member=params.get("member", ""), kind=params.get("kind", ""))
+
+
 def problems_of(read: Events, place: str) -> list[Problem]:
-    return [Problem(place, tr("label.place.event", seq=p.seq), tr(f"label.rule.{p.rule}", **dict(p.params)))
-            for p in read.problems]
+    return [Problem(place, tr("label.place.event", seq=p.seq), rule_text(p)) for p in read.problems]
 
 
 def act(

@@ -17,7 +17,7 @@ import json
 import sqlite3
 from typing import Any, Literal
 
-from attrs import frozen
+from attrs import asdict, frozen
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from labelaudit.committee.chain import canonical, entry_hash, signed_bytes
@@ -205,8 +205,6 @@ def signed_event(draft: Event, key: Ed25519PrivateKey) -> Event:
 
 
 def _fields(e: Event) -> dict[str, Any]:
-    from attrs import asdict
-
     return asdict(e, recurse=False)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit import options
+from labelaudit.committee.label_commands import timeline_lines
 from labelaudit.committee.register import add_record, open_register, register_path
 from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_of, select
 from labelaudit.errors import InputError
@@ -70,11 +71,9 @@ def cmd_list(args: argparse.Namespace, plugins: object, out: Output) -> int:
 
 
 def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
-    from labelaudit.committee.label_commands import timeline_lines
-
     out(f"{r.audit_id} — {r.organisation}")
     out("  " + tr("register.show.scope", scope=r.scope))
-    _show_label(conn, r, out, timeline_lines)
+    _show_label(conn, r, out)
     out("  " + tr("register.show.record", digest=r.record_digest, path=r.record_file))
     out("  " + tr("register.show.scheme", scheme=r.scheme_id, version=r.scheme_version, kind=r.kind, date=r.decided_on))
     out("  " + tr("register.show.proposal", decision=_decision(r.proposed_status, r.proposed_level), points=r.proposed_points))
@@ -97,11 +96,12 @@ def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
             out(f"    {due_on}  {tr('register.due.' + kind, n=n)}")
 
 
-def _show_label(conn: sqlite3.Connection, r: Registered, out: Output, lines: Callable[..., list[str]]) -> None:
+def _show_label(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
+    """The label the record belongs to, drawn as its cycle's timeline."""
     if r.label_id is None:
         out("  " + tr("label.show.unattached"))
         return
-    for line in lines(conn, r.label_id, _today()):
+    for line in timeline_lines(conn, r.label_id, _today()):
         out("  " + line)
 
 

@@ -43,6 +43,8 @@ from contextlib import contextmanager
 
 from attrs import frozen
 
+from labelaudit.committee.names import fold_name
+
 Migration = Callable[[sqlite3.Connection], None]
 CYCLE_KINDS = ("initial", "renewal")  # the audit kinds that start a validity period
 
@@ -297,8 +299,7 @@ def _v3_roster_sessions_signed_entries(conn: sqlite3.Connection) -> None:
 
 
 def _v3_label(organisation: str, scope: str, scheme_id: str) -> tuple[str, str, str]:
-    from labelaudit.committee.names import fold_name  # the v3 rule, for the back-fill only
-
+    """The v3 rule (same folded organisation and scope, same scheme), for the back-fill only."""
     return fold_name(organisation), fold_name(scope), scheme_id
 
 
