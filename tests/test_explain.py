@@ -17,7 +17,8 @@ import pytest
 
 from clirun import REPO
 from labelaudit.errors import InputError
-from labelaudit.explain import contributions, elements, explain, node_terms, num
+from labelaudit.documents.explain import contributions, explain
+from labelaudit.documents.trace import elements, node_terms, num
 from labelaudit.numbers import exact, percent, points
 
 GOLDEN = REPO / "tests" / "golden"
