@@ -13,6 +13,7 @@ from typing import Any
 
 from labelaudit.documents.accessors import (
     NONE,
+    colon,
     Record,
     counts_in_mean,
     criterion_state,

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from labelaudit.documents.summary import outcome_line
-from labelaudit.documents.trace import Found, Node, Record, Term, align, check_lines, find, frac, mean_lines, node_terms, num, pct
+from labelaudit.documents.trace import Found, Node, Record, Term, align, check_lines, elements, find, frac, mean_lines, node_terms, num, pct
 from labelaudit.errors import InputError
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang

@@ -24,7 +24,7 @@ from attrs import frozen
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
-from labelaudit.numbers import exact, percent
+from labelaudit.numbers import exact, percent, shown
 
 Record = dict[str, Any]
 Node = dict[str, Any]
