@@ -24,10 +24,10 @@ from helpers import C1, C2, N1, answers, level, make_inputs, make_scheme, record
 from labelaudit.anonymity import Hidden, hidden_groups
 from labelaudit.engine import Decision, SiteValue, score
 from labelaudit.errors import InputError
-from labelaudit.explain import explain
+from labelaudit.documents.explain import explain
 from labelaudit.numbers import decimal6, exact
-from labelaudit.report_md import render_md
-from labelaudit.summary import render
+from labelaudit.documents.markdown import render_md
+from labelaudit.documents.summary import render
 
 THRESHOLD = 5
 ALL_SITES = ("s1", "s2", "s3", "s4")

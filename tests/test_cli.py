@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 
 from clirun import FIXTURES, REPO, run
-from labelaudit.summary import render
+from labelaudit.documents.summary import render
 
 
 def test_score_demo_prints_the_summary_and_writes_the_record(tmp_path: Path) -> None:

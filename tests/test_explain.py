@@ -17,7 +17,8 @@ import pytest
 
 from clirun import REPO
 from labelaudit.errors import InputError
-from labelaudit.explain import contributions, elements, explain, node_terms, num
+from labelaudit.documents.explain import contributions, explain
+from labelaudit.documents.trace import elements, node_terms, num
 from labelaudit.numbers import exact, percent, points
 
 GOLDEN = REPO / "tests" / "golden"
@@ -282,15 +283,23 @@ def test_explain_does_not_change_the_record() -> None:
 # --- Messages ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["explain", "verify", "whatif", "compare"])
-def test_every_message_exists_in_both_languages_with_the_same_placeholders(module: str) -> None:
+@pytest.mark.parametrize(
+    ("module", "prefix"),
+    [
+        pytest.param("documents.explain", "explain", id="explain"),
+        pytest.param("verify", "verify", id="verify"),
+        pytest.param("whatif", "whatif", id="whatif"),
+        pytest.param("compare", "compare", id="compare"),
+    ],
+)
+def test_every_message_exists_in_both_languages_with_the_same_placeholders(module: str, prefix: str) -> None:
     import importlib
     import string
 
     from labelaudit.i18n import MESSAGES
 
     importlib.import_module(f"labelaudit.{module}")
-    keys = [k for k in MESSAGES if k.startswith(f"{module}.")]
+    keys = [k for k in MESSAGES if k.startswith(f"{prefix}.")]
     assert len(keys) >= 10
     for key in keys:
         fr, en = MESSAGES[key]["fr"], MESSAGES[key]["en"]

@@ -26,7 +26,8 @@ import pytest
 from labelaudit import cli
 from labelaudit.errors import InputError
 from labelaudit.numbers import percent
-from labelaudit.report import cmd_report, pyramid, render
+from labelaudit.documents.accessors import pyramid
+from labelaudit.documents.commands import cmd_report, render
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
@@ -375,7 +376,7 @@ def test_deterministic_bytes(demo: dict[str, Any], tmp_path: Path) -> None:
     for fmt in ("html", "md"):
         assert render(demo, fmt, "fr") == render(copy.deepcopy(demo), fmt, "fr")
     code = (
-        "import json,sys; from labelaudit.report import render;"
+        "import json,sys; from labelaudit.documents.commands import render;"
         "r=json.load(open(sys.argv[1],encoding='utf-8'));"
         "sys.stdout.buffer.write(render(r,'html','fr').encode()+render(r,'md','en').encode())"
     )

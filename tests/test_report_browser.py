@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from labelaudit.report import render
+from labelaudit.documents.commands import render
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -29,8 +29,8 @@ from pypdf import PdfReader
 
 from clirun import FIXTURES, REPO, run
 from labelaudit import cli
-from labelaudit.report import render
-from labelaudit.report_pdf import DEBIAN_PACKAGES, PRINT_CSS, css_string, pdf_html, render_pdf
+from labelaudit.documents.commands import render
+from labelaudit.documents.pdf import DEBIAN_PACKAGES, PRINT_CSS, css_string, pdf_html, render_pdf
 from test_report import DECIMAL, Page
 
 LANGS = ("fr", "en")
@@ -277,7 +277,7 @@ def test_hostile_names_stay_text_in_the_page_boxes_and_the_body(hostile: tuple[b
 
 def test_other_commands_never_import_weasyprint(scored: Path, tmp_path: Path) -> None:
     code = (
-        "import sys; from labelaudit.cli import main; import labelaudit.report_pdf;"
+        "import sys; from labelaudit.cli import main; import labelaudit.documents.pdf;"
         f"assert main(['report', sys.argv[1], '--format', 'html', '-o', sys.argv[2]]) == 0;"
         "assert main(['check', sys.argv[3]]) == 0;"
         "sys.exit('weasyprint' in sys.modules)"

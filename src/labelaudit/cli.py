@@ -27,7 +27,7 @@ from labelaudit.model import Audit, Lang, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import canonical_bytes
 from labelaudit import options
-from labelaudit.summary import render
+from labelaudit.documents.summary import render
 from labelaudit.terminal import escaped_streams
 from labelaudit.workflow import score_audit, without_gc_pauses
 
@@ -257,11 +257,11 @@ COMMANDS = {"init": cmd_init, "grid": cmd_grid, "check": cmd_check, "score": cmd
 # a subparser whose defaults set `handler(args, plugins, out) -> exit code`.
 COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.scaffold",
-    "labelaudit.report",
+    "labelaudit.documents.commands",
     "labelaudit.committee.commands",
     "labelaudit.committee.register_commands",
     "labelaudit.committee.label_commands",
-    "labelaudit.explain",
+    "labelaudit.documents.explain",
     "labelaudit.verify",
     "labelaudit.whatif",
     "labelaudit.compare",

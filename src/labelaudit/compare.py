@@ -24,13 +24,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from labelaudit.documents.explain import from_record
+from labelaudit.documents.summary import SITES_LISTED, outcome_line
+from labelaudit.documents.trace import align, pct, signed
 from labelaudit.errors import InputError
-from labelaudit.explain import align, from_record, pct, signed
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import FINDING_KINDS, Lang
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
-from labelaudit.summary import SITES_LISTED, outcome_line
 from labelaudit.tomlfiles import where
 
 Record = dict[str, Any]

@@ -27,8 +27,9 @@ from typing import Any
 from attrs import frozen
 
 from labelaudit.collect import DEFAULT_TIMEOUT, OnPluginError
+from labelaudit.documents.explain import from_record
+from labelaudit.documents.trace import align
 from labelaudit.errors import InputError
-from labelaudit.explain import align, from_record
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang
 from labelaudit.plugins import Plugins

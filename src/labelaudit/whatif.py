@@ -30,9 +30,9 @@ from attrs import frozen
 from labelaudit.bounds import OutOfBounds, shown, typed_number
 from labelaudit.collect import Collected, collect, prepare
 from labelaudit.compare import dimension_rows, header, headline_rows, source_rows, table
+from labelaudit.documents.trace import align, num
 from labelaudit.engine import Decision, Inputs, score
 from labelaudit.errors import InputError
-from labelaudit.explain import align, num
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang, Scheme
 from labelaudit.plugins import Plugins

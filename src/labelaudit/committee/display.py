@@ -13,9 +13,9 @@ from typing import Any
 
 from labelaudit.committee.chain import Entry, LegacyEntry, proposal
 from labelaudit.committee.register import Chain, existing_register, read_chain
+from labelaudit.documents.summary import level_title, outcome_line
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang
-from labelaudit.summary import level_title, outcome_line
 
 
 def decision_text(record: dict[str, Any], status: str | None, level: str | None, lang: Lang) -> str:

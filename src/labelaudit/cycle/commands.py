@@ -29,8 +29,9 @@ from labelaudit.cycle.planning import (
     survey_sources,
 )
 from labelaudit.cycle.sampling import STAGES, SamplingPlan, Stage, draw, random_part
+from labelaudit.documents.explain import from_record
+from labelaudit.documents.trace import align
 from labelaudit.errors import InputError, Problem, ProblemCollector
-from labelaudit.explain import align, from_record
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Audit, Lang, Scheme
 from labelaudit.numbers import decimal6, shown

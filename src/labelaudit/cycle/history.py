@@ -20,8 +20,8 @@ from typing import Any, Literal
 
 from attrs import frozen
 
+from labelaudit.documents.explain import from_record
 from labelaudit.errors import InputError
-from labelaudit.explain import from_record
 from labelaudit.i18n import tr
 from labelaudit.tomlfiles import where
 

@@ -1,6 +1,6 @@
 """The HTML report: one self-contained file (inline CSS and SVG, no script, nothing fetched).
 
-It formats the blocks of `labelaudit.report.document` and draws the radar chart. Every text
+It formats the blocks of `dossier.document` and draws the radar chart. Every text
 goes through `html.escape`: the record holds the organisation's and the auditor's words, which
 must never become markup; a Content-Security-Policy that forbids every load but inline style
 backs that up. The page prints on A4 and reads in black and white: states are words, and the
@@ -16,27 +16,9 @@ from typing import Any
 
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
-from labelaudit.report import (
-    Block,
-    Box,
-    Cell,
-    Chart,
-    Document,
-    Heading,
-    Items,
-    Note,
-    Para,
-    Record,
-    Row,
-    Section,
-    Table,
-    colon,
-    document,
-    numbered,
-    pct,
-    source_title,
-    sources,
-)
+from labelaudit.documents.accessors import Record, colon, numbered, pct, source_title, sources
+from labelaudit.documents.blocks import Block, Box, Cell, Chart, Document, Heading, Items, Note, Para, Row, Section, Table
+from labelaudit.documents.dossier import document
 
 
 def esc(value: Any) -> str:
@@ -124,7 +106,7 @@ def page(doc: Document, record: Record, *, head: str = "", css: str = CSS, prefa
     """The report's page: `head` (HTML) joins the title, `css` is the one style sheet, and
     `preface` (HTML) comes between the header and the first section.
 
-    The PDF report (`report_pdf`) calls this with its print style sheet and its table of
+    The PDF report (`documents.pdf`) calls this with its print style sheet and its table of
     contents, so that both formats are the same document.
     """
     head = '<meta charset="utf-8">' + head + el("title", esc(doc.title)) + el("style", css)

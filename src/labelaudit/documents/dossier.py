@@ -1,362 +1,43 @@
-"""`labelaudit report`: a decision record rendered as a readable HTML, Markdown or PDF report.
+"""The report's document built from a decision record: its header, sections and footer as blocks.
 
 The report is drawn only from the record (never from the engine), so that every number a
-committee member reads is a number the record holds, in its `percent` or `shown` form. The one
-figure the report derives itself, the mean attainment per level of the service-excellence
-pyramid, is computed exactly from the record's `exact` fractions, rounded by the project's one
-rule and labelled as the report's own computation.
-
-This module holds the command, the bilingual messages and the record accessors shared by the
-two renderers (`report_html`, `report_md`); `report_pdf` typesets the HTML report on A4.
+committee member reads is a number the record holds, in its `percent` or `shown` form; the
+pyramid means are the report's own, labelled as such (`accessors.pyramid`). `document` gives the
+same blocks to every renderer, in the order a committee reads them: the outcome first.
 """
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable, Iterable, Iterator
-from fractions import Fraction
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from attrs import frozen
-
-from labelaudit.errors import InputError
-from labelaudit.files import check_output, write_atomic
-from labelaudit.i18n import current_lang, tr
+from labelaudit.documents.accessors import (
+    NONE,
+    colon,
+    Record,
+    counts_in_mean,
+    criterion_state,
+    interval,
+    level_title,
+    mean_text,
+    numbered,
+    optional,
+    outcome_text,
+    pct,
+    pyramid,
+    shown,
+    site_names,
+    source_pct,
+    source_title,
+    sources,
+    text,
+)
+from labelaudit.documents.blocks import Block, Box, Cell, Chart, Document, Heading, Items, Note, Para, Row, Section, Table, c, kv, n
+from labelaudit.i18n import tr
 from labelaudit.model import Lang
-from labelaudit.numbers import percent
-from labelaudit.record import load_record
 
-if TYPE_CHECKING:
-    from labelaudit.plugins import Plugins
-
-Record = dict[str, Any]
-FORMATS = ("html", "md", "pdf")
-PYRAMID_LEVELS = (1, 2, 3, 4)
 FINDING_KINDS = ("strength", "improvement", "sensitive", "minor", "major")
 EVIDENCE_CODES = ("missing", "undersized")
-REQUIRED_KEYS = ("audit", "scheme", "outcome", "stability", "tree", "gates", "sites", "findings", "inputs", "plugins")
-NONE = "—"
-
-
-
-# ---------------------------------------------------------------- the command
-
-
-def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """Add `report RECORD -o OUT [--format html|md|pdf] [--force]`, handled by `cmd_report`."""
-    summary = tr("report.help", lang=lang)
-    parser = commands.add_parser("report", parents=[common], help=summary, description=summary)
-    parser.add_argument("record", type=Path, help=tr("report.help_record", lang=lang))
-    parser.add_argument("--format", choices=FORMATS, default="html", help=tr("report.help_format", lang=lang))
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="OUT", help=tr("report.help_output", lang=lang))
-    parser.add_argument("--force", action="store_true", help=tr("report.help_force", lang=lang))
-    parser.set_defaults(handler=cmd_report)
-
-
-def cmd_report(args: argparse.Namespace, plugins: Plugins | None, out: Callable[[str], None]) -> int:
-    """Load the record, render it in the run's language, write it atomically, say where."""
-    lang = current_lang()
-    output: Path = args.output
-    check_output(output, reads=(args.record,), force=args.force)
-    record = load_record(args.record)
-    check_record(args.record, record)
-    from labelaudit.committee.display import committee_block, with_committee
-
-    committee, _ = committee_block(args.record)  # the committee's state, every rule re-checked, broken or not
-    write_atomic(output, with_committee(render(record, args.format, lang), args.format, committee), overwrite=args.force)
-    out(tr("report.written", lang=lang, path=output))
-    for line in committee:
-        out(line)
-    return 0
-
-
-def check_record(path: Path, record: Record) -> None:
-    """A record of the right format but without the parts a report needs is bad input."""
-    missing = [key for key in REQUIRED_KEYS if key not in record]
-    if missing:
-        raise InputError.at(path, "", tr("report.incomplete", keys=", ".join(missing)))
-
-
-def render(record: Record, fmt: str, lang: Lang) -> str | bytes:
-    """The report in `fmt`: text for "html" and "md", bytes for "pdf"; the same record always
-    gives the same text."""
-    if fmt == "html":
-        from labelaudit.report_html import render_html
-
-        return render_html(record, lang)
-    if fmt == "md":
-        from labelaudit.report_md import render_md
-
-        return render_md(record, lang)
-    if fmt == "pdf":
-        from labelaudit.report_pdf import render_pdf  # imports WeasyPrint: only for a PDF
-
-        return render_pdf(record, lang)
-    raise ValueError(f"unknown report format {fmt!r}")
-
-
-# ---------------------------------------------------------------- the document model
-#
-# The report is built once as plain-text blocks; `report_html` and `report_md` only format
-# them (and escape every text), so both formats always carry the same sections and figures.
-
-
-@frozen
-class Cell:
-    """A table cell of plain text; `items` make it a list, `ident` may break after `/`."""
-
-    text: str = ""
-    strong: bool = False
-    span: int = 1
-    ident: bool = False
-    mono: bool = False
-    wrap: bool = False
-    lead: str = ""
-    items: tuple[str, ...] = ()
-
-
-@frozen
-class Row:
-    """`kinds`: "group" (a band: a criterion, a dimension, a total), "sub" (a binding under its
-    criterion), "muted" (not counted: excluded, unassessed, no result), "flag" (fired, unacceptable)."""
-
-    cells: tuple[Cell, ...]
-    kinds: tuple[str, ...] = ()
-
-
-@frozen
-class Table:
-    head: tuple[str, ...]
-    rows: tuple[Row, ...]
-    numeric: frozenset[int] = frozenset()
-    name: str = ""
-    keyvalue: bool = False
-
-
-@frozen
-class Heading:
-    level: int
-    text: str
-    anchor: str = ""
-
-
-@frozen
-class Para:
-    """`style`: "" | "muted" | "derived" (the report's own figure) | "verdict" | "flag"."""
-
-    text: str
-    style: str = ""
-    status: str = ""
-
-
-@frozen
-class Items:
-    items: tuple[str, ...]
-    ordered: bool = False
-    name: str = ""
-
-
-@frozen
-class Box:
-    """A framed group of blocks (the borderline check)."""
-
-    blocks: tuple[Any, ...]
-    name: str = ""
-
-
-@frozen
-class Note:
-    """One of the auditor's observations: who and where, the text, the evidence consulted."""
-
-    title: str
-    paragraphs: tuple[str, ...]
-    references: tuple[str, ...]
-    references_label: str
-
-
-@frozen
-class Chart:
-    """The radar chart's place: drawn by the HTML renderer, its caption only in Markdown."""
-
-    caption: str
-    note: str
-
-
-Block = Heading | Para | Items | Table | Box | Note | Chart
-
-
-@frozen
-class Section:
-    title: str
-    anchor: str
-    blocks: tuple[Block, ...]
-
-
-@frozen
-class Document:
-    lang: Lang
-    title: str
-    header: tuple[Block, ...]
-    sections: tuple[Section, ...]
-    footer: str
-
-
-def c(value: Any = "", **options: Any) -> Cell:
-    """A cell from any value (numbers are the record's strings, shown as they are)."""
-    return Cell(str(value), **options)
-
-
-def n(value: Any, **options: Any) -> Cell:
-    """A cell holding a number; the column is marked numeric by its table."""
-    return Cell(str(value), **options)
-
-
-def kv(rows: Iterable[tuple[str, str | Cell]], name: str = "") -> Table:
-    """A two-column table of labels and values."""
-    body = tuple(Row((c(k), v if isinstance(v, Cell) else c(v))) for k, v in rows)
-    return Table(("", ""), body, name=name, keyvalue=True)
-
-
-# ---------------------------------------------------------------- reading the record
-
-
-def text(node: dict[str, Any], lang: Lang) -> str:
-    """A node's title in `lang`, or its id when it has none."""
-    title = node.get("title") or {}
-    return str(title.get(lang) or node.get("id", ""))
-
-
-def pct(share: dict[str, Any] | None, lang: Lang) -> str:
-    """A record share as shown (`72.0 %` in French, `72.0%` in English), `—` when absent."""
-    if not share or share.get("percent") is None:
-        return NONE
-    return f"{share['percent']} %" if lang == "fr" else f"{share['percent']}%"
-
-
-def shown(value: dict[str, Any] | None) -> str:
-    """A record value's `shown` string, `—` when absent."""
-    if not value or value.get("shown") is None:
-        return NONE
-    return str(value["shown"])
-
-
-def colon(lang: Lang) -> str:
-    """The colon after a label: spaced in French typography, not in English."""
-    return " : " if lang == "fr" else ": "
-
-
-def level_title(record: Record, level: str | None, lang: Lang) -> str:
-    """A level's title in `lang` from the scheme's levels, its id when unknown, `—` for none."""
-    for lv in record["scheme"]["levels"]:
-        if lv["id"] == level:
-            return text(lv, lang)
-    return level or NONE
-
-
-def outcome_text(record: Record, status: str, level: str | None, lang: Lang) -> str:
-    """`GRANTED — level Confirmed`, `REFUSED`, `DEFERRED (…)` in `lang`."""
-    if status == "granted":
-        return tr("outcome.granted", lang=lang, level=level_title(record, level, lang))
-    return tr(f"outcome.{status}", lang=lang)
-
-
-def optional(key: str, fallback: str, lang: Lang) -> str:
-    """A catalogue message that may not exist (a third party's source or status): else `fallback`."""
-    try:
-        return tr(key, lang=lang)
-    except KeyError:
-        return fallback
-
-
-def source_title(source: str, lang: Lang) -> str:
-    return optional(f"report.source.{source}", source, lang)
-
-
-def requirements(record: Record) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every (dimension, requirement) in the tree's order."""
-    for dimension in record["tree"]["dimensions"]:
-        for requirement in dimension["requirements"]:
-            yield dimension, requirement
-
-
-def numbered(record: Record, lang: Lang) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every requirement with its label `N. title`, numbered in the tree's order."""
-    for i, (_, requirement) in enumerate(requirements(record), 1):
-        yield f"{i}. {text(requirement, lang)}", requirement
-
-
-def criteria(record: Record) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-    """Every (requirement, criterion) in the tree's order."""
-    for _, requirement in requirements(record):
-        for criterion in requirement["criteria"]:
-            yield requirement, criterion
-
-
-def sources(record: Record) -> list[str]:
-    """The sources of the tree, in the record's order."""
-    found = list(record["tree"].get("sources", {}))
-    for _, requirement in requirements(record):
-        found += [s for s in requirement.get("sources", {}) if s not in found]
-    return found
-
-
-def source_pct(node: dict[str, Any], source: str, lang: Lang) -> str:
-    return pct(node.get("sources", {}).get(source), lang)
-
-
-def criterion_state(criterion: dict[str, Any], lang: Lang) -> str:
-    if criterion["excluded"]:
-        return tr("report.excluded", lang=lang)
-    return tr("report.assessed" if criterion["assessed"] else "report.unassessed", lang=lang)
-
-
-def interval(measure: dict[str, Any] | None) -> str:
-    """`[low ; high]` from a measure's shown bounds (breakable after the `;` only), else `—`."""
-    if not measure or shown(measure.get("low")) == NONE:
-        return NONE
-    return f"[{shown(measure['low'])}\u00a0; {shown(measure['high'])}]"
-
-
-def site_names(record: Record) -> dict[str, str]:
-    return {s["id"]: s["name"] for s in record["audit"].get("sites", [])}
-
-
-# ---------------------------------------------------------------- the pyramid view
-
-
-@frozen
-class PyramidLevel:
-    """The criteria of one pyramid level and the report's own plain mean of their attainments."""
-
-    number: int
-    criteria: tuple[dict[str, Any], ...]
-    assessed: int
-    mean: Fraction | None
-
-
-def pyramid(record: Record) -> list[PyramidLevel]:
-    """Criteria grouped by pyramid level 1..4 with the exact unweighted mean of the assessed ones."""
-    levels: list[PyramidLevel] = []
-    for number in PYRAMID_LEVELS:
-        members = tuple(cr for _, cr in criteria(record) if cr.get("pyramid") == number)
-        values = [Fraction(cr["attainment"]["exact"]) for cr in members if counts_in_mean(cr)]
-        mean = sum(values, Fraction(0)) / len(values) if values else None
-        levels.append(PyramidLevel(number, members, len(values), mean))
-    return levels
-
-
-def counts_in_mean(criterion: dict[str, Any]) -> bool:
-    """Only assessed, not excluded criteria with an attainment enter the pyramid mean."""
-    return criterion["assessed"] and not criterion["excluded"] and criterion["attainment"].get("exact") is not None
-
-
-def mean_text(value: Fraction | None, lang: Lang) -> str:
-    """The pyramid mean as a percentage rounded by the project's one rule (once, half away from zero)."""
-    return NONE if value is None else pct({"percent": str(percent(value))}, lang)
-
-
-# ---------------------------------------------------------------- building the document
 
 
 def document(record: Record, lang: Lang) -> Document:

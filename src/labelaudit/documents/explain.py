@@ -11,166 +11,27 @@ With no ID: the outcome (points, dimension contributions, levels, coverage, gate
 With a dimension or requirement ID: its attainment as the weighted mean of its children.
 With a criterion ID: each binding's evidence, curve and attainment, then the criterion's mean.
 
-The small text helpers at the top (`frac`, `num`, `pct`, `align`) are shared by the other
-committee tools (`compare`, `whatif`).
+The steps themselves (the text helpers, finding an element, the weighted means written out)
+are in `trace`; this module chooses what to explain and prints it.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
-from attrs import frozen
-
+from labelaudit.documents.summary import outcome_line
+from labelaudit.documents.trace import Found, Node, Record, Term, align, check_lines, elements, find, frac, mean_lines, node_terms, num, pct
 from labelaudit.errors import InputError
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang
 from labelaudit.numbers import exact, percent, points, shown
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
-from labelaudit.summary import outcome_line
-
-Record = dict[str, Any]
-Node = dict[str, Any]
-
-
-
-# --- Small shared text helpers -----------------------------------------------------------------
-
-
-def frac(text: str | None) -> Fraction | None:
-    """A record's exact string ("2381/3000", "3", null) as a Fraction."""
-    return None if text is None else Fraction(text)
-
-
-def num(value: Fraction) -> str:
-    """A weight or a curve point as written in the rulesets (`1.5`), else as a fraction."""
-    text = shown(value)
-    return text if Fraction(text) == value else exact(value)
-
-
-def pct(share: dict[str, Any] | None) -> str:
-    """A record share as people read it: `74.2 %`, or a dash when there is none."""
-    if not share or share.get("percent") is None:
-        return "—"
-    return f"{share['percent']} %"
-
-
-def signed(value: Decimal) -> str:
-    """A difference with its sign: `+7.3`, `-0.4`, `0.0`."""
-    return f"+{value}" if value > 0 else str(value)
-
-
-def align(rows: Sequence[Sequence[str]], right: Container[int] = (), indent: str = "  ") -> list[str]:
-    """Rows of cells padded into columns; the columns in `right` are right-aligned (numbers)."""
-    widths = [max((len(r[i]) for r in rows if i < len(r)), default=0) for i in range(max(map(len, rows), default=0))]
-    lines = []
-    for row in rows:
-        cells = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)]
-        lines.append((indent + "  ".join(cells)).rstrip())
-    return lines
-
-
-# --- Finding things in a record ----------------------------------------------------------------
-
-
-@frozen
-class Found:
-    """One element of the record's tree, with the ids of what contains it."""
-
-    kind: str  # "dimension", "requirement" or "criterion"
-    node: Node
-    dimension: str
-    requirement: str | None = None
-
-
-def elements(record: Record) -> list[Found]:
-    """Every dimension, requirement and criterion of the record's tree, in tree order."""
-    found = []
-    for d in record["tree"]["dimensions"]:
-        found.append(Found("dimension", d, d["id"]))
-        for r in d["requirements"]:
-            found.append(Found("requirement", r, d["id"]))
-            found.extend(Found("criterion", c, d["id"], r["id"]) for c in r["criteria"])
-    return found
-
-
-def find(record: Record, element_id: str, source: Path | str) -> list[Found]:
-    """The elements with this id (a dimension and a requirement may share one), or an InputError."""
-    found = [f for f in elements(record) if f.node["id"] == element_id]
-    if found:
-        return found
-    known = sorted({f.node["id"] for f in elements(record)})
-    close = difflib.get_close_matches(element_id, known, n=5, cutoff=0.6)
-    if close:
-        raise InputError.at(source, "", tr("explain.unknown", id=element_id, close=", ".join(close)))
-    raise InputError.at(source, "", tr("explain.unknown_none", id=element_id))
-
-
-# --- Weighted means written out ----------------------------------------------------------------
-
-
-@frozen
-class Term:
-    """One child in a weighted mean: its weight and attainment, or why it was left out."""
-
-    id: str
-    weight: Fraction
-    attainment: Fraction | None
-    percent: str | None
-    left_out: str | None = None  # "excluded" or "unassessed"
-
-
-def mean_lines(terms: Sequence[Term], stated: dict[str, Any], lang: Lang) -> list[str]:
-    """The weighted mean as two sums (percentages, then exact fractions), then what was left out.
-
-    Under the `zero` policy the caller gives unevidenced children as terms of attainment 0, so
-    that their weight counts below the line as the engine counts it.
-    """
-    counted = [(t, t.attainment) for t in terms if t.left_out is None and t.attainment is not None]
-    lines = []
-    if not counted:
-        lines.append(tr("explain.nothing_counted", lang=lang))
-    else:
-        weights = [t.weight for t, _ in counted]
-        total = sum(weights, Fraction(0))
-        below = " + ".join(num(w) for w in weights)
-        numerator = sum((t.weight * value for t, value in counted), Fraction(0))
-        result = numerator / total
-        by_percent = " + ".join(f"{num(t.weight)} × {t.percent} %" for t, _ in counted)
-        lines.append(f"({by_percent}) / ({below}) = {percent(result)} %")
-        by_fraction = " + ".join(f"{num(t.weight)} × {exact(value)}" for t, value in counted)
-        text = f"({by_fraction}) / ({below}) = {exact(numerator)} / {num(total)} = {exact(result)}"
-        lines.append(tr("explain.exactly", lang=lang, text=text))
-        lines.extend(_check(result, stated, lang))
-    left = [(t.id, t.left_out) for t in terms if t.left_out is not None]
-    if left:
-        items = ", ".join(f"{name} ({tr('explain.why_' + why, lang=lang)})" for name, why in left)
-        lines.append(tr("explain.left_out", lang=lang, items=items))
-    return lines
-
-
-def _check(computed: Fraction, stated: dict[str, Any], lang: Lang) -> list[str]:
-    """A warning line when the record's stated exact value is not what its parts give."""
-    value = frac(stated.get("exact"))
-    if value == computed:
-        return []
-    return [tr("explain.mismatch", lang=lang, computed=exact(computed), stated=stated.get("exact"))]
-
-
-def node_terms(children: Sequence[Node]) -> list[Term]:
-    """Children of a node as terms: counted when not excluded and given an attainment."""
-    terms = []
-    for child in children:
-        value = frac(child["attainment"]["exact"])
-        left = "excluded" if child.get("excluded") else ("unassessed" if value is None else None)
-        terms.append(Term(child["id"], Fraction(child["weight"]), value, child["attainment"]["percent"], left))
-    return terms
 
 
 # --- The outcome -------------------------------------------------------------------------------
@@ -200,7 +61,7 @@ def _points_section(record: Record, lang: Lang) -> list[str]:
     lines.append("  " + rule)
     text = f"{exact(attainment)} × {num(max_points)} = {exact(attainment * max_points)} = {points(attainment * max_points)}"
     lines.append("  " + tr("explain.exactly", lang=lang, text=text))
-    lines.extend("  " + line for line in _check(attainment * max_points, stated, lang))
+    lines.extend("  " + line for line in check_lines(attainment * max_points, stated, lang))
     lines.append("  " + tr("explain.overall_mean", lang=lang))
     terms = node_terms(tree["dimensions"])
     lines.extend("    " + line for line in mean_lines(terms, tree["attainment"], lang))
@@ -580,7 +441,7 @@ def formula_lines(value: Fraction, floor: Fraction, target: Fraction, b: dict[st
             raw=exact(raw), clamped=exact(clamped), percent=percent(clamped),
         )
     ]
-    lines.extend(_check(clamped, b["attainment"], lang))
+    lines.extend(check_lines(clamped, b["attainment"], lang))
     worse = value < floor if target > floor else value > floor
     key = "explain.unacceptable_yes" if worse else "explain.unacceptable_no"
     lines.append(tr(key, lang=lang, value=shown(value), floor=num(floor)))

@@ -1,6 +1,6 @@
 """The PDF report: the HTML report typeset on A4 by WeasyPrint, for a committee to sign and file.
 
-It is the same document as the HTML report (`report_html.page` with the same blocks), given a
+It is the same document as the HTML report (`html.page` with the same blocks), given a
 print style sheet and a table of contents: CSS paged media put the document's title in each
 page's header, the audit id, the organisation and "page N / M" in its footer, and the contents'
 page numbers come from `target-counter()`, so that they are the pages the sections land on.
@@ -24,8 +24,10 @@ from typing import Any
 from labelaudit.errors import LabelauditError
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
-from labelaudit.report import Document, Record, document
-from labelaudit.report_html import CSS, el, esc, page
+from labelaudit.documents.accessors import Record
+from labelaudit.documents.blocks import Document
+from labelaudit.documents.dossier import document
+from labelaudit.documents.html import CSS, el, esc, page
 
 PDF_VARIANT = "pdf/a-3b"
 AUTHOR = "labelaudit"  # the record names no certification body: the report's author is the tool

@@ -1,4 +1,4 @@
-"""The Markdown report: the blocks of `labelaudit.report.document` as headings, lists and tables.
+"""The Markdown report: the blocks of `dossier.document` as headings, lists and tables.
 
 The radar chart becomes its caption; its values follow as a table, as in the HTML report. Every
 text from the record is escaped twice over: `<`, `>` and `&` as HTML entities (Markdown viewers
@@ -14,21 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from labelaudit.model import Lang
-from labelaudit.report import (
-    Block,
-    Box,
-    Cell,
-    Chart,
-    Heading,
-    Items,
-    Note,
-    Para,
-    Record,
-    Row,
-    Table,
-    colon,
-    document,
-)
+from labelaudit.documents.accessors import Record, colon
+from labelaudit.documents.blocks import Block, Box, Cell, Chart, Heading, Items, Note, Para, Row, Table
+from labelaudit.documents.dossier import document
 
 _SPECIALS = re.compile(r"([\\`*_\[\]|#~])")
 

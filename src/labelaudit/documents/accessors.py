@@ -1,0 +1,157 @@
+"""Reading a decision record for a report: titles, shares and values as shown, the tree in order.
+
+Every figure comes from the record in its `percent` or `shown` form. The one figure a report
+derives itself, the mean attainment per level of the service-excellence pyramid, is computed
+exactly from the record's `exact` fractions and rounded once by the project's rule (`pyramid`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Any
+
+from attrs import frozen
+
+from labelaudit.i18n import tr
+from labelaudit.model import Lang
+from labelaudit.numbers import percent
+
+Record = dict[str, Any]
+PYRAMID_LEVELS = (1, 2, 3, 4)
+NONE = "—"
+
+
+def text(node: dict[str, Any], lang: Lang) -> str:
+    """A node's title in `lang`, or its id when it has none."""
+    title = node.get("title") or {}
+    return str(title.get(lang) or node.get("id", ""))
+
+
+def pct(share: dict[str, Any] | None, lang: Lang) -> str:
+    """A record share as shown (`72.0 %` in French, `72.0%` in English), `—` when absent."""
+    if not share or share.get("percent") is None:
+        return NONE
+    return f"{share['percent']} %" if lang == "fr" else f"{share['percent']}%"
+
+
+def shown(value: dict[str, Any] | None) -> str:
+    """A record value's `shown` string, `—` when absent."""
+    if not value or value.get("shown") is None:
+        return NONE
+    return str(value["shown"])
+
+
+def colon(lang: Lang) -> str:
+    """The colon after a label: spaced in French typography, not in English."""
+    return " : " if lang == "fr" else ": "
+
+
+def level_title(record: Record, level: str | None, lang: Lang) -> str:
+    """A level's title in `lang` from the scheme's levels, its id when unknown, `—` for none."""
+    for lv in record["scheme"]["levels"]:
+        if lv["id"] == level:
+            return text(lv, lang)
+    return level or NONE
+
+
+def outcome_text(record: Record, status: str, level: str | None, lang: Lang) -> str:
+    """`GRANTED — level Confirmed`, `REFUSED`, `DEFERRED (…)` in `lang`."""
+    if status == "granted":
+        return tr("outcome.granted", lang=lang, level=level_title(record, level, lang))
+    return tr(f"outcome.{status}", lang=lang)
+
+
+def optional(key: str, fallback: str, lang: Lang) -> str:
+    """A catalogue message that may not exist (a third party's source or status): else `fallback`."""
+    try:
+        return tr(key, lang=lang)
+    except KeyError:
+        return fallback
+
+
+def source_title(source: str, lang: Lang) -> str:
+    return optional(f"report.source.{source}", source, lang)
+
+
+def requirements(record: Record) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every (dimension, requirement) in the tree's order."""
+    for dimension in record["tree"]["dimensions"]:
+        for requirement in dimension["requirements"]:
+            yield dimension, requirement
+
+
+def numbered(record: Record, lang: Lang) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every requirement with its label `N. title`, numbered in the tree's order."""
+    for i, (_, requirement) in enumerate(requirements(record), 1):
+        yield f"{i}. {text(requirement, lang)}", requirement
+
+
+def criteria(record: Record) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every (requirement, criterion) in the tree's order."""
+    for _, requirement in requirements(record):
+        for criterion in requirement["criteria"]:
+            yield requirement, criterion
+
+
+def sources(record: Record) -> list[str]:
+    """The sources of the tree, in the record's order."""
+    found = list(record["tree"].get("sources", {}))
+    for _, requirement in requirements(record):
+        found += [s for s in requirement.get("sources", {}) if s not in found]
+    return found
+
+
+def source_pct(node: dict[str, Any], source: str, lang: Lang) -> str:
+    return pct(node.get("sources", {}).get(source), lang)
+
+
+def criterion_state(criterion: dict[str, Any], lang: Lang) -> str:
+    if criterion["excluded"]:
+        return tr("report.excluded", lang=lang)
+    return tr("report.assessed" if criterion["assessed"] else "report.unassessed", lang=lang)
+
+
+def interval(measure: dict[str, Any] | None) -> str:
+    """`[low ; high]` from a measure's shown bounds (breakable after the `;` only), else `—`."""
+    if not measure or shown(measure.get("low")) == NONE:
+        return NONE
+    return f"[{shown(measure['low'])}\u00a0; {shown(measure['high'])}]"
+
+
+def site_names(record: Record) -> dict[str, str]:
+    return {s["id"]: s["name"] for s in record["audit"].get("sites", [])}
+
+
+# ---------------------------------------------------------------- the pyramid view
+
+
+@frozen
+class PyramidLevel:
+    """The criteria of one pyramid level and the report's own plain mean of their attainments."""
+
+    number: int
+    criteria: tuple[dict[str, Any], ...]
+    assessed: int
+    mean: Fraction | None
+
+
+def pyramid(record: Record) -> list[PyramidLevel]:
+    """Criteria grouped by pyramid level 1..4 with the exact unweighted mean of the assessed ones."""
+    levels: list[PyramidLevel] = []
+    for number in PYRAMID_LEVELS:
+        members = tuple(cr for _, cr in criteria(record) if cr.get("pyramid") == number)
+        values = [Fraction(cr["attainment"]["exact"]) for cr in members if counts_in_mean(cr)]
+        mean = sum(values, Fraction(0)) / len(values) if values else None
+        levels.append(PyramidLevel(number, members, len(values), mean))
+    return levels
+
+
+def counts_in_mean(criterion: dict[str, Any]) -> bool:
+    """Only assessed, not excluded criteria with an attainment enter the pyramid mean."""
+    return criterion["assessed"] and not criterion["excluded"] and criterion["attainment"].get("exact") is not None
+
+
+def mean_text(value: Fraction | None, lang: Lang) -> str:
+    """The pyramid mean as a percentage rounded by the project's one rule (once, half away from zero)."""
+    return NONE if value is None else pct({"percent": str(percent(value))}, lang)
