@@ -174,7 +174,7 @@ class _Compiler:
         self.by_source: dict[str, list[tuple[Fraction, Weights]]] = {s: [] for s in scheme.sources}
 
     def criterion(self, criterion: Criterion, share: Fraction) -> Child:
-        """As `engine._score_criterion`: the mean of the evidenced bindings' attainments."""
+        """As `engine.tree._score_criterion`: the mean of the evidenced bindings' attainments."""
         b_total = sum(b.weight for b in criterion.bindings)
         present = [(b, self.index[(criterion.id, b.id)]) for b in criterion.bindings]
         present = [(b, i) for b, i in present if self.evidenced[i]]
@@ -190,7 +190,7 @@ class _Compiler:
         return criterion.weight, False, True, {i: b.weight / divisor for b, i in present}
 
     def node(self, weight: Fraction, children: Sequence[Child]) -> Child:
-        """As `engine._node`: the mean of the children that count, for a requirement or dimension."""
+        """As `engine.tree._node`: the mean of the children that count, for a requirement or dimension."""
         counted = [(w, form) for w, excluded, assessed, form in children if not excluded and form is not None and (assessed or self.zero)]
         excluded = all(c[1] for c in children)
         assessed = any(c[2] for c in children)
