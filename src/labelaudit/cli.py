@@ -264,7 +264,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.verify",
     "labelaudit.whatif",
     "labelaudit.compare",
-    "labelaudit.cycle.commands",
+    "labelaudit.cycle.commands", "labelaudit.mapping.commands",
 )
 
 
