@@ -28,6 +28,7 @@ def write_columns(path: Path, source: str, columns: Mapping[str, str], *, force:
     columns_table = tomlkit.table()
     for header, key in columns.items():
         columns_table.add(header, key)
+    columns_table.add(tomlkit.nl())  # the blank line that kept the next table apart stays before it
     if "columns" in table:  # type: ignore[operator]
         table["columns"] = columns_table  # type: ignore[index]
     else:
