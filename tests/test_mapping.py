@@ -54,7 +54,7 @@ def _demo_with_item_headers(tmp_path: Path) -> Path:
             return f"{key} - {cell.split(' - ', 1)[1]}"
         return items[key].text.fr.replace("'", "\u2019")
 
-    # UTF-8 now: the curly apostrophe has no cp1252 byte the detector would read back as such.
+    # Written back as UTF-8, which the encoding detector reads as well as the original cp1252.
     csv.write_bytes((";".join(renamed(c) for c in header.split(";")) + newline + rest).encode("utf-8"))
     return folder
 
