@@ -266,6 +266,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.whatif",
     "labelaudit.compare",
     "labelaudit.cycle.commands",
+    "labelaudit.mapping.commands",
 )
 
 

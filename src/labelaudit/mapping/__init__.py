@@ -1,0 +1,1 @@
+"""`labelaudit map`: proposes a survey source's `columns` table from its export's header."""
