@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from labelaudit.exports import fold_header
 from labelaudit.mapping.propose import propose
 from labelaudit.model import Item, Text
 
@@ -135,3 +137,52 @@ def test_write_twice_is_refused_without_force_and_keeps_the_comments(tmp_path: P
 def test_the_proposal_is_in_the_users_language(tmp_path: Path, cli, monkeypatch, lang: str, words: str) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = cli("map", DEMO, "employee", "--lang", lang)
     assert code == 0 and words in out
+
+
+EXPORTS = ROOT / "fixtures" / "exports"
+ANY_COLUMNS = re.compile(r"\[sources\.customer\.columns\]\n(?:.+\n)+")
+
+
+def _without_columns(tmp_path: Path, shape: str) -> tuple[Path, dict[str, str]]:
+    """A copy of one survey-export fixture without its hand-written customer `columns`, and
+    those columns, folded as the survey reader compares them."""
+    folder = tmp_path / shape
+    shutil.copytree(EXPORTS / shape, folder)
+    audit = folder / "audit.toml"
+    text = audit.read_text(encoding="utf-8")
+    written = tomllib.loads(text)["sources"]["customer"]["columns"]
+    audit.write_text(ANY_COLUMNS.sub("", text, count=1), encoding="utf-8")
+    return audit, {fold_header(k): v for k, v in written.items()}
+
+
+# Each tool's header shape: one row (Google Forms), title rows above the header (Microsoft
+# Forms XLSX), three rows with the names in the first (Qualtrics), two rows with a matrix's stem
+# carried over its sub-questions (SurveyMonkey). `map` proposes what an auditor wrote by hand.
+@pytest.mark.parametrize("shape", ["google-forms", "microsoft-forms", "qualtrics", "surveymonkey"])
+def test_map_proposes_the_hand_written_columns_of_each_tools_export(tmp_path: Path, cli, shape: str) -> None:  # type: ignore[no-untyped-def]
+    audit, by_hand = _without_columns(tmp_path, shape)
+    code, out, err = cli("map", audit, "customer", "--write")
+    assert code == 0, err
+    proposed = tomllib.loads(audit.read_text(encoding="utf-8"))["sources"]["customer"]["columns"]
+    assert {fold_header(k): v for k, v in proposed.items()} == by_hand
+    assert cli("score", audit, "-o", tmp_path / "record.json")[0] == 0
+
+
+# Codes of the tool's own (LimeSurvey's `Q01[SQ001]`) and short labels unlike the questionnaire's
+# wording (Sphinx) carry nothing to match: map says so and writes nothing; the auditor maps them.
+@pytest.mark.parametrize("shape", ["limesurvey", "sphinx"])
+def test_map_writes_nothing_where_headers_do_not_carry_the_items_wording(tmp_path: Path, cli, shape: str) -> None:  # type: ignore[no-untyped-def]
+    audit, _ = _without_columns(tmp_path, shape)
+    before = audit.read_bytes()
+    code, out, err = cli("map", audit, "customer", "--write")
+    assert code == 2 and "nothing to write" in err and audit.read_bytes() == before
+
+
+@pytest.mark.parametrize("option, value", [("header_rows", "0"), ("header_rows", '"2"'), ("match_row", "4")])
+def test_a_bad_header_option_is_named_in_the_audit_file(tmp_path: Path, cli, option: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    audit, _ = _without_columns(tmp_path, "qualtrics")
+    text = re.sub(rf"^{option} = .*$", f"{option} = {value}", audit.read_text(encoding="utf-8"), count=1, flags=re.M)
+    audit.write_text(text, encoding="utf-8")
+    code, _, err = cli("map", audit, "customer")
+    assert code == 2 and "Traceback" not in err
+    assert str(audit) in err and f"sources.customer.{option}" in err

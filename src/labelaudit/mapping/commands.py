@@ -16,7 +16,7 @@ from labelaudit.convert import closest
 from labelaudit.errors import InputError
 from labelaudit.i18n import current_lang, tr
 from labelaudit.mapping.auditfile import write_columns
-from labelaudit.mapping.headers import source_headers
+from labelaudit.mapping.headers import BadHeaderOption, source_headers
 from labelaudit.mapping.propose import DEFAULT_THRESHOLD, Match, Proposal, propose
 from labelaudit.model import Audit, Item, Lang, Scheme
 from labelaudit.plugins import Plugins
@@ -80,8 +80,11 @@ def handle_map(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
     scheme = plugins.scheme(audit.scheme, args.rulesets)
     items = _items(audit, scheme, args.source, text)
     inputs = audit.sources[args.source]
-    headers = source_headers(inputs.files, inputs.options)
-    proposal = propose(headers, items, threshold=args.threshold)
+    try:
+        headers = source_headers(inputs.files, inputs.options)
+    except BadHeaderOption as bad:
+        raise InputError.at(str(audit.file), where(text, f"sources.{args.source}.{bad.option}"), bad.expected) from None
+    proposal = propose(headers, items, threshold=args.threshold, texts=headers)
     out(tr("map.heading", source=args.source, headers=len(headers), files=", ".join(str(f) for f in inputs.files)))
     show(proposal, args.threshold, out)
     if args.write:
