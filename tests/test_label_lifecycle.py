@@ -263,7 +263,7 @@ def test_a_v3_register_is_upgraded_with_label_ids(tmp_path: Path) -> None:
         conn.close()
     with open_register(fresh) as conn:
         labels = dict(conn.execute("SELECT audit_id, label_id FROM records").fetchall())
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
         assert conn.execute("SELECT COUNT(*) FROM label_events").fetchone()[0] == 0
     assert labels == {"2026-MTR-001": LABEL, "2027-MTR-002": LABEL, "2027-ZZZ-001": None}
 

@@ -309,7 +309,7 @@ def test_a_new_register_is_at_the_latest_version_in_wal_mode(tmp_path: Path, db:
     add(db, copy(tmp_path, "capped"))
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version() == 5
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         conn.close()
@@ -349,11 +349,11 @@ def test_a_v1_register_is_upgraded_and_its_legacy_decisions_no_longer_count(tmp_
     finally:
         conn.close()
     with open_register(fresh) as conn:
-        assert version(conn) == 4
+        assert version(conn) == 5
         (r,) = all_records(conn)
         assert (r.status, r.valid_until, r.validity_years, r.surveillance_months) == ("pending", None, 3, 12)
         assert r.label_id == "2026-MTR-001"  # v4: an initial record's label is its own audit id
-        assert register_schema.version(conn) == 4 and views.schedule_of(conn, digest) == []
+        assert register_schema.version(conn) == 5 and views.schedule_of(conn, digest) == []
         assert conn.execute("SELECT kind, member, line FROM reviews").fetchall() == [
             ("legacy", "Hélène Vasseur", sidecar_path(demo).read_text("utf-8").rstrip("\n"))
         ]
@@ -376,7 +376,7 @@ def test_a_failing_migration_leaves_the_register_as_it_was(tmp_path: Path, db: P
     monkeypatch.undo()
     conn = sqlite3.connect(db)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
         assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
     finally:
         conn.close()
@@ -387,7 +387,7 @@ def test_a_register_from_a_newer_labelaudit_is_refused(tmp_path: Path, db: Path)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(InputError, match=r"newer labelaudit \(schema 99, this version knows up to 4\)"):
+    with pytest.raises(InputError, match=r"newer labelaudit \(schema 99, this version knows up to 5\)"):
         add(db, copy(tmp_path, "demo"))
 
 

@@ -261,6 +261,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.committee.commands",
     "labelaudit.committee.register_commands",
     "labelaudit.committee.label_commands",
+    "labelaudit.committee.appeal_commands",
     "labelaudit.documents.explain",
     "labelaudit.verify",
     "labelaudit.whatif",

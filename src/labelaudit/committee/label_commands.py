@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit import options
+from labelaudit.committee.appeals import case_moments
+from labelaudit.committee.appeals import rule_text as case_rule_text
+from labelaudit.committee.casework import read_cases
 from labelaudit.committee.labels import Moment, act, records_of, rule_text, state, timeline
 from labelaudit.committee.lifecycle import EventKind, read_events
 from labelaudit.committee.register import open_register, register_path
@@ -56,20 +59,26 @@ def cmd_act(args: argparse.Namespace, plugins: object, out: Output) -> int:
 def timeline_lines(conn: sqlite3.Connection, label: str, today: dt.date) -> list[str]:
     """The label's state and cycle as text: one line per moment (date, what, who, detail)."""
     read = read_events(conn, label)
-    moments = timeline(records_of(all_records(conn, today=today), label), read, today)
+    records = records_of(all_records(conn, today=today), label)
+    cases = read_cases(conn, today=today)
+    moments = timeline(records, read, today, case_moments(cases, records, label))
     lines = [tr("label.show.head", label=label, state=tr(f"label.state.{state(moments, today)}"))]
     lines += [_moment(m) for m in moments]
     if not read.valid:
         lines.append("  " + tr("label.show.broken", count=len(read.problems)))
         lines += ["    " + tr("label.place.event", seq=p.seq) + ": " + rule_text(p)
                   for p in read.problems]
+    if not cases.valid:
+        lines.append("  " + tr("appeal.show.broken", count=len(cases.problems)))
+        lines += ["    " + tr("appeal.place.entry", seq=p.seq) + ": " + case_rule_text(p) for p in cases.problems]
     return lines
 
 
 def _moment(m: Moment) -> str:
     who = f" ({m.who})" if m.who else ""
     detail = f" — {m.detail}" if m.detail else ""
-    return f"  {m.on.isoformat()}  {tr('label.what.' + m.what)}{who}{detail}  [{m.source}]"
+    area = "appeal" if m.what.startswith(("appeal_", "complaint_")) else "label"
+    return f"  {m.on.isoformat()}  {tr(f'{area}.what.{m.what}')}{who}{detail}  [{m.source}]"
 
 
 def cmd_show(args: argparse.Namespace, plugins: object, out: Output) -> int:

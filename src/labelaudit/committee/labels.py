@@ -93,14 +93,33 @@ class Moment:
     source: str = ""  # the audit id, or `event N`
 
 
-def _from_record(r: Registered) -> Moment | None:
+def _what(kind: str, status: str | None) -> str:
+    passed = status == "granted"
+    return {"initial": "granted" if passed else "refused", "renewal": "renewed" if passed else "not_renewed",
+            "surveillance": "surveillance_passed" if passed else "surveillance_failed"}.get(kind, kind)
+
+
+def _from_record(r: Registered) -> list[Moment]:
+    """The record's decision; when an appeal was lodged, marked so; when it was granted, the
+    decision appealed on its date and the appeal's decision that replaced it on the appeal's."""
     if r.final_status is None or r.final_on is None:
-        return None
-    passed = r.final_status == "granted"
-    what = {"initial": "granted" if passed else "refused", "renewal": "renewed" if passed else "not_renewed",
-            "surveillance": "surveillance_passed" if passed else "surveillance_failed"}.get(r.kind, r.kind)
+        return []
+    appeal = r.appeal
     detail = tr("label.timeline.until", level=r.final_level or "", end=r.valid_until) if r.valid_until else (r.final_level or "")
-    return Moment(dt.date.fromisoformat(r.final_on), what, r.final_member or "", detail, r.audit_id)
+    if appeal is None:
+        return [Moment(dt.date.fromisoformat(r.final_on), _what(r.kind, r.final_status), r.final_member or "", detail,
+                       r.audit_id)]
+    mark = tr("appeal.timeline.appealed", case=appeal.case, state=tr(f"appeal.state.{appeal.state}"))
+    if appeal.state != "granted":
+        return [Moment(dt.date.fromisoformat(r.final_on), _what(r.kind, r.final_status), r.final_member or "",
+                       f"{detail} ({mark})" if detail else mark, r.audit_id)]
+    status, level, member, on = appeal.original
+    first = Moment(dt.date.fromisoformat(on or r.final_on), _what(r.kind, status), member or "",
+                   f"{level} ({mark})" if level else mark, r.audit_id)
+    then = Moment(dt.date.fromisoformat(r.final_on), _what(r.kind, r.final_status), r.final_member or "",
+                  tr("appeal.timeline.on_appeal", case=appeal.case, detail=detail or tr(f"register.status.{r.final_status}")),
+                  tr("appeal.timeline.source", type=tr("appeal.type.appeal"), case=appeal.case))
+    return [first, then]
 
 
 def _from_event(e: Event) -> Moment:
@@ -109,10 +128,11 @@ def _from_event(e: Event) -> Moment:
     return Moment(e.date, e.kind, e.member, detail, tr("label.timeline.event", seq=e.seq))
 
 
-def timeline(records: Sequence[Registered], read: Events, today: dt.date) -> list[Moment]:
+def timeline(records: Sequence[Registered], read: Events, today: dt.date, extra: Sequence[Moment] = ()) -> list[Moment]:
     """The label's cycle in date order; `expired` when the latest validity ended before today
-    with no later decided renewal, and the label was not withdrawn."""
-    moments = [m for r in records if (m := _from_record(r)) is not None]
+    with no later decided renewal, and the label was not withdrawn. `extra`: the complaints and
+    appeals about the label (`appeals.case_moments`)."""
+    moments = [m for r in records for m in _from_record(r)] + list(extra)
     moments += [_from_event(e) for e in read.events] if read.valid else []
     cycles = [r for r in records if r.valid_until is not None]
     if cycles and not any(m.what == "withdrawn" for m in moments):
@@ -125,11 +145,12 @@ def timeline(records: Sequence[Registered], read: Events, today: dt.date) -> lis
 
 
 def state(moments: Sequence[Moment], today: dt.date) -> str:
-    """active, suspended, withdrawn, expired, or pending (never granted), from the timeline."""
+    """active, suspended, withdrawn, expired, or pending (never granted, or the grant refused on
+    appeal), from the timeline."""
     current = "pending"
     for m in moments:
         if m.on > today:
             break
         current = {"granted": "active", "renewed": "active", "reinstated": "active", "suspended": "suspended",
-                   "withdrawn": "withdrawn", "expired": "expired"}.get(m.what, current)
+                   "withdrawn": "withdrawn", "expired": "expired", "refused": "pending"}.get(m.what, current)
     return current

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from attrs import asdict, frozen
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -115,11 +115,27 @@ def _content_rules(e: Event) -> list[str]:
     return rules
 
 
-def _signer_rules(e: Event, roster: Roster) -> list[str]:
+class Signed(Protocol):
+    """What a signed line shows of its signer: a label event, or a complaint or appeal entry."""
+
+    @property
+    def member(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+    def data(self) -> dict[str, Any]: ...
+
+
+def signer_rules(e: Signed, roster: Roster, roles: tuple[str, ...] = DECIDING_ROLES) -> list[str]:
+    """The signer is on the roster, in force on the line's date with one of `roles`, signed with
+    a key of theirs in force then, and the signature verifies."""
     member = roster.get(e.member)
     if member is None:
         return ["not_member"]
-    if not member.in_force(e.date) or not set(DECIDING_ROLES) & set(member.roles):
+    if not member.in_force(e.date) or not set(roles) & set(member.roles):
         return ["not_deciding_member"]
     key = member.key(e.key)
     if key is None or not key.in_force(e.date):
@@ -176,7 +192,7 @@ def verify_events(label: str, rows: list[tuple[int, str, str]], roster: Roster) 
             rules.append("unlinked")
         if e.hash != stored_hash or entry_hash(e.data()) != e.hash:
             rules.append("hash")
-        rules += _signer_rules(e, roster) + _content_rules(e) + _state_rules(e, state)
+        rules += signer_rules(e, roster) + _content_rules(e) + _state_rules(e, state)
         problems += [EventProblem(seq, r, (("member", e.member), ("kind", e.kind))) for r in rules]
         events.append(e)
         previous, state = e.hash, next_state(state, e.kind)

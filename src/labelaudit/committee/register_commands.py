@@ -15,7 +15,7 @@ from typing import Any
 from labelaudit import options
 from labelaudit.committee.label_commands import timeline_lines
 from labelaudit.committee.register import add_record, open_register, register_path
-from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_of, select
+from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_for, select
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
@@ -62,7 +62,8 @@ def cmd_list(args: argparse.Namespace, plugins: object, out: Output) -> int:
     rows = [
         [r.audit_id, r.organisation, r.kind, r.decided_on,
          f"{_decision(r.proposed_status, r.proposed_level)} ({r.proposed_points})",
-         _final(r), r.valid_until or "—"]
+         _final(r) + (f" ({tr('appeal.list.mark', case=r.appeal.case, state=tr('appeal.state.' + r.appeal.state))})"
+                      if r.appeal is not None else ""), r.valid_until or "—"]
         for r in found
     ]
     for line in _table([header, *rows]):
@@ -89,11 +90,24 @@ def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
     if r.final_status is None:
         out("  " + tr("register.show.pending"))
         return
+    if r.appeal is not None:
+        _show_appeal(r, out)
     out("  " + tr("register.show.final", decision=_decision(r.final_status, r.final_level), member=r.final_member, date=r.final_on))
     if r.valid_from is not None:
         out("  " + tr("register.show.validity", start=r.valid_from, end=r.valid_until, years=r.validity_years, months=r.surveillance_months))
-        for n, kind, due_on in schedule_of(conn, r.record_digest):
+        for n, kind, due_on in schedule_for(r):
             out(f"    {due_on}  {tr('register.due.' + kind, n=n)}")
+
+
+def _show_appeal(r: Registered, out: Output) -> None:
+    """The decision was appealed: by which appeal, in what state, and the decision it replaced."""
+    assert r.appeal is not None
+    a = r.appeal
+    out("  " + tr("appeal.register.appealed", case=a.case, state=tr(f"appeal.state.{a.state}"),
+                  date=a.closed_on or "—"))
+    if a.state == "granted":
+        status, level, member, on = a.original
+        out("  " + tr("appeal.register.replaced", decision=_decision(status, level), member=member, date=on))
 
 
 def _show_label(conn: sqlite3.Connection, r: Registered, out: Output) -> None:

@@ -26,6 +26,9 @@ labelaudit is refused rather than misread.
   their audit id; a later surveillance or renewal of the same organisation, scope and scheme is
   attached to the latest earlier initial one (the only time scope text is compared: the rule
   v3 applied, kept so an upgrade changes no answer), others stay unattached.
+- v5: complaints and appeals. `cases` holds the committee's signed, hash-chained entries on a
+  complaint or an appeal (lodged, vote, closed), one canonical line each, append-only (triggers
+  refuse UPDATE and DELETE). Nothing existing changes: an upgraded register has no case.
 
 The calendar is pure (dates in, dates out: no clock): a granted label is valid from its
 `decided_on` for `validity_years`; a surveillance audit is due every `surveillance_months`
@@ -328,8 +331,27 @@ def _v4_label_lifecycle(conn: sqlite3.Connection) -> None:
             conn.execute("UPDATE records SET label_id = ? WHERE record_digest = ?", (found, record_digest))
 
 
+def _v5_complaints_and_appeals(conn: sqlite3.Connection) -> None:
+    """The `cases` log: complaints and appeals, one signed canonical line per entry, hash-chained
+    over the whole log. Append-only: SQLite itself refuses to change or delete a row (a writer
+    that drops the triggers is still caught by the hash chain on the next read)."""
+    conn.execute(
+        """CREATE TABLE cases (
+            seq  INTEGER PRIMARY KEY CHECK (seq >= 1),
+            hash TEXT NOT NULL UNIQUE,
+            line TEXT NOT NULL
+        )"""
+    )
+    for action in ("UPDATE", "DELETE"):
+        conn.execute(
+            f"CREATE TRIGGER cases_no_{action.lower()} BEFORE {action} ON cases"
+            " BEGIN SELECT RAISE(ABORT, 'the cases log is append-only'); END"
+        )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_records_and_reviews, _v2_decisions_and_schedule, _v3_roster_sessions_signed_entries, _v4_label_lifecycle,
+    _v5_complaints_and_appeals,
 ]
 
 

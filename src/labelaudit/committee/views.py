@@ -19,16 +19,34 @@ from typing import Any
 
 from attrs import evolve, fields, frozen
 
+from labelaudit.committee.cases import Cases, Targets
+from labelaudit.committee.casework import read_cases, targets_of
 from labelaudit.committee.chain import load_record_digest, locked, read_sidecar, sidecar_path
 from labelaudit.committee.lifecycle import read_events, withdrawn
 from labelaudit.committee.names import fold_name
 from labelaudit.committee.register import context
 from labelaudit.committee.roster import Roster, load_roster
+from labelaudit.committee.schema import CYCLE_KINDS, plan, valid_until
 from labelaudit.committee.verifier import verify
 from labelaudit.errors import InputError
 from labelaudit.files import safe_cell
 
 # --- reading -----------------------------------------------------------------------------------
+
+
+@frozen
+class Appealed:
+    """The appeal lodged against a record's decision, and the decision it replaced (if granted).
+
+    `state`: open, upheld, granted, superseded (a later session decided the record again, so
+    the appeal changes nothing) or unverified (the cases log does not verify: it decides nothing).
+    """
+
+    case: int
+    state: str
+    closed_on: str | None = None
+    chair: str | None = None
+    original: tuple[str | None, str | None, str | None, str | None] = (None, None, None, None)  # status, level, member, on
 
 
 @frozen
@@ -58,12 +76,18 @@ class Registered:
     valid_until: str | None
     label_id: str | None  # the label the record belongs to (None: a surveillance not attached yet)
     chain: str = "valid"  # valid, or why the chain does not verify now: broken, record_changed, record_missing
+    appeal: Appealed | None = None  # the appeal against the decision; when granted, final_* are its decision
 
     @property
     def status(self) -> str:
         if self.chain != "valid":
             return "undecided"
         return self.final_status or "pending"
+
+    @property
+    def appealed(self) -> str | None:
+        """`3 granted`: the appeal's case number and state (None: never appealed)."""
+        return f"{self.appeal.case} {self.appeal.state}" if self.appeal is not None else None
 
     def valid_on(self, day: dt.date) -> bool:
         if self.final_status != "granted" or self.valid_from is None or self.valid_until is None:
@@ -100,9 +124,12 @@ def chain_state(conn: sqlite3.Connection, roster: Roster, record_file: str, reco
 
 
 def _registered(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], today: dt.date) -> list[Registered]:
-    """Rows as records, each chain re-verified: one that no longer verifies decides nothing."""
-    names = [f.name for f in fields(Registered) if f.name != "chain"]
+    """Rows as records, each chain re-verified: one that no longer verifies decides nothing; a
+    decision an appeal granted is replaced by the appeal's (the cases log re-verified too)."""
+    names = [f.name for f in fields(Registered) if f.name not in ("chain", "appeal")]
     roster = load_roster(conn)
+    targets = targets_of(conn)
+    cases = read_cases(conn, today=today, roster=roster, targets=targets)
     found = []
     for row in rows:
         r = Registered(**dict(zip(names, row, strict=True)))
@@ -110,8 +137,32 @@ def _registered(conn: sqlite3.Connection, rows: Sequence[tuple[Any, ...]], today
         if state != "valid":
             r = evolve(r, chain=state, final_status=None, final_level=None, final_member=None, final_on=None,
                        valid_from=None, valid_until=None)
+        elif r.final_status is not None:
+            r = with_appeal(r, cases, targets)
         found.append(r)
     return found
+
+
+def with_appeal(r: Registered, cases: Cases, targets: Targets) -> Registered:
+    """The record as its appeal leaves it: marked as appealed and, when the appeal was granted
+    (in a log that verifies, on the record's latest closed session), with the appeal's decision;
+    validity counts from the record's decision date, as for any decision."""
+    case = cases.appeal_of(r.record_digest)
+    if case is None or case.target is None:
+        return r
+    target = targets(*case.target)
+    closing = case.closing
+    state = ("unverified" if not cases.valid else "superseded" if target is None or not target.latest
+             else "open" if closing is None else str(closing.outcome))
+    mark = Appealed(case.number, state, closing.date.isoformat() if closing else None,
+                    closing.member if closing else None, (r.final_status, r.final_level, r.final_member, r.final_on))
+    if state != "granted" or closing is None:
+        return evolve(r, appeal=mark)
+    start = dt.date.fromisoformat(r.decided_on)
+    dated = closing.status == "granted" and r.kind in CYCLE_KINDS
+    return evolve(r, appeal=mark, final_status=closing.status, final_level=closing.level, final_member=closing.member,
+                  final_on=closing.date.isoformat(), valid_from=r.decided_on if dated else None,
+                  valid_until=valid_until(start, r.validity_years).isoformat() if dated else None)
 
 
 def all_records(conn: sqlite3.Connection, *, today: dt.date) -> list[Registered]:
@@ -159,6 +210,15 @@ def schedule_of(conn: sqlite3.Connection, record_digest: str) -> list[tuple[int,
     ).fetchall()
 
 
+def schedule_for(r: Registered) -> list[tuple[int, str, str]]:
+    """The audits the record's current decision calls for (the same calendar as the `schedule`
+    table, computed from the decision as shown, so that an appeal's decision is followed)."""
+    if r.valid_from is None:
+        return []
+    start = dt.date.fromisoformat(r.valid_from)
+    return [(d.n, d.kind, d.due_on.isoformat()) for d in plan(start, r.validity_years, r.surveillance_months)]
+
+
 # --- what is due -------------------------------------------------------------------------------
 
 
@@ -195,11 +255,11 @@ def _outstanding(conn: sqlite3.Connection, cycle: Registered, records: Sequence[
     later = decided_later(cycle, records)
     done = sum(r.kind == "surveillance" for r in later)
     renewed = any(r.kind == "renewal" for r in later)
-    plan = schedule_of(conn, cycle.record_digest)
-    total = sum(kind == "surveillance" for _, kind, _ in plan)
+    calendar = schedule_for(cycle)
+    total = sum(kind == "surveillance" for _, kind, _ in calendar)
     return [
         DueItem(dt.date.fromisoformat(due_on), kind, n, total, cycle)
-        for n, kind, due_on in plan
+        for n, kind, due_on in calendar
         if (kind == "surveillance" and n > done) or (kind == "renewal" and not renewed)
     ]
 
@@ -224,7 +284,7 @@ CSV_COLUMNS = (
     "audit_id", "organisation", "scope", "kind", "scheme_id", "scheme_version", "decided_on",
     "record_digest", "proposed_status", "proposed_level", "proposed_points", "reviews",
     "status", "final_level", "final_member", "final_on", "valid_from", "valid_until",
-    "validity_years", "surveillance_months", "chain",
+    "validity_years", "surveillance_months", "chain", "appealed",
 )
 
 
