@@ -221,6 +221,17 @@ def test_a_decision_is_appealed_once(panel: Desk, decided: Path) -> None:
         lodge_appeal(panel, on="2027-01-06")
 
 
+def test_a_later_session_supersedes_the_appeal_and_an_older_session_is_not_appealed(panel: Desk, decided: Path) -> None:
+    hear(panel)
+    panel.decide(decided, on=dt.date(2027, 3, 1))  # the committee decides the record again (session 6)
+    add(panel.db, decided)
+    r = demo_record(panel)
+    assert problems(panel) == []  # the log still verifies: the appeal was lodged against the latest decision
+    assert (r.final_level, r.final_on, r.appeal.state if r.appeal else None) == ("confirme", "2027-03-01", "superseded")
+    with pytest.raises(InputError, match="session 1 of audit 2026-MTR-001 is no longer its latest decision"):
+        lodge_appeal(panel, on="2027-03-02", session=1)
+
+
 def test_an_appeal_names_its_decision_and_the_decision_names_its_appeal(panel: Desk, decided: Path, cli: Any,
                                                                        clock: None) -> None:
     case = hear(panel)

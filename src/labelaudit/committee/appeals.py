@@ -30,7 +30,8 @@ from labelaudit.i18n import tr
 
 
 def rule_text(p: CaseProblem) -> str:
-    return tr(f"appeal.rule.{p.rule}", **{**{k: "" for k in _PARAMS}, **dict(p.params)})
+    params: dict[str, Any] = {**{k: "" for k in _PARAMS}, **dict(p.params)}
+    return tr(f"appeal.rule.{p.rule}", **params)
 
 
 _PARAMS = ("member", "audit", "session", "case", "seq", "date", "today", "decided", "label", "record", "level",
@@ -71,7 +72,7 @@ def _draft(kind: Any, member: str, on: dt.date, case: int = 0, **fields: Any) ->
 
 
 def decision_of(conn: sqlite3.Connection, audit_id: str, *, session: int | None, record: str | None,
-                today: dt.date, place: str) -> tuple[Registered, int]:
+                today: dt.date, place: str, latest_only: bool = False) -> tuple[Registered, int]:
     """The decision named on the command line: the record of that audit id (`record` when several
     share it) and its closed session (the latest when not given); the record's chain must verify now."""
     found = [r for r in records_for_audit(conn, audit_id, today=today) if record in (None, r.record_digest)]
@@ -91,6 +92,8 @@ def decision_of(conn: sqlite3.Connection, audit_id: str, *, session: int | None,
     if chosen not in closed:
         raise InputError.at(place, "--session", tr("appeal.no_such_session", audit=audit_id, session=chosen,
                                                    known=", ".join(map(str, closed))))
+    if latest_only and chosen != closed[-1]:
+        raise InputError.at(place, "--session", tr("appeal.rule.superseded", audit=audit_id, session=chosen))
     return r, chosen
 
 
@@ -102,7 +105,8 @@ def lodge(conn: sqlite3.Connection, type_: CaseType, *, member: str, key: Ed2551
     with transaction(conn):
         target: dict[str, Any] = {"label": label}
         if audit is not None:
-            r, chosen = decision_of(conn, audit, session=session, record=record, today=today, place=place)
+            r, chosen = decision_of(conn, audit, session=session, record=record, today=today, place=place,
+                                    latest_only=type_ == "appeal")
             target = {"record": r.record_digest, "session": chosen}
         elif label is not None and label not in labels_of(conn):
             raise InputError.at(place, "", tr("label.unknown", label=label))

@@ -171,7 +171,12 @@ class Target:
     auditors: tuple[str, ...]  # the audit's auditors and the label's auditors in its cycle, as written
     rule: Rule  # the record's scheme's [committee] table
     levels: tuple[str, ...]  # the scheme's level ids
-    latest: bool  # still the record's latest closed session
+    later: tuple[dt.date, ...] = ()  # the closing dates of the record's later closed sessions
+
+    @property
+    def latest(self) -> bool:
+        """Still the record's latest closed session (a later one decided the record again)."""
+        return not self.later
 
 
 Targets = Callable[[str, int], Target | None]  # (record digest, session) → the decision, None when none
@@ -300,7 +305,7 @@ class _Walk:
             self.report("before_decision", date=e.date, decided=target.closed_on)
         if e.type != "appeal":
             return
-        if not target.latest:
+        if any(day < e.date for day in target.later):  # a later session had already decided when it was lodged
             self.report("superseded", audit=target.audit_id, session=target.session)
         earlier = next((c for c in self.cases.values() if c.type == "appeal" and c.target == (e.record, e.session)), None)
         if earlier is not None:
@@ -382,7 +387,8 @@ def appeal_result(votes: Sequence[CaseEntry], rule: Rule, chair: str) -> tuple[s
         return ("upheld", None) if v.verdict == "uphold" else (str(v.status), v.level)
 
     chair_vote = next((choice(v) for v in votes if v.member == chair), None)
-    (what, level), reason = tally([choice(v) for v in votes], rule, chair_vote)  # type: ignore[arg-type]
+    choices: list[Any] = [choice(v) for v in votes]  # tally counts any outcomes; "upheld" is one of them here
+    (what, level), reason = tally(choices, rule, chair_vote)  # type: ignore[arg-type]
     if reason == "no_majority" or what == "upheld":
         return "upheld", None, None, reason
     return "granted", what, level, reason

@@ -69,7 +69,8 @@ def _target(conn: sqlite3.Connection, record: str, session: int) -> Target | Non
         record, audit_id, label_id, session, str(closing.get("status")), closing.get("level"),
         dt.date.fromisoformat(str(closing.get("date"))), str(closing.get("member")), took_part,
         tuple(dict.fromkeys(written)), Rule(rule["quorum"], rule["majority"], rule["chair_breaks_tie"]),
-        _levels(record_file, record), max(int(d.get("session") or 0) for d in closings) == session,
+        _levels(record_file, record),
+        tuple(dt.date.fromisoformat(str(d.get("date"))) for d in closings if int(d.get("session") or 0) > session),
     )
 
 
