@@ -444,3 +444,28 @@ def test_every_appeal_and_complaint_message_exists_in_both_languages() -> None:
     assert len(keys) > 100
     for key in keys:
         assert MESSAGES[key].get("fr") and MESSAGES[key].get("en"), key
+
+
+# --- an audit names its label --------------------------------------------------------------------
+
+
+def test_an_audit_names_its_label_and_the_register_attaches_its_record(tmp_path: Path, panel: Desk, decided: Path,
+                                                                      cli: Any) -> None:
+    import shutil
+
+    from clirun import FIXTURES
+
+    folder = tmp_path / "surv"
+    shutil.copytree(FIXTURES / "demo", folder)
+    toml = folder / "audit.toml"
+    text = toml.read_text("utf-8").replace('id = "2026-MTR-001"', 'id = "2027-MTR-002"')
+    toml.write_text(text.replace('kind = "initial"', f'kind = "surveillance"\nlabel = "{LABEL}"'), "utf-8")
+    record = tmp_path / "surv.json"
+    code, _, err = cli("score", folder, "-o", record)
+    assert code == 0, err
+    import json
+
+    assert json.loads(record.read_text("utf-8"))["audit"]["label"] == LABEL
+    add(panel.db, record)
+    with open_register(panel.db) as conn:
+        assert [r.audit_id for r in records_of(all_records(conn, today=TODAY), LABEL)] == [LABEL, "2027-MTR-002"]

@@ -89,6 +89,8 @@ def check_audit(audit: Audit, scheme: Scheme, text: str | None) -> list[Problem]
     for i, exclusion in enumerate(audit.exclusions):
         if exclusion.criterion not in criteria:
             problems.append(Problem(file, where(text, f"exclusions[{i}].criterion"), tr("ref.unknown", what=unknown_thing("criterion"), name=exclusion.criterion, known=tr("ref.criteria_of", count=len(criteria), scheme=scheme.id))))
+    if audit.label is not None and (audit.label != audit.label.strip() or not audit.label.isprintable() or not audit.label):
+        problems.append(Problem(file, where(text, "label"), tr("appeal.audit_label", found=repr(audit.label))))
     problems.extend(sampling_problems(audit, text))
     return problems
 

@@ -357,6 +357,7 @@ class Audit:
     sources: Mapping[str, SourceInputs]
     exclusions: tuple[Exclusion, ...] = ()
     sampling: Sampling | None = None
+    label: str | None = None  # the label this audit belongs to (its id: the initial audit's); checked in audits
     folder: Path = field(default=Path("."), eq=False)
     file: Path | None = field(default=None, eq=False)
 

@@ -270,6 +270,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
             "organisation": audit.organisation,
             "scope": audit.scope,
             "kind": audit.kind,
+            **({"label": audit.label} if audit.label is not None else {}),  # read by the register (own_label)
             "auditors": list(audit.auditors),
             "sites": [{"id": s.id, "name": s.name} for s in audit.sites],
             "dates": {k: (v.isoformat() if v else None) for k, v in sorted(attrs.asdict(audit.dates).items())},
