@@ -65,7 +65,7 @@ CASES = {
     "empty file": Case("capped", "surveys/clients.csv", write_bytes(b""), r"clients\.csv: .*the file is empty"),
     "unreadable encoding": Case("capped", "surveys/clients.csv", write_bytes(b"Identifiant,Q1\n1,\x81\x8d\n"), r"clients\.csv: byte \d+: unrecognised encoding \(expected UTF-8 or Windows-1252\)"),
     "xlsx level outside the scale": Case("demo", "grid.xlsx", set_cell("lyon", "E2", 7), r"grid\.xlsx: cell lyon!E2: .*expected one of 0, 1, 2, 3, 4, got 7"),
-    "audit unknown key": Case("capped", "audit.toml", edit('kind = "initial"', 'kind = "initial"\nlabel = "gold"'), r"audit\.toml: line \d+, key label: unknown key: label"),
+    "audit unknown key": Case("capped", "audit.toml", edit('kind = "initial"', 'kind = "initial"\nlevel = "gold"'), r"audit\.toml: line \d+, key level: unknown key: level"),
     "audit wrong kind": Case("capped", "audit.toml", edit('kind = "initial"', 'kind = "first"'), r"audit\.toml: line \d+, key kind: "),
     "audit missing evidence file": Case("capped", "audit.toml", edit('files = ["grid.toml"]', 'files = ["grille.toml"]'), r"audit\.toml: line \d+, key sources\.onsite\.files\[0\]: file not found: .*grille\.toml"),
     "audit unknown exclusion": Case("demo", "audit.toml", edit('criterion = "innovation.3"', 'criterion = "innovation.9"'), r"audit\.toml: line \d+, key exclusions\[0\]\.criterion: unknown criterion 'innovation\.9'"),

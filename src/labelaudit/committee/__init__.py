@@ -7,7 +7,10 @@
 - `writer`: appending an entry; `register`, `schema`, `views`: the SQLite label register;
 - `lifecycle`: a label's signed, hash-chained events and their rules; `labels`: acting on a
   label and its cycle's timeline;
-- `display`, `commands`, `register_commands`, `label_commands`: what people read and type (their texts are in
+- `cases`: complaints and appeals, their signed, hash-chained entries and every rule (an appeal
+  heard by members who took no part in the decision); `casework`: reading them from the
+  register; `appeals`: recording them, and their place on a label's timeline;
+- `display`, `commands`, `register_commands`, `label_commands`, `appeal_commands`: what people read and type (their texts are in
   the gettext catalogs, `labelaudit/locale`).
 """
 

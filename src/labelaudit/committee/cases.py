@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 from attrs import asdict, frozen
@@ -421,7 +421,3 @@ def verify_cases(
         entries.append(e)
         previous = e.hash
     return Cases(tuple(entries), tuple(walk.cases.values()), tuple(problems))
-
-
-def problem_params(p: CaseProblem) -> Mapping[str, str]:
-    return dict(p.params)
