@@ -137,7 +137,10 @@ def borderline_box(record: Record, lang: Lang) -> Box:
                 line += " · " + t("report.gates_fired", gates=", ".join(gate_title(record, g, lang) for g in run["gates_fired"]))
             runs.append(t(key) + colon(lang) + line)
     blocks: list[Block] = [Para(t("report.borderline"), "flag"), Items(tuple(runs))]
-    sensitive = tuple(t("report.sensitive_line", **item) for item in s.get("sensitive_bindings") or [])
+    sensitive = tuple(
+        t("report.sensitive_line", **{k: number_text(v, lang) if k.endswith("_points") else v for k, v in item.items()})
+        for item in s.get("sensitive_bindings") or []
+    )
     if sensitive:
         blocks += [Para(t("report.sensitive"), "flag"), Items(sensitive)]
     return Box(tuple(blocks), "borderline")
