@@ -131,12 +131,12 @@ def page(doc: Document, record: Record, *, head: str = "", css: str = CSS, prefa
     contents, so that both formats are the same document. The appendix starts on a new page.
     """
     head = '<meta charset="utf-8">' + head + el("title", esc(doc.title)) + el("style", css)
-    body = [section(s, record, doc) for s in doc.sections]
+    sections = [section(s, record, doc) for s in doc.sections]
     appendix = ""
     if doc.appendix:
         title = el("h1", esc(doc.appendix_title), "appendix-title")
         appendix = el("div", title + "".join(section(s, record, doc) for s in doc.appendix), "appendix", id="appendix")
-    parts = [el("header", blocks(doc.header, record, doc)), *body[:1], preface, *body[1:], appendix, el("footer", esc(doc.footer))]
+    parts = [el("header", blocks(doc.header, record, doc)), *sections[:1], preface, *sections[1:], appendix, el("footer", esc(doc.footer))]
     body = "\n".join(p for p in parts if p)
     return f'<!DOCTYPE html>\n<html lang="{doc.lang}">\n<head>{head}</head>\n<body>\n{body}\n</body>\n</html>\n'
 
@@ -314,7 +314,7 @@ def clear_of_the_chart(box: tuple[float, float, float, float]) -> bool:
 def label_layout(texts: list[tuple[list[str], str]]) -> list[Label]:
     """Each axis label at the end of its axis, anchored away from the chart; a label that would
     touch the ring or its neighbour is pushed outward along its axis until it is clear."""
-    count, placed = len(texts), []
+    count, placed = len(texts), list[Label]()
     for index, (lines, value) in enumerate(texts):
         angle = -math.pi / 2 + 2 * math.pi * index / count
         cos, sin = math.cos(angle), math.sin(angle)
