@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import stat
@@ -145,13 +146,16 @@ def test_verify_and_report_show_the_committee_state(tmp_path: Path, desk: Desk, 
     code, out, _ = cli("report", record, "--format", "md", "-o", tmp_path / "r.md")
     assert code == 0 and "Chain valid, signatures verified" in out
     text = (tmp_path / "r.md").read_text("utf-8")
-    assert "## Label committee" in text and "vote by hvasseur: confirm" in text
+    decision = re.split(r"^## ", text, flags=re.M)[1]  # the first section: the decision, with the committee's box
+    assert "### The label committee's decision" in decision and "| hvasseur | vote: confirms the proposal |" in decision
+    assert "Reviews chain verified: 5 signed entry(ies)" in decision
     lines = sidecar_path(record).read_text("utf-8").splitlines()
     sidecar_path(record).write_text("\n".join(lines[:-1]) + "\n", "utf-8")  # the closing removed
     code, out, _ = cli("verify", record, FIXTURES / "demo", "--register", desk.db)
     assert code == 3 and "the register holds entry 5" in out and "Final decision: none while the chain is broken" in out
     code, out, _ = cli("report", record, "--format", "html", "-o", tmp_path / "r.html")
-    assert code == 0 and "CHAIN BROKEN" in (tmp_path / "r.html").read_text("utf-8")
+    assert code == 0 and "CHAIN BROKEN" in out
+    assert "CHAIN NOT VERIFIED" in (tmp_path / "r.html").read_text("utf-8").split('<section id="radar">')[0]
 
 
 def test_register_list_treats_a_forged_chain_as_undecided(tmp_path: Path, desk: Desk, cli: Any) -> None:

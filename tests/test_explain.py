@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -63,7 +64,7 @@ def test_outcome_points_are_overall_attainment_times_max_points(name: str) -> No
     max_points = Fraction(record["scheme"]["max_points"])
     computed = Fraction(tree["attainment"]["exact"]) * max_points
     assert computed == Fraction(outcome["points"]["exact"])
-    text = explain(record, None, "en")
+    text = explain(record, None, "en", exact=True)
     rule = f"points = overall attainment × max points = {tree['attainment']['percent']} % × {num(max_points)} = {outcome['points']['shown']}"
     assert rule in text
     assert f"= {exact(computed)} = {points(computed)}" in text
@@ -130,7 +131,7 @@ def test_requirement_attainment_is_written_as_a_weighted_sum() -> None:
     assert expected == Fraction(requirement["attainment"]["exact"])
     by_percent = " + ".join(f"{num(w)} × {c['attainment']['percent']} %" for w, c in zip(weights, criteria))
     below = " + ".join(num(w) for w in weights)
-    text = explain(record, "understanding", "en")
+    text = explain(record, "understanding", "en", exact=True)
     assert f"({by_percent}) / ({below}) = {percent(expected)} %" in text
     assert f"/ {num(sum(weights))} = {exact(expected)}" in text
     assert by_percent.startswith("2 × ") and "1.5 × " in by_percent  # the weights as the rulesets write them
@@ -181,7 +182,7 @@ def test_criterion_explanation_checked_by_hand() -> None:
     a = (w_onsite * a_onsite + w_gap * a_gap) / (w_onsite + w_gap)
     assert a == Fraction(criterion["attainment"]["exact"])
 
-    text = explain(record, "understanding.3", "en")
+    text = explain(record, "understanding.3", "en", exact=True)
     mean = " + ".join(num(x) for x in levels)
     assert f"value = mean of the sites = ({mean}) / 3 = {exact(v)} = " in text
     assert (
@@ -206,7 +207,7 @@ def test_a_value_below_its_floor_is_clamped_and_unacceptable() -> None:
     v, f, t = Fraction(onsite["value"]["exact"]), Fraction(onsite["floor"]), Fraction(onsite["target"])
     raw = (v - f) / (t - f)
     assert raw < 0 and onsite["unacceptable"]
-    text = explain(record, "processes.1", "en")
+    text = explain(record, "processes.1", "en", exact=True)
     assert f"= {exact(raw)} → clamped to [0, 1]: 0 = 0.0 %" in text
     assert f"UNACCEPTABLE: {num(v)} is worse than the floor {num(f)}" in text
 
@@ -314,3 +315,38 @@ def test_the_outcome_names_the_sites_without_a_result_or_a_visit() -> None:
     assert "Sites :" in text
     assert "  - 2 site(s) sans résultat propre (couverture du site seul sous le minimum de 70 %), non jugé(s) " \
         "par les portes de site : vierzon, romorantin" in text
+
+
+# --- Decimals by default, the exact fractions on request ----------------------------------------
+
+LONG_FRACTION = re.compile(r"\d+/\d{4,}")  # a fraction whose denominator runs past three digits
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_explain_shows_decimals_by_default_and_fractions_with_exact(name: str) -> None:
+    record = record_of(name)
+    for element in (None, *[f.node["id"] for f in elements(record)][:12]):
+        plain, exact_text = explain(record, element, "en"), explain(record, element, "en", exact=True)
+        assert not LONG_FRACTION.search(plain), (element, LONG_FRACTION.search(plain))
+        assert "exactly:" not in plain
+        if element is None:
+            assert Fraction(record["outcome"]["points"]["exact"]).denominator == 1 or record["outcome"]["points"]["exact"] in exact_text
+
+
+def test_the_demo_criterion_in_decimals_checked_by_hand() -> None:
+    text = explain(record_of("demo"), "understanding.3", "en")
+    assert "value = mean of the sites = (3 + 4 + 3) / 3 = 3.333333" in text
+    assert "attainment = (v − f) / (t − f) = (3.333333 − 0) / (4 − 0) = 3.333333 / 4 = 0.833333 → clamped to [0, 1]: 0.833333 = 83.3 %" in text
+    assert "value (pooled answers): -0.306122, n = 539, interval [-0.391828, -0.220417]" in text
+    assert "weight 1.5 in its requirement; tree share 2.8 %; pyramid 3" in text
+    assert "10/3" not in text and "117/196" not in text
+    exact_text = explain(record_of("demo"), "understanding.3", "en", exact=True)
+    assert "10/3 = 3.333333" in exact_text and "117/196" in exact_text and "tree share 1/36 = 2.8 %" in exact_text
+
+
+def test_cli_explain_exact_option(cli: Callable[..., tuple[int, str, str]]) -> None:
+    record = GOLDEN / "demo.json"
+    code, plain, _ = cli("explain", record)
+    assert code == 0 and "2879456833359805402684713895" not in plain and "points = overall attainment × max points = 73.4 % × 1000 = 733.9" in plain
+    code, exact_out, _ = cli("explain", record, "--exact")
+    assert code == 0 and "exactly: 575891366671961080536942779/784713858310870022341006200 × 1000" in exact_out

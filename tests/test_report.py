@@ -26,7 +26,11 @@ import pytest
 from labelaudit import cli
 from labelaudit.errors import InputError
 from labelaudit.numbers import percent
-from labelaudit.documents.accessors import pyramid
+from decimal import Decimal
+
+from labelaudit.documents.accessors import pyramid, weight_text
+from labelaudit.documents.reasons import reason_text
+from labelaudit.i18n import formatting
 from labelaudit.documents.commands import cmd_report, render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -80,7 +84,8 @@ class Page(HTMLParser):
 
     @property
     def text(self) -> str:
-        return " ".join(" ".join(self.chunks).split())
+        """Runs of ASCII white space as one space; no-break spaces (`72,0\u00a0%`) are kept."""
+        return " ".join(re.split(r"[ \t\n\r\f\v]+", " ".join(self.chunks))).strip()
 
 
 def strings(node: Any) -> Iterator[str]:
@@ -96,7 +101,13 @@ def strings(node: Any) -> Iterator[str]:
 
 
 def record_decimals(record: dict[str, Any]) -> set[str]:
-    return {m for s in strings(record) for m in DECIMAL.findall(s)}
+    """Every decimal the record writes, and the decimal form of its exact fractions (a weight
+    `3/2` is shown `1.5` in the body)."""
+    found = {m for s in strings(record) for m in DECIMAL.findall(s)}
+    for s in strings(record):
+        if re.fullmatch(r"-?\d+/\d+", s):
+            found.add(weight_text(s, "en"))
+    return found
 
 
 def pyramid_means(record: dict[str, Any]) -> set[str]:
@@ -120,7 +131,13 @@ def all_requirements(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def pct(value: str | None, lang: str) -> str:
-    return "—" if value is None else (f"{value} %" if lang == "fr" else f"{value}%")
+    """A record percentage as the locale writes it: `72,0\u00a0%` in French, `72.0%` in English."""
+    return "—" if value is None else formatting.percent(Decimal(value), lang)
+
+
+def num(value: str, lang: str) -> str:
+    """A record decimal as the locale writes it: `733,9` in French, `733.9` in English."""
+    return formatting.number(Decimal(value), lang)
 
 
 # ---------------------------------------------------------------- structure and content
@@ -134,11 +151,13 @@ def test_html_is_well_formed_and_outcome_comes_first(name: str, lang: str) -> No
     page = Page(html)
     assert page.errors == [] and page.stack == []
     assert html.startswith("<!DOCTYPE html>\n") and f'<html lang="{lang}">' in html
-    sections = re.findall(r'<section id="([a-z]+)">', html)
-    assert sections == ["outcome", "radar", "tables", "gates", "pyramid", "sites", "notes", "inputs"]
+    sections = re.findall(r'<section id="([a-z-]+)">', html)
+    appendix = ["app-criteria", "app-pyramid-detail", "app-site-detail", "app-gaps", "app-notes", "app-inputs"]
+    assert sections == ["outcome", "radar", "results", "findings", *appendix]
     verdict = VERDICT[lang][record["outcome"]["status"]]
     body = page.text
-    assert body.index(verdict) < body.index(record["outcome"]["points"]["shown"]) < body.index(all_requirements(record)[0]["title"][lang])
+    points = num(record["outcome"]["points"]["shown"], lang)
+    assert body.index(verdict) < body.index(points) < body.index(all_requirements(record)[0]["title"][lang])
     assert html.index('id="verdict"') < html.index("<svg")
 
 
@@ -185,7 +204,7 @@ def test_demo_numbers_match_the_record(demo: dict[str, Any]) -> None:
         html = render(demo, "html", lang)
         text = Page(html).text
         outcome = demo["outcome"]
-        assert f"{outcome['points']['shown']}" in text and demo["scheme"]["max_points"] in text
+        assert num(outcome["points"]["shown"], lang) in text and num(demo["scheme"]["max_points"], lang) in text
         assert pct(outcome["coverage"]["percent"], lang) in text
         for r in all_requirements(demo):
             row = re.search(rf'<h3 id="req-{r["id"]}">.*?</table>', html, flags=re.S)
@@ -197,7 +216,7 @@ def test_demo_numbers_match_the_record(demo: dict[str, Any]) -> None:
                 assert pct(c["coverage"]["percent"], lang) in crow.group(0)
                 assert f">{c['weight']}<" in crow.group(0)
         for s in demo["sites"]:
-            assert s["points"]["shown"] in text and pct(s["attainment"]["percent"], lang) in text
+            assert num(s["points"]["shown"], lang) in text and pct(s["attainment"]["percent"], lang) in text
         for source, share in demo["tree"]["sources"].items():
             assert pct(share["percent"], lang) in text
         for f in demo["findings"]:
@@ -212,7 +231,7 @@ def test_binding_measures_are_shown(demo: dict[str, Any]) -> None:
     measure = binding["measure"]
     for part in (measure["value"]["shown"], str(measure["n"]), measure["low"]["shown"], measure["high"]["shown"], binding["attainment"]["percent"]):
         assert part in row.group(0)
-    assert f"{binding['floor']} → {binding['target']}" in row.group(0)
+    assert f"{binding['floor']} → {binding['target']}" in row.group(0)  # the curve's exact fractions, in the appendix
 
 
 def test_gates_fired_and_passed(demo: dict[str, Any]) -> None:
@@ -231,8 +250,9 @@ def test_deferred_lists_every_evidence_gap() -> None:
     deferred = load("deferred")
     text = Page(render(deferred, "html", "fr")).text
     assert "AJOURNÉ" in text and "sans résultat" in text
-    for reason in deferred["outcome"]["reasons"]:
-        assert reason["fr"] in text
+    for reason in deferred["outcome"]["reasons"]:  # the record's words, its numbers in the locale's form
+        assert reason_text(deferred, reason, "fr") in text, reason["fr"]
+    assert "couverture 25,3\u00a0% inférieure au minimum 70\u00a0%" in text
 
 
 def test_pyramid_groups_criteria_and_labels_its_mean(demo: dict[str, Any]) -> None:
@@ -252,26 +272,18 @@ def test_pyramid_groups_criteria_and_labels_its_mean(demo: dict[str, Any]) -> No
         assert f"{mean}%" in text_en
 
 
-def test_radar_has_one_polygon_per_source_with_data_and_nine_axes() -> None:
+def test_radar_has_one_series_per_source_with_data_and_nine_axes() -> None:
     for name in RECORDS:
         record = load(name)
         html = render(record, "html", "en")
         reqs = all_requirements(record)
         with_data = {s for r in reqs for s, v in r["sources"].items() if v["percent"] is not None}
-        assert sorted(re.findall(r'<polygon class="series" [^>]*data-source="([^"]+)"', html)) == sorted(with_data)
+        assert sorted(re.findall(r'<path class="series" [^>]*data-source="([^"]+)"', html)) == sorted(with_data)
         assert html.count('<line class="axis"') == len(reqs)
         if record["scheme"]["id"] == "en16880":
             assert len(reqs) == 9  # the standard's nine elements
     deferred = render(load("deferred"), "html", "en")
-    assert re.findall(r'<polygon class="series" [^>]*data-source="([^"]+)"', deferred) == ["onsite"]
-
-
-def test_radar_draws_a_missing_value_at_the_centre_with_a_hollow_marker(demo: dict[str, Any]) -> None:
-    html = render(demo, "html", "en")
-    missing = sum(1 for r in all_requirements(demo) for v in r["sources"].values() if v["percent"] is None)
-    assert missing > 0 and html.count('class="nodata"') == missing
-    customer = re.search(r'<polygon class="series" points="([^"]+)"[^>]*data-source="customer"', html)
-    assert customer and "360.0,262.0" in customer.group(1).split()
+    assert re.findall(r'<path class="series" [^>]*data-source="([^"]+)"', deferred) == ["onsite"]
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
@@ -293,7 +305,9 @@ def test_borderline_shows_both_outcomes(demo: dict[str, Any], fmt: str) -> None:
     for lang, words in expected.items():
         out = render(record, fmt, lang)
         text = Page(out).text if fmt == "html" else out
-        for word in words + ("640.2", "801.0", "customer-perception", "645.0", "700.1"):
+        numbers = tuple(num(x, lang) for x in ("640.2", "801.0", "645.0", "700.1"))
+        gate = "La perception client atteint au moins 50" if lang == "fr" else "Customer perception reaches at least 50"
+        for word in words + numbers + (gate,):
             assert word in text, (lang, word)
         assert text.index(words[0]) < text.index(all_requirements(record)[0]["title"][lang])
 
@@ -301,10 +315,11 @@ def test_borderline_shows_both_outcomes(demo: dict[str, Any], fmt: str) -> None:
 def test_french_and_english_texts(demo: dict[str, Any]) -> None:
     fr = Page(render(demo, "html", "fr")).text
     en = Page(render(demo, "html", "en")).text
-    assert "Décision proposée et motifs" in fr and "ACCORDÉ — niveau Confirmé" in fr and "Observations et constats" in fr
-    assert "Proposed decision and reasons" in en and "GRANTED — level Confirmed" in en and "observations and findings" in en
+    assert "Décision proposée et motifs" in fr and "ACCORDÉ — niveau Confirmé" in fr and "Observations de l'auditeur" in fr
+    assert "Proposed decision and reasons" in en and "GRANTED — level Confirmed" in en and "auditor's observations" in en
     assert "Proposed decision" not in fr and "Décision proposée" not in en
-    assert "72,0" not in fr  # numbers are the record's strings in both languages
+    assert "72,0\u00a0%" in fr and "72.0%" in en and "72.0" not in fr  # numbers in the reader's locale
+    assert "20 novembre 2026" in fr and "November 20, 2026" in en
 
 
 def test_inputs_digests_and_plugins_appear(demo: dict[str, Any]) -> None:
@@ -344,7 +359,7 @@ def test_html_escapes_hostile_text(demo: dict[str, Any]) -> None:
     assert {tag for tag, _ in page.tags} <= {
         "html", "head", "meta", "link", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "section", "table",
         "thead", "tbody", "tr", "th", "td", "div", "p", "ul", "ol", "li", "strong", "em", "span", "br", "wbr", "footer",
-        "figure", "figcaption", "svg", "g", "polygon", "line", "circle", "rect", "text", "tspan",
+        "figure", "figcaption", "svg", "g", "polygon", "path", "line", "circle", "rect", "text", "tspan",
     }
     assert HOSTILE in page.text  # shown as text, exactly
 

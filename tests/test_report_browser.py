@@ -92,7 +92,7 @@ def test_report_in_a_real_browser(browser: Any, tmp_path: Path, name: str, lang:
 
     radar = page.locator("svg.radar")
     assert radar.count() == 1 and radar.bounding_box()["width"] > 400
-    drawn = sorted(page.eval_on_selector_all("svg.radar polygon.series", "ps => ps.map(p => p.dataset.source)"))
+    drawn = sorted(page.eval_on_selector_all("svg.radar path.series", "ps => ps.map(p => p.dataset.source)"))
     assert drawn == sources_with_data(record)
     assert page.locator("svg.radar line.axis").count() == 9
     assert page.locator("svg.radar text.axis-label").count() == 9
@@ -124,3 +124,41 @@ def test_every_table_fits_an_a4_page_in_print(browser: Any, tmp_path: Path, name
     )
     assert too_wide == []
     page.close()
+
+
+# The boxes of the labels and of the series as Chromium lays them out with the real font, in the
+# SVG's own coordinates (getBBox): no label touches another label, the 100 % ring or any series.
+BOXES = """svg => {
+  const box = e => { const b = e.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
+  return {
+    labels: [...svg.querySelectorAll('text.axis-label')].map(box),
+    ring: box([...svg.querySelectorAll('polygon.ring')].pop()),
+    series: [...svg.querySelectorAll('path.series, .source .mark')].map(box),
+  };
+}"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize(("name", "lang"), [("demo", "fr"), ("demo", "en"), ("deferred", "fr"), ("service-commitments", "en")])
+def test_radar_labels_overlap_neither_each_other_nor_the_data_in_a_real_browser(browser: Any, tmp_path: Path, name: str, lang: str) -> None:
+    from labelaudit.documents.html import CX, CY, RADIUS
+
+    record, path = write_report(tmp_path, name, lang)
+    page = browser.new_page(viewport={"width": 1000, "height": 1400})
+    page.goto(path.as_uri(), wait_until="load")
+    found = page.eval_on_selector("svg.radar", BOXES)
+    page.close()
+    labels = found["labels"]
+    assert len(labels) == sum(len(d["requirements"]) for d in record["tree"]["dimensions"])
+    for i, label in enumerate(labels):
+        for other in labels[i + 1:]:
+            assert not _overlap(label, other), (label, other)
+        nearest = (min(max(CX, label[0]), label[2]), min(max(CY, label[1]), label[3]))
+        assert (nearest[0] - CX) ** 2 + (nearest[1] - CY) ** 2 > RADIUS**2, label  # outside the 100 % ring
+    # every series and marker lies within the ring's box, which no label box enters as a disc
+    ring = found["ring"]
+    for series in found["series"]:
+        assert ring[0] - 5 <= series[0] and series[2] <= ring[2] + 5 and ring[1] - 5 <= series[1] and series[3] <= ring[3] + 5

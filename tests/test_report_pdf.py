@@ -157,10 +157,15 @@ def test_contents_list_every_section_at_the_page_it_starts(pdfs: dict[str, Path]
     entries = [(m["title"], int(m["page"])) for line in page_lines[toc_page] if (m := TOC_LINE.match(line))]
 
     record = json.loads(scored.read_text("utf-8"))
-    html_sections = re.findall(r'<section id="[^"]+"><h2>([^<]+)</h2>', render(record, "html", lang))  # type: ignore[arg-type]
-    assert [title for title, _ in entries] == [Page(t).text for t in html_sections]  # every section, in order
+    html = render(record, "html", lang)
+    assert isinstance(html, str)
+    body, _, appendix = html.partition('<div class="appendix" id="appendix">')
+    titles = [Page(t).text for t in re.findall(r'<section id="[^"]+"><h2>([^<]+)</h2>', body)]
+    titles.append(Page(re.search(r'<h1 class="appendix-title">([^<]+)</h1>', appendix).group(1)).text)  # type: ignore[union-attr]
+    titles += [Page(t).text for t in re.findall(r'<section id="[^"]+"><h2>([^<]+)</h2>', appendix)]
+    assert [title for title, _ in entries] == titles  # every section, in order, then the appendix and its sections
 
-    bookmarks = {title: page for depth, title, page in outline(reader) if depth == 0}
+    bookmarks = {title: page for depth, title, page in outline(reader) if depth <= 1}
     previous = 0
     for title, page in entries:
         assert bookmarks[title] == page, title  # where the PDF's own outline says the heading is
@@ -239,7 +244,7 @@ def test_the_pdf_page_is_the_html_page_with_contents_and_print_style(scored: Pat
     html, printed = render(record, "html", "fr"), pdf_html(record, "fr")
     assert isinstance(html, str)
     body = html.split("<body>", 1)[1]
-    without_toc = re.sub(r'<nav class="toc" id="toc">.*?</nav>\n', "", printed.split("<body>", 1)[1], flags=re.S)
+    without_toc = re.sub(r'<nav class="toc" id="toc">.*?</nav>\n', "", printed.split("<body>", 1)[1], flags=re.S)  # after the decision
     assert without_toc == body
     assert "Content-Security-Policy" not in printed and 'rel="icon"' not in printed  # the screen's head only
 

@@ -7,15 +7,17 @@ exactly from the record's `exact` fractions and rounded once by the project's ru
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
 from attrs import frozen
 
-from labelaudit.i18n import tr
+from labelaudit.i18n import formatting, tr
 from labelaudit.model import Lang
-from labelaudit.numbers import percent
+from labelaudit.numbers import percent, round_half_away
 
 Record = dict[str, Any]
 PYRAMID_LEVELS = (1, 2, 3, 4)
@@ -29,10 +31,57 @@ def text(node: dict[str, Any], lang: Lang) -> str:
 
 
 def pct(share: dict[str, Any] | None, lang: Lang) -> str:
-    """A record share as shown (`72.0 %` in French, `72.0%` in English), `—` when absent."""
+    """A record share as the reader's locale writes it (`72,0 %` in French, `72.0%` in
+    English), `—` when absent. The record's percentage is already rounded: only written here."""
     if not share or share.get("percent") is None:
         return NONE
-    return f"{share['percent']} %" if lang == "fr" else f"{share['percent']}%"
+    return percent_text(share["percent"], lang)
+
+
+def percent_text(value: Any, lang: Lang) -> str:
+    """A percentage the record holds as a decimal string (`"72.0"`, `"70"`) in the locale's form."""
+    decimal = _decimal(value)
+    return NONE if decimal is None else formatting.percent(decimal, lang)
+
+
+def number_text(value: Any, lang: Lang) -> str:
+    """A decimal the record holds as a string (`"733.9"`, `"650"`) in the locale's form
+    (`733,9`); anything that is not a plain decimal (a dash, a fraction) is left as it is."""
+    decimal = _decimal(value)
+    return str(value) if decimal is None else formatting.number(decimal, lang)
+
+
+def weight_text(value: Any, lang: Lang) -> str:
+    """A weight (`"1"`, `"3/2"`, `"1/3"`) as a decimal people read: exact when it has at most two
+    decimals (`1,5`), else rounded to two (`0,33`) by the project's rule. The exact fraction is
+    in the appendix."""
+    try:
+        exact_value = Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        return str(value)
+    for places in range(3):
+        rounded = round_half_away(exact_value, places)
+        if Fraction(rounded) == exact_value:
+            return formatting.number(rounded, lang)
+    return formatting.number(round_half_away(exact_value, 2), lang)
+
+
+def day_text(value: Any, lang: Lang) -> str:
+    """An ISO date of the record (`2026-11-20`) as the locale writes it (`20 novembre 2026`)."""
+    try:
+        return formatting.date(dt.date.fromisoformat(str(value)), lang)
+    except ValueError:
+        return str(value) if value else NONE
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        decimal = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return decimal if decimal.is_finite() else None
 
 
 def shown(value: dict[str, Any] | None) -> str:
@@ -155,3 +204,8 @@ def counts_in_mean(criterion: dict[str, Any]) -> bool:
 def mean_text(value: Fraction | None, lang: Lang) -> str:
     """The pyramid mean as a percentage rounded by the project's one rule (once, half away from zero)."""
     return NONE if value is None else pct({"percent": str(percent(value))}, lang)
+
+
+def level_name(number: int, lang: Lang) -> str:
+    """A pyramid level's name: `Level 3 — …`."""
+    return tr("report.pyramid_level", lang=lang, number=number, title=tr(f"report.pyramid.{number}", lang=lang))

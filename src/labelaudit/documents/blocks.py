@@ -56,7 +56,8 @@ class Heading:
 
 @frozen
 class Para:
-    """`style`: "" | "muted" | "derived" (the report's own figure) | "verdict" | "flag"."""
+    """`style`: "" | "muted" | "derived" (the report's own figure) | "verdict" | "flag" |
+    "final" (the committee's final decision) | "verified" (a chain that verifies)."""
 
     text: str
     style: str = ""
@@ -65,9 +66,12 @@ class Para:
 
 @frozen
 class Items:
+    """A list; `marked`: the indexes of the items shown as decisive (a refusal, a cap…)."""
+
     items: tuple[str, ...]
     ordered: bool = False
     name: str = ""
+    marked: tuple[int, ...] = ()
 
 
 @frozen
@@ -108,11 +112,17 @@ class Section:
 
 @frozen
 class Document:
+    """`sections` are the body a committee reads (the first page decides); `appendix` holds the
+    detail (criteria, per-site figures, observations with their cells, provenance) under
+    `appendix_title`, each section starting on a new page in print."""
+
     lang: Lang
     title: str
     header: tuple[Block, ...]
     sections: tuple[Section, ...]
     footer: str
+    appendix: tuple[Section, ...] = ()
+    appendix_title: str = ""
 
 
 def c(value: Any = "", **options: Any) -> Cell:

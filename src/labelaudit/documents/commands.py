@@ -9,11 +9,14 @@ atomically. It is the only module that imports the renderers: they import the do
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from labelaudit.documents.accessors import Record
+from labelaudit.documents.blocks import Block
+from labelaudit.documents.votes import committee_blocks
 from labelaudit.errors import InputError
 from labelaudit.files import check_output, write_atomic
 from labelaudit.i18n import current_lang, tr
@@ -21,6 +24,7 @@ from labelaudit.model import Lang
 from labelaudit.record import load_record
 
 if TYPE_CHECKING:
+    from labelaudit.committee.register import Chain
     from labelaudit.plugins import Plugins
 
 FORMATS = ("html", "md", "pdf")
@@ -45,14 +49,22 @@ def cmd_report(args: argparse.Namespace, plugins: Plugins | None, out: Callable[
     check_output(output, reads=(args.record,), force=args.force)
     record = load_record(args.record)
     check_record(args.record, record)
-    from labelaudit.committee.display import committee_block, with_committee
+    from labelaudit.committee.display import committee_block
 
     committee, _ = committee_block(args.record)  # the committee's state, every rule re-checked, broken or not
-    write_atomic(output, with_committee(render(record, args.format, lang), args.format, committee), overwrite=args.force)
+    blocks = committee_blocks(read_committee(args.record), lang)  # the same reading, for page 1
+    write_atomic(output, render(record, args.format, lang, blocks), overwrite=args.force)
     out(tr("report.written", lang=lang, path=output))
     for line in committee:
         out(line)
     return 0
+
+
+def read_committee(record_path: Path) -> Chain:
+    """The record's reviews chain, read and verified with every rule (as `review --show` does)."""
+    from labelaudit.committee.register import existing_register, read_chain
+
+    return read_chain(record_path, register=existing_register(None), today=dt.date.today())
 
 
 def check_record(path: Path, record: Record) -> None:
@@ -62,19 +74,19 @@ def check_record(path: Path, record: Record) -> None:
         raise InputError.at(path, "", tr("report.incomplete", keys=", ".join(missing)))
 
 
-def render(record: Record, fmt: str, lang: Lang) -> str | bytes:
-    """The report in `fmt`: text for "html" and "md", bytes for "pdf"; the same record always
-    gives the same text."""
+def render(record: Record, fmt: str, lang: Lang, committee: tuple[Block, ...] = ()) -> str | bytes:
+    """The report in `fmt`: text for "html" and "md", bytes for "pdf"; the same record (and
+    committee blocks) always gives the same text. `committee`: `votes.committee_blocks`."""
     if fmt == "html":
         from labelaudit.documents.html import render_html
 
-        return render_html(record, lang)
+        return render_html(record, lang, committee)
     if fmt == "md":
         from labelaudit.documents.markdown import render_md
 
-        return render_md(record, lang)
+        return render_md(record, lang, committee)
     if fmt == "pdf":
         from labelaudit.documents.pdf import render_pdf  # imports WeasyPrint: only for a PDF
 
-        return render_pdf(record, lang)
+        return render_pdf(record, lang, committee)
     raise ValueError(f"unknown report format {fmt!r}")

@@ -1,9 +1,17 @@
-"""The report's document built from a decision record: its header, sections and footer as blocks.
+"""The report's document built from a decision record: a committee dossier, body and appendix.
+
+The body is what a committee reads to decide, in that order: the decision, the reasons that
+decided it (a refusal, a deferral or a cap, and its cause, before the points line), the
+borderline check and the committee's own votes when a reviews chain exists (`votes`), then the
+profile of the nine elements, the results and the findings. It shows every figure as the
+reader's locale writes it (`733,9`, `72,0 %`, `20 novembre 2026`) and no fraction or
+six-decimal value: those, the criteria and their bindings, the per-site detail, the
+observations with their cells and the provenance are in the appendix (`appendix`).
 
 The report is drawn only from the record (never from the engine), so that every number a
 committee member reads is a number the record holds, in its `percent` or `shown` form; the
 pyramid means are the report's own, labelled as such (`accessors.pyramid`). `document` gives the
-same blocks to every renderer, in the order a committee reads them: the outcome first.
+same blocks to every renderer.
 """
 
 from __future__ import annotations
@@ -15,48 +23,49 @@ from labelaudit.documents.accessors import (
     NONE,
     colon,
     Record,
-    counts_in_mean,
-    criterion_state,
-    interval,
+    day_text,
+    level_name,
     level_title,
     mean_text,
+    number_text,
     numbered,
     optional,
     outcome_text,
     pct,
+    percent_text,
     pyramid,
-    shown,
     site_names,
     source_pct,
     source_title,
     sources,
     text,
+    weight_text,
 )
-from labelaudit.documents.blocks import Block, Box, Cell, Chart, Document, Heading, Items, Note, Para, Row, Section, Table, c, kv, n
+from labelaudit.documents.appendix import appendix_sections
+from labelaudit.documents.blocks import Block, Box, Cell, Chart, Document, Heading, Items, Para, Row, Section, Table, c, kv, n
+from labelaudit.documents.reasons import decisive, evidence_gaps, is_cause, reason_texts, subject_text
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
 
 FINDING_KINDS = ("strength", "improvement", "sensitive", "minor", "major")
-EVIDENCE_CODES = ("missing", "undersized")
 
 
-def document(record: Record, lang: Lang) -> Document:
-    """The whole report as blocks, in the order a committee reads it: the outcome first."""
+def document(record: Record, lang: Lang, committee: tuple[Block, ...] = ()) -> Document:
+    """The whole dossier as blocks: the body (the decision first), then the appendix.
+
+    `committee`: the committee's blocks (`votes.committee_blocks`), shown on the first page.
+    """
     t = _messages(lang)
-    builders = (
-        ("outcome", outcome_blocks),
+    builders: tuple[tuple[str, Callable[[Record, Lang], Iterator[Block]]], ...] = (
+        ("outcome", lambda r, lg: outcome_blocks(r, lg, committee)),
         ("radar", radar_blocks),
-        ("tables", tree_blocks),
-        ("gates", gate_blocks),
-        ("pyramid", pyramid_blocks),
-        ("sites", site_blocks),
-        ("notes", note_blocks),
-        ("inputs", input_blocks),
+        ("results", result_blocks),
+        ("findings", finding_blocks),
     )
     sections = tuple(Section(t(f"report.sec.{anchor}"), anchor, tuple(build(record, lang))) for anchor, build in builders)
     audit = record["audit"]
     title, footer = t("report.title", org=audit["organisation"]), t("report.footer", id=audit["id"])
-    return Document(lang, title, header_blocks(record, lang), sections, footer)
+    return Document(lang, title, header_blocks(record, lang), sections, footer, appendix_sections(record, lang), t("report.dossier.appendix"))
 
 
 def _messages(lang: Lang) -> Callable[..., str]:
@@ -70,41 +79,42 @@ def header_blocks(record: Record, lang: Lang) -> tuple[Block, ...]:
     """Who and what was audited, when, under which scheme."""
     t, audit, scheme = _messages(lang), record["audit"], record["scheme"]
     dates = audit.get("dates", {})
-    visit = " → ".join(d for d in (dates.get("onsite_start"), dates.get("onsite_end")) if d) or NONE
+    visit = " → ".join(day_text(d, lang) for d in (dates.get("onsite_start"), dates.get("onsite_end")) if d) or NONE
     rows = [
         (t("report.audit"), audit["id"]),
         (t("report.scope"), audit.get("scope") or NONE),
         (t("report.kind"), audit.get("kind") or NONE),
         (t("report.auditors"), ", ".join(audit.get("auditors", [])) or NONE),
         (t("report.onsite_dates"), visit),
-        (t("report.decided_on"), record.get("decided_on") or NONE),
+        (t("report.decided_on"), day_text(record.get("decided_on"), lang)),
         (t("report.scheme"), f"{scheme['id']} {scheme.get('version', '')}".strip()),
     ]
     return (Heading(1, t("report.title", org=audit["organisation"])), kv(rows, "audit"))
 
 
-# ---- outcome
+# ---- the decision: page 1
 
 
-def outcome_blocks(record: Record, lang: Lang) -> Iterator[Block]:
-    """The verdict, its figures, the stability check, the scheme's levels, every reason."""
+def outcome_blocks(record: Record, lang: Lang, committee: tuple[Block, ...] = ()) -> Iterator[Block]:
+    """The verdict, the reasons (what decided first), the figures, the borderline check, the
+    committee's votes; the evidence gaps only counted here (listed in the appendix)."""
     t, o, scheme = _messages(lang), record["outcome"], record["scheme"]
     yield Para(outcome_text(record, o["status"], o["level"], lang), "verdict", o["status"])
-    minimum = scheme.get("policies", {}).get("min_coverage", NONE)
+    yield from reason_blocks(record, lang)
+    minimum = scheme.get("policies", {}).get("min_coverage")
     yield kv(
         [
             (t("report.level"), level_title(record, o["level"], lang)),
-            (t("report.points"), t("report.points_of", points=o["points"]["shown"], max=scheme["max_points"])),
-            (t("report.coverage"), t("report.coverage_min", value=pct(o["coverage"], lang), minimum=minimum)),
+            (t("report.points"), t("report.points_of", points=number_text(o["points"]["shown"], lang), max=number_text(scheme["max_points"], lang))),
+            (t("report.coverage"), t("report.dossier.coverage_min", value=pct(o["coverage"], lang), minimum=percent_text(minimum, lang))),
             (t("report.stability"), stability_text(record, lang)),
+            (t("report.levels"), levels_line(record, lang)),
         ],
         "figures",
     )
     if record["stability"].get("borderline"):
         yield borderline_box(record, lang)
-    yield Heading(3, t("report.levels"))
-    yield levels_table(record, lang)
-    yield from reason_blocks(record, lang)
+    yield from committee
 
 
 def stability_text(record: Record, lang: Lang) -> str:
@@ -121,160 +131,110 @@ def borderline_box(record: Record, lang: Lang) -> Box:
     for key, name in (("report.pessimistic", "pessimistic"), ("report.optimistic", "optimistic")):
         run = s.get(name)
         if run:
-            line = t("report.run", outcome=outcome_text(record, run["status"], run["level"], lang), points=run["points"])
+            points = number_text(run["points"], lang)
+            line = t("report.run", outcome=outcome_text(record, run["status"], run["level"], lang), points=points)
             if run.get("gates_fired"):
-                line += " · " + t("report.gates_fired", gates=", ".join(run["gates_fired"]))
+                line += " · " + t("report.gates_fired", gates=", ".join(gate_title(record, g, lang) for g in run["gates_fired"]))
             runs.append(t(key) + colon(lang) + line)
     blocks: list[Block] = [Para(t("report.borderline"), "flag"), Items(tuple(runs))]
-    sensitive = tuple(t("report.sensitive_line", **item) for item in s.get("sensitive_bindings") or [])
+    sensitive = tuple(
+        t("report.sensitive_line", **{k: number_text(v, lang) if k.endswith("_points") else v for k, v in item.items()})
+        for item in s.get("sensitive_bindings") or []
+    )
     if sensitive:
         blocks += [Para(t("report.sensitive"), "flag"), Items(sensitive)]
     return Box(tuple(blocks), "borderline")
 
 
-def levels_table(record: Record, lang: Lang) -> Table:
-    """The scheme's levels with their thresholds; the decided one is marked in words."""
-    t, decided = _messages(lang), record["outcome"]["level"]
-    rows = tuple(
-        Row(
-            (c(lv["id"]), c(text(lv, lang)), n(lv["min_points"]), c(t("report.reached") if lv["id"] == decided else "")),
-            ("flag",) if lv["id"] == decided else (),
-        )
-        for lv in record["scheme"]["levels"]
-    )
-    return Table(("id", t("report.level"), t("report.min_points"), ""), rows, frozenset({2}), "levels")
+def gate_title(record: Record, gate_id: str, lang: Lang) -> str:
+    for gate in record.get("gates", []):
+        if gate["id"] == gate_id:
+            return text(gate, lang)
+    return gate_id
 
 
 def reason_blocks(record: Record, lang: Lang) -> Iterator[Block]:
-    """Every reason in the record's order; missing and undersized evidence as a compact list after."""
-    t, reasons = _messages(lang), record["outcome"]["reasons"]
-    gaps = tuple(r[lang] for r in reasons if r["code"] in EVIDENCE_CODES)
+    """The reasons, what refused, deferred or capped first (marked), then the points line and
+    the rest; the missing and undersized evidence as a count here, listed in the appendix."""
+    t, reasons = _messages(lang), decisive(record)
+    texts = reason_texts(record, reasons, lang)
     yield Heading(3, t("report.reasons"))
-    yield Items(tuple(r[lang] for r in reasons if r["code"] not in EVIDENCE_CODES), ordered=True, name="reasons")
+    yield Items(tuple(texts), ordered=True, name="reasons", marked=tuple(i for i, r in enumerate(reasons) if is_cause(r)))
+    gaps = evidence_gaps(record)
     if gaps:
-        yield Heading(4, t("report.evidence_gaps", count=len(gaps)))
-        yield Items(gaps, name="gaps")
+        yield Para(t("report.dossier.gaps_in_appendix", count=number_text(len(gaps), lang)), "muted")
+
+
+def levels_line(record: Record, lang: Lang) -> str:
+    """The scheme's levels and their thresholds on one line, the decided one marked in words."""
+    decided = record["outcome"]["level"]
+    items = []
+    for lv in record["scheme"]["levels"]:
+        item = tr("report.dossier.level_threshold", lang=lang, level=text(lv, lang), points=number_text(lv["min_points"], lang))
+        items.append(item + (f" ({tr('report.reached', lang=lang)})" if lv["id"] == decided else ""))
+    return " · ".join(items) or NONE
 
 
 # ---- radar
 
 
 def radar_blocks(record: Record, lang: Lang) -> Iterator[Block]:
-    """The chart, then its values as a table (the only form the Markdown report has)."""
+    """The chart; its values are those of the results' table (the form the Markdown report has)."""
     t = _messages(lang)
-    yield Chart(t("report.radar_caption"), t("report.radar_nodata"))
-    yield Heading(3, t("report.radar_values"))
-    srcs, tree = sources(record), record["tree"]
-    rows = [Row((c(label), *(n(source_pct(r, s, lang)) for s in srcs), n(pct(r.get("attainment"), lang)))) for label, r in numbered(record, lang)]
-    rows.append(Row((c(t("report.overall")), *(n(source_pct(tree, s, lang)) for s in srcs), n(pct(tree.get("attainment"), lang))), ("group",)))
-    head = (t("report.element"), *(source_title(s, lang) for s in srcs), t("report.all_sources"))
-    yield Table(head, tuple(rows), frozenset(range(1, len(head))), "radar-values")
+    yield Chart(t("report.radar_caption"), t("report.dossier.radar_gap"))
 
 
-# ---- dimension, element and criterion tables
+# ---- results: the tree, the levels, the gates, the pyramid, the sites
 
 
-def tree_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+def result_blocks(record: Record, lang: Lang) -> Iterator[Block]:
     t = _messages(lang)
-    yield Heading(3, t("report.dimensions"))
-    yield dimensions_table(record, lang)
     yield Heading(3, t("report.elements"))
-    yield elements_table(record, lang)
-    yield Para(t("report.share_note"), "muted")
-    for i, (label, r) in enumerate(numbered(record, lang), 1):
-        yield Heading(3, f"{t('report.element_criteria', number=i, title=text(r, lang))} — {pct(r['attainment'], lang)}", f"req-{r['id']}")
-        yield criteria_table(r, lang)
+    yield tree_table(record, lang)
+    yield Heading(3, t("report.sec.gates"))
+    yield from gate_blocks(record, lang)
+    yield Heading(3, t("report.sec.pyramid"))
+    yield pyramid_overview(record, lang)
+    yield Heading(3, t("report.sec.sites"))
+    yield from site_blocks(record, lang)
 
 
 def _node_cells(node: dict[str, Any], srcs: list[str], lang: Lang) -> tuple[Cell, ...]:
-    """Weight, share, attainment and each source's attainment of a dimension or an element."""
-    return (n(node["weight"]), n(pct(node.get("share"), lang)), n(pct(node["attainment"], lang)), *(n(source_pct(node, s, lang)) for s in srcs))
+    """Weight (as a decimal), share, attainment and each source's attainment of a node."""
+    return (n(weight_text(node["weight"], lang)), n(pct(node.get("share"), lang)), n(pct(node["attainment"], lang)),
+            *(n(source_pct(node, s, lang)) for s in srcs))
 
 
-def dimensions_table(record: Record, lang: Lang) -> Table:
+def tree_table(record: Record, lang: Lang) -> Table:
+    """Each dimension (a band with its figures) and its elements, then the overall line."""
     t, srcs, tree = _messages(lang), sources(record), record["tree"]
-    rows = [Row((c(text(d, lang)), *_node_cells(d, srcs, lang))) for d in tree["dimensions"]]
-    total = (n(""), n(""), n(pct(tree["attainment"], lang)), *(n(source_pct(tree, s, lang)) for s in srcs))
-    rows.append(Row((c(t("report.overall")), *total), ("group",)))
-    head = (t("report.dimension"), t("report.weight"), t("report.share"), t("report.attainment"), *(source_title(s, lang) for s in srcs))
-    return Table(head, tuple(rows), frozenset(range(1, len(head))), "dimensions")
-
-
-def elements_table(record: Record, lang: Lang) -> Table:
-    """The elements under their dimensions, with weights, shares and each source's view."""
-    t, srcs = _messages(lang), sources(record)
     labels = dict((r["id"], label) for label, r in numbered(record, lang))
     rows: list[Row] = []
-    for d in record["tree"]["dimensions"]:
-        rows.append(Row((c(text(d, lang), span=4 + len(srcs)),), ("group",)))
+    for d in tree["dimensions"]:
+        rows.append(Row((c(text(d, lang)), *_node_cells(d, srcs, lang)), ("group",)))
         for r in d["requirements"]:
             muted = ("muted",) if r.get("excluded") or not r.get("assessed", True) else ()
-            rows.append(Row((c(labels[r["id"]]), *_node_cells(r, srcs, lang)), muted))
-    head = (t("report.element"), t("report.weight"), t("report.share"), t("report.attainment"), *(source_title(s, lang) for s in srcs))
+            rows.append(Row((c(labels[r["id"]]), *_node_cells(r, srcs, lang)), ("sub", *muted)))
+    total = (n(""), n(""), n(pct(tree["attainment"], lang)), *(n(source_pct(tree, s, lang)) for s in srcs))
+    rows.append(Row((c(t("report.overall")), *total), ("group",)))
+    head = (f"{t('report.dimension')} / {t('report.element')}", t("report.weight"), t("report.share"), t("report.attainment"),
+            *(source_title(s, lang) for s in srcs))
     return Table(head, tuple(rows), frozenset(range(1, len(head))), "elements")
-
-
-def criteria_table(requirement: dict[str, Any], lang: Lang) -> Table:
-    """An element's criteria, each followed by its bindings' curves, measures and attainments.
-
-    The binding-only columns come right after the first one, so that a criterion's title can
-    span them and the table stays within an A4 page's width.
-    """
-    t = _messages(lang)
-    rows: list[Row] = []
-    for criterion in requirement["criteria"]:
-        rows.append(criterion_row(criterion, lang))
-        rows += [binding_row(b, lang) for b in criterion["bindings"]]
-    head = (
-        f"{t('report.criterion')} / {t('report.binding')}", t("report.curve"), t("report.value"), t("report.n"),
-        t("report.interval"), t("report.pyramid"), t("report.weight"), t("report.share"), t("report.attainment"),
-        t("report.coverage"), t("report.state"),
-    )
-    return Table(head, tuple(rows), frozenset(range(1, 10)), "criteria")
-
-
-def criterion_row(criterion: dict[str, Any], lang: Lang) -> Row:
-    cells = (
-        c(f"{criterion['id']} — {text(criterion, lang)}", span=5), n(criterion.get("pyramid", NONE)), n(criterion["weight"]),
-        n(pct(criterion.get("tree_share"), lang)), n(pct(criterion["attainment"], lang)),
-        n(pct(criterion["coverage"], lang)), c(criterion_state(criterion, lang)),
-    )
-    muted = ("muted",) if criterion["excluded"] or not criterion["assessed"] else ()
-    return Row(cells, ("group", *muted))
-
-
-def binding_row(binding: dict[str, Any], lang: Lang) -> Row:
-    """A binding's curve, its measure (value, n, interval) and attainment, and its state."""
-    measure = binding.get("measure") or {}
-    value = measure.get("value") if measure else binding.get("value")
-    state = optional(f"report.bstatus.{binding['status']}", binding["status"], lang)
-    if binding.get("unacceptable"):
-        state += ", " + tr("report.unacceptable", lang=lang)
-    cells = (
-        c(binding["id"], ident=True), n(f"{binding['floor']} → {binding['target']}"), n(shown(value)),
-        n(measure.get("n") or NONE), n(interval(measure), wrap=True), n(""), n(binding["weight"]),
-        n(pct(binding.get("share"), lang)), n(pct(binding["attainment"], lang)), n(""), c(state),
-    )
-    kinds = ("sub",) + (("flag",) if binding.get("unacceptable") else ()) + (("muted",) if binding["status"] != "evidenced" else ())
-    return Row(cells, kinds)
-
-
-# ---- gates
 
 
 def gate_blocks(record: Record, lang: Lang) -> Iterator[Block]:
     """Each gate, fired or passed, with what failed (its subjects) and what it skipped."""
     t = _messages(lang)
-    head = (t("report.gate"), t("report.scope_col"), t("report.threshold"), t("report.effect"), t("report.state"), t("report.subjects"))
+    head = (t("report.gate"), t("report.threshold"), t("report.effect"), t("report.state"), t("report.subjects"))
     yield Table(head, tuple(gate_row(record, g, lang) for g in record["gates"]), name="gates")
     majors = record.get("majors") or {}
     if majors:
-        yield Para(t("report.majors", items=", ".join(f"{k}: {v}" for k, v in majors.items())))
+        yield Para(t("report.majors", items=", ".join(f"{k}{colon(lang)}{number_text(v, lang)}" for k, v in majors.items())))
 
 
 def gate_row(record: Record, gate: dict[str, Any], lang: Lang) -> Row:
     t = _messages(lang)
-    subjects = [s[lang] for s in gate.get("subjects", [])]
+    subjects = [subject_text(s, lang) for s in gate.get("subjects", [])]
     if gate.get("skipped"):
         subjects.append(t("report.skipped", items=", ".join(gate["skipped"])))
     if gate["effect"] == "refuse":
@@ -282,156 +242,68 @@ def gate_row(record: Record, gate: dict[str, Any], lang: Lang) -> Row:
     else:
         effect = t("report.effect_cap", level=level_title(record, gate.get("level"), lang))
     if gate.get("min_percent") is not None:
-        threshold = t("report.min_percent", value=gate["min_percent"])
+        threshold = t("report.dossier.min_percent", value=percent_text(gate["min_percent"], lang))
     elif gate.get("max_major") is not None:
-        threshold = t("report.max_major", value=gate["max_major"])
+        threshold = t("report.max_major", value=number_text(gate["max_major"], lang))
     else:
         threshold = NONE
     state = c(t("report.fired"), strong=True) if gate["fired"] else c(t("report.passed"))
-    scope = gate["scope"] + (f" · {gate['target']}" if gate.get("target") else "")
-    cells = (c(text(gate, lang), lead=gate["id"]), c(scope), c(threshold), c(effect), state, c(NONE if not subjects else "", items=tuple(subjects)))
+    cells = (c(text(gate, lang)), c(threshold), c(effect), state, c(NONE if not subjects else "", items=tuple(subjects)))
     return Row(cells, ("flag",) if gate["fired"] else ())
 
 
-# ---- pyramid
-
-
-def pyramid_blocks(record: Record, lang: Lang) -> Iterator[Block]:
-    """Criteria grouped by pyramid level; the per-level mean is labelled as the report's own."""
-    t, levels = _messages(lang), pyramid(record)
-    labels = {cr["id"]: label for label, r in numbered(record, lang) for cr in r["criteria"]}
+def pyramid_overview(record: Record, lang: Lang) -> Table:
+    """Criteria per pyramid level and the report's own mean (its detail in the appendix)."""
+    t = _messages(lang)
     overview = tuple(
-        Row((c(level_name(lv.number, lang)), n(len(lv.criteria)), n(lv.assessed), n(mean_text(lv.mean, lang))))
-        for lv in reversed(levels)  # top of the pyramid first, as it is drawn
+        Row((c(level_name(lv.number, lang)), n(number_text(len(lv.criteria), lang)), n(number_text(lv.assessed, lang)), n(mean_text(lv.mean, lang))))
+        for lv in reversed(pyramid(record))  # top of the pyramid first, as it is drawn
     )
     head = (t("report.level"), t("report.pyramid_count"), t("report.pyramid_assessed"), t("report.pyramid_mean_head"))
-    yield Table(head, overview, frozenset({1, 2, 3}), "pyramid")
-    for lv in levels:
-        yield Heading(3, level_name(lv.number, lang), f"pyramid-{lv.number}")
-        rows = tuple(
-            Row(
-                (c(f"{cr['id']} — {text(cr, lang)}"), c(labels.get(cr["id"], "")), n(pct(cr["attainment"], lang)), c(criterion_state(cr, lang))),
-                () if counts_in_mean(cr) else ("muted",),
-            )
-            for cr in lv.criteria
-        )
-        yield Table((t("report.criterion"), t("report.element"), t("report.attainment"), t("report.state")), rows, frozenset({2}))
-        if lv.mean is None:
-            yield Para(t("report.pyramid_none"), "derived")
-        else:
-            yield Para(t("report.pyramid_mean", count=lv.assessed, value=mean_text(lv.mean, lang)), "derived")
-
-
-def level_name(number: int, lang: Lang) -> str:
-    return tr("report.pyramid_level", lang=lang, number=number, title=tr(f"report.pyramid.{number}", lang=lang))
-
-
-# ---- sites
+    return Table(head, overview, frozenset({1, 2, 3}), "pyramid")
 
 
 def site_blocks(record: Record, lang: Lang) -> Iterator[Block]:
-    """Each site's overall result, then its attainment on every dimension and element."""
+    """Each site's overall result (its per-element figures are in the appendix)."""
     t, site_list, srcs = _messages(lang), record["sites"], sources(record)
     if not site_list:
         yield Para(NONE, "muted")
         return
     rows = tuple(
         Row(
-            (c(s["id"]), c(s["name"]), c(t("report.has_result" if s["has_result"] else "report.no_result")), n(pct(s["attainment"], lang)),
-             n(s["points"]["shown"] or NONE), n(pct(s["coverage"], lang)), *(n(source_pct(s, src, lang)) for src in srcs)),
+            (c(s["name"]), c(t("report.has_result" if s["has_result"] else "report.no_result")), n(pct(s["attainment"], lang)),
+             n(number_text(s["points"]["shown"] or NONE, lang)), n(pct(s["coverage"], lang)), *(n(source_pct(s, src, lang)) for src in srcs)),
             () if s["has_result"] else ("muted",),
         )
         for s in site_list
     )
     head = (
-        t("report.site"), t("report.name"), t("report.result"), t("report.attainment"), t("report.points"), t("report.coverage"),
+        t("report.site"), t("report.result"), t("report.attainment"), t("report.points"), t("report.coverage"),
         *(source_title(x, lang) for x in srcs),
     )
-    yield Table(head, rows, frozenset(range(3, len(head))), "sites")
-    yield Heading(3, t("report.site_elements"))
-    yield site_matrix(record, lang)
+    yield Table(head, rows, frozenset(range(2, len(head))), "sites")
 
 
-def site_matrix(record: Record, lang: Lang) -> Table:
-    """Dimensions and elements down, sites across; a site without a result says so in its header."""
-    t, site_list = _messages(lang), record["sites"]
-    labels = {r["id"]: label for label, r in numbered(record, lang)}
-    rows: list[Row] = []
-    for d in record["tree"]["dimensions"]:
-        rows.append(Row((c(text(d, lang)), *(n(pct(s.get("dimensions", {}).get(d["id"]), lang)) for s in site_list)), ("group",)))
-        for r in d["requirements"]:
-            rows.append(Row((c(labels[r["id"]]), *(n(pct(s.get("requirements", {}).get(r["id"]), lang)) for s in site_list))))
-    head = (t("report.element"), *(s["id"] + ("" if s["has_result"] else f" ({t('report.no_result')})") for s in site_list))
-    return Table(head, tuple(rows), frozenset(range(1, len(head))), "site-matrix")
+# ---- findings
 
 
-# ---- observations and findings
-
-
-def note_blocks(record: Record, lang: Lang) -> Iterator[Block]:
-    """Per element: its findings (strengths to majors), then the auditor's observations."""
+def finding_blocks(record: Record, lang: Lang) -> Iterator[Block]:
+    """Every finding, element by element, strengths to majors (the observations are in the appendix)."""
     t, names = _messages(lang), site_names(record)
-    for label, r in numbered(record, lang):
-        yield Heading(3, label, f"notes-{r['id']}")
-        findings = findings_of(record, r["id"])
-        notes = observations_of(r, names, lang)
-        if findings:
-            yield findings_table(findings, names, lang)
-        if notes:
-            yield Heading(4, t("report.observations"))
-            yield from notes
-        if not findings and not notes:
-            yield Para(t("report.nothing"), "muted")
-
-
-def findings_of(record: Record, requirement: str) -> list[dict[str, Any]]:
-    """A requirement's findings, kinds in the order strengths → majors, then as recorded."""
+    order = {r["id"]: i for i, (_, r) in enumerate(numbered(record, lang))}
+    numbers = {key: str(i + 1) for key, i in order.items()}  # the element's number, as in the tables above
     rank = {kind: i for i, kind in enumerate(FINDING_KINDS)}
-    found = [f for f in record["findings"] if f["requirement"] == requirement]
-    return sorted(found, key=lambda f: rank.get(f["kind"], len(rank)))
-
-
-def findings_table(found: list[dict[str, Any]], names: dict[str, str], lang: Lang) -> Table:
-    t = _messages(lang)
+    found = sorted(record["findings"], key=lambda f: (order.get(f["requirement"], len(order)), rank.get(f["kind"], len(rank))))
+    if not found:
+        yield Para(t("report.nothing"), "muted")
+        return
     rows = tuple(
         Row(
-            (c(optional(f"report.kind.{f['kind']}", f["kind"], lang), strong=True), c(f.get("criterion") or NONE),
+            (c(optional(f"report.kind.{f['kind']}", f["kind"], lang), strong=True), c(numbers.get(f["requirement"], f["requirement"])),
              c(names.get(f.get("site") or "", f.get("site") or NONE)), c(f["text"]), c(t("report.closed" if f.get("closed") else "report.open"))),
             ("flag",) if f["kind"] == "major" and not f.get("closed") else (),
         )
         for f in found
     )
-    head = (t("report.findings"), t("report.criterion"), t("report.site"), t("report.text"), t("report.state"))
-    return Table(head, rows, name="findings")
-
-
-def observations_of(requirement: dict[str, Any], names: dict[str, str], lang: Lang) -> list[Note]:
-    """The auditor's written observations and references on a requirement's criteria."""
-    notes: list[Note] = []
-    for criterion in requirement["criteria"]:
-        for binding in criterion["bindings"]:
-            for e in binding.get("evidence", []):
-                if not (e.get("observations") or e.get("references")):
-                    continue
-                site = e.get("site") or ""
-                title = " · ".join(x for x in (criterion["id"], names.get(site, site), e.get("location") or "") if x)
-                notes.append(Note(title, tuple(e.get("observations") or ()), tuple(e.get("references") or ()), tr("report.references", lang=lang)))
-    return notes
-
-
-# ---- evidence, rulesets, plugins
-
-
-def input_blocks(record: Record, lang: Lang) -> Iterator[Block]:
-    """What the decision rests on: evidence files, rulesets, the audit file, plugins, policies."""
-    t = _messages(lang)
-    digest = c(record["audit"].get("digest") or NONE, mono=True)
-    yield kv([(t("report.audit_digest"), digest), (t("report.record_format"), record.get("format", NONE))], "record")
-    for key, mapping in (("report.inputs", record["inputs"]), ("report.rulesets", record["scheme"].get("rulesets", {}))):
-        yield Heading(3, t(key))
-        yield Table((t("report.file"), t("report.digest")), tuple(Row((c(k), c(v, mono=True))) for k, v in mapping.items()), name="digests")
-    yield Heading(3, t("report.plugins"))
-    plugins = tuple(Row((c(p["name"]), c(p.get("version") or NONE), c(p.get("origin") or NONE))) for p in record["plugins"])
-    yield Table((t("report.plugin"), t("report.version"), t("report.origin")), plugins, name="plugins")
-    yield Heading(3, t("report.policies"))
-    yield kv([(k, str(v)) for k, v in record["scheme"].get("policies", {}).items()], "policies")
+    head = (t("report.findings"), t("report.dossier.element_no"), t("report.site"), t("report.text"), t("report.state"))
+    yield Table(head, rows, name="findings")

@@ -25,7 +25,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from labelaudit.documents.summary import outcome_line
-from labelaudit.documents.trace import Found, Node, Record, Term, align, check_lines, elements, find, frac, mean_lines, node_terms, num, pct
+from labelaudit.documents.trace import (
+    Found, Node, Record, Term, align, check_lines, elements, exact_fractions, find, frac, mean_lines, node_terms, num, pct, showing_exact,
+    value_text,
+)
 from labelaudit.errors import InputError
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang
@@ -59,8 +62,9 @@ def _points_section(record: Record, lang: Lang) -> list[str]:
     lines = [tr("explain.points_head", lang=lang)]
     rule = tr("explain.points_rule", lang=lang, attainment=tree["attainment"]["percent"], max=num(max_points), points=stated["shown"])
     lines.append("  " + rule)
-    text = f"{exact(attainment)} × {num(max_points)} = {exact(attainment * max_points)} = {points(attainment * max_points)}"
-    lines.append("  " + tr("explain.exactly", lang=lang, text=text))
+    if showing_exact():
+        text = f"{exact(attainment)} × {num(max_points)} = {exact(attainment * max_points)} = {points(attainment * max_points)}"
+        lines.append("  " + tr("explain.exactly", lang=lang, text=text))
     lines.extend("  " + line for line in check_lines(attainment * max_points, stated, lang))
     lines.append("  " + tr("explain.overall_mean", lang=lang))
     terms = node_terms(tree["dimensions"])
@@ -281,9 +285,11 @@ def explain_node(found: Found, lang: Lang) -> list[str]:
     if node.get("excluded"):
         return [*lines, "  " + tr("explain.node_excluded", lang=lang)]
     lines.append("  " + tr("explain.node_mean", lang=lang, children=tr(f"explain.children_{which}", lang=lang)))
-    rows = [[tr(f"explain.col_{c}", lang=lang) for c in (column, "weight", "attainment", "exact")]]
+    columns = (column, "weight", "attainment", "exact") if showing_exact() else (column, "weight", "attainment")
+    rows = [[tr(f"explain.col_{c}", lang=lang) for c in columns]]
     for child in children:
-        rows.append([child["id"], num(Fraction(child["weight"])), pct(child["attainment"]), child["attainment"]["exact"] or "—"])
+        row = [child["id"], num(Fraction(child["weight"])), pct(child["attainment"]), child["attainment"]["exact"] or "—"]
+        rows.append(row[: len(columns)])
     lines.extend(align(rows, right={1, 2}, indent="    "))
     lines.extend("    " + line for line in mean_lines(node_terms(children), node["attainment"], lang))
     sources = ", ".join(f"{s} {pct(v)}" for s, v in sorted(node.get("sources", {}).items()))
@@ -300,9 +306,12 @@ def explain_criterion(record: Record, found: Found, lang: Lang) -> list[str]:
     c = found.node
     lines = [
         tr("explain.criterion", lang=lang, id=c["id"], title=c["title"][lang], requirement=found.requirement, dimension=found.dimension),
-        "  " + tr(
-            "explain.criterion_facts", lang=lang, weight=num(Fraction(c["weight"])),
-            share_exact=c["tree_share"]["exact"], share=c["tree_share"]["percent"], pyramid=c["pyramid"],
+        "  " + (
+            tr("explain.criterion_facts", lang=lang, weight=num(Fraction(c["weight"])), share_exact=c["tree_share"]["exact"],
+               share=c["tree_share"]["percent"], pyramid=c["pyramid"])
+            if showing_exact() else
+            tr("explain.criterion_facts_decimal", lang=lang, weight=num(Fraction(c["weight"])), share=c["tree_share"]["percent"],
+               pyramid=c["pyramid"])
         ),
     ]
     if c["excluded"]:
@@ -386,10 +395,13 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
     direct = [Fraction(s["value"]["exact"]) for s in b["sites"] if not s.get("suppressed") and s.get("n") is None]
     if measure.get("n") is None and direct and value is not None and sum(direct, Fraction(0)) / len(direct) == value:
         total = "(" + " + ".join(num(v) for v in direct) + f") / {len(direct)}"
-        lines.append(tr("explain.value_mean", lang=lang, sum=total, value=both(value)))
+        lines.append(tr("explain.value_mean", lang=lang, sum=total, value=both(value) if showing_exact() else shown(value)))
     elif value is not None:
         policy = tr(f"explain.policy_{record['scheme']['policies']['sites']}", lang=lang)
-        text = tr("explain.value_pooled", lang=lang, policy=policy, exact=exact(value), value=measure["value"]["shown"], n=measure.get("n"))
+        if showing_exact():
+            text = tr("explain.value_pooled", lang=lang, policy=policy, exact=exact(value), value=measure["value"]["shown"], n=measure.get("n"))
+        else:
+            text = tr("explain.value_pooled_decimal", lang=lang, policy=policy, value=measure["value"]["shown"], n=measure.get("n"))
         if measure["low"]["shown"] is not None:
             text += ", " + tr("explain.interval", lang=lang, low=measure["low"]["shown"], high=measure["high"]["shown"])
         lines.append(text)
@@ -436,9 +448,9 @@ def formula_lines(value: Fraction, floor: Fraction, target: Fraction, b: dict[st
     clamped = min(Fraction(1), max(Fraction(0), raw))
     lines = [
         tr(
-            "explain.formula", lang=lang, value=exact(value), floor=paren(num(floor)), target=num(target),
-            step=f"{group(exact(value - floor))} / {group(num(target - floor))}",
-            raw=exact(raw), clamped=exact(clamped), percent=percent(clamped),
+            "explain.formula", lang=lang, value=value_text(value), floor=paren(num(floor)), target=num(target),
+            step=f"{group(value_text(value - floor))} / {group(num(target - floor))}",
+            raw=value_text(raw), clamped=value_text(clamped), percent=percent(clamped),
         )
     ]
     lines.extend(check_lines(clamped, b["attainment"], lang))
@@ -470,8 +482,14 @@ def _criterion_mean(record: Record, c: Node, total: Fraction, lang: Lang) -> lis
 # --- Entry points ------------------------------------------------------------------------------
 
 
-def explain(record: Record, element_id: str | None, lang: Lang, source: Path | str = "record") -> str:
-    """The explanation text: of the outcome, or of every element with this id."""
+def explain(record: Record, element_id: str | None, lang: Lang, source: Path | str = "record", *, exact: bool = False) -> str:
+    """The explanation text: of the outcome, or of every element with this id; in decimals,
+    with the exact fractions too when `exact` (`--exact`)."""
+    with exact_fractions(exact):
+        return _explain(record, element_id, lang, source)
+
+
+def _explain(record: Record, element_id: str | None, lang: Lang, source: Path | str) -> str:
     if element_id is None:
         return "\n".join(explain_outcome(record, lang))
     parts = []
@@ -501,7 +519,7 @@ def from_record(path: Path, work: Callable[[], T]) -> T:
 def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None]) -> int:
     """`labelaudit explain`: read the record (a malformed one is an input error), print."""
     record = load_record(args.record)
-    out(from_record(args.record, lambda: explain(record, args.id, current_lang(), args.record)))
+    out(from_record(args.record, lambda: explain(record, args.id, current_lang(), args.record, exact=args.exact)))
     return 0
 
 
@@ -510,4 +528,5 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     parser = commands.add_parser("explain", parents=[common], help=tr("explain.help", lang=lang), description=tr("explain.help", lang=lang))
     parser.add_argument("record", type=Path, metavar="RECORD", help=tr("explain.help_record", lang=lang))
     parser.add_argument("id", nargs="?", metavar="ID", help=tr("explain.help_id", lang=lang))
+    parser.add_argument("--exact", action="store_true", help=tr("explain.help_exact", lang=lang))
     parser.set_defaults(handler=handle)

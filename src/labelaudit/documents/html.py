@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from attrs import frozen
+
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
 from labelaudit.documents.accessors import Record, colon, numbered, pct, source_title, sources
@@ -72,6 +74,23 @@ tr.flag td { font-weight: bold; }
 .verdict.refused { background: #fbe4e1; }
 .verdict.deferred { background: #fff1d6; }
 .borderline { border: 1.2pt dashed #111; padding: 2mm 3mm; margin: 2mm 0; }
+.committee { border: 1.2pt solid #111; padding: 1mm 3mm 2mm; margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
+.committee h3 { margin-top: 1mm; }
+.committee table { font-size: 7.5pt; }
+.final { border: 1.2pt solid #111; padding: 1.5mm 3mm; margin: 1.5mm 0 0; font-weight: bold; }
+.final.granted { background: #e3f2e6; }
+.final.refused { background: #fbe4e1; }
+.final.deferred { background: #fff1d6; }
+p.verified { margin: 1mm 0; }
+li.decisive::marker { font-weight: bold; }
+.appendix { break-before: page; page-break-before: always; }
+h1.appendix-title { font-size: 15pt; margin: 0 0 2mm; }
+table.findings { font-size: 7.5pt; }
+table.findings th, table.findings td { padding: 0.8mm 1.2mm; }
+table.findings td:nth-child(4) { width: 58%; }
+table.elements td:first-child { width: 34%; }
+table.elements tr.sub td:first-child { padding-left: 4mm; }
+.appendix section + section { break-before: page; page-break-before: always; }
 p.flag { margin: 1mm 0; }
 .derived { font-style: italic; border-left: 2pt solid #777; padding-left: 2mm; }
 .digest { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7.5pt; word-break: break-all; }
@@ -79,7 +98,7 @@ ul, ol { margin: 1mm 0 2mm; padding-left: 6mm; }
 li { margin: 0.5mm 0; }
 ul.gaps { columns: 2; column-gap: 6mm; font-size: 8pt; }
 figure { margin: 2mm 0; }
-figure svg { display: block; width: 100%; max-width: 180mm; height: auto; margin: 0 auto; }
+figure svg { display: block; width: 100%; max-width: 165mm; height: auto; margin: 0 auto; }
 figcaption { font-size: 8.5pt; color: #333; }
 svg .tick { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 .obs { border-left: 1pt solid #999; padding-left: 2mm; margin: 1.5mm 0 2.5mm; font-size: 8.5pt; }
@@ -92,25 +111,32 @@ footer { margin-top: 8mm; font-size: 8pt; color: #333; border-top: 0.5pt solid #
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def render_html(record: Record, lang: Lang) -> str:
-    """The whole report as one HTML document; the same record gives the same bytes."""
+def render_html(record: Record, lang: Lang, committee: tuple[Block, ...] = ()) -> str:
+    """The whole report as one HTML document; the same record (and chain) gives the same bytes.
+
+    `committee`: the committee's blocks for the first page (`votes.committee_blocks`)."""
     screen = (
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,">'  # no favicon request
     )
-    return page(document(record, lang), record, head=screen)
+    return page(document(record, lang, committee), record, head=screen)
 
 
 def page(doc: Document, record: Record, *, head: str = "", css: str = CSS, preface: str = "") -> str:
     """The report's page: `head` (HTML) joins the title, `css` is the one style sheet, and
-    `preface` (HTML) comes between the header and the first section.
+    `preface` (HTML) comes after the first section (the decision, which page 1 keeps).
 
     The PDF report (`documents.pdf`) calls this with its print style sheet and its table of
-    contents, so that both formats are the same document.
+    contents, so that both formats are the same document. The appendix starts on a new page.
     """
     head = '<meta charset="utf-8">' + head + el("title", esc(doc.title)) + el("style", css)
-    parts = [el("header", blocks(doc.header, record, doc)), preface, *(section(s, record, doc) for s in doc.sections), el("footer", esc(doc.footer))]
+    sections = [section(s, record, doc) for s in doc.sections]
+    appendix = ""
+    if doc.appendix:
+        title = el("h1", esc(doc.appendix_title), "appendix-title")
+        appendix = el("div", title + "".join(section(s, record, doc) for s in doc.appendix), "appendix", id="appendix")
+    parts = [el("header", blocks(doc.header, record, doc)), *sections[:1], preface, *sections[1:], appendix, el("footer", esc(doc.footer))]
     body = "\n".join(p for p in parts if p)
     return f'<!DOCTYPE html>\n<html lang="{doc.lang}">\n<head>{head}</head>\n<body>\n{body}\n</body>\n</html>\n'
 
@@ -130,7 +156,8 @@ def block(b: Block, record: Record, doc: Document) -> str:
     if isinstance(b, Para):
         return para(b)
     if isinstance(b, Items):
-        return el("ol" if b.ordered else "ul", "".join(el("li", esc(x)) for x in b.items), b.name, **({"id": b.name} if b.ordered and b.name else {}))
+        entries = "".join(el("li", el("strong", esc(x)), "decisive") if i in b.marked else el("li", esc(x)) for i, x in enumerate(b.items))
+        return el("ol" if b.ordered else "ul", entries, b.name, **({"id": b.name} if b.ordered and b.name else {}))
     if isinstance(b, Table):
         return table(b)
     if isinstance(b, Box):
@@ -146,8 +173,12 @@ def block(b: Block, record: Record, doc: Document) -> str:
 def para(p: Para) -> str:
     if p.style == "verdict":
         return el("div", esc(p.text), f"verdict {p.status}", id="verdict")
+    if p.style == "final":
+        return el("div", esc(p.text), f"final {p.status}", id="final-decision")
     if p.style == "flag":
-        return el("p", el("strong", esc(p.text)), "flag")
+        return el("p", el("strong", esc(p.text)), f"flag {p.status}".strip())
+    if p.style == "verified":
+        return el("p", esc(p.text), "verified")
     return el("p", esc(p.text), p.style)
 
 
@@ -194,6 +225,12 @@ CX, CY, RADIUS = 360.0, 262.0, 170.0
 RINGS = (25, 50, 75, 100)
 LINE_HEIGHT = 12
 WRAP = 24
+FONT_SIZE = 10.5
+# A label's box from its characters: DejaVu Sans advances about 0.55 em on average; 0.62 em
+# and the ascent and descent of its em box leave the real text inside the box.
+CHAR_WIDTH = 0.62 * FONT_SIZE
+ASCENT, DESCENT = 0.95 * FONT_SIZE, 0.3 * FONT_SIZE
+MARGIN = 6  # between the 100 % ring (and its markers) and any label
 # Okabe–Ito colours (safe for colour-blind readers) with dash patterns and marker shapes,
 # so that the series stay apart in black and white.
 STYLES = (
@@ -246,22 +283,65 @@ def wrap(words: str, width: int = WRAP) -> list[str]:
     return lines or [""]
 
 
-def axis_label(index: int, count: int, lines: list[str], value: str) -> str:
-    """The label at the end of an axis: anchored away from the chart, clear of the polygon."""
-    angle = -math.pi / 2 + 2 * math.pi * index / count
-    cos, sin = math.cos(angle), math.sin(angle)
-    x, y = axis_point(index, count, 1 + 16 / RADIUS)
-    anchor = "start" if cos > 0.25 else "end" if cos < -0.25 else "middle"
-    total = len(lines) + 1
-    if sin < -0.5:
-        first = y - (total - 1) * LINE_HEIGHT
-    elif sin > 0.5:
-        first = y + LINE_HEIGHT - 2
-    else:
-        first = y - (total - 1) * LINE_HEIGHT / 2 + 4
-    spans = [el("tspan", esc(line), x=fmt(x), y=fmt(first + i * LINE_HEIGHT)) for i, line in enumerate(lines)]
-    spans.append(el("tspan", esc(value), "value", x=fmt(x), y=fmt(first + len(lines) * LINE_HEIGHT)))
-    return el("text", "".join(spans), "axis-label", text_anchor=anchor)
+@frozen
+class Label:
+    """An axis label placed: its anchor point, first baseline, lines, and the box it covers
+    (from a generous estimate of the font's advance, so that the real text stays inside)."""
+
+    x: float
+    first: float
+    anchor: str
+    lines: tuple[str, ...]
+    box: tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _box(x: float, first: float, anchor: str, lines: tuple[str, ...]) -> tuple[float, float, float, float]:
+    width = max(len(line) for line in lines) * CHAR_WIDTH
+    x0 = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+    return (x0, first - ASCENT, x0 + width, first + (len(lines) - 1) * LINE_HEIGHT + DESCENT)
+
+
+def overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def clear_of_the_chart(box: tuple[float, float, float, float]) -> bool:
+    """Whether a box stays outside the 100 % ring (every value and marker lies within it)."""
+    nearest_x, nearest_y = min(max(CX, box[0]), box[2]), min(max(CY, box[1]), box[3])
+    return math.hypot(nearest_x - CX, nearest_y - CY) > RADIUS + MARGIN
+
+
+def label_layout(texts: list[tuple[list[str], str]]) -> list[Label]:
+    """Each axis label at the end of its axis, anchored away from the chart; a label that would
+    touch the ring or its neighbour is pushed outward along its axis until it is clear."""
+    count, placed = len(texts), list[Label]()
+    for index, (lines, value) in enumerate(texts):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        cos, sin = math.cos(angle), math.sin(angle)
+        anchor = "start" if cos > 0.25 else "end" if cos < -0.25 else "middle"
+        every = (*lines, value)
+        for step in range(60):
+            x, y = axis_point(index, count, 1 + (16 + 4 * step) / RADIUS)
+            total = len(every)
+            if sin < -0.5:
+                first = y - (total - 1) * LINE_HEIGHT
+            elif sin > 0.5:
+                first = y + LINE_HEIGHT - 2
+            else:
+                first = y - (total - 1) * LINE_HEIGHT / 2 + 4
+            box = _box(x, first, anchor, every)
+            if clear_of_the_chart(box) and not any(overlaps(box, other.box) for other in placed):
+                break
+        placed.append(Label(x, first, anchor, every, box))
+    return placed
+
+
+def axis_label(label: Label) -> str:
+    """One label: the element's lines, then its overall attainment."""
+    spans = [el("tspan", esc(line), x=fmt(label.x), y=fmt(label.first + i * LINE_HEIGHT)) for i, line in enumerate(label.lines[:-1])]
+    last = len(label.lines) - 1
+    spans.append(el("tspan", esc(label.lines[-1]), "value", x=fmt(label.x), y=fmt(label.first + last * LINE_HEIGHT)))
+    return el("text", "".join(spans), "axis-label", text_anchor=label.anchor)
 
 
 def radar_grid(count: int, lang: Lang) -> str:
@@ -287,22 +367,58 @@ def source_values(reqs: list[dict[str, Any]], source: str) -> list[str | None]:
     return [(r.get("sources", {}).get(source) or {}).get("percent") for r in reqs]
 
 
+def runs(values: list[str | None]) -> list[list[int]]:
+    """The axes with data in unbroken runs, around the circle: `[[8, 0, 1], [3, 4]]`; one run
+    of every axis when nothing is missing."""
+    count = len(values)
+    present = [v is not None for v in values]
+    if all(present):
+        return [list(range(count))]
+    start = next(i for i in range(count) if not present[i])  # begin after a gap
+    found: list[list[int]] = []
+    current: list[int] = []
+    for step in range(1, count + 1):
+        index = (start + step) % count
+        if present[index]:
+            current.append(index)
+        elif current:
+            found.append(current)
+            current = []
+    if current:
+        found.append(current)
+    return found
+
+
+def series_path(values: list[str | None]) -> tuple[str, bool]:
+    """The SVG path of one source: closed when every element has a value, else one open line
+    per run of values, with a gap where an element has none (never a point at the centre,
+    which would read as 0 %). A lone value between two gaps is its marker alone."""
+    count, parts = len(values), []
+    closed = all(v is not None for v in values)
+    for run in runs(values):
+        points = [axis_point(i, count, float(values[i] or 0) / 100) for i in run]
+        parts.append("M" + " L".join(f"{fmt(x)},{fmt(y)}" for x, y in points) + (" Z" if closed else ""))
+    return " ".join(parts), closed
+
+
 def radar_series(record: Record, reqs: list[dict[str, Any]], lang: Lang) -> str:
-    """One polygon per source that has data; a missing value sits at the centre, hollow-marked."""
+    """One path per source that has data, its markers at its values only."""
     groups = []
     for index, source in enumerate(sources(record)):
         colour, dash, shape = STYLES[index % len(STYLES)]
         values = source_values(reqs, source)
         if all(v is None for v in values):
             continue
-        points = [axis_point(i, len(reqs), 0 if v is None else float(v) / 100) for i, v in enumerate(values)]
-        polygon = el(
-            "polygon", cls="series", points=points_attr(points), fill=colour, fill_opacity="0.10", stroke=colour,
+        d, closed = series_path(values)
+        path = el(
+            "path", cls="series", d=d, fill=colour if closed else "none", fill_opacity="0.10", stroke=colour,
             stroke_width="2", stroke_dasharray=dash or "none", stroke_linejoin="round", data_source=source,
         )
-        marks = "".join(marker(shape, x, y, colour, v is None, "nodata" if v is None else "mark") for (x, y), v in zip(points, values))
-        title = el("title", esc(f"{source_title(source, lang)}: " + ", ".join(pct({"percent": v}, lang) for v in values)))
-        groups.append(el("g", title + polygon + marks, "source", data_source=source))
+        marks = "".join(
+            marker(shape, *axis_point(i, len(values), float(v) / 100), colour, False, "mark") for i, v in enumerate(values) if v is not None
+        )
+        title = el("title", esc(f"{source_title(source, lang)}{colon(lang)}" + ", ".join(pct({"percent": v}, lang) for v in values)))
+        groups.append(el("g", title + path + marks, "source", data_source=source))
     return "".join(groups)
 
 
@@ -320,17 +436,22 @@ def radar_legend(record: Record, reqs: list[dict[str, Any]], lang: Lang) -> str:
     return el("g", "".join(entries), "legend")
 
 
+def radar_labels(record: Record, lang: Lang) -> list[Label]:
+    """The axis labels as placed: each element's number and title, and its attainment."""
+    return label_layout([(wrap(label), pct(r.get("attainment"), lang)) for label, r in numbered(record, lang)])
+
+
 def radar_svg(record: Record, lang: Lang) -> str:
     """The radar of the elements as hand-written SVG geometry (no script, no library)."""
     elements = list(numbered(record, lang))
     reqs = [r for _, r in elements]
-    labels = "".join(axis_label(i, len(reqs), wrap(label), pct(r.get("attainment"), lang)) for i, (label, r) in enumerate(elements))
+    labels = "".join(axis_label(label) for label in radar_labels(record, lang))
     caption = tr("report.radar_caption", lang=lang)
     inner = (
         el("title", esc(caption))
         + radar_grid(len(reqs), lang)
         + radar_series(record, reqs, lang)
-        + el("g", labels, "labels", font_size="10.5", fill="#111")
+        + el("g", labels, "labels", font_size=str(FONT_SIZE), fill="#111")
         + radar_legend(record, reqs, lang)
     )
     return el(

@@ -27,11 +27,14 @@ def md(value: Any) -> str:
     return _SPECIALS.sub(r"\\\1", html.escape(flat, quote=False))
 
 
-def render_md(record: Record, lang: Lang) -> str:
-    """The whole report as Markdown; the same record gives the same bytes."""
-    doc = document(record, lang)
+def render_md(record: Record, lang: Lang, committee: tuple[Block, ...] = ()) -> str:
+    """The whole report as Markdown; the same record (and chain) gives the same bytes."""
+    doc = document(record, lang, committee)
     parts = [blocks(doc.header, lang)]
     parts += [f"## {md(s.title)}\n\n" + blocks(s.blocks, lang) for s in doc.sections]
+    if doc.appendix:
+        parts.append(f"# {md(doc.appendix_title)}\n")
+        parts += [f"## {md(s.title)}\n\n" + blocks(s.blocks, lang) for s in doc.appendix]
     parts.append(f"---\n\n{md(doc.footer)}\n")
     return "\n".join(p.rstrip("\n") + "\n" for p in parts)
 
@@ -47,7 +50,7 @@ def block(b: Block, lang: Lang) -> str:
     if isinstance(b, Para):
         return para(b)
     if isinstance(b, Items):
-        return "".join(f"{f'{i}.' if b.ordered else '-'} {md(x)}\n" for i, x in enumerate(b.items, 1))
+        return "".join(f"{f'{i}.' if b.ordered else '-'} {item(x, i - 1 in b.marked)}\n" for i, x in enumerate(b.items, 1))
     if isinstance(b, Table):
         return table(b)
     if isinstance(b, Box):
@@ -59,8 +62,13 @@ def block(b: Block, lang: Lang) -> str:
     raise TypeError(f"unknown block {b!r}")
 
 
+def item(text: str, marked: bool) -> str:
+    """A list item; a decisive one (a refusal, a cap) in bold."""
+    return f"**{md(text)}**" if marked else md(text)
+
+
 def para(p: Para) -> str:
-    if p.style in ("verdict", "flag"):
+    if p.style in ("verdict", "flag", "final"):
         return f"**{md(p.text)}**\n"
     if p.style in ("muted", "derived"):
         return f"*{md(p.text)}*\n"

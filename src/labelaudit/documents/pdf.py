@@ -25,7 +25,7 @@ from labelaudit.errors import LabelauditError
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
 from labelaudit.documents.accessors import Record
-from labelaudit.documents.blocks import Document
+from labelaudit.documents.blocks import Block, Document
 from labelaudit.documents.dossier import document
 from labelaudit.documents.html import CSS, el, esc, page
 
@@ -64,10 +64,11 @@ def weasyprint() -> Any:
     return module
 
 
-def render_pdf(record: Record, lang: Lang) -> bytes:
-    """The report as PDF/A-3b bytes; the same record and the same WeasyPrint give the same bytes."""
+def render_pdf(record: Record, lang: Lang, committee: tuple[Block, ...] = ()) -> bytes:
+    """The report as PDF/A-3b bytes; the same record (and chain) and the same WeasyPrint give
+    the same bytes. `committee`: the committee's blocks for the first page."""
     module = weasyprint()
-    source = pdf_html(record, lang)
+    source = pdf_html(record, lang, committee)
     refuse_every_fetch = module.urls.URLFetcher(allowed_protocols=())  # the page is self-contained
     html = module.HTML(string=source, url_fetcher=refuse_every_fetch, media_type="print")
     with warnings.catch_warnings():
@@ -82,9 +83,9 @@ def render_pdf(record: Record, lang: Lang) -> bytes:
 # ---------------------------------------------------------------- the page for print
 
 
-def pdf_html(record: Record, lang: Lang) -> str:
+def pdf_html(record: Record, lang: Lang, committee: tuple[Block, ...] = ()) -> str:
     """The HTML that WeasyPrint typesets: the report's page, its print style, metadata, contents."""
-    doc = document(record, lang)
+    doc = document(record, lang, committee)
     return page(doc, record, head=metadata(record, doc), css=CSS + print_css(record, doc), preface=contents(doc))
 
 
@@ -112,8 +113,13 @@ def metadata(record: Record, doc: Document) -> str:
 
 
 def contents(doc: Document) -> str:
-    """The table of contents: one link a section; its page number is filled in by the CSS."""
-    items = "".join(el("li", el("a", esc(s.title), href=f"#{s.anchor}")) for s in doc.sections)
+    """The table of contents: one link a section of the body, then the appendix and its
+    sections; each page number is filled in by the CSS."""
+    entries = [el("li", el("a", esc(s.title), href=f"#{s.anchor}")) for s in doc.sections]
+    if doc.appendix:
+        entries.append(el("li", el("a", esc(doc.appendix_title), href="#appendix"), "appendix-entry"))
+        entries += [el("li", el("a", esc(s.title), href=f"#{s.anchor}"), "appendix-section") for s in doc.appendix]
+    items = "".join(entries)
     return el("nav", el("h2", esc(tr("report_pdf.toc", lang=doc.lang))) + el("ol", items), "toc", id="toc")
 
 
@@ -147,7 +153,12 @@ h4 {{ bookmark-level: none; }}
 nav.toc {{ margin: 4mm 0 6mm; }}
 nav.toc h2 {{ bookmark-level: none; }}
 nav.toc ol {{ list-style: none; padding: 0; margin: 0; }}
-nav.toc li {{ margin: 1mm 0; }}
+nav.toc li {{ margin: 0.6mm 0; }}
+nav.toc li.appendix-entry {{ margin-top: 2mm; font-weight: bold; }}
+nav.toc li.appendix-section {{ padding-left: 4mm; }}
+h1.appendix-title {{ bookmark-level: 1; }}
+.appendix h2 {{ bookmark-level: 2; }}
+.appendix h3 {{ bookmark-level: 3; }}
 nav.toc a {{ color: inherit; text-decoration: none; }}
 nav.toc a::after {{ content: leader(".") target-counter(attr(href), page); }}
 table.kv {{ break-inside: avoid; }}

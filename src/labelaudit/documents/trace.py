@@ -3,8 +3,9 @@
 - the small text helpers (`frac`, `num`, `pct`, `signed`, `align`), shared by the other
   committee tools (`compare`, `whatif`, `verify`, the cycle's history);
 - finding an element of the record's tree by its id (`elements`, `find`);
-- a weighted mean written out twice, with the percentages people read and with the exact
-  fractions the record holds (`Term`, `mean_lines`, `node_terms`), and the warning line when a
+- a weighted mean written out with the percentages people read, and with the exact fractions
+  the record holds on request (`--exact`: `exact_fractions`, `value_text`; `Term`,
+  `mean_lines`, `node_terms`), and the warning line when a
   recomputation from the record's parts does not give the value it states (`check_lines`).
 
 `explain` puts these steps together into the text the `explain` command prints.
@@ -12,8 +13,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import difflib
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -28,6 +31,32 @@ from labelaudit.numbers import exact, percent, shown
 
 Record = dict[str, Any]
 Node = dict[str, Any]
+
+
+# --- Exact fractions, on request ----------------------------------------------------------------
+
+# `explain` writes its steps in decimals (six places at most, as the record shows its values);
+# `explain --exact` adds the exact fractions the record holds, which can run to 29 digits.
+_exact: contextvars.ContextVar[bool] = contextvars.ContextVar("labelaudit_explain_exact", default=False)
+
+
+@contextmanager
+def exact_fractions(wanted: bool) -> Iterator[None]:
+    """Within the block, the explanation's steps show the exact fractions (`--exact`) or not."""
+    token = _exact.set(wanted)
+    try:
+        yield
+    finally:
+        _exact.reset(token)
+
+
+def showing_exact() -> bool:
+    return _exact.get()
+
+
+def value_text(value: Fraction) -> str:
+    """An intermediate value of a step: its exact fraction with `--exact`, else its decimal."""
+    return exact(value) if showing_exact() else shown(value)
 
 
 # --- Small shared text helpers -----------------------------------------------------------------
@@ -134,9 +163,10 @@ def mean_lines(terms: Sequence[Term], stated: dict[str, Any], lang: Lang) -> lis
         result = numerator / total
         by_percent = " + ".join(f"{num(t.weight)} × {t.percent} %" for t, _ in counted)
         lines.append(f"({by_percent}) / ({below}) = {percent(result)} %")
-        by_fraction = " + ".join(f"{num(t.weight)} × {exact(value)}" for t, value in counted)
-        text = f"({by_fraction}) / ({below}) = {exact(numerator)} / {num(total)} = {exact(result)}"
-        lines.append(tr("explain.exactly", lang=lang, text=text))
+        if showing_exact():
+            by_fraction = " + ".join(f"{num(t.weight)} × {exact(value)}" for t, value in counted)
+            text = f"({by_fraction}) / ({below}) = {exact(numerator)} / {num(total)} = {exact(result)}"
+            lines.append(tr("explain.exactly", lang=lang, text=text))
         lines.extend(check_lines(result, stated, lang))
     left = [(t.id, t.left_out) for t in terms if t.left_out is not None]
     if left:
