@@ -79,7 +79,8 @@ def _listed(conn: sqlite3.Connection, label: str, decided: Sequence[Registered],
     record, _ = load_record_digest(Path(latest.record_file))
     titles = {str(lv["id"]): lv.get("title") or {} for lv in record.get("scheme", {}).get("levels", [])}
     sites = tuple(str(s.get("name") or s.get("id")) for s in record.get("audit", {}).get("sites", []))
-    return Listed(label, cycle.organisation, reductions[-1].scope if reductions else cycle.scope, latest.final_level,
+    scope = (reductions[-1].scope if reductions else None) or cycle.scope
+    return Listed(label, cycle.organisation, scope, latest.final_level,
                   dict(titles.get(latest.final_level or "", {})), sites, dt.date.fromisoformat(cycle.valid_until or ""))
 
 
