@@ -1,4 +1,4 @@
-"""`labelaudit register add|list|show|due|export`: argparse and handlers only (the work is in
+"""`labelaudit register add|list|show|due|export|calibration|directory`: argparse and handlers only (the work is in
 `committee.register` and `committee.views`)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit import options
+from labelaudit.committee import calibration_commands, directory
 from labelaudit.committee.label_commands import timeline_lines
 from labelaudit.committee.register import add_record, open_register, register_path
 from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_for, select
@@ -195,6 +196,29 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     export.add_argument("--csv", type=Path, required=True, metavar="OUT", help=h("csv"))
     export.add_argument("--force", action="store_true", help=h("force"))
     export.set_defaults(handler=cmd_export)
+
+    calibration = actions.add_parser("calibration", parents=parents, help=tr("calibration.help.command", lang=lang),
+                                     description=tr("calibration.help.command", lang=lang))
+    calibration.add_argument("--scheme", metavar="ID", help=tr("calibration.help.scheme", lang=lang))
+    calibration.add_argument("--format", choices=["text", "csv", "json"], default="text",
+                             help=tr("calibration.help.format", lang=lang))
+    calibration.set_defaults(handler=cmd_calibration)
+
+    listing_day = actions.add_parser("directory", parents=parents, help=tr("directory.help.command", lang=lang),
+                                     description=tr("directory.help.command", lang=lang))
+    listing_day.add_argument("--on", type=options.date, metavar="YYYY-MM-DD", help=tr("directory.help.on", lang=lang))
+    listing_day.add_argument("--html", type=Path, metavar="OUT.html", help=tr("directory.help.html", lang=lang))
+    listing_day.add_argument("--csv", type=Path, metavar="OUT.csv", help=tr("directory.help.csv", lang=lang))
+    listing_day.add_argument("--force", action="store_true", help=h("force"))
+    listing_day.set_defaults(handler=cmd_directory)
+
+
+def cmd_calibration(args: argparse.Namespace, plugins: object, out: Output) -> int:
+    return calibration_commands.cmd_calibration(args, plugins, out, _today())
+
+
+def cmd_directory(args: argparse.Namespace, plugins: object, out: Output) -> int:
+    return directory.cmd_directory(args, plugins, out, _today())
 
 
 # --- messages ----------------------------------------------------------------------------------
