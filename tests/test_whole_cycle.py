@@ -17,8 +17,8 @@ said then; the tests below check one thing each. Sixty sites cannot all be seen 
 of IAF MD1's minimum size (8 + 5 + 5 + 7 = 25 visits), so the rotation is checked as the sample
 promises it (docs/cycle.md): the risk-based part takes an open major finding first and then
 only sites never visited, the weakest of them by their survey results; only the random quarter
-may see a site again; and the number of distinct sites seen is exactly 25 less the random
-picks that fell on a site already seen.
+may see a site again; and the number of distinct sites seen is exactly 25 less the second
+visits these allow (a random pick of a site already seen, the return to the major's site).
 """
 
 from __future__ import annotations
@@ -183,8 +183,6 @@ def run_cycle(cycle: Cycle) -> None:
             cycle.step("suspended", SUSPENDED_ON)
             cycle.label_act("reinstate", REINSTATED_ON, "--reason", REINSTATEMENT_REASON)
             cycle.step("reinstated", REINSTATED_ON)
-        # An appeal against the surveillance-2 decision would be decided here, after
-        # f"{SURVEILLANCE_2} decided" and before the renewal is audited.
 
 
 @pytest.fixture(scope="module")
