@@ -68,8 +68,11 @@ def load_audit(path: Path) -> tuple[Audit, str, str]:
     return attrs.evolve(audit, sources=sources, folder=folder, file=file), text, file_digest
 
 
-def check_audit(audit: Audit, scheme: Scheme, text: str | None) -> list[Problem]:
-    """Everything in the audit that must agree with its scheme and its folder."""
+def check_audit(audit: Audit, scheme: Scheme, text: str | None, *, evidence_files: bool = True) -> list[Problem]:
+    """Everything in the audit that must agree with its scheme and its folder.
+
+    `evidence_files=False` leaves out whether the evidence files exist: `grid --audit` writes
+    the very grid the audit names, before fieldwork."""
     file = str(audit.file)
     problems = []
     site_ids = [s.id for s in audit.sites]
@@ -81,7 +84,7 @@ def check_audit(audit: Audit, scheme: Scheme, text: str | None) -> list[Problem]
             problems.append(Problem(file, where(text, f"sources.{name}"), tr("ref.unknown", what=unknown_thing("source"), name=name, known=", ".join(scheme.sources))))
         if not inputs.files:
             problems.append(Problem(file, where(text, f"sources.{name}.files"), tr("audit.no_files", source=name)))
-        for j, path in enumerate(inputs.files):
+        for j, path in enumerate(inputs.files if evidence_files else ()):
             if not path.is_file():
                 what = f"{tr('file.missing')}: {path}"
                 problems.append(Problem(file, where(text, f"sources.{name}.files[{j}]"), what))

@@ -18,7 +18,7 @@ from pathlib import Path
 import tomli_w
 
 from labelaudit import __version__
-from labelaudit.audits import AUDIT_FILE, audit_path
+from labelaudit.audits import AUDIT_FILE, audit_path, check_audit, load_audit
 from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
 from labelaudit.files import check_output, write_atomic
@@ -169,9 +169,13 @@ def _write_grid(plugins: Plugins, scheme, sites, path: Path) -> None:  # type: i
 def cmd_grid(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     sites = tuple(args.site)
     scheme_id = args.scheme
-    if args.audit is not None:
-        prepared = prepare(args.audit, plugins, args.rulesets)
-        sites, scheme = prepared.audit.sites, prepared.scheme
+    if args.audit is not None:  # the sites visited on site: all of them, or the sampling plan's
+        audit, text, _ = load_audit(args.audit)
+        scheme = plugins.scheme(audit.scheme, args.rulesets)
+        problems = check_audit(audit, scheme, text, evidence_files=False)  # the grid is not written yet
+        if problems:
+            raise InputError(problems)
+        sites = audit.visited_sites
     else:
         scheme = plugins.scheme(scheme_id, args.rulesets)
     if not sites:
