@@ -7,13 +7,14 @@ exactly from the record's `exact` fractions and rounded once by the project's ru
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
 from attrs import frozen
 
-from labelaudit.i18n import tr
+from labelaudit.i18n import MESSAGES, pick, tr
 from labelaudit.model import Lang
 from labelaudit.numbers import percent
 
@@ -23,9 +24,36 @@ NONE = "—"
 
 
 def text(node: dict[str, Any], lang: Lang) -> str:
-    """A node's title in `lang`, or its id when it has none."""
+    """A node's title in `lang` (its English where the scheme lacks `lang`), or its id."""
     title = node.get("title") or {}
-    return str(title.get(lang) or node.get("id", ""))
+    return str(pick(title, lang) or node.get("id", ""))
+
+
+def reason_text(record: Record, reason: dict[str, Any], lang: Lang) -> str:
+    """A recorded reason (an outcome's or a gate subject's) in `lang`.
+
+    A record keeps its reasons' words in the two working languages only, so that its bytes do
+    not depend on the catalogs installed. In another language the reason is written again from
+    its code and values, its titles taken from the record's scheme and gates by id; a reason
+    whose values the record does not keep all of (a long list of sites) reads in English.
+    """
+    if lang in reason:
+        return str(reason[lang])
+    key = f"reason.{reason.get('code')}"
+    wording = MESSAGES.get(key, {}).get(lang)
+    if wording is None:
+        return pick(reason, lang)
+    values: dict[str, Any] = dict(reason.get("params", {}))
+    if "level" in values:
+        values["level_title"] = level_title(record, values["level"], lang)
+    gate = next((g for g in record.get("gates", []) if g.get("id") == values.get("gate")), None)
+    if gate is not None:
+        values["gate_title"] = text(gate, lang)
+        subject = next((s for s in gate.get("subjects", []) if str(reason.get("fr", "")).endswith(s.get("fr", "\0"))), None)
+        if subject is not None:
+            values["detail"] = reason_text(record, subject, lang)
+    needed = {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(wording) if name}
+    return wording.format(**values) if needed <= values.keys() else pick(reason, lang)
 
 
 def pct(share: dict[str, Any] | None, lang: Lang) -> str:

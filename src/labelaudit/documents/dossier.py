@@ -25,6 +25,7 @@ from labelaudit.documents.accessors import (
     outcome_text,
     pct,
     pyramid,
+    reason_text,
     shown,
     site_names,
     source_pct,
@@ -148,9 +149,9 @@ def levels_table(record: Record, lang: Lang) -> Table:
 def reason_blocks(record: Record, lang: Lang) -> Iterator[Block]:
     """Every reason in the record's order; missing and undersized evidence as a compact list after."""
     t, reasons = _messages(lang), record["outcome"]["reasons"]
-    gaps = tuple(r[lang] for r in reasons if r["code"] in EVIDENCE_CODES)
+    gaps = tuple(reason_text(record, r, lang) for r in reasons if r["code"] in EVIDENCE_CODES)
     yield Heading(3, t("report.reasons"))
-    yield Items(tuple(r[lang] for r in reasons if r["code"] not in EVIDENCE_CODES), ordered=True, name="reasons")
+    yield Items(tuple(reason_text(record, r, lang) for r in reasons if r["code"] not in EVIDENCE_CODES), ordered=True, name="reasons")
     if gaps:
         yield Heading(4, t("report.evidence_gaps", count=len(gaps)))
         yield Items(gaps, name="gaps")
@@ -274,7 +275,7 @@ def gate_blocks(record: Record, lang: Lang) -> Iterator[Block]:
 
 def gate_row(record: Record, gate: dict[str, Any], lang: Lang) -> Row:
     t = _messages(lang)
-    subjects = [s[lang] for s in gate.get("subjects", [])]
+    subjects = [reason_text(record, s, lang) for s in gate.get("subjects", [])]
     if gate.get("skipped"):
         subjects.append(t("report.skipped", items=", ".join(gate["skipped"])))
     if gate["effect"] == "refuse":
