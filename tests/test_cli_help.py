@@ -13,7 +13,7 @@ def _commands() -> list[str]:
     return sorted(sub.choices)
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", ["fr", "en", "de"])
 @pytest.mark.parametrize("command", _commands())
 def test_help_renders(command: str, lang: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

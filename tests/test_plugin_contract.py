@@ -397,7 +397,7 @@ def test_plugin_messages_exist_in_both_languages_with_the_same_placeholders() ->
     mine = {k: v for k, v in MESSAGES.items() if k.startswith("plugin.") or k == "reason.plugin_skipped"}
     assert {"plugin.api_mismatch", "plugin.timeout", "plugin.scaffold_name", "reason.plugin_skipped"} <= set(mine)
     for key, texts in mine.items():
-        assert set(texts) == {"fr", "en"}, key
+        assert {"fr", "en"} <= set(texts), key
         assert set(re.findall(r"{(\w+)", texts["fr"])) == set(re.findall(r"{(\w+)", texts["en"])), key
 
 

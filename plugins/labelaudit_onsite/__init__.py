@@ -97,7 +97,7 @@ def write_template(request: TemplateRequest) -> None:
 
 SOURCE_KIND = SourceKind(
     name="grid",
-    title=Text(fr="Grille d'évaluation sur site", en="On-site evaluation grid"),
+    title=Text(fr="Grille d'évaluation sur site", en="On-site evaluation grid", others={"de": "Vor-Ort-Bewertungsraster"}),
     collect=collect,
     write_template=write_template,
     template_suffixes=SUFFIXES,

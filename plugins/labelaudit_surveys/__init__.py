@@ -73,25 +73,25 @@ SHARE = (Fraction(0), Fraction(1))
 # Each is the mean of a per-answer score (the answer, 1 or 0, +100/0/−100, the paired
 # difference): per-site values pool by their n-weighted mean (mean_of_scores).
 INDICATORS = (
-    Indicator("mean", Text(fr="Moyenne", en="Mean"), compute_mean, range=scale_range, mean_of_scores=True),
+    Indicator("mean", Text(fr="Moyenne", en="Mean", others={"de": "Mittelwert"}), compute_mean, range=scale_range, mean_of_scores=True),
     Indicator(
         "top2box",
-        Text(fr="Part des deux meilleures réponses", en="Top-two-box share"),
+        Text(fr="Part des deux meilleures réponses", en="Top-two-box share", others={"de": "Anteil der zwei besten Antworten (Top-2-Box)"}),
         compute_top2box,
         range=SHARE,
         mean_of_scores=True,
     ),
     Indicator(
-        "share", Text(fr="Part des réponses retenues", en="Share of counted answers"), compute_share,
+        "share", Text(fr="Part des réponses retenues", en="Share of counted answers", others={"de": "Anteil der gezählten Antworten"}), compute_share,
         range=SHARE, mean_of_scores=True,
     ),
     Indicator(
-        "nps", Text(fr="Net Promoter Score (NPS)", en="Net Promoter Score (NPS)"), compute_nps,
+        "nps", Text(fr="Net Promoter Score (NPS)", en="Net Promoter Score (NPS)", others={"de": "Net Promoter Score (NPS)"}), compute_nps,
         range=(Fraction(-100), Fraction(100)), mean_of_scores=True,
     ),
     Indicator(
         "gap",
-        Text(fr="Écart perception − attente", en="Perception − expectation gap"),
+        Text(fr="Écart perception − attente", en="Perception − expectation gap", others={"de": "Abstand Wahrnehmung − Erwartung"}),
         compute_gap,
         needs_pair=True,
         range=gap_range,
@@ -109,7 +109,7 @@ def collect(request: CollectRequest) -> Collection:
 
 SURVEY = SourceKind(
     name="survey",
-    title=Text(fr="Enquête de perception (CSV ou XLSX)", en="Perception survey (CSV or XLSX)"),
+    title=Text(fr="Enquête de perception (CSV ou XLSX)", en="Perception survey (CSV or XLSX)", others={"de": "Wahrnehmungsbefragung (CSV oder XLSX)"}),
     collect=collect,
 )
 

@@ -22,7 +22,15 @@ from labelaudit.audits import AUDIT_FILE, audit_path, check_audit, load_audit
 from labelaudit.collect import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, collect, prepare
 from labelaudit.errors import InputError, LabelauditError
 from labelaudit.files import check_output, write_atomic
-from labelaudit.i18n import current_lang, lang_from_environment, set_lang, tr, translate_argparse
+from labelaudit.i18n import (
+    LANGS,
+    current_lang,
+    environment_problem,
+    lang_from_environment,
+    set_lang,
+    tr,
+    translate_argparse,
+)
 from labelaudit.model import Audit, Lang, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
 from labelaudit.record import canonical_bytes
@@ -52,7 +60,7 @@ def build_parser(lang: Lang) -> argparse.ArgumentParser:
         return tr(f"help.{key}", lang=lang)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=["fr", "en"], help=h("lang"))
+    common.add_argument("--lang", type=options.lang, metavar="{" + ",".join(LANGS) + "}", help=h("lang"))
     common.add_argument("-p", "--plugin", action="append", default=[], metavar="MODULE", help=h("plugin"))
     common.add_argument("--disable", action="append", default=[], metavar="NAME", help=h("disable"))
     common.add_argument("--rulesets", action="append", default=[], type=Path, metavar="DIR", help=h("rulesets"))
@@ -245,12 +253,12 @@ def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> in
         out(f"{info.name} {info.version} — {info.origin} — {api}")
         for kind in plugins.kinds.values():
             if kind.plugin == info.name:
-                out(f"  source kind  {kind.name}: {kind.title.get(lang)}")
+                out(tr("lang.plugins_kind", name=kind.name, title=kind.title.get(lang)))
         for indicator in plugins.indicators.values():
             if indicator.plugin == info.name:
-                out(f"  indicator    {indicator.name}: {indicator.title.get(lang)}")
+                out(tr("lang.plugins_indicator", name=indicator.name, title=indicator.title.get(lang)))
     for scheme_id, folder in sorted(plugins.scheme_folders.items()):
-        out(f"scheme {scheme_id}: {folder}")
+        out(tr("lang.plugins_scheme", scheme=scheme_id, folder=folder))
     for name in plugins.disabled:
         out(tr("plugin.list_disabled", name=name))
     return EXIT_OK
@@ -276,12 +284,12 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 def _early_lang(argv: Sequence[str]) -> Lang:
-    """`--lang` is needed before parsing, to write the help in the right language."""
+    """`--lang` is needed before parsing, to write the help in the right language; a value
+    labelaudit does not speak is left to the parser, which refuses it."""
     for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("fr", "en"):
-            return argv[i + 1]  # type: ignore[return-value]
-        if arg in ("--lang=fr", "--lang=en"):
-            return arg[-2:]  # type: ignore[return-value]
+        given = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg.removeprefix("--lang=")
+        if (arg == "--lang" or arg.startswith("--lang=")) and given in LANGS:
+            return given
     return lang_from_environment()
 
 
@@ -296,6 +304,10 @@ def _main(argv: Sequence[str] | None) -> int:
     lang = _early_lang(argv)
     set_lang(lang)
     translate_argparse(lang)
+    problem = environment_problem()
+    if problem is not None:
+        print(f"{tr('error.prefix')}: {problem}", file=sys.stderr)
+        return EXIT_INPUT
     args = build_parser(lang).parse_args(argv)
     try:
         plugins = load_plugins(args.plugin, args.disable)

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import AttributeValidationNote, ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.v import transform_error
 
 from labelaudit.bounds import number_problem
 from labelaudit.errors import InputError, Problem
-from labelaudit.i18n import tr
+from labelaudit.i18n import LANGS, tr
+from labelaudit.languages import WORKING, is_language_code
+from labelaudit.model import Text
 from labelaudit.tomlfiles import where
 
 T = TypeVar("T")
@@ -86,6 +88,46 @@ def _structure_text_sequence(value: Any, type_: Any) -> Any:
 
 
 converter.register_structure_hook_func(_is_sequence_of_text, _structure_text_sequence)
+
+
+def _noted(exc: Exception, key: str) -> Exception:
+    """`exc` as cattrs notes a class's attribute error, so that it is placed at `….title.key`."""
+    exc.__notes__ = [*getattr(exc, "__notes__", []), AttributeValidationNote(f"Structuring Text @ attribute {key}", key, str)]
+    return exc
+
+
+def _language_text(key: Any, value: Any) -> str:
+    if not isinstance(key, str) or not is_language_code(key):
+        shown = tr("key.unknown_named", keys=key)
+        close = closest(str(key), list(dict.fromkeys((*WORKING, *LANGS))))
+        shown = tr("convert.did_you_mean", what=shown, close=close) if close else shown
+        raise ValueError(tr("lang.text_key", problem=shown))
+    text = _structure_str(value, str)
+    if not text:
+        raise ValueError(tr("lang.text_empty"))
+    return text
+
+
+def _structure_text(value: Any, _type: type) -> Text:
+    """`{fr = "…", en = "…", de = "…"}`: French and English required, any other language code
+    allowed; each problem placed at its key (`title.eng`: unknown key, did you mean `en`?)."""
+    if not isinstance(value, dict):
+        raise ValueError(tr("value.expected", expected=tr("lang.expected_text"), found=value))
+    texts: dict[str, str] = {}
+    errors: list[Exception] = []
+    for key, text in value.items():
+        try:
+            texts[key] = _language_text(key, text)
+        except ValueError as exc:
+            errors.append(_noted(exc, str(key)))
+    errors += [_noted(KeyError(code), code) for code in WORKING if code not in value]
+    if errors:
+        raise ClassValidationError("While structuring Text", errors, Text)
+    return Text(fr=texts["fr"], en=texts["en"], others={k: v for k, v in texts.items() if k not in WORKING})
+
+
+converter.register_structure_hook(Text, _structure_text)
+converter.register_unstructure_hook(Text, lambda text: text.by_language())
 
 
 def _is_literal(type_: Any) -> bool:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from labelaudit.errors import Problem
-from labelaudit.i18n import tr
+from labelaudit.i18n import lang_problem, tr
 from labelaudit.model import Site
 
 SITE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,30}")
@@ -20,6 +20,14 @@ workbook, no `/`, `:` or `*`), a column value of a survey export and a key in me
 
 def _expected(expected: str, text: str) -> argparse.ArgumentTypeError:
     return argparse.ArgumentTypeError(tr("value.expected", expected=tr(expected), found=text))
+
+
+def lang(text: str) -> str:
+    """`--lang`: a language labelaudit has a catalog for (`fr`, `en`, `de` …)."""
+    problem = lang_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def date(text: str) -> dt.date:

@@ -58,8 +58,15 @@ def _value(value: Fraction | None) -> dict[str, str | None]:
 
 
 def _text(text: str | Text) -> str | dict[str, str]:
-    """A plugin's own text as it is; labelaudit's own words in both languages."""
+    """A plugin's own text as it is; labelaudit's own words in both working languages only, so
+    that a record's bytes never depend on which other catalogs are installed."""
     return text if isinstance(text, str) else {"fr": text.fr, "en": text.en}
+
+
+def _title(text: Text) -> dict[str, str]:
+    """A scheme's title in every language the scheme gives it: `fr` and `en` (so a scheme
+    without other languages is recorded as it always was), and `de` … where it has them."""
+    return text.by_language()
 
 
 def _reason(r: Reason) -> dict[str, Any]:
@@ -124,7 +131,7 @@ def _binding(b: BindingResult, suppressed: Suppression) -> dict[str, Any]:
 def _criterion(c: CriterionResult, suppressed: Suppression) -> dict[str, Any]:
     return {
         "id": c.criterion.id,
-        "title": {"fr": c.criterion.title.fr, "en": c.criterion.title.en},
+        "title": _title(c.criterion.title),
         "pyramid": c.criterion.pyramid,
         "weight": exact(c.criterion.weight),
         "tree_share": _share(c.share),
@@ -146,7 +153,7 @@ def _node(n: NodeResult, children_key: str, scheme: Scheme, suppressed: Suppress
     return {
         "sources": {s: _share(v) for s, v in source_means(scheme, criteria).items()},
         "id": n.id,
-        "title": {"fr": n.title.fr, "en": n.title.en},
+        "title": _title(n.title),
         "weight": exact(n.weight),
         "share": _share(n.share),
         "assessed": n.assessed,
@@ -210,7 +217,7 @@ def _gate(g: GateResult, suppressed: Suppression) -> dict[str, Any]:
     gate = g.gate
     return {
         "id": gate.id,
-        "title": {"fr": gate.title.fr, "en": gate.title.en},
+        "title": _title(gate.title),
         "scope": gate.scope,
         "target": gate.target,
         "min_percent": exact(gate.min_percent) if gate.min_percent is not None else None,
@@ -286,7 +293,7 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
             "max_points": exact(scheme.max_points),
             "policies": _policies(scheme),
             "levels": [
-                {"id": lv.id, "min_points": exact(lv.min_points), "title": {"fr": lv.title.fr, "en": lv.title.en}}
+                {"id": lv.id, "min_points": exact(lv.min_points), "title": _title(lv.title)}
                 for lv in scheme.levels
             ],
             "rulesets": dict(scheme.digests),

@@ -15,7 +15,7 @@ from typing import Any
 
 from attrs import frozen
 
-from labelaudit.i18n import formatting, tr
+from labelaudit.i18n import formatting, pick, tr
 from labelaudit.model import Lang
 from labelaudit.numbers import percent, round_half_away
 
@@ -25,9 +25,9 @@ NONE = "—"
 
 
 def text(node: dict[str, Any], lang: Lang) -> str:
-    """A node's title in `lang`, or its id when it has none."""
+    """A node's title in `lang` (its English where the scheme lacks `lang`), or its id."""
     title = node.get("title") or {}
-    return str(title.get(lang) or node.get("id", ""))
+    return str(pick(title, lang) or node.get("id", ""))
 
 
 def pct(share: dict[str, Any] | None, lang: Lang) -> str:

@@ -24,6 +24,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
+from labelaudit.documents.accessors import text as title_in
+from labelaudit.documents.reasons import reason_text, subject_text
 from labelaudit.documents.summary import outcome_line
 from labelaudit.documents.trace import (
     Found, Node, Record, Term, align, check_lines, elements, exact_fractions, find, frac, mean_lines, node_terms, num, pct, showing_exact,
@@ -114,7 +116,7 @@ def _levels_section(record: Record, lang: Lang) -> list[str]:
     for level in record["scheme"]["levels"]:
         key = "explain.level_reached" if level["id"] in reached else "explain.level_missed"
         minimum = num(Fraction(level["min_points"]))
-        rows.append([level["id"], level["title"][lang], minimum, tr(key, lang=lang, points=shown_points, min=minimum)])
+        rows.append([level["id"], title_in(level, lang), minimum, tr(key, lang=lang, points=shown_points, min=minimum)])
     lines = [tr("explain.levels_head", lang=lang, points=shown_points), *align(rows, right={2})]
     highest = reached_levels(record)
     if highest:
@@ -159,7 +161,7 @@ def _gates_section(record: Record, lang: Lang) -> list[str]:
         state = tr("explain.fired" if gate["fired"] else "explain.passed", lang=lang)
         lines.append("  " + tr("explain.gate_line", lang=lang, gate=gate["id"], rule=", ".join(rule), state=state))
         if gate["fired"]:
-            lines.extend(f"    - {subject[lang]}" for subject in gate["subjects"])
+            lines.extend(f"    - {subject_text(subject, lang)}" for subject in gate["subjects"])
         else:
             lines.extend(f"    {line}" for line in gate_evidence(record, gate, lang))
         if gate.get("skipped"):
@@ -220,7 +222,7 @@ def _sites_section(record: Record, lang: Lang) -> list[str]:
     if not record["sites"]:
         return []
     lines = [tr("explain.sites_head", lang=lang)]
-    lines += [f"  - {r[lang]}" for r in record["outcome"]["reasons"] if r["code"] in SITE_REASONS]
+    lines += [f"  - {reason_text(record, r, lang)}" for r in record["outcome"]["reasons"] if r["code"] in SITE_REASONS]
     hidden = [s["id"] for s in record["sites"] if s.get("suppressed")]
     if hidden:
         lines.append("  - " + tr("explain.sites_suppressed", lang=lang, sites=", ".join(hidden)))
@@ -276,10 +278,10 @@ def explain_node(found: Found, lang: Lang) -> list[str]:
     """A dimension's or a requirement's attainment as the weighted mean of its children."""
     node = found.node
     if found.kind == "dimension":
-        head = tr("explain.dimension", lang=lang, id=node["id"], title=node["title"][lang])
+        head = tr("explain.dimension", lang=lang, id=node["id"], title=title_in(node, lang))
         children, which, column = node["requirements"], "requirements", "requirement"
     else:
-        head = tr("explain.requirement", lang=lang, id=node["id"], title=node["title"][lang], dimension=found.dimension)
+        head = tr("explain.requirement", lang=lang, id=node["id"], title=title_in(node, lang), dimension=found.dimension)
         children, which, column = node["criteria"], "criteria", "criterion"
     lines = [head, "  " + tr("explain.node_weight", lang=lang, weight=num(Fraction(node["weight"])), share=node["share"]["percent"])]
     if node.get("excluded"):
@@ -305,7 +307,7 @@ def explain_criterion(record: Record, found: Found, lang: Lang) -> list[str]:
     """Each binding's evidence, curve and attainment, then the criterion's weighted mean."""
     c = found.node
     lines = [
-        tr("explain.criterion", lang=lang, id=c["id"], title=c["title"][lang], requirement=found.requirement, dimension=found.dimension),
+        tr("explain.criterion", lang=lang, id=c["id"], title=title_in(c, lang), requirement=found.requirement, dimension=found.dimension),
         "  " + (
             tr("explain.criterion_facts", lang=lang, weight=num(Fraction(c["weight"])), share_exact=c["tree_share"]["exact"],
                share=c["tree_share"]["percent"], pyramid=c["pyramid"])

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
+from labelaudit.documents.accessors import text
+from labelaudit.documents.reasons import reason_text
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
 from labelaudit.numbers import shown
@@ -31,11 +33,11 @@ def _weight(node: dict[str, Any]) -> str:
 
 
 def _title(node: dict[str, Any], lang: Lang) -> str:
-    return str(node.get("title", {}).get(lang, node["id"]))
+    return text(node, lang)
 
 
 def level_title(record: dict[str, Any], level: str | None, lang: Lang) -> str:
-    titles = {lv["id"]: lv["title"][lang] for lv in record["scheme"]["levels"]}
+    titles = {lv["id"]: text(lv, lang) for lv in record["scheme"]["levels"]}
     return titles.get(level or "", level or "—")
 
 
@@ -115,16 +117,16 @@ def render(record: dict[str, Any], lang: Lang) -> str:
         add(f"  {source:<20} {_pct(share):>10}")
     add("")
     add(tr("summary.gates", lang=lang))
-    gate_width = max([24, *(len(g["title"][lang]) for g in record["gates"])])
+    gate_width = max([24, *(len(text(g, lang)) for g in record["gates"])])
     for gate in record["gates"]:
         state = tr("summary.fired" if gate["fired"] else "summary.passed", lang=lang)
-        add(f"  {gate['title'][lang]:<{gate_width}} {state}")
+        add(f"  {text(gate, lang):<{gate_width}} {state}")
     if record["sites"]:
         add("")
         lines.extend(_site_lines(record["sites"], lang))
     add("")
     add(tr("summary.reasons", lang=lang))
-    lines.extend(_reason_lines(outcome["reasons"], record["gates"], lang))
+    lines.extend(_reason_lines(record, outcome["reasons"], lang))
     return "\n".join(lines) + "\n"
 
 
@@ -152,17 +154,17 @@ def _site_lines(sites: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
         yield tr("summary.weakest_site", lang=lang, site=judged[0]["id"], value=_pct(judged[0]["attainment"]))
 
 
-def _reason_lines(reasons: list[dict[str, Any]], gates: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
+def _reason_lines(record: dict[str, Any], reasons: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
     """The outcome's reasons; a gate that fired for many subjects (sites) shows its first few."""
     shown = [r for r in reasons if r["code"] not in EVIDENCE_CODES]
-    titles = {g["id"]: g["title"][lang] for g in gates}
+    titles = {g["id"]: text(g, lang) for g in record["gates"]}
     totals = Counter(_gate_of(r) for r in shown)
     seen: Counter[str | None] = Counter()
     for item in shown:
         gate = _gate_of(item)
         seen[gate] += 1
         if gate is None or seen[gate] <= REASONS_PER_GATE:
-            yield f"  - {item[lang]}"
+            yield f"  - {reason_text(record, item, lang)}"
         if gate is not None and seen[gate] == REASONS_PER_GATE < totals[gate]:
             more = totals[gate] - REASONS_PER_GATE
             yield f"  - {tr('summary.more_reasons', lang=lang, count=more, gate=titles.get(gate, gate))}"

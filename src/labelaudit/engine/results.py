@@ -37,7 +37,7 @@ class Reason:
     params: tuple[tuple[str, str | Text], ...] = ()
     detail: Reason | None = None
 
-    def text(self, lang: Literal["fr", "en"]) -> str:
+    def text(self, lang: str) -> str:
         detail = self.detail.text(lang) if self.detail else ""
         values = {k: (v.get(lang) if isinstance(v, Text) else v) for k, v in self.params}
         return tr(f"reason.{self.code}", lang=lang, detail=detail, **values)

@@ -1,12 +1,14 @@
-"""Every text labelaudit shows a person, in French and English, from gettext catalogs.
+"""Every text labelaudit shows a person, in each language it has a catalog for.
 
 The messages live in standard gettext catalogs, one per language:
 `labelaudit/locale/<lang>/LC_MESSAGES/labelaudit.po`, where msgid is the message's key
 (`review.show.valid`) and msgstr its text with `{placeholders}`. A translator edits one `.po`
 file; the build compiles each to `.mo` (Babel, see hatch_build.py), and a source checkout whose
-`.mo` is missing or older than its `.po` reads the `.po` itself. A test checks that every
-language has every message with the same placeholders. The language is chosen once per run
-(`--lang`, or the `LABELAUDIT_LANG` / `LANG` environment) and held in a context variable.
+`.mo` is missing or older than its `.po` reads the `.po` itself. The languages are the catalogs
+found (`labelaudit.languages`): French and English have every message (a test checks it, and
+that every catalog keeps the English placeholders); another language may lack some, which then
+read in English. The language is chosen once per run (`--lang`, or the `LABELAUDIT_LANG` /
+`LANG` environment) and held in a context variable.
 """
 
 from __future__ import annotations
@@ -16,19 +18,24 @@ import contextvars
 import gettext
 import io
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from labelaudit.languages import DOMAIN, LOCALE_DIR, fallbacks, find_catalog
 from labelaudit.model import LANGS, Lang, Text
 
 _current: contextvars.ContextVar[Lang] = contextvars.ContextVar("labelaudit_lang", default="en")
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-DOMAIN = "labelaudit"
+__all__ = ["DOMAIN", "LANGS", "LOCALE_DIR"]
 
 
 def catalog_path(lang: str, suffix: str = ".po", domain: str = DOMAIN) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}{suffix}"
+    """Where `lang`'s catalog is read from: the first of the locale folders that has it (see
+    labelaudit.languages), else where the package would hold it."""
+    found = find_catalog(lang, domain, ".po") or find_catalog(lang, domain, ".mo")
+    folder = found.parent if found is not None else LOCALE_DIR / lang / "LC_MESSAGES"
+    return folder / f"{domain}{suffix}"
 
 
 def _compiled(lang: str, domain: str) -> bytes | None:
@@ -65,7 +72,7 @@ def _read_catalog(lang: str) -> dict[str, str]:
 
 
 def _load_catalogs() -> dict[str, dict[str, str]]:
-    """Every message in every shipped language: key → {lang → text}."""
+    """Every message in every language found: key → {lang → text}."""
     merged: dict[str, dict[str, str]] = {}
     for lang in LANGS:
         for key, text in _read_catalog(lang).items():
@@ -104,16 +111,84 @@ def current_lang() -> Lang:
     return _current.get()
 
 
+def known_lang(code: str) -> Lang | None:
+    """`code` as a language with a catalog: `de`, `de_DE.UTF-8` → `de`, `pt_BR` → `pt_BR` (or
+    `pt`); None when labelaudit has no catalog for it."""
+    bare = code.split(".", 1)[0].split("@", 1)[0].replace("-", "_")
+    if bare in LANGS:
+        return bare
+    language = bare.split("_", 1)[0].lower()
+    return language if language in LANGS else None
+
+
 def lang_from_environment() -> Lang:
-    """`LABELAUDIT_LANG`, else the locale's language where it is French, else English."""
+    """`LABELAUDIT_LANG` when labelaudit speaks it, else the locale's language (`LANG`, such as
+    `de_DE.UTF-8`) when it does, else English. A `LABELAUDIT_LANG` it does not speak is refused
+    by the command line (`environment_problem`), not silently replaced."""
+    for variable in ("LABELAUDIT_LANG", "LANG"):
+        found = known_lang(os.environ.get(variable, ""))
+        if found is not None:
+            return found
+    return "en"
+
+
+def lang_problem(code: str) -> str | None:
+    """Why `code` is not a language labelaudit can speak (with the one meant, when it is
+    clear), or None when it is one."""
+    if code in LANGS:
+        return None
+    return tr("lang.unknown", code=code, langs=", ".join(LANGS), hint=_lang_hint(code))
+
+
+def _lang_hint(code: str) -> str:
+    meant = _meant_lang(code)
+    return tr("lang.did_you_mean", code=meant) if meant else ""
+
+
+def _meant_lang(code: str) -> str | None:
+    """`DE`, `de-DE`, `ger`, `German`, `Deutsch` → `de`: a code's case, region or name."""
+    import difflib
+
+    from babel import Locale
+
+    if known_lang(code) is not None:
+        return known_lang(code)
+    folded = code.strip().casefold()
+    for lang in LANGS:
+        locale = Locale.parse(lang)
+        names = {lang.casefold(), str(locale.english_name).casefold(), str(locale.display_name).casefold()}
+        if folded in names or (len(folded) == 3 and folded[:2] == lang.casefold()):
+            return lang
+    close = difflib.get_close_matches(code.casefold(), list(LANGS), n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def environment_problem() -> str | None:
+    """A `LABELAUDIT_LANG` set to a language without catalog (`LANG` is the system's: a
+    language labelaudit lacks there simply reads English)."""
     explicit = os.environ.get("LABELAUDIT_LANG", "")
-    if explicit in ("fr", "en"):
-        return explicit  # type: ignore[return-value]
-    return "fr" if os.environ.get("LANG", "").lower().startswith("fr") else "en"
+    if not explicit or known_lang(explicit) is not None:
+        return None
+    return tr("lang.environment", variable="LABELAUDIT_LANG", problem=lang_problem(explicit))
 
 
 def tr(key: str, /, lang: Lang | None = None, **params: Any) -> str:
-    return MESSAGES[key][lang or _current.get()].format(**params)
+    """The message `key` in `lang` (the run's language by default), its English where that
+    catalog lacks it; a key no catalog has is a KeyError (a bug, or a third party's key)."""
+    texts = MESSAGES[key]
+    wanted = lang or _current.get()
+    text = texts.get(wanted)
+    if text is None:
+        text = next((texts[code] for code in fallbacks(wanted) if code in texts), None)
+        if text is None:
+            raise KeyError(key)
+    return text.format(**params)
+
+
+def pick(texts: Mapping[str, str], lang: Lang | None = None) -> str:
+    """A record's `{fr, en, …}` text in `lang`, else in the first fallback it has."""
+    wanted = lang or _current.get()
+    return next((texts[code] for code in fallbacks(wanted) if texts.get(code)), "")
 
 
 def unknown_thing(what: str) -> str:
@@ -122,5 +197,7 @@ def unknown_thing(what: str) -> str:
 
 
 def both(key: str, /, **params: Any) -> Text:
-    """A message in both languages, for what outlives the run (a record) or crosses a thread."""
-    return Text(fr=tr(key, lang="fr", **params), en=tr(key, lang="en", **params))
+    """A message in every language, for what outlives the run or crosses a thread (a problem
+    found in a worker, shown later in the reader's language)."""
+    others = {lang: tr(key, lang=lang, **params) for lang in LANGS if lang not in ("fr", "en") and lang in MESSAGES[key]}
+    return Text(fr=tr(key, lang="fr", **params), en=tr(key, lang="en", **params), others=others)

@@ -57,12 +57,14 @@ def compute_max_wait(sample: Sample, context: IndicatorContext) -> Measure:
 
 SERVED_WITHIN = Indicator(
     "served_within",
-    Text(fr="Part des usagers reçus dans le délai (points = [minutes])", en="Share of customers served within the threshold (points = [minutes])"),
+    Text(fr="Part des usagers reçus dans le délai (points = [minutes])", en="Share of customers served within the threshold (points = [minutes])",
+         others={"de": "Anteil der innerhalb der Frist bedienten Kunden (points = [Minuten])"}),
     compute_served_within,
 )
 MAX_WAIT = Indicator(
     "max_wait",
-    Text(fr="Attente la plus longue, en minutes (plus bas = mieux)", en="Longest wait, in minutes (lower is better)"),
+    Text(fr="Attente la plus longue, en minutes (plus bas = mieux)", en="Longest wait, in minutes (lower is better)",
+         others={"de": "Längste Wartezeit in Minuten (niedriger ist besser)"}),
     compute_max_wait,
 )
 INDICATORS = (SERVED_WITHIN, MAX_WAIT)
@@ -77,7 +79,7 @@ def collect(request: CollectRequest) -> Collection:
 
 QUEUE = SourceKind(
     name="queue",
-    title=Text(fr="Export de gestion de file d'attente (CSV)", en="Queue management export (CSV)"),
+    title=Text(fr="Export de gestion de file d'attente (CSV)", en="Queue management export (CSV)", others={"de": "Export des Warteschlangenmanagements (CSV)"}),
     collect=collect,
 )
 
