@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from labelaudit.i18n.formatting import localized
 from labelaudit.model import LANGS, Lang, Text
 
 _current: contextvars.ContextVar[Lang] = contextvars.ContextVar("labelaudit_lang", default="en")
@@ -113,7 +114,10 @@ def lang_from_environment() -> Lang:
 
 
 def tr(key: str, /, lang: Lang | None = None, **params: Any) -> str:
-    return MESSAGES[key][lang or _current.get()].format(**params)
+    """The message `key` in `lang` (default: the run's), a Decimal or `Figure` value written
+    as that language writes numbers (`733,9` / `733.9`)."""
+    chosen = lang or _current.get()
+    return MESSAGES[key][chosen].format(**localized(params, chosen))
 
 
 def unknown_thing(what: str) -> str:
@@ -122,5 +126,6 @@ def unknown_thing(what: str) -> str:
 
 
 def both(key: str, /, **params: Any) -> Text:
-    """A message in both languages, for what outlives the run (a record) or crosses a thread."""
+    """A message in both languages, for what outlives the run (a record) or crosses a thread;
+    each language's text writes its Decimal and `Figure` values its own way."""
     return Text(fr=tr(key, lang="fr", **params), en=tr(key, lang="en", **params))
