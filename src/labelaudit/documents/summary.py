@@ -95,7 +95,7 @@ def render(record: dict[str, Any], lang: Lang) -> str:
     add(_labelled("summary.scheme", f"{record['scheme']['id']} {record['scheme']['version']} · {written_date(record['decided_on'], lang)}", lang))
     add("")
     add(_labelled("summary.outcome", outcome_line(record, outcome["status"], outcome["level"], lang), lang))
-    add(_labelled("summary.points", f"{written(outcome['points']['shown'], lang)} / {written(record['scheme']['max_points'], lang)}", lang))
+    add(_labelled("summary.points", f"{written(outcome['points']['shown'], lang)} / {record['scheme']['max_points']}", lang))
     add(_labelled("summary.coverage", _pct(outcome["coverage"], lang), lang))
     stability = record["stability"]
     if stability["borderline"]:
