@@ -28,7 +28,8 @@ from labelaudit.committee.roster import check_id
 from labelaudit.committee.signing import key_file, load_private_key
 from labelaudit.committee.views import all_records
 from labelaudit.errors import InputError
-from labelaudit.i18n import tr
+from labelaudit.i18n import current_lang, tr
+from labelaudit.i18n.formatting import short_date
 from labelaudit.model import Lang
 
 Output = Callable[[str], None]
@@ -69,7 +70,7 @@ def timeline_lines(conn: sqlite3.Connection, label: str, today: dt.date) -> list
 def _moment(m: Moment) -> str:
     who = f" ({m.who})" if m.who else ""
     detail = f" — {m.detail}" if m.detail else ""
-    return f"  {m.on.isoformat()}  {tr('label.what.' + m.what)}{who}{detail}  [{m.source}]"
+    return f"  {short_date(m.on, current_lang())}  {tr('label.what.' + m.what)}{who}{detail}  [{m.source}]"
 
 
 def cmd_show(args: argparse.Namespace, plugins: object, out: Output) -> int:

@@ -21,6 +21,7 @@ from labelaudit.committee.lifecycle import (
 )
 from labelaudit.committee.roster import load_roster
 from labelaudit.committee.schema import transaction
+from labelaudit.committee import wording
 from labelaudit.committee.views import Registered, all_records
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr
@@ -99,7 +100,8 @@ def _from_record(r: Registered) -> Moment | None:
     passed = r.final_status == "granted"
     what = {"initial": "granted" if passed else "refused", "renewal": "renewed" if passed else "not_renewed",
             "surveillance": "surveillance_passed" if passed else "surveillance_failed"}.get(r.kind, r.kind)
-    detail = tr("label.timeline.until", level=r.final_level or "", end=r.valid_until) if r.valid_until else (r.final_level or "")
+    level = wording.level(r.final_level, r.record_file, r.record_digest)
+    detail = tr("label.timeline.until", level=level, end=wording.day(r.valid_until)) if r.valid_until else level
     return Moment(dt.date.fromisoformat(r.final_on), what, r.final_member or "", detail, r.audit_id)
 
 

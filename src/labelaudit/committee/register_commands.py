@@ -15,22 +15,29 @@ from typing import Any
 from labelaudit import options
 from labelaudit.committee.label_commands import timeline_lines
 from labelaudit.committee.register import add_record, open_register, register_path
+from labelaudit.committee import wording
 from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_of, select
+from labelaudit.committee.wording import day
 from labelaudit.errors import InputError
-from labelaudit.i18n import tr
+from labelaudit.i18n import current_lang, tr, words
+from labelaudit.i18n.formatting import Figure, short_date, written
 from labelaudit.model import Lang
 from labelaudit.files import check_output, write_atomic
 
 Output = Callable[[str], None]
 
 
-def _decision(status: str | None, level: str | None) -> str:
-    word = tr(f"register.status.{status or 'pending'}")
-    return f"{word} {level}" if level else word
+def _decision(r: Registered, status: str | None, level: str | None) -> str:
+    """`accordé — Confirmé`: the status in words, the level by its title in the record."""
+    return wording.decision(status, level, r.record_file, r.record_digest)
 
 
 def _final(r: Registered) -> str:
-    return _decision(r.status if r.status in ("undecided", "pending") else r.final_status, r.final_level)
+    return _decision(r, r.status if r.status in ("undecided", "pending") else r.final_status, r.final_level)
+
+
+def _column_date(value: str | None) -> str:
+    return short_date(value, current_lang())
 
 
 def _today() -> dt.date:
@@ -60,9 +67,9 @@ def cmd_list(args: argparse.Namespace, plugins: object, out: Output) -> int:
         return 0
     header = [tr(f"register.list.{c}") for c in ("audit", "organisation", "kind", "decided", "proposal", "final", "until")]
     rows = [
-        [r.audit_id, r.organisation, r.kind, r.decided_on,
-         f"{_decision(r.proposed_status, r.proposed_level)} ({r.proposed_points})",
-         _final(r), r.valid_until or "—"]
+        [r.audit_id, r.organisation, words.kind(r.kind), _column_date(r.decided_on),
+         f"{_decision(r, r.proposed_status, r.proposed_level)} ({written(r.proposed_points, current_lang())})",
+         _final(r), _column_date(r.valid_until)]
         for r in found
     ]
     for line in _table([header, *rows]):
@@ -75,25 +82,31 @@ def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
     out("  " + tr("register.show.scope", scope=r.scope))
     _show_label(conn, r, out)
     out("  " + tr("register.show.record", digest=r.record_digest, path=r.record_file))
-    out("  " + tr("register.show.scheme", scheme=r.scheme_id, version=r.scheme_version, kind=r.kind, date=r.decided_on))
-    out("  " + tr("register.show.proposal", decision=_decision(r.proposed_status, r.proposed_level), points=r.proposed_points))
+    out("  " + tr("register.show.scheme", scheme=r.scheme_id, version=r.scheme_version, kind=words.kind_audit(r.kind),
+                  date=day(r.decided_on)))
+    out("  " + tr("register.show.proposal", decision=_decision(r, r.proposed_status, r.proposed_level),
+                  points=Figure(r.proposed_points)))
     out("  " + tr("register.show.reviews", count=r.reviews))
+    colon = " : " if current_lang() == "fr" else ": "
     for seq, date, kind, _session, member, verdict, status, level, rationale in reviews_of(conn, r.record_digest):
-        what = {"vote": f": {verdict} → {_decision(status, level)}", "legacy": f": {verdict} → {_decision(status, level)}",
-                "close": f": → {_decision(status, level)}"}.get(kind, "")
+        said = _decision(r, status, level)
+        what = {"vote": f"{colon}{words.verdict(verdict)} → {said}", "legacy": f"{colon}{words.verdict(verdict)} → {said}",
+                "close": f"{colon}→ {said}"}.get(kind, "")
         why = f" — {rationale}" if rationale else ""
-        out(f"    {seq}. {date} {kind} {member}{what}{why}")
+        out(f"    {seq}. {_column_date(date)} {words.entry(kind)} {member}{what}{why}")
     if r.chain != "valid":
         out("  " + tr("register.show.undecided", why=tr(f"register.chain_state.{r.chain}")))
         return
     if r.final_status is None:
         out("  " + tr("register.show.pending"))
         return
-    out("  " + tr("register.show.final", decision=_decision(r.final_status, r.final_level), member=r.final_member, date=r.final_on))
+    out("  " + tr("register.show.final", decision=_decision(r, r.final_status, r.final_level), member=r.final_member,
+                  date=day(r.final_on)))
     if r.valid_from is not None:
-        out("  " + tr("register.show.validity", start=r.valid_from, end=r.valid_until, years=r.validity_years, months=r.surveillance_months))
+        out("  " + tr("register.show.validity", start=day(r.valid_from), end=day(r.valid_until), years=r.validity_years,
+                      months=r.surveillance_months))
         for n, kind, due_on in schedule_of(conn, r.record_digest):
-            out(f"    {due_on}  {tr('register.due.' + kind, n=n)}")
+            out(f"    {_column_date(due_on)}  {tr('register.due.' + kind, n=n)}")
 
 
 def _show_label(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
@@ -124,10 +137,10 @@ def cmd_due(args: argparse.Namespace, plugins: object, out: Output) -> int:
         out(tr("register.due.none", date=before))
         return 0
     rows = [
-        [i.due_on.isoformat(),
+        [_column_date(i.due_on.isoformat()),
          tr("register.due.surveillance_of", n=i.n, total=i.total) if i.kind == "surveillance" else tr("register.due.renewal"),
-         i.record.audit_id, i.record.organisation, _decision(i.record.final_status, i.record.final_level),
-         tr("register.due.until", date=i.record.valid_until)]
+         i.record.audit_id, i.record.organisation, _decision(i.record, i.record.final_status, i.record.final_level),
+         tr("register.due.until", date=day(i.record.valid_until))]
         for i in items
     ]
     for line in _table(rows):

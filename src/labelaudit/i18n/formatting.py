@@ -53,8 +53,9 @@ def percent(value: Decimal, lang: str) -> str:
 
 
 def date(day: dt.date, lang: str) -> str:
-    """`20 novembre 2026` / `November 20, 2026`."""
-    return format_date(day, format="long", locale=_locale(lang))
+    """`20 novembre 2026` / `November 20, 2026`; French writes the first of a month `1er`."""
+    text = format_date(day, format="long", locale=_locale(lang))
+    return "1er" + text[1:] if lang == "fr" and day.day == 1 and text.startswith("1 ") else text
 
 
 # --- what the outputs read from records: locale-free strings, written for a reader -------------
