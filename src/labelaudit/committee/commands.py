@@ -72,7 +72,7 @@ def cmd_review(args: argparse.Namespace, plugins: object, out: Output) -> int:
     today = _today()
     on = args.on if args.on is not None else today
     if on > today:
-        raise InputError.at("--on", "", tr("review.future", date=on, today=today))
+        raise InputError.at("--on", "", tr("review.future", date=on.isoformat(), today=today))
     key = load_private_key(key_file(args.key))
     common: dict[str, Any] = {"key": key, "on": on, "register": register, "today": today, "rationale": args.rationale}
     if act == "open":
