@@ -233,20 +233,31 @@ def _read_by(audit: Audit) -> tuple[Path, ...]:
     return (*files, *(f for inputs in audit.sources.values() for f in inputs.files))
 
 
+def _origin(origin: str) -> str:
+    """`entry point (labelaudit-queue)`, `command line`, `given in code`, in the reader's language."""
+    for word in ("entry point", "command line", "given in code"):
+        if origin == word or origin.startswith(word + " "):
+            return tr(f"words.plugin.{word.replace(' ', '_')}") + origin[len(word):]
+    return origin
+
+
 def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     """Each plugin: name, version, origin and API, then what it registered; disabled ones last."""
     lang = current_lang()
+    kind_word, indicator_word = tr("words.plugin.source_kind"), tr("words.plugin.indicator")
+    width = max(len(kind_word), len(indicator_word))
+    colon = " : " if lang == "fr" else ": "
     for info in plugins.info:
         api = tr("plugin.list_api", api=info.api) if info.api is not None else tr("plugin.list_no_api")
-        out(f"{info.name} {info.version} — {info.origin} — {api}")
+        out(f"{info.name} {info.version} — {_origin(info.origin)} — {api}")
         for kind in plugins.kinds.values():
             if kind.plugin == info.name:
-                out(f"  source kind  {kind.name}: {kind.title.get(lang)}")
+                out(f"  {kind_word:<{width}}  {kind.name}{colon}{kind.title.get(lang)}")
         for indicator in plugins.indicators.values():
             if indicator.plugin == info.name:
-                out(f"  indicator    {indicator.name}: {indicator.title.get(lang)}")
+                out(f"  {indicator_word:<{width}}  {indicator.name}{colon}{indicator.title.get(lang)}")
     for scheme_id, folder in sorted(plugins.scheme_folders.items()):
-        out(f"scheme {scheme_id}: {folder}")
+        out(f"{tr('words.plugin.scheme')} {scheme_id}{colon}{folder}")
     for name in plugins.disabled:
         out(tr("plugin.list_disabled", name=name))
     return EXIT_OK
