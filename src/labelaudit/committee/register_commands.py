@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +14,7 @@ from labelaudit import options
 from labelaudit.committee.label_commands import timeline_lines
 from labelaudit.committee.register import add_record, open_register, register_path
 from labelaudit.committee import wording
-from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_of, select
+from labelaudit.committee.views import Registered, all_records, due, records_for_audit, reviews_of, schedule_of, select
 from labelaudit.committee.wording import day
 from labelaudit.errors import InputError
 from labelaudit.i18n import current_lang, tr, words
@@ -149,12 +147,24 @@ def cmd_due(args: argparse.Namespace, plugins: object, out: Output) -> int:
 
 
 def cmd_export(args: argparse.Namespace, plugins: object, out: Output) -> int:
-    check_output(args.csv, reads=(register_path(args.register),), force=args.force)
+    """The register as CSV (in the reader's convention, or `--csv-dialect`) and/or XLSX."""
+    from labelaudit.committee import spreadsheets
+
+    if args.csv is None and args.xlsx is None:
+        raise InputError.at("--csv", "", tr("register.export.nothing"))
+    reads = (register_path(args.register),)
+    for target in (args.csv, args.xlsx):
+        if target is not None:
+            check_output(target, reads=reads, force=args.force)
     with open_register(register_path(args.register), create=False) as conn:
-        text = export_csv(conn, today=_today())
-        count = len(list(csv.reader(io.StringIO(text)))) - 1  # less the header
-    write_atomic(args.csv, text, overwrite=args.force)
-    out(tr("register.export.written", count=count, path=args.csv))
+        records = all_records(conn, today=_today())
+    if args.csv is not None:
+        dialect = spreadsheets.dialect_for(current_lang(), args.csv_dialect)
+        write_atomic(args.csv, spreadsheets.to_csv(records, dialect), overwrite=args.force)
+        out(tr("register.export.written", count=len(records), path=args.csv))
+    if args.xlsx is not None:
+        write_atomic(args.xlsx, spreadsheets.to_xlsx(records), overwrite=args.force)
+        out(tr("register.export.written_xlsx", count=len(records), path=args.xlsx))
     return 0
 
 
@@ -191,7 +201,9 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     due_parser.set_defaults(handler=cmd_due)
 
     export = actions.add_parser("export", parents=parents, help=h("export"), description=h("export"))
-    export.add_argument("--csv", type=Path, required=True, metavar="OUT", help=h("csv"))
+    export.add_argument("--csv", type=Path, metavar="OUT", help=h("csv"))
+    export.add_argument("--csv-dialect", choices=["fr", "en"], help=tr("csv.help_dialect", lang=lang))
+    export.add_argument("--xlsx", type=Path, metavar="OUT", help=h("xlsx"))
     export.add_argument("--force", action="store_true", help=h("force"))
     export.set_defaults(handler=cmd_export)
 
