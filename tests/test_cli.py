@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ def test_score_demo_prints_the_summary_and_writes_the_record(tmp_path: Path) -> 
     assert lines[0] == "Proposed decision — Mutuelle des Trois Rivières (2026-MTR-001)"
     assert "Outcome: GRANTED — level Confirmed" in lines
     assert "Points: 733.9 / 1000" in lines
-    assert "Weakest site: valence (61.2 %)" in lines
+    assert "Weakest site: valence (61.2%)" in lines
     assert lines[-1] == f"Record written: {record}"
     assert json.loads(record.read_text("utf-8"))["outcome"]["level"] == "confirme"
 
@@ -32,6 +33,25 @@ def test_score_in_french(tmp_path: Path) -> None:
     assert result.code == 0, result  # a refusal is a result, not an error
     assert "Résultat : REFUSÉ" in result.out.splitlines()
     assert any(line.startswith("  - porte « Aucune non-conformité majeure ouverte » : refus") for line in result.out.splitlines())
+
+
+def test_score_writes_numbers_and_dates_the_french_way(tmp_path: Path) -> None:
+    """`733,9`, `72,0 %` with a no-break space, `20 novembre 2026`: the summary and the reasons."""
+    result = run("score", FIXTURES / "demo", "-o", tmp_path / "r.json", lang="fr")
+    lines = result.out.splitlines()
+    assert result.code == 0, result
+    assert "Schéma : en16880 1.0.0 · 20 novembre 2026" in lines
+    assert "Points : 733,9 / 1000" in lines
+    assert "Couverture : 100,0\u00a0%" in lines
+    assert "Site le plus faible : valence (61,2\u00a0%)" in lines
+    assert "  - 733,9 points : niveau « Confirmé » atteint (seuil 650)" in lines
+    assert "  - couverture 100,0\u00a0% (minimum 70\u00a0%)" in lines
+    assert not re.search(r"\d\.\d", result.out.replace("en16880 1.0.0", "")), "a decimal point in French"
+    record = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    reason = record["outcome"]["reasons"][0]
+    assert reason["params"]["points"] == "733.9"  # the record stays locale-free
+    assert (reason["fr"], reason["en"]) == ("733,9 points : niveau « Confirmé » atteint (seuil 650)",
+                                            "733.9 points: level “Confirmed” reached (threshold 650)")
 
 
 def test_score_never_overwrites_a_record(tmp_path: Path) -> None:
@@ -167,7 +187,7 @@ def test_summary_shows_each_perception_measure_with_n_and_interval(tmp_path: Pat
     lines = result.out.splitlines()
     start = lines.index("Perception measures (value, interval, n, attainment)")
     assert lines[start + 1].split() == [
-        "vision.1", "employee/E01/top2box", "0.759494", "[0.654643,", "0.840278]", "n", "=", "79", "64.9", "%"
+        "vision.1", "employee/E01/top2box", "0.759494", "[0.654643,", "0.840278]", "n", "=", "79", "64.9%"
     ]
     record = json.loads((tmp_path / "r.json").read_text("utf-8"))
     binding = record["tree"]["dimensions"][0]["requirements"][0]["criteria"][0]["bindings"][1]
@@ -202,7 +222,7 @@ def test_a_networks_summary_lists_the_weakest_sites_and_a_few_reasons_per_gate()
     assert lines[heading + 21 : heading + 24] == [
         "  … and 10 more sites: all of them are in the record and the report",
         "  1 site(s) without a result (not enough evidence there)",
-        "Weakest site: s0000 (30.0 %)",
+        "Weakest site: s0000 (30.0%)",
     ]
     gate_lines = [line for line in lines if line.startswith("  - gate s")]
     assert gate_lines == [f"  - gate s{i:04}" for i in range(5)]

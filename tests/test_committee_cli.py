@@ -37,7 +37,7 @@ def test_member_keygen_add_list_retire(tmp_path: Path, cli: Any) -> None:
     assert key.read_bytes() == before
     code, out, _ = cli("member", "add", "hvasseur", "--name", "Hélène Vasseur", "--role", "member",
                        "--public-key", f"{key}.pub", "--since", "2026-01-01", "--register", db)
-    assert code == 0 and "Added to the roster of" in out and "roles member, since 2026-01-01, key ed25519:" in out
+    assert code == 0 and "Added to the roster of" in out and "roles member, since January 1, 2026, key ed25519:" in out
     assert cli("member", "add", "cdubois", "--name", "Claire Dubois", "--role", "auditor", "--no-key",
                "--since", "2026-01-01", "--register", db)[0] == 0
     private = key.read_bytes()
@@ -46,10 +46,10 @@ def test_member_keygen_add_list_retire(tmp_path: Path, cli: Any) -> None:
     code, out, _ = cli("member", "list", "--register", db)
     lines = out.splitlines()
     assert code == 0 and lines[0].split() == ["ID", "NAME", "ROLES", "SINCE", "RETIRED", "KEYS"]
-    assert lines[1].startswith("cdubois   Claire Dubois   auditor  2026-01-01  —")
+    assert lines[1].startswith("cdubois   Claire Dubois   auditor  Jan 1, 2026  —")
     code, out, _ = cli("member", "retire", "hvasseur", "--on", "2026-06-30", "--register", db)
-    assert code == 0 and out.startswith("hvasseur retired on 2026-06-30 (keys: ed25519:")
-    assert "2026-06-30" in cli("member", "list", "--register", db)[1].splitlines()[2]
+    assert code == 0 and out.startswith("hvasseur retired on June 30, 2026 (keys: ed25519:")
+    assert "Jun 30, 2026" in cli("member", "list", "--register", db)[1].splitlines()[2]
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_verify_and_report_show_the_committee_state(tmp_path: Path, desk: Desk, 
     desk.decide(record)
     code, out, _ = cli("verify", record, FIXTURES / "demo", "--register", desk.db)
     assert code == 0, out
-    assert "Label committee:" in out and "  Final decision (session 1 closed on 2026-11-21 by pmartin, 3 vote(s))" in out
+    assert "Label committee:" in out and "  Final decision (session 1 closed on November 21, 2026 by pmartin, 3 vote(s))" in out
     monkeypatch.setenv("LABELAUDIT_REGISTER", str(desk.db))
     code, out, _ = cli("report", record, "--format", "md", "-o", tmp_path / "r.md")
     assert code == 0 and "Chain valid, signatures verified" in out
@@ -162,13 +162,13 @@ def test_register_list_treats_a_forged_chain_as_undecided(tmp_path: Path, desk: 
     record = copy(tmp_path, "demo")
     desk.decide(record)
     code, out, _ = cli("register", "list", "--register", desk.db)
-    assert code == 0 and "granted confirme    2029-11-20" in out
+    assert code == 0 and "granted — Confirmed  Nov 20, 2029" in out
     sidecar_path(record).unlink()
     code, out, _ = cli("register", "list", "--register", desk.db)
     assert code == 0 and out.splitlines()[1].split()[-2:] == ["undecided", "—"]
     code, out, _ = cli("register", "show", "2026-MTR-001", "--register", desk.db)
     assert "Committee decision: none, the chain no longer verifies (chain broken)" in out
-    assert cli("register", "due", "--before", "2030-01-01", "--register", desk.db)[1] == "Nothing is due on or before 2030-01-01.\n"
+    assert cli("register", "due", "--before", "2030-01-01", "--register", desk.db)[1] == "Nothing is due on or before January 1, 2030.\n"
     code, out, _ = cli("register", "list", "--status", "undecided", "--register", desk.db)
     assert "2026-MTR-001" in out
     assert DAY.year == 2026

@@ -8,6 +8,7 @@ show. Expected differences are computed here from the two records.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -68,8 +69,9 @@ def load(path: Path) -> Record:
 
 
 def row(out: str, label: str) -> list[str]:
-    """The cells of the first line whose first cell is `label`, split on spaces."""
-    return next(line.split() for line in out.splitlines() if line.strip().split(" ")[0] == label)
+    """The cells of the first line whose first cell is `label` (a title of several words: the
+    cells are split on runs of two spaces or more)."""
+    return next(re.split(r"\s{2,}", line.strip()) for line in out.splitlines() if re.split(r"\s{2,}", line.strip())[0] == label)
 
 
 def test_compare_shows_deltas(records: tuple[Path, Path, str], cli: Cli) -> None:
@@ -83,13 +85,18 @@ def test_compare_shows_deltas(records: tuple[Path, Path, str], cli: Cli) -> None
     assert row(out, "Points") == ["Points", before, after, f"+{change}"]
     customer_old = old["tree"]["sources"]["customer"]["percent"]
     customer_new = new["tree"]["sources"]["customer"]["percent"]
-    assert row(out, "customer") == ["customer", customer_old, "%", customer_new, "%", f"+{Decimal(customer_new) - Decimal(customer_old)}"]
+    assert row(out, "Customer perception") == ["Customer perception", f"{customer_old}%", f"{customer_new}%",
+                                               f"+{Decimal(customer_new) - Decimal(customer_old)}"]
     vision = lambda r: next(q for d in r["tree"]["dimensions"] for q in d["requirements"] if q["id"] == "vision")  # noqa: E731
     v_old, v_new = vision(old)["attainment"]["percent"], vision(new)["attainment"]["percent"]
-    assert row(out, "vision")[:5] == ["vision", v_old, "%", v_new, "%"]
+    assert row(out, vision(old)["title"]["en"])[1:3] == [f"{v_old}%", f"{v_new}%"]
     lyon_old = next(s for s in old["sites"] if s["id"] == "lyon")["attainment"]["percent"]
     lyon_new = next(s for s in new["sites"] if s["id"] == "lyon")["attainment"]["percent"]
-    assert row(out, "lyon")[1:5] == [lyon_old, "%", lyon_new, "%"]
+    assert row(out, "lyon")[1:3] == [f"{lyon_old}%", f"{lyon_new}%"]
+    _, french, _ = cli("compare", old_path, new_path, "--lang", "fr")
+    comma = lambda text: text.replace(".", ",")  # noqa: E731
+    assert row(french, "Points") == ["Points", comma(before), comma(after), f"+{comma(str(change))}"]
+    assert row(french, "Perception client")[1:3] == [f"{comma(customer_old)}\u00a0%", f"{comma(customer_new)}\u00a0%"]
 
 
 def test_compare_counts_findings_and_names_new_and_resolved_ones(records: tuple[Path, Path, str], cli: Cli) -> None:
@@ -101,8 +108,9 @@ def test_compare_counts_findings_and_names_new_and_resolved_ones(records: tuple[
     assert row(out, "strength") == ["strength", str(strengths[0]), str(strengths[1]), "0"]
     assert f"    + new (strength, lyon): {NEW_STRENGTH}" in out.splitlines()
     assert f"    − resolved (strength, lyon): {lost}" in out.splitlines()
-    assert any(line.startswith("  vision: strength 0 → 1") for line in out.splitlines())
-    assert any(line.startswith("  commitment: strength 1 → 0") for line in out.splitlines())
+    titles = {r["id"]: r["title"]["en"] for d in new["tree"]["dimensions"] for r in d["requirements"]}
+    assert any(line.startswith(f"  {titles['vision']}: strength 0 → 1") for line in out.splitlines())
+    assert any(line.startswith(f"  {titles['commitment']}: strength 1 → 0") for line in out.splitlines())
 
 
 def test_improved_and_slipped_lists(records: tuple[Path, Path, str], cli: Cli) -> None:
@@ -120,7 +128,8 @@ def test_improved_and_slipped_lists(records: tuple[Path, Path, str], cli: Cli) -
     assert slipped == []
     _, out, _ = cli("compare", old_path, new_path)
     line = next(line for line in out.splitlines() if line.startswith("  improved: "))
-    assert all(e in line for e in expected)
+    titles = {n["id"]: n["title"]["en"] for d in new["tree"]["dimensions"] for n in [d, *d["requirements"]]}
+    assert all(titles[e] in line for e in expected)
     assert "  slipped: —" in out.splitlines()
 
 
@@ -177,8 +186,9 @@ def test_gates_that_start_or_stop_firing(tmp_path: Path) -> None:
     for gate in lifted["gates"]:
         gate["fired"] = gate["id"] == "every-site"
     text = compare(capped, lifted, "fr")
-    assert "  nouvellement déclenchée(s) : every-site" in text.splitlines()
-    assert "  plus déclenchée(s) : no-unacceptable" in text.splitlines()
+    titles = {g["id"]: g["title"]["fr"] for g in capped["gates"]}
+    assert f"  nouvellement déclenchée(s) : {titles['every-site']}" in text.splitlines()
+    assert f"  plus déclenchée(s) : {titles['no-unacceptable']}" in text.splitlines()
 
 
 def test_other_organisation_warns_other_scheme_refuses(cli: Cli, tmp_path: Path) -> None:

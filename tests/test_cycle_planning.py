@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import math
 import shutil
 from fractions import Fraction
@@ -93,10 +94,11 @@ def test_populations_from_a_csv_file_and_a_previous_record(tmp_path: Path) -> No
     result = run("plan-survey", FIXTURES / "demo", "--populations", csv, "--previous", record, "--lang", "fr")
     assert result.code == 0, result
     assert f"la plus grande lue dans {record}" in result.out
-    employee = result.out[result.out.index("Source employee") :]
+    employee = result.out[result.out.index("Source Perception collaborateurs") :]
     assert next(l for l in employee.splitlines() if l.strip().startswith("lyon")).split()[1] == "30"
-    customer = result.out[: result.out.index("Source employee")]
-    assert next(l for l in customer.splitlines() if l.strip().startswith("grenoble")).split()[1] == "5000"
+    customer = result.out[: result.out.index("Source Perception collaborateurs")]
+    grenoble = next(l for l in customer.splitlines() if l.strip().startswith("grenoble"))
+    assert re.split(r" {2,}", grenoble.strip())[1] == "5\u202f000"  # French groups thousands with a narrow no-break space
 
 
 @pytest.mark.parametrize(

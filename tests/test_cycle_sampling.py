@@ -290,7 +290,7 @@ def test_history_reads_visits_findings_and_weakest_results(network: Network) -> 
     assert risky[0].site == "p02" and risky[1].site == "p03"
     assert risky[1].detail is not None
     assert risky[1].detail.en == "never visited on site; weakest result: customer 0.0% in NET-02"
-    assert risky[1].detail.fr == "jamais visité sur site ; résultat le plus faible : customer 0.0 % dans NET-02"
+    assert risky[1].detail.fr == "jamais visité sur site ; résultat le plus faible : customer 0,0\u00a0% dans NET-02"
 
 
 def test_the_documented_table_is_what_write_writes(tmp_path: Path) -> None:

@@ -28,6 +28,12 @@ def test_each_language_writes_its_own_way(lang: str, points: str, share: str, da
     assert date(dt.date(2026, 11, 20), lang) == day
 
 
+def test_french_writes_the_first_of_a_month_1er() -> None:
+    assert date(dt.date(2027, 3, 1), "fr") == "1er mars 2027"
+    assert date(dt.date(2027, 3, 1), "en") == "March 1, 2027"
+    assert date(dt.date(2027, 3, 11), "fr") == "11 mars 2027"
+
+
 def test_grouping_and_whole_numbers() -> None:
     assert number(Decimal("12733.9"), "fr") == f"12{NNBSP}733,9"
     assert number(Decimal("12733.9"), "en") == "12,733.9"

@@ -292,20 +292,20 @@ def test_cli_label_acts_show_and_due(desk: Desk, granted: Path, cli: Any, clock:
     assert (code, out) == (2, "") and "a suspension needs a deadline (--until) after its date" in err
     code, out, _ = cli("label", "suspend", LABEL, "--until", "2027-04-30", "--reason", "réclamations",
                        "--on", "2027-02-01", *common)
-    assert (code, out) == (0, f"Label {LABEL} suspended until 2027-04-30 (event 1, 2027-02-01)\n")
+    assert (code, out) == (0, f"Label {LABEL} suspended until April 30, 2027 (event 1, February 1, 2027)\n")
     assert cli("label", "reinstate", LABEL, "--reason", "corrigé", "--on", "2027-04-10", *common)[0] == 0
     assert cli("label", "reduce-scope", LABEL, "--scope", "Accueil", "--reason", "agence fermée",
                "--on", "2027-05-01", *common)[0] == 0
     code, out, _ = cli("label", "show", LABEL, "--register", db)
     lines = out.splitlines()
     assert code == 0 and lines[0] == f"Label {LABEL}: expired"  # as of 2031-01-01
-    assert lines[-1] == "  2029-11-20  expired  [2026-MTR-001]"
-    assert "  2026-12-01  granted (pmartin) — confirme valid until 2029-11-20  [2026-MTR-001]" in lines
-    assert "  2027-02-01  suspended (pmartin) — until 2027-04-30: réclamations  [event 1]" in lines
-    assert "  2027-05-01  scope reduced (pmartin) — scope now: Accueil (agence fermée)  [event 3]" in lines
+    assert lines[-1] == "  Nov 20, 2029  expired  [2026-MTR-001]"
+    assert "  Dec 1, 2026  granted (pmartin) — Confirmed valid until November 20, 2029  [2026-MTR-001]" in lines
+    assert "  Feb 1, 2027  suspended (pmartin) — until April 30, 2027: réclamations  [event 1]" in lines
+    assert "  May 1, 2027  scope reduced (pmartin) — scope now: Accueil (agence fermée)  [event 3]" in lines
     code, out, _ = cli("register", "show", LABEL, "--register", db)
-    assert code == 0 and "    2027-04-10  reinstated (pmartin) — corrigé  [event 2]" in out.splitlines()
-    assert cli("register", "due", "--before", "2027-12-31", "--register", db)[1].startswith("2027-11-20")
+    assert code == 0 and "    Apr 10, 2027  reinstated (pmartin) — corrigé  [event 2]" in out.splitlines()
+    assert cli("register", "due", "--before", "2027-12-31", "--register", db)[1].startswith("Nov 20, 2027")
     assert cli("label", "withdraw", LABEL, "--reason", "fin", "--on", "2027-06-01", *common)[0] == 0
     code, out, _ = cli("register", "due", "--before", "2029-12-31", "--register", db)
     assert code == 0 and "2026-MTR-001" not in out
@@ -319,7 +319,7 @@ def test_cli_register_add_with_label(tmp_path: Path, desk: Desk, granted: Path, 
     code, _, err = cli("register", "add", record, "--label", LABEL, "--register", desk.db)
     assert code == 0, err
     code, out, _ = cli("label", "show", LABEL, "--register", desk.db)
-    assert code == 0 and "  2027-11-12  surveillance passed (pmartin) — confirme  [2027-MTR-002]" in out.splitlines()
+    assert code == 0 and "  Nov 12, 2027  surveillance passed (pmartin) — Confirmed  [2027-MTR-002]" in out.splitlines()
 
 
 def test_every_label_message_exists_in_both_languages() -> None:

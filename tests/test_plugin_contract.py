@@ -351,8 +351,8 @@ def test_plugins_lists_a_command_line_plugin_and_an_undeclared_api(tmp_path: Pat
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     result = run("plugins", "-p", "visits_plugin", lang="fr")
     assert result.code == 0, result
-    assert "visits_plugin 2.1.0 — command line — API de plugin non déclarée" in result.out.splitlines()
-    assert "  source kind  visits: Visites" in result.out.splitlines()
+    assert "visits_plugin 2.1.0 — ligne de commande — API de plugin non déclarée" in result.out.splitlines()
+    assert "  type de source  visits : Visites" in result.out.splitlines()
 
 
 def test_plugins_refuses_a_command_line_plugin_for_another_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

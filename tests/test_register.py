@@ -286,8 +286,10 @@ def test_a_later_surveillance_or_renewal_audit_counts_as_done(tmp_path: Path, db
 
 
 def test_export_writes_every_record_as_csv(five: dict[str, Path], db: Path, tmp_path: Path) -> None:
+    from labelaudit.committee import spreadsheets
+
     with open_register(db) as conn:
-        text = views.export_csv(conn, today=TODAY)
+        text = spreadsheets.to_csv(views.all_records(conn, today=TODAY), spreadsheets.dialect_for("en"))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["audit_id"] for r in rows] == ["2026-RIEG-001", "2026-BCR-002", "2026-ADA-004", "2026-MTR-001", "2026-TPVC-001"]
     demo = rows[3]
@@ -496,9 +498,9 @@ def test_cli_add_list_show(tmp_path: Path, desk: Desk, confirm: Any, cli: Any) -
     code, out, _ = cli("register", "list", "--register", db)
     assert code == 0
     assert out.splitlines() == [
-        "AUDIT         ORGANISATION                    KIND     DECIDED     PROPOSAL                  COMMITTEE DECISION  VALID UNTIL",
-        "2026-BCR-002  Banque Coopérative du Rouergue  initial  2026-10-20  granted engage (956.3)    pending             —",
-        "2026-MTR-001  Mutuelle des Trois Rivières     initial  2026-11-20  granted confirme (733.9)  granted confirme    2029-11-20",
+        "AUDIT         ORGANISATION                    KIND     DECIDED       PROPOSAL                     COMMITTEE DECISION   VALID UNTIL",
+        "2026-BCR-002  Banque Coopérative du Rouergue  initial  Oct 20, 2026  granted — Committed (956.3)  pending              —",
+        "2026-MTR-001  Mutuelle des Trois Rivières     initial  Nov 20, 2026  granted — Confirmed (733.9)  granted — Confirmed  Nov 20, 2029",
     ]
     code, out, _ = cli("register", "list", "--status", "pending", "--register", db)
     assert code == 0 and len(out.splitlines()) == 2 and "2026-BCR-002" in out
@@ -508,16 +510,22 @@ def test_cli_add_list_show(tmp_path: Path, desk: Desk, confirm: Any, cli: Any) -
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "2026-MTR-001 — Mutuelle des Trois Rivières"
-    assert "    1. 2026-12-01 open pmartin" in lines
-    assert "    2. 2026-12-01 vote hvasseur: confirm → granted confirme" in lines
-    assert "    5. 2026-12-01 close pmartin: → granted confirme" in lines
-    assert "  Committee decision (the latest closed session): granted confirme (pmartin, 2026-12-01)" in lines
+    assert "    1. Dec 1, 2026 opening pmartin" in lines
+    assert "    2. Dec 1, 2026 vote hvasseur: confirm → granted — Confirmed" in lines
+    assert "    5. Dec 1, 2026 closing pmartin: → granted — Confirmed" in lines
+    assert "  Committee decision (the latest closed session): granted — Confirmed (pmartin, December 1, 2026)" in lines
     assert lines[-4:] == [
-        "  Valid from 2026-11-20 until 2029-11-20, exclusive (3 years; surveillance every 12 months):",
-        "    2027-11-20  surveillance audit 1",
-        "    2028-11-20  surveillance audit 2",
-        "    2029-11-20  renewal",
+        "  Valid from November 20, 2026 until November 20, 2029, exclusive (3 years; surveillance every 12 months):",
+        "    Nov 20, 2027  surveillance audit 1",
+        "    Nov 20, 2028  surveillance audit 2",
+        "    Nov 20, 2029  renewal",
     ]
+    code, out, _ = cli("register", "show", "2026-MTR-001", "--register", db, "--lang", "fr")
+    lines = out.splitlines()
+    assert "    2. 1 déc. 2026 vote hvasseur : confirmation → accordé — Confirmé" in lines
+    assert "  Schéma en16880 1.0.0, audit initial, décision du 20 novembre 2026" in lines
+    assert "  Proposition : accordé — Confirmé (733,9 points)" in lines
+    assert "  Décision du comité (dernière séance close) : accordé — Confirmé (pmartin, 1er décembre 2026)" in lines
     code, _, err = cli("register", "show", "2026-XXX-999", "--register", db)
     assert code == 2 and err == f"error: {db}: no record of audit '2026-XXX-999'\n"
 
@@ -526,12 +534,12 @@ def test_cli_due_and_export(five: dict[str, Path], db: Path, tmp_path: Path, cli
     code, out, _ = cli("register", "due", "--before", "2028-10-31", "--register", db)
     assert code == 0
     assert out.splitlines() == [
-        "2027-10-20  surveillance 1/2  2026-BCR-002  Banque Coopérative du Rouergue  granted engage    valid until 2029-10-20",
-        "2027-11-20  surveillance 1/2  2026-MTR-001  Mutuelle des Trois Rivières     granted confirme  valid until 2029-11-20",
-        "2028-10-20  surveillance 2/2  2026-BCR-002  Banque Coopérative du Rouergue  granted engage    valid until 2029-10-20",
+        "Oct 20, 2027  surveillance 1/2  2026-BCR-002  Banque Coopérative du Rouergue  granted — Committed  valid until October 20, 2029",
+        "Nov 20, 2027  surveillance 1/2  2026-MTR-001  Mutuelle des Trois Rivières     granted — Confirmed  valid until November 20, 2029",
+        "Oct 20, 2028  surveillance 2/2  2026-BCR-002  Banque Coopérative du Rouergue  granted — Committed  valid until October 20, 2029",
     ]
     code, out, _ = cli("register", "due", "--before", "2027-01-01", "--register", db, "--lang", "fr")
-    assert (code, out) == (0, "Rien n'est dû au plus tard le 2027-01-01.\n")
+    assert (code, out) == (0, "Rien n'est dû au plus tard le 1er janvier 2027.\n")
     target = tmp_path / "out" / "register.csv"
     code, out, _ = cli("register", "export", "--csv", target, "--register", db)
     assert (code, out) == (0, f"5 record(s) exported: {target}\n")

@@ -155,7 +155,7 @@ def test_vote_rules(desk: Desk, demo: Path, options: dict[str, Any], message: st
 
 def test_an_entry_cannot_be_dated_before_the_previous_one(desk: Desk, demo: Path) -> None:
     desk.open(demo, on=DAY + dt.timedelta(days=1))
-    with pytest.raises(InputError, match="dated 2026-11-21, before the previous entry \\(2026-11-22\\)"):
+    with pytest.raises(InputError, match="dated November 21, 2026, before the previous entry \\(November 22, 2026\\)"):
         desk.vote(demo, "proux", on=DAY)
     assert len(desk.read(demo).entries) == 1
 
@@ -336,7 +336,7 @@ def test_a_legacy_chain_is_shown_as_unsigned_and_never_decides(desk: Desk, demo:
     assert chain.valid and len(chain.reading.legacy) == 2 and chain.reading.final is None
     code, out, _ = cli("review", demo, "--show", "--register", desk.db)
     assert code == 0
-    assert "1. 2026-11-21 Hélène Vasseur: confirm → GRANTED — level Confirmed (unsigned, legacy)" in out
+    assert "1. November 21, 2026 Hélène Vasseur: confirm → GRANTED — level Confirmed (unsigned, legacy)" in out
     assert "2 unsigned (legacy) entries: shown, never a decision" in out
     assert out.splitlines()[-1] == "Final decision: pending (no closed session)"
     desk.decide(demo, on=dt.date(2026, 11, 23))  # a signed session may follow the legacy lines
@@ -368,7 +368,7 @@ def test_cli_refuses_an_auditor_with_exit_2(tmp_path: Path, demo: Path, cli: Any
 
 def test_cli_records_and_shows_a_session(desk: Desk, demo: Path, cli: Any) -> None:
     code, out, _ = cli_review(cli, desk, demo, "--open", "--chair", "pmartin", "--key", desk.key_file("pmartin"))
-    assert (code, out) == (0, f"Entry 1 recorded (open): pmartin, on 2026-11-21 ({sidecar_path(demo)})\n")
+    assert (code, out) == (0, f"Entry 1 recorded (opening): pmartin, on November 21, 2026 ({sidecar_path(demo)})\n")
     for member in ("hvasseur", "jmartin"):
         assert cli_review(cli, desk, demo, "--vote", "confirm", "--member", member, "--key", desk.key_file(member))[0] == 0
     code, _, _ = cli_review(cli, desk, demo, "--vote", "override", "--refuse", "--rationale", "Écart majeur",
@@ -381,13 +381,15 @@ def test_cli_records_and_shows_a_session(desk: Desk, demo: Path, cli: Any) -> No
     lines = out.splitlines()
     assert lines[0] == "Label committee — Mutuelle des Trois Rivières (2026-MTR-001)"
     assert lines[2] == "Proposal: GRANTED — level Confirmed"
-    assert lines[3] == "1. 2026-11-21 session opened by pmartin"
-    assert lines[4] == "2. 2026-11-21 vote by hvasseur: confirm → GRANTED — level Confirmed"
-    assert lines[6] == "4. 2026-11-21 vote by proux: override → REFUSED"
+    assert lines[3] == "1. November 21, 2026 session opened by pmartin"
+    assert lines[4] == "2. November 21, 2026 vote by hvasseur: confirm → GRANTED — level Confirmed"
+    assert lines[6] == "4. November 21, 2026 vote by proux: override → REFUSED"
     assert lines[7] == '     "Écart majeur"'
-    assert lines[8] == "5. 2026-11-21 session closed by pmartin: 3 vote(s), majority → GRANTED — level Confirmed"
+    assert lines[8] == "5. November 21, 2026 session closed by pmartin: 3 vote(s), majority → GRANTED — level Confirmed"
     assert lines[9] == f"Chain valid, signatures verified: {sidecar_path(demo)} (5 entries)"
-    assert lines[10] == "Final decision (session 1 closed on 2026-11-21 by pmartin, 3 vote(s)): GRANTED — level Confirmed"
+    assert lines[10] == "Final decision (session 1 closed on November 21, 2026 by pmartin, 3 vote(s)): GRANTED — level Confirmed"
+    code, out, _ = cli("review", demo, "--show", "--register", desk.db, "--lang", "fr")
+    assert "4. 21 novembre 2026 vote de proux : autre décision → REFUSÉ" in out.splitlines()
 
 
 def test_cli_key_from_the_environment(desk: Desk, demo: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -200,16 +200,16 @@ def test_cli_whatif_side_by_side(cli: Cli, demo: Collected, plugins: Plugins) ->
     assert lines[:4] == [
         "What if — Mutuelle des Trois Rivières (2026-MTR-001)",
         "Changes:",
-        "  - weight of every customer binding × 2",
+        "  - weight of every Customer perception binding × 2",
         "  - criteria declared not applicable are scored: innovation.3",
     ]
     old, new = before["outcome"]["points"]["shown"], after["outcome"]["points"]["shown"]
     points = next(line for line in lines if line.startswith("Points"))
     assert points.split()[1:3] == [old, new]
     coverage = next(line for line in lines if line.startswith("Coverage"))
-    assert coverage.split()[1:5] == ["100.0", "%", after["outcome"]["coverage"]["percent"], "%"]
-    customer = next(line for line in lines if line.strip().startswith("customer"))
-    assert customer.split()[1:5] == [before["tree"]["sources"]["customer"]["percent"], "%", after["tree"]["sources"]["customer"]["percent"], "%"]
+    assert coverage.split()[1:3] == ["100.0%", f"{after['outcome']['coverage']['percent']}%"]
+    customer = next(line for line in lines if line.strip().startswith("Customer perception"))
+    assert customer.split()[2:4] == [f"{before['tree']['sources']['customer']['percent']}%", f"{after['tree']['sources']['customer']['percent']}%"]
 
 
 def test_cli_bad_option_exits_2_before_collecting(cli: Cli, tmp_path: Path) -> None:

@@ -26,9 +26,10 @@ from typing import Any
 
 from labelaudit.documents.explain import from_record
 from labelaudit.documents.summary import SITES_LISTED, outcome_line
-from labelaudit.documents.trace import align, pct, signed
+from labelaudit.documents.trace import align
 from labelaudit.errors import InputError
-from labelaudit.i18n import current_lang, tr
+from labelaudit.i18n import current_lang, tr, words
+from labelaudit.i18n.formatting import written, written_date, written_percent, written_signed
 from labelaudit.model import FINDING_KINDS, Lang
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
@@ -36,17 +37,33 @@ from labelaudit.tomlfiles import where
 
 Record = dict[str, Any]
 THRESHOLD = Decimal("1.0")  # a move of at least this many points of percentage is listed
+TITLE_WIDTH = 60  # an element's title in a table column, cut past this
+
+
+def pct(share: dict[str, Any] | None, lang: Lang) -> str:
+    """A record share as the reader's language writes it (`74,2 %`, `74.2%`), `—` for none."""
+    return written_percent((share or {}).get("percent"), lang)
+
+
+def title(node: dict[str, Any], lang: Lang, width: int = TITLE_WIDTH) -> str:
+    """A tree node's title in `lang` (its id when it has none), cut to `width` with an ellipsis."""
+    text = str((node.get("title") or {}).get(lang) or node["id"])
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def gate_titles(record: Record, lang: Lang) -> dict[str, str]:
+    return {g["id"]: str((g.get("title") or {}).get(lang) or g["id"]) for g in record["gates"]}
 
 
 
 # --- Numbers side by side ----------------------------------------------------------------------
 
 
-def delta(old: str | None, new: str | None) -> str:
-    """The difference of two shown numbers (`733.9`, `741.2` → `+7.3`); blank if one is missing."""
+def delta(old: str | None, new: str | None, lang: Lang) -> str:
+    """The difference of two shown numbers (`733.9`, `741.2` → `+7,3` / `+7.3`); blank if one is missing."""
     if old is None or new is None:
         return ""
-    return signed(Decimal(new) - Decimal(old))
+    return written_signed(Decimal(new) - Decimal(old), lang)
 
 
 def moved(old: str | None, new: str | None) -> Decimal | None:
@@ -61,12 +78,14 @@ def _share_row(label: str, old: dict[str, Any] | None, new: dict[str, Any] | Non
     old_p = (old or {}).get("percent")
     new_p = (new or {}).get("percent")
     absent = tr("compare.absent", lang=lang)
-    return [label, pct(old) if old is not None else absent, pct(new) if new is not None else absent, delta(old_p, new_p)]
+    return [label, pct(old, lang) if old is not None else absent, pct(new, lang) if new is not None else absent,
+            delta(old_p, new_p, lang)]
 
 
 def _fired(record: Record, lang: Lang) -> str:
-    """The ids of the gates that fired, or a dash."""
-    return ", ".join(g["id"] for g in record["gates"] if g["fired"]) or tr("compare.none", lang=lang)
+    """The titles of the gates that fired, or a dash."""
+    titles = gate_titles(record, lang)
+    return "; ".join(titles[g["id"]] for g in record["gates"] if g["fired"]) or tr("compare.none", lang=lang)
 
 
 def _stability(record: Record, lang: Lang) -> str:
@@ -87,7 +106,8 @@ def headline_rows(old: Record, new: Record, lang: Lang) -> list[list[str]]:
     o, n = old["outcome"], new["outcome"]
     return [
         [tr("compare.outcome", lang=lang), outcome_line(old, o["status"], o["level"], lang), outcome_line(new, n["status"], n["level"], lang), ""],
-        [tr("compare.points", lang=lang), o["points"]["shown"], n["points"]["shown"], delta(o["points"]["shown"], n["points"]["shown"])],
+        [tr("compare.points", lang=lang), written(o["points"]["shown"], lang), written(n["points"]["shown"], lang),
+         delta(o["points"]["shown"], n["points"]["shown"], lang)],
         _share_row(tr("compare.coverage", lang=lang), o["coverage"], n["coverage"], lang),
         [tr("compare.gates_fired", lang=lang), _fired(old, lang), _fired(new, lang), ""],
         [tr("compare.stability", lang=lang), _stability(old, lang), _stability(new, lang), ""],
@@ -97,7 +117,7 @@ def headline_rows(old: Record, new: Record, lang: Lang) -> list[list[str]]:
 def source_rows(old: Record, new: Record, lang: Lang) -> list[list[str]]:
     """Each source's attainment over the whole tree, before and after."""
     before, after = old["tree"]["sources"], new["tree"]["sources"]
-    return [_share_row(f"  {s}", before.get(s), after.get(s), lang) for s in sorted(before.keys() | after.keys())]
+    return [_share_row(f"  {words.source(s, lang)}", before.get(s), after.get(s), lang) for s in sorted(before.keys() | after.keys())]
 
 
 def _tree_nodes(record: Record) -> dict[str, dict[str, Any]]:
@@ -123,7 +143,7 @@ def dimension_rows(old: Record, new: Record, lang: Lang) -> list[list[str]]:
     for key in _ordered(before, after):
         indent = "  " if key.startswith("d:") else "    "
         node = before.get(key) or after[key]
-        rows.append(_share_row(indent + node["id"], (before.get(key) or {}).get("attainment"), (after.get(key) or {}).get("attainment"), lang))
+        rows.append(_share_row(indent + title(node, lang), (before.get(key) or {}).get("attainment"), (after.get(key) or {}).get("attainment"), lang))
     return rows
 
 
@@ -179,11 +199,12 @@ def gate_lines(old: Record, new: Record, lang: Lang) -> list[str]:
     """Gates that started or stopped firing."""
     before = {g["id"] for g in old["gates"] if g["fired"]}
     after = {g["id"] for g in new["gates"] if g["fired"]}
+    titles = gate_titles(old, lang) | gate_titles(new, lang)
     lines = []
     if after - before:
-        lines.append("  " + tr("compare.gates_newly", lang=lang, gates=", ".join(sorted(after - before))))
+        lines.append("  " + tr("compare.gates_newly", lang=lang, gates="; ".join(titles[g] for g in sorted(after - before))))
     if before - after:
-        lines.append("  " + tr("compare.gates_cleared", lang=lang, gates=", ".join(sorted(before - after))))
+        lines.append("  " + tr("compare.gates_cleared", lang=lang, gates="; ".join(titles[g] for g in sorted(before - after))))
     return lines
 
 
@@ -201,7 +222,7 @@ def finding_count_rows(old: Record, new: Record, lang: Lang) -> list[list[str]]:
     """Open findings per kind, before and after."""
     before = Counter(f["kind"] for f in _open(old))
     after = Counter(f["kind"] for f in _open(new))
-    return [[f"  {tr(f'compare.kind_{k}', lang=lang)}", str(before[k]), str(after[k]), signed(Decimal(after[k] - before[k]))] for k in FINDING_KINDS]
+    return [[f"  {tr(f'compare.kind_{k}', lang=lang)}", str(before[k]), str(after[k]), written_signed(Decimal(after[k] - before[k]), lang)] for k in FINDING_KINDS]
 
 
 def findings_per_requirement(old: Record, new: Record, lang: Lang) -> list[str]:
@@ -209,6 +230,7 @@ def findings_per_requirement(old: Record, new: Record, lang: Lang) -> list[str]:
     before, after = _open(old), _open(new)
     added = Counter(map(_identity, after)) - Counter(map(_identity, before))
     resolved = Counter(map(_identity, before)) - Counter(map(_identity, after))
+    nodes = {r["id"]: r for record in (old, new) for d in record["tree"]["dimensions"] for r in d["requirements"]}
     tree = [r["id"] for d in new["tree"]["dimensions"] for r in d["requirements"]]
     present = {f["requirement"] for f in (*before, *after)}
     requirements = [r for r in tree if r in present] + sorted(present - set(tree))
@@ -220,7 +242,8 @@ def findings_per_requirement(old: Record, new: Record, lang: Lang) -> list[str]:
             a = sum(1 for f in after if f["requirement"] == requirement and f["kind"] == kind)
             if a or b:
                 counts.append(f"{tr(f'compare.kind_{kind}', lang=lang)} {b} → {a}")
-        lines.append(f"  {requirement}: {', '.join(counts)}")
+        name = title(nodes[requirement], lang) if requirement in nodes else requirement
+        lines.append(f"  {name}{':' if lang != 'fr' else ' :'} {', '.join(counts)}")
         lines.extend(_finding_texts(after, added, requirement, "compare.new_finding", lang))
         lines.extend(_finding_texts(before, resolved, requirement, "compare.resolved_finding", lang))
     return lines or ["  " + tr("compare.no_findings", lang=lang)]
@@ -239,16 +262,18 @@ def _finding_texts(findings: Sequence[dict[str, Any]], wanted: Counter[tuple[str
     return lines
 
 
-def _name(key: str, nodes: dict[str, dict[str, Any]]) -> str:
-    """An element's id, marked as a dimension when a requirement has the same id."""
-    element = key[2:]
-    if key.startswith("d:") and f"r:{element}" in nodes:
-        return f"{element} (dimension)"
-    return element
+def _name(key: str, nodes: dict[str, dict[str, Any]], lang: Lang | None) -> str:
+    """An element's title in `lang` (None: its id), marked as a dimension when a requirement
+    has the same name."""
+    name = key[2:] if lang is None else title(nodes[key], lang)
+    if key.startswith("d:") and any(k.startswith("r:") and (k[2:] if lang is None else title(n, lang)) == name for k, n in nodes.items()):
+        return f"{name} ({tr('words.dimension', lang=lang or 'en')})"
+    return name
 
 
-def moves(old: Record, new: Record) -> tuple[list[tuple[str, Decimal]], list[tuple[str, Decimal]]]:
-    """Dimensions and requirements that improved or slipped by at least THRESHOLD, largest first."""
+def moves(old: Record, new: Record, lang: Lang | None = None) -> tuple[list[tuple[str, Decimal]], list[tuple[str, Decimal]]]:
+    """Dimensions and requirements that improved or slipped by at least THRESHOLD, largest first,
+    named by their ids (by their titles in `lang` when it is given)."""
     before, after = _tree_nodes(old), _tree_nodes(new)
     improved, slipped = [], []
     for key in _ordered(before, after):
@@ -256,9 +281,9 @@ def moves(old: Record, new: Record) -> tuple[list[tuple[str, Decimal]], list[tup
             continue
         change = moved(before[key]["attainment"]["percent"], after[key]["attainment"]["percent"])
         if change is not None and change >= THRESHOLD:
-            improved.append((_name(key, before), change))
+            improved.append((_name(key, before, lang), change))
         elif change is not None and change <= -THRESHOLD:
-            slipped.append((_name(key, before), change))
+            slipped.append((_name(key, before, lang), change))
     improved.sort(key=lambda m: (-m[1], m[0]))
     slipped.sort(key=lambda m: (m[1], m[0]))
     return improved, slipped
@@ -266,12 +291,16 @@ def moves(old: Record, new: Record) -> tuple[list[tuple[str, Decimal]], list[tup
 
 def move_lines(old: Record, new: Record, lang: Lang) -> list[str]:
     """The improved and slipped lists, under their heading."""
-    improved, slipped = moves(old, new)
+    improved, slipped = moves(old, new, lang)
     none = tr("compare.none", lang=lang)
+
+    def listed(items: list[tuple[str, Decimal]]) -> str:  # `;`: the French decimal mark is a comma
+        return "; ".join(f"{i} {written_signed(d, lang)}" for i, d in items) or none
+
     return [
         tr("compare.moves", lang=lang, threshold=THRESHOLD),
-        "  " + tr("compare.improved", lang=lang, items=", ".join(f"{i} {signed(d)}" for i, d in improved) or none),
-        "  " + tr("compare.slipped", lang=lang, items=", ".join(f"{i} {signed(d)}" for i, d in slipped) or none),
+        "  " + tr("compare.improved", lang=lang, items=listed(improved)),
+        "  " + tr("compare.slipped", lang=lang, items=listed(slipped)),
     ]
 
 
@@ -294,7 +323,7 @@ def compare(old: Record, new: Record, lang: Lang) -> str:
     lines = [
         tr(
             "compare.title", lang=lang, org=new["audit"]["organisation"], old=old["audit"]["id"],
-            old_date=old["decided_on"], new=new["audit"]["id"], new_date=new["decided_on"],
+            old_date=written_date(old["decided_on"], lang), new=new["audit"]["id"], new_date=written_date(new["decided_on"], lang),
         )
     ]
     if old["scheme"]["version"] != new["scheme"]["version"]:
@@ -322,7 +351,7 @@ def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None
     old, new = load_record(args.old), load_record(args.new)
     warnings = from_record(args.new, lambda: check_comparable(old, new, args.new, lang))
     for warning in warnings:
-        print(f"{tr('compare.warning', lang=lang)}: {warning}", file=sys.stderr)
+        print(f"{tr('compare.warning', lang=lang)}{' : ' if lang == 'fr' else ': '}{warning}", file=sys.stderr)
     out(from_record(args.new, lambda: compare(old, new, lang)))
     return 0
 

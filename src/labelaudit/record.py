@@ -37,6 +37,7 @@ from labelaudit.engine import (
 from labelaudit.bounds import MAX_RECORD_BYTES, load_record_json
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
+from labelaudit.i18n.formatting import Figure
 from labelaudit.numbers import decimal6, exact, percent, points
 from labelaudit.model import Scheme, Text
 from labelaudit.plugins import Plugins
@@ -72,7 +73,7 @@ def _title(text: Text) -> dict[str, str]:
 def _reason(r: Reason) -> dict[str, Any]:
     """Code, values and both texts; a title (a `Text` value) is in the texts, and by its id in
     the record's scheme or gates, rather than once more per reason."""
-    params = {k: v for k, v in r.params if isinstance(v, str)}
+    params = {k: str(v) for k, v in r.params if isinstance(v, (str, Figure))}
     return {"code": r.code, "params": params, "fr": r.text("fr"), "en": r.text("en")}
 
 

@@ -31,6 +31,8 @@ from labelaudit.bounds import OutOfBounds, shown, typed_number
 from labelaudit.collect import Collected, collect, prepare
 from labelaudit.compare import dimension_rows, header, headline_rows, source_rows, table
 from labelaudit.documents.trace import align, num
+from labelaudit.i18n import words
+from labelaudit.i18n.formatting import written
 from labelaudit.engine import Decision, Inputs, score
 from labelaudit.errors import InputError
 from labelaudit.i18n import current_lang, tr
@@ -188,15 +190,25 @@ def records(collected: Collected, result: WhatIf, plugins: Plugins) -> tuple[dic
 
 
 def change_lines(changes: Changes, scheme: Scheme, collected: Collected, lang: Lang) -> list[str]:
-    """The changes in words, one per line."""
-    lines = [tr("whatif.change_weight", lang=lang, source=s, factor=num(f)) for s, f in sorted(changes.source_weights.items())]
+    """The changes in words, one per line: sources, levels and gates by their titles."""
+
+    def n(value: Fraction) -> str:  # as written in the rulesets (`1.5` → `1,5`), else a fraction
+        return written(num(value), lang)
+
+    def source(source_id: str) -> str:
+        known = scheme.sources.get(source_id)
+        return known.title.get(lang) if known is not None else words.source(source_id, lang)
+
+    gates = {g.id: g.title.get(lang) for g in scheme.gates}
+    lines = [tr("whatif.change_weight", lang=lang, source=source(s), factor=n(f)) for s, f in sorted(changes.source_weights.items())]
     if changes.min_coverage is not None:
-        lines.append(tr("whatif.change_coverage", lang=lang, old=num(scheme.policies.min_coverage), new=num(changes.min_coverage)))
+        lines.append(tr("whatif.change_coverage", lang=lang, old=n(scheme.policies.min_coverage), new=n(changes.min_coverage)))
     for level in scheme.levels:
         if level.id in changes.level_thresholds:
-            lines.append(tr("whatif.change_level", lang=lang, level=level.id, old=num(level.min_points), new=num(changes.level_thresholds[level.id])))
-    lines.extend(tr("whatif.change_gate", lang=lang, gate=g) for g in sorted(changes.gates_off))
-    lines.extend(tr("whatif.change_drop", lang=lang, source=s) for s in sorted(changes.dropped_sources))
+            lines.append(tr("whatif.change_level", lang=lang, level=level.title.get(lang), old=n(level.min_points),
+                            new=n(changes.level_thresholds[level.id])))
+    lines.extend(tr("whatif.change_gate", lang=lang, gate=gates.get(g, g)) for g in sorted(changes.gates_off))
+    lines.extend(tr("whatif.change_drop", lang=lang, source=source(s)) for s in sorted(changes.dropped_sources))
     if changes.without_exclusions:
         criteria = ", ".join(e.criterion for e in collected.prepared.audit.exclusions) or "—"
         lines.append(tr("whatif.change_exclusions", lang=lang, criteria=criteria))

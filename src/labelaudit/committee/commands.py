@@ -29,7 +29,8 @@ from labelaudit.committee.signing import key_file, key_id, load_private_key, loa
 from labelaudit.committee.writer import cast_vote, close_session, open_session
 from labelaudit.errors import InputError
 from labelaudit.files import check_output, write_atomic
-from labelaudit.i18n import current_lang, tr
+from labelaudit.i18n import current_lang, tr, words
+from labelaudit.i18n.formatting import short_date
 from labelaudit.model import Lang
 
 Output = Callable[[str], None]
@@ -71,7 +72,7 @@ def cmd_review(args: argparse.Namespace, plugins: object, out: Output) -> int:
     today = _today()
     on = args.on if args.on is not None else today
     if on > today:
-        raise InputError.at("--on", "", tr("review.future", date=on, today=today))
+        raise InputError.at("--on", "", tr("review.future", date=on.isoformat(), today=today))
     key = load_private_key(key_file(args.key))
     common: dict[str, Any] = {"key": key, "on": on, "register": register, "today": today, "rationale": args.rationale}
     if act == "open":
@@ -81,7 +82,7 @@ def cmd_review(args: argparse.Namespace, plugins: object, out: Output) -> int:
     else:
         entry = close_session(args.record, chair=signer, **common)
     record_path = paths(args.record)[0]
-    out(tr("review.recorded", seq=entry.seq, kind=entry.kind, member=entry.member, date=entry.date,
+    out(tr("review.recorded", seq=entry.seq, kind=words.entry(entry.kind), member=entry.member, date=entry.date,
            path=sidecar_path(record_path)))
     if entry.kind == "close":
         chain = read_chain(record_path, register=register, today=today)
@@ -148,7 +149,7 @@ def cmd_member_add(args: argparse.Namespace, plugins: object, out: Output) -> in
     with open_register(db) as conn, transaction(conn):
         member = add_member(conn, args.id, name=args.name, roles=args.role or [], since=since, public=public)
     key = tr("committee.member.key", key=member.keys[0].key_id) if member.keys else ""
-    out(tr("committee.member.added", path=db, id=member.id, name=member.name, roles=", ".join(member.roles),
+    out(tr("committee.member.added", path=db, id=member.id, name=member.name, roles=words.roles(",".join(member.roles)),
            since=member.since, key=key))
     return 0
 
@@ -165,9 +166,10 @@ def cmd_member_list(args: argparse.Namespace, plugins: object, out: Output) -> i
         out(tr("committee.member.none"))
         return 0
     header = [tr(f"committee.member.{c}") for c in ("id", "name", "roles", "since", "until", "keys")]
+    lang = current_lang()
     rows = [
-        [m.id, m.name, ",".join(m.roles), m.since.isoformat(), m.retired_on.isoformat() if m.retired_on else "—",
-         " ".join(f"{k.key_id}{'' if k.retired_on is None else ' (' + k.retired_on.isoformat() + ')'}" for k in m.keys)
+        [m.id, m.name, words.roles(",".join(m.roles)), short_date(m.since, lang), short_date(m.retired_on, lang),
+         " ".join(f"{k.key_id}{'' if k.retired_on is None else ' (' + short_date(k.retired_on, lang) + ')'}" for k in m.keys)
          or "—"]
         for m in roster.members
     ]

@@ -14,7 +14,7 @@ from typing import Any
 from labelaudit.committee.chain import Entry, LegacyEntry, proposal
 from labelaudit.committee.register import Chain, existing_register, read_chain
 from labelaudit.documents.summary import level_title, outcome_line
-from labelaudit.i18n import current_lang, tr
+from labelaudit.i18n import current_lang, tr, words
 from labelaudit.model import Lang
 
 
@@ -33,13 +33,13 @@ def _rationale(text: str | None, lang: Lang) -> list[str]:
 
 def entry_lines(record: dict[str, Any], entry: Entry | LegacyEntry, lang: Lang) -> list[str]:
     if isinstance(entry, LegacyEntry):
-        head = tr("review.show.legacy", seq=entry.seq, date=entry.date, member=entry.member, verdict=entry.verdict,
+        head = tr("review.show.legacy", seq=entry.seq, date=entry.date, member=entry.member, verdict=words.verdict(entry.verdict, lang),
                   decision=decision_text(record, entry.status, entry.level, lang))
     elif entry.kind == "open":
         supersedes = tr("review.show.supersedes", session=entry.supersedes) if entry.supersedes else ""
         head = tr("review.show.open", seq=entry.seq, date=entry.date, member=entry.member, supersedes=supersedes)
     elif entry.kind == "vote":
-        head = tr("review.show.vote", seq=entry.seq, date=entry.date, member=entry.member, verdict=entry.verdict,
+        head = tr("review.show.vote", seq=entry.seq, date=entry.date, member=entry.member, verdict=words.verdict(entry.verdict, lang),
                   decision=decision_text(record, entry.status, entry.level, lang))
     else:
         head = tr("review.show.close", seq=entry.seq, date=entry.date, member=entry.member, count=entry.count,

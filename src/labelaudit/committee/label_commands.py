@@ -31,7 +31,8 @@ from labelaudit.committee.roster import check_id
 from labelaudit.committee.signing import key_file, load_private_key
 from labelaudit.committee.views import all_records
 from labelaudit.errors import InputError
-from labelaudit.i18n import tr
+from labelaudit.i18n import current_lang, tr
+from labelaudit.i18n.formatting import short_date
 from labelaudit.model import Lang
 
 Output = Callable[[str], None]
@@ -78,7 +79,7 @@ def _moment(m: Moment) -> str:
     who = f" ({m.who})" if m.who else ""
     detail = f" — {m.detail}" if m.detail else ""
     area = "appeal" if m.what.startswith(("appeal_", "complaint_")) else "label"
-    return f"  {m.on.isoformat()}  {tr(f'{area}.what.{m.what}')}{who}{detail}  [{m.source}]"
+    return f"  {short_date(m.on, current_lang())}  {tr(f'{area}.what.{m.what}')}{who}{detail}  [{m.source}]"
 
 
 def cmd_show(args: argparse.Namespace, plugins: object, out: Output) -> int:

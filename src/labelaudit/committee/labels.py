@@ -21,6 +21,7 @@ from labelaudit.committee.lifecycle import (
 )
 from labelaudit.committee.roster import load_roster
 from labelaudit.committee.schema import transaction
+from labelaudit.committee import wording
 from labelaudit.committee.views import Registered, all_records
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr
@@ -105,7 +106,8 @@ def _from_record(r: Registered) -> list[Moment]:
     if r.final_status is None or r.final_on is None:
         return []
     appeal = r.appeal
-    detail = tr("label.timeline.until", level=r.final_level or "", end=r.valid_until) if r.valid_until else (r.final_level or "")
+    shown_level = wording.level(r.final_level, r.record_file, r.record_digest)
+    detail = tr("label.timeline.until", level=shown_level, end=wording.day(r.valid_until)) if r.valid_until else shown_level
     if appeal is None:
         return [Moment(dt.date.fromisoformat(r.final_on), _what(r.kind, r.final_status), r.final_member or "", detail,
                        r.audit_id)]
@@ -114,6 +116,7 @@ def _from_record(r: Registered) -> list[Moment]:
         return [Moment(dt.date.fromisoformat(r.final_on), _what(r.kind, r.final_status), r.final_member or "",
                        f"{detail} ({mark})" if detail else mark, r.audit_id)]
     status, level, member, on = appeal.original
+    level = wording.level(level, r.record_file, r.record_digest) if level else level
     first = Moment(dt.date.fromisoformat(on or r.final_on), _what(r.kind, status), member or "",
                    f"{level} ({mark})" if level else mark, r.audit_id)
     then = Moment(dt.date.fromisoformat(r.final_on), _what(r.kind, r.final_status), r.final_member or "",

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,22 +14,29 @@ from labelaudit import options
 from labelaudit.committee import calibration_commands, directory
 from labelaudit.committee.label_commands import timeline_lines
 from labelaudit.committee.register import add_record, open_register, register_path
-from labelaudit.committee.views import Registered, all_records, due, export_csv, records_for_audit, reviews_of, schedule_for, select
+from labelaudit.committee import wording
+from labelaudit.committee.views import Registered, all_records, due, records_for_audit, reviews_of, schedule_for, select
+from labelaudit.committee.wording import day
 from labelaudit.errors import InputError
-from labelaudit.i18n import tr
+from labelaudit.i18n import current_lang, tr, words
+from labelaudit.i18n.formatting import Figure, short_date, written
 from labelaudit.model import Lang
 from labelaudit.files import check_output, write_atomic
 
 Output = Callable[[str], None]
 
 
-def _decision(status: str | None, level: str | None) -> str:
-    word = tr(f"register.status.{status or 'pending'}")
-    return f"{word} {level}" if level else word
+def _decision(r: Registered, status: str | None, level: str | None) -> str:
+    """`accordé — Confirmé`: the status in words, the level by its title in the record."""
+    return wording.decision(status, level, r.record_file, r.record_digest)
 
 
 def _final(r: Registered) -> str:
-    return _decision(r.status if r.status in ("undecided", "pending") else r.final_status, r.final_level)
+    return _decision(r, r.status if r.status in ("undecided", "pending") else r.final_status, r.final_level)
+
+
+def _column_date(value: str | None) -> str:
+    return short_date(value, current_lang())
 
 
 def _today() -> dt.date:
@@ -61,10 +66,10 @@ def cmd_list(args: argparse.Namespace, plugins: object, out: Output) -> int:
         return 0
     header = [tr(f"register.list.{c}") for c in ("audit", "organisation", "kind", "decided", "proposal", "final", "until")]
     rows = [
-        [r.audit_id, r.organisation, r.kind, r.decided_on,
-         f"{_decision(r.proposed_status, r.proposed_level)} ({r.proposed_points})",
+        [r.audit_id, r.organisation, words.kind(r.kind), _column_date(r.decided_on),
+         f"{_decision(r, r.proposed_status, r.proposed_level)} ({written(r.proposed_points, current_lang())})",
          _final(r) + (f" ({tr('appeal.list.mark', case=r.appeal.case, state=tr('appeal.state.' + r.appeal.state))})"
-                      if r.appeal is not None else ""), r.valid_until or "—"]
+                      if r.appeal is not None else ""), _column_date(r.valid_until)]
         for r in found
     ]
     for line in _table([header, *rows]):
@@ -77,14 +82,18 @@ def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
     out("  " + tr("register.show.scope", scope=r.scope))
     _show_label(conn, r, out)
     out("  " + tr("register.show.record", digest=r.record_digest, path=r.record_file))
-    out("  " + tr("register.show.scheme", scheme=r.scheme_id, version=r.scheme_version, kind=r.kind, date=r.decided_on))
-    out("  " + tr("register.show.proposal", decision=_decision(r.proposed_status, r.proposed_level), points=r.proposed_points))
+    out("  " + tr("register.show.scheme", scheme=r.scheme_id, version=r.scheme_version, kind=words.kind_audit(r.kind),
+                  date=day(r.decided_on)))
+    out("  " + tr("register.show.proposal", decision=_decision(r, r.proposed_status, r.proposed_level),
+                  points=Figure(r.proposed_points)))
     out("  " + tr("register.show.reviews", count=r.reviews))
+    colon = " : " if current_lang() == "fr" else ": "
     for seq, date, kind, _session, member, verdict, status, level, rationale in reviews_of(conn, r.record_digest):
-        what = {"vote": f": {verdict} → {_decision(status, level)}", "legacy": f": {verdict} → {_decision(status, level)}",
-                "close": f": → {_decision(status, level)}"}.get(kind, "")
+        said = _decision(r, status, level)
+        what = {"vote": f"{colon}{words.verdict(verdict)} → {said}", "legacy": f"{colon}{words.verdict(verdict)} → {said}",
+                "close": f"{colon}→ {said}"}.get(kind, "")
         why = f" — {rationale}" if rationale else ""
-        out(f"    {seq}. {date} {kind} {member}{what}{why}")
+        out(f"    {seq}. {_column_date(date)} {words.entry(kind)} {member}{what}{why}")
     if r.chain != "valid":
         out("  " + tr("register.show.undecided", why=tr(f"register.chain_state.{r.chain}")))
         return
@@ -93,11 +102,13 @@ def _show_one(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
         return
     if r.appeal is not None:
         _show_appeal(r, out)
-    out("  " + tr("register.show.final", decision=_decision(r.final_status, r.final_level), member=r.final_member, date=r.final_on))
+    out("  " + tr("register.show.final", decision=_decision(r, r.final_status, r.final_level), member=r.final_member,
+                  date=day(r.final_on)))
     if r.valid_from is not None:
-        out("  " + tr("register.show.validity", start=r.valid_from, end=r.valid_until, years=r.validity_years, months=r.surveillance_months))
+        out("  " + tr("register.show.validity", start=day(r.valid_from), end=day(r.valid_until), years=r.validity_years,
+                      months=r.surveillance_months))
         for n, kind, due_on in schedule_for(r):
-            out(f"    {due_on}  {tr('register.due.' + kind, n=n)}")
+            out(f"    {_column_date(due_on)}  {tr('register.due.' + kind, n=n)}")
 
 
 def _show_appeal(r: Registered, out: Output) -> None:
@@ -105,10 +116,10 @@ def _show_appeal(r: Registered, out: Output) -> None:
     assert r.appeal is not None
     a = r.appeal
     out("  " + tr("appeal.register.appealed", case=a.case, state=tr(f"appeal.state.{a.state}"),
-                  date=a.closed_on or "—"))
+                  date=day(a.closed_on) if a.closed_on else "—"))
     if a.state == "granted":
         status, level, member, on = a.original
-        out("  " + tr("appeal.register.replaced", decision=_decision(status, level), member=member, date=on))
+        out("  " + tr("appeal.register.replaced", decision=_decision(r, status, level), member=member, date=day(on)))
 
 
 def _show_label(conn: sqlite3.Connection, r: Registered, out: Output) -> None:
@@ -139,10 +150,10 @@ def cmd_due(args: argparse.Namespace, plugins: object, out: Output) -> int:
         out(tr("register.due.none", date=before))
         return 0
     rows = [
-        [i.due_on.isoformat(),
+        [_column_date(i.due_on.isoformat()),
          tr("register.due.surveillance_of", n=i.n, total=i.total) if i.kind == "surveillance" else tr("register.due.renewal"),
-         i.record.audit_id, i.record.organisation, _decision(i.record.final_status, i.record.final_level),
-         tr("register.due.until", date=i.record.valid_until)]
+         i.record.audit_id, i.record.organisation, _decision(i.record, i.record.final_status, i.record.final_level),
+         tr("register.due.until", date=day(i.record.valid_until))]
         for i in items
     ]
     for line in _table(rows):
@@ -151,12 +162,24 @@ def cmd_due(args: argparse.Namespace, plugins: object, out: Output) -> int:
 
 
 def cmd_export(args: argparse.Namespace, plugins: object, out: Output) -> int:
-    check_output(args.csv, reads=(register_path(args.register),), force=args.force)
+    """The register as CSV (in the reader's convention, or `--csv-dialect`) and/or XLSX."""
+    from labelaudit.committee import spreadsheets
+
+    if args.csv is None and args.xlsx is None:
+        raise InputError.at("--csv", "", tr("register.export.nothing"))
+    reads = (register_path(args.register),)
+    for target in (args.csv, args.xlsx):
+        if target is not None:
+            check_output(target, reads=reads, force=args.force)
     with open_register(register_path(args.register), create=False) as conn:
-        text = export_csv(conn, today=_today())
-        count = len(list(csv.reader(io.StringIO(text)))) - 1  # less the header
-    write_atomic(args.csv, text, overwrite=args.force)
-    out(tr("register.export.written", count=count, path=args.csv))
+        records = all_records(conn, today=_today())
+    if args.csv is not None:
+        dialect = spreadsheets.dialect_for(current_lang(), args.csv_dialect)
+        write_atomic(args.csv, spreadsheets.to_csv(records, dialect), overwrite=args.force)
+        out(tr("register.export.written", count=len(records), path=args.csv))
+    if args.xlsx is not None:
+        write_atomic(args.xlsx, spreadsheets.to_xlsx(records), overwrite=args.force)
+        out(tr("register.export.written_xlsx", count=len(records), path=args.xlsx))
     return 0
 
 
@@ -193,7 +216,9 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     due_parser.set_defaults(handler=cmd_due)
 
     export = actions.add_parser("export", parents=parents, help=h("export"), description=h("export"))
-    export.add_argument("--csv", type=Path, required=True, metavar="OUT", help=h("csv"))
+    export.add_argument("--csv", type=Path, metavar="OUT", help=h("csv"))
+    export.add_argument("--csv-dialect", choices=["fr", "en"], help=tr("csv.help_dialect", lang=lang))
+    export.add_argument("--xlsx", type=Path, metavar="OUT", help=h("xlsx"))
     export.add_argument("--force", action="store_true", help=h("force"))
     export.set_defaults(handler=cmd_export)
 

@@ -286,15 +286,3 @@ CSV_COLUMNS = (
     "status", "final_level", "final_member", "final_on", "valid_from", "valid_until",
     "validity_years", "surveillance_months", "chain", "appealed",
 )
-
-
-def export_csv(conn: sqlite3.Connection, *, today: dt.date) -> str:
-    """Every record as CSV (UTF-8, comma, RFC 4180 line ends); `status` is pending, undecided or final."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for r in all_records(conn, today=today):
-        writer.writerow(["" if (v := getattr(r, c)) is None else safe_cell(v) for c in CSV_COLUMNS])
-    return buffer.getvalue()
-
-

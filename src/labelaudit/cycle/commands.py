@@ -32,7 +32,8 @@ from labelaudit.cycle.sampling import STAGES, SamplingPlan, Stage, draw, random_
 from labelaudit.documents.explain import from_record
 from labelaudit.documents.trace import align
 from labelaudit.errors import InputError, Problem, ProblemCollector
-from labelaudit.i18n import current_lang, tr
+from labelaudit.i18n import current_lang, tr, words
+from labelaudit.i18n.formatting import Figure, written
 from labelaudit.model import Audit, Lang, Scheme
 from labelaudit.numbers import decimal6, shown
 from labelaudit.plugins import Plugins
@@ -347,7 +348,7 @@ def handle_plan(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
 def render_plan(plan: SurveyPlan, lang: Lang, previous: Path | None) -> str:
     lines = [
         tr("cycle.plan_title", lang=lang, audit=plan.audit),
-        "  " + tr("cycle.plan_confidence", lang=lang, confidence=shown(plan.confidence * 100), z=decimal6(plan.z)),
+        "  " + tr("cycle.plan_confidence", lang=lang, confidence=Figure(shown(plan.confidence * 100)), z=Figure(decimal6(plan.z))),
         "  " + tr("cycle.plan_formula", lang=lang),
     ]
     for source in plan.sources:
@@ -359,7 +360,7 @@ def render_plan(plan: SurveyPlan, lang: Lang, previous: Path | None) -> str:
 def _assumption(need: Need, lang: Lang, previous: Path | None) -> str:
     family = need.family
     if need.observed:
-        variance = tr("cycle.assume_observed", lang=lang, variance=decimal6(need.variance), path=previous)
+        variance = tr("cycle.assume_observed", lang=lang, variance=Figure(decimal6(need.variance)), path=previous)
     elif family == "share":
         variance = tr("cycle.assume_share", lang=lang)
     elif family == "nps":
@@ -367,16 +368,16 @@ def _assumption(need: Need, lang: Lang, previous: Path | None) -> str:
     else:
         assert need.spread is not None  # means and gaps are on a scale
         sd = need.spread / (4 if family == "mean" else 2)
-        variance = tr(f"cycle.assume_{family}", lang=lang, spread=shown(need.spread), sd=shown(sd))
+        variance = tr(f"cycle.assume_{family}", lang=lang, spread=Figure(shown(need.spread)), sd=Figure(shown(sd)))
     return tr(
         "cycle.family_line", lang=lang, family=tr(f"cycle.family_{family}", lang=lang), count=len(need.bindings),
-        assumption=variance, width=shown(need.shown_width), unit=tr(f"cycle.unit_{family}", lang=lang),
-        n0=decimal6(need.n0),
+        assumption=variance, width=Figure(shown(need.shown_width)), unit=tr(f"cycle.unit_{family}", lang=lang),
+        n0=Figure(decimal6(need.n0)),
     )
 
 
 def _source_lines(source: SourcePlan, plan: SurveyPlan, lang: Lang, previous: Path | None) -> list[str]:
-    lines = [tr("cycle.plan_source", lang=lang, source=source.source, min_sample=source.min_sample, anonymity=plan.anonymity)]
+    lines = [tr("cycle.plan_source", lang=lang, source=words.source(source.source, lang), min_sample=source.min_sample, anonymity=plan.anonymity)]
     for need in source.needs:
         lines.append("  " + _assumption(need, lang, previous))
     if source.unplanned:
@@ -387,14 +388,14 @@ def _source_lines(source: SourcePlan, plan: SurveyPlan, lang: Lang, previous: Pa
     lines.append("  " + tr("cycle.governing", lang=lang, family=tr(f"cycle.family_{source.governing.family}", lang=lang)))
     rows = [[tr("cycle.col_site", lang=lang), tr("cycle.col_population", lang=lang), tr("cycle.col_n", lang=lang), tr("cycle.col_note", lang=lang)]]
     for site in source.sites:
-        rows.append([site.site, str(site.population) if site.population is not None else "—", str(site.n), _site_note(site, source, plan, lang)])
+        rows.append([site.site, written(site.population, lang), written(site.n, lang), _site_note(site, source, plan, lang)])
     lines.extend(align(rows, right={1, 2}))
     total = sum(s.n for s in source.sites)
     policy = tr(f"cycle.policy_{plan.sites_policy}", lang=lang)
     if source.pooled_half_width is not None:
         lines.append(
             "  " + tr("cycle.pooled", lang=lang, total=total, sites=len(source.sites), policy=policy,
-                      width=decimal6(source.pooled_half_width), unit=tr(f"cycle.unit_{source.governing.family}", lang=lang))
+                      width=Figure(decimal6(source.pooled_half_width)), unit=tr(f"cycle.unit_{source.governing.family}", lang=lang))
         )
     return lines
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from labelaudit.documents.accessors import text
 from labelaudit.documents.reasons import reason_text
-from labelaudit.i18n import tr
+from labelaudit.i18n import tr, words
+from labelaudit.i18n.formatting import Figure, written, written_date, written_percent
 from labelaudit.model import Lang
 from labelaudit.numbers import shown
 
@@ -24,12 +25,13 @@ SITES_LISTED = 20  # more sites than this (a network): only the weakest are list
 REASONS_PER_GATE = 5  # a gate's reasons beyond this (one per failing site) are counted, not listed
 
 
-def _pct(share: dict[str, Any]) -> str:
-    return "—" if share.get("percent") is None else f"{share['percent']} %"
+def _pct(share: dict[str, Any], lang: Lang) -> str:
+    """A record share as the reader's language writes a percentage (`72,0 %`, `72.0%`)."""
+    return written_percent(share.get("percent"), lang)
 
 
-def _weight(node: dict[str, Any]) -> str:
-    return shown(Fraction(node["weight"]))
+def _weight(node: dict[str, Any], lang: Lang) -> str:
+    return written(shown(Fraction(node["weight"])), lang)
 
 
 def _title(node: dict[str, Any], lang: Lang) -> str:
@@ -48,7 +50,7 @@ def outcome_line(record: dict[str, Any], status: str, level: str | None, lang: L
 
 
 def _run_line(record: dict[str, Any], run: dict[str, Any], lang: Lang) -> str:
-    return f"{outcome_line(record, run['status'], run['level'], lang)} ({run['points']})"
+    return f"{outcome_line(record, run['status'], run['level'], lang)} ({written(run['points'], lang)})"
 
 
 def _perception_lines(tree: dict[str, Any], lang: Lang) -> Any:
@@ -61,19 +63,25 @@ def _perception_lines(tree: dict[str, Any], lang: Lang) -> Any:
                     if not measure or not measure.get("n"):
                         continue
                     value, low, high = (measure[k]["shown"] for k in ("value", "low", "high"))
-                    interval = f"[{_short(low)}, {_short(high)}]" if low is not None else ""
+                    interval = _interval(low, high, lang) if low is not None else ""
                     outcome = (
-                        _pct(binding["attainment"])
+                        _pct(binding["attainment"], lang)
                         if binding["status"] == "evidenced"
                         else tr(f"summary.status_{binding['status']}", lang=lang)
                     )
-                    add_to = f"  {criterion['id']:<16} {binding['id']:<28} {_short(value):>11} {interval:<26} n = {measure['n']:<6} {outcome}"
+                    add_to = f"  {criterion['id']:<16} {binding['id']:<28} {_short(value, lang):>11} {interval:<26} n = {measure['n']:<6} {outcome}"
                     yield add_to.rstrip()
 
 
-def _short(shown: str | None) -> str:
-    """The value as the record shows it (six decimals): no second rounding."""
-    return "—" if shown is None else shown
+def _short(shown: str | None, lang: Lang) -> str:
+    """The value as the record shows it (six decimals, no second rounding), in the reader's way."""
+    return written(shown, lang)
+
+
+def _interval(low: str | None, high: str | None, lang: Lang) -> str:
+    """`[0,654643 ; 0,840278]` in French (the comma is the decimal mark), `[0.654643, 0.840278]`."""
+    separator = "\u00a0; " if lang == "fr" else ", "
+    return f"[{_short(low, lang)}{separator}{_short(high, lang)}]"
 
 
 def _labelled(key: str, value: str, lang: Lang) -> str:
@@ -86,16 +94,18 @@ def render(record: dict[str, Any], lang: Lang) -> str:
     add = lines.append
     audit, outcome, tree = record["audit"], record["outcome"], record["tree"]
     add(tr("summary.title", lang=lang, org=audit["organisation"]) + f" ({audit['id']})")
-    add(_labelled("summary.scheme", f"{record['scheme']['id']} {record['scheme']['version']} · {record['decided_on']}", lang))
+    add(_labelled("summary.scheme", f"{record['scheme']['id']} {record['scheme']['version']} · {written_date(record['decided_on'], lang)}", lang))
     add("")
     add(_labelled("summary.outcome", outcome_line(record, outcome["status"], outcome["level"], lang), lang))
-    add(_labelled("summary.points", f"{outcome['points']['shown']} / {record['scheme']['max_points']}", lang))
-    add(_labelled("summary.coverage", _pct(outcome["coverage"]), lang))
+    add(_labelled("summary.points", f"{written(outcome['points']['shown'], lang)} / {record['scheme']['max_points']}", lang))
+    add(_labelled("summary.coverage", _pct(outcome["coverage"], lang), lang))
     stability = record["stability"]
     if stability["borderline"]:
         add(tr("summary.borderline", lang=lang, low=_run_line(record, stability["pessimistic"], lang), high=_run_line(record, stability["optimistic"], lang)))
         for item in stability.get("sensitive_bindings", []):
-            add("  " + tr("summary.sensitive", lang=lang, **item))
+            add("  " + tr("summary.sensitive", lang=lang, criterion=item["criterion"], binding=item["binding"],
+                          pessimistic_points=Figure(item["pessimistic_points"]),
+                          optimistic_points=Figure(item["optimistic_points"])))
     elif stability["checked"]:
         add(tr("summary.stable", lang=lang))
     add("")
@@ -103,9 +113,9 @@ def render(record: dict[str, Any], lang: Lang) -> str:
     width = min(max([58, *map(len, names)]), 80)  # whole titles, up to a wide terminal's room
     add(f"{tr('summary.dimensions', lang=lang):<{width}} {tr('summary.weight', lang=lang):>6} {tr('summary.attainment', lang=lang):>10}")
     for dimension in tree["dimensions"]:
-        add(f"{_title(dimension, lang)[:width]:<{width}} {_weight(dimension):>6} {_pct(dimension['attainment']):>10}")
+        add(f"{_title(dimension, lang)[:width]:<{width}} {_weight(dimension, lang):>6} {_pct(dimension['attainment'], lang):>10}")
         for requirement in dimension["requirements"]:
-            add(f"  {_title(requirement, lang)[:width - 2]:<{width - 2}} {_weight(requirement):>6} {_pct(requirement['attainment']):>10}")
+            add(f"  {_title(requirement, lang)[:width - 2]:<{width - 2}} {_weight(requirement, lang):>6} {_pct(requirement['attainment'], lang):>10}")
     perception = list(_perception_lines(tree, lang))
     if perception:
         add("")
@@ -113,8 +123,10 @@ def render(record: dict[str, Any], lang: Lang) -> str:
         lines.extend(perception)
     add("")
     add(tr("summary.sources", lang=lang))
+    named = {source: words.source(source, lang) for source in tree["sources"]}
+    source_width = max([20, *map(len, named.values())])
     for source, share in sorted(tree["sources"].items()):
-        add(f"  {source:<20} {_pct(share):>10}")
+        add(f"  {named[source]:<{source_width}} {_pct(share, lang):>10}")
     add("")
     add(tr("summary.gates", lang=lang))
     gate_width = max([24, *(len(text(g, lang)) for g in record["gates"])])
@@ -140,7 +152,7 @@ def _site_lines(sites: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
         listed = judged[:SITES_LISTED]
         yield tr("summary.sites_weakest", lang=lang, shown=len(listed), total=len(sites))
     for site in listed:
-        value = _pct(site["attainment"]) if site["has_result"] else tr("summary.not_assessed", lang=lang)
+        value = _pct(site["attainment"], lang) if site["has_result"] else tr("summary.not_assessed", lang=lang)
         if site.get("suppressed"):
             value = tr("summary.site_suppressed", lang=lang, count=site["fewer_than"])
         if not site.get("visited", True):
@@ -151,7 +163,7 @@ def _site_lines(sites: list[dict[str, Any]], lang: Lang) -> Iterator[str]:
         if len(judged) < len(sites):
             yield "  " + tr("summary.sites_without_result", lang=lang, count=len(sites) - len(judged))
     if judged:
-        yield tr("summary.weakest_site", lang=lang, site=judged[0]["id"], value=_pct(judged[0]["attainment"]))
+        yield tr("summary.weakest_site", lang=lang, site=judged[0]["id"], value=_pct(judged[0]["attainment"], lang))
 
 
 def _reason_lines(record: dict[str, Any], reasons: list[dict[str, Any]], lang: Lang) -> Iterator[str]:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from labelaudit.engine.results import GateResult, Outcome, Reason, SiteResult, Tree, reason
+from labelaudit.engine.results import GateResult, Outcome, Reason, SiteResult, Tree, figure, reason
 from labelaudit.model import Finding, Gate, Level, Scheme
 from labelaudit.numbers import percent, points, shown
 
@@ -36,7 +36,7 @@ def _below(gate: Gate, subject: str, value: Fraction | None) -> Reason | None:
         return None
     rounded = percent(value)
     if Fraction(rounded) < gate.min_percent:
-        return reason("subject_below", subject=subject, value=rounded, minimum=shown(gate.min_percent))
+        return reason("subject_below", subject=subject, value=rounded, minimum=figure(shown(gate.min_percent)))
     return None
 
 
@@ -56,7 +56,7 @@ def evaluate_gate(gate: Gate, tree: Tree, sites: Sequence[SiteResult], majors: M
         skipped = tuple(s.site.id for s in sites if not s.has_result)
     elif gate.scope == "unacceptable":
         subjects = [
-            reason("subject_unacceptable", subject=f"{c.criterion.id} / {b.binding.id}", value=shown(b.value), floor=shown(b.floor))  # type: ignore[arg-type]
+            reason("subject_unacceptable", subject=f"{c.criterion.id} / {b.binding.id}", value=figure(shown(b.value)), floor=figure(shown(b.floor)))  # type: ignore[arg-type]
             for c in tree.criteria()
             for b in c.bindings
             if b.status == "evidenced" and b.unacceptable
@@ -82,14 +82,14 @@ def decide(scheme: Scheme, tree: Tree, gates: Sequence[GateResult], evidence_rea
     reached = _level_reached(scheme.levels, shown_points)
     if reached is not None:
         reasons.append(reason("points", points=points(tree.points), level=reached.id, level_title=reached.title,
-                              min_points=shown(reached.min_points)))
+                              min_points=figure(shown(reached.min_points))))
     elif scheme.levels:
         first = scheme.levels[0]
         reasons.append(reason("no_level", points=points(tree.points), level=first.id, level_title=first.title,
-                              min_points=shown(first.min_points)))
+                              min_points=figure(shown(first.min_points))))
     minimum = scheme.policies.min_coverage
     coverage_code = "coverage_low" if shown_coverage < minimum else "coverage_ok"
-    reasons.append(reason(coverage_code, coverage=percent(tree.coverage), minimum=shown(minimum)))
+    reasons.append(reason(coverage_code, coverage=percent(tree.coverage), minimum=figure(shown(minimum))))
     fired = [g for g in gates if g.fired]
     level_titles = {lv.id: lv.title for lv in scheme.levels}
     for result in fired:
@@ -123,5 +123,5 @@ def evidence_reasons(scheme: Scheme, tree: Tree, exclusions: Mapping[str, tuple[
                 reasons.append(reason("missing", criterion=b.criterion, binding=b.binding.id))
             elif b.status == "undersized" and b.measure is not None:
                 minimum = scheme.sources[b.binding.source].min_sample
-                reasons.append(reason("undersized", criterion=b.criterion, binding=b.binding.id, n=b.measure.n, min=minimum))
+                reasons.append(reason("undersized", criterion=b.criterion, binding=b.binding.id, n=figure(b.measure.n), min=figure(minimum)))
     return reasons

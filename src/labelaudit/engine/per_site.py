@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from labelaudit.engine.bindings import Curve, Measures, Shared, binding_constants, binding_status, value_for
-from labelaudit.engine.results import Inputs, Mode, Reason, SiteResult, reason
+from labelaudit.engine.results import Inputs, Mode, Reason, SiteResult, figure, reason
 from labelaudit.i18n import both
 from labelaudit.model import Evidence, Measure, Scheme, Text
 from labelaudit.numbers import shown
@@ -52,7 +52,7 @@ def site_reasons(scheme: Scheme, sites: Sequence[SiteResult]) -> list[Reason]:
         reasons.append(_sites_reason("sites_not_visited", not_visited))
     without = [s.site.id for s in sites if not s.has_result]
     if without:
-        reasons.append(_sites_reason("sites_without_result", without, minimum=shown(scheme.policies.min_coverage)))
+        reasons.append(_sites_reason("sites_without_result", without, minimum=figure(shown(scheme.policies.min_coverage))))
     return reasons
 
 

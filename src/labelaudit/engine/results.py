@@ -10,6 +10,7 @@ drawn from these and nothing else.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
@@ -17,6 +18,7 @@ import attrs
 from attrs import frozen
 
 from labelaudit.i18n import tr
+from labelaudit.i18n.formatting import Figure
 from labelaudit.model import Binding, Criterion, Evidence, Finding, Gate, Indicator, Measure, Scheme, Site, Text
 from labelaudit.sites import SiteScores
 
@@ -30,11 +32,13 @@ BindingStatus = Literal["evidenced", "missing", "undersized", "excluded"]
 class Reason:
     """One line of an outcome's justification: a message key, its values, and a detail.
 
-    A value is a string, or a `Text` (a level's or a gate's title) shown in the reader's language.
+    A value is a string, a `Figure` (a quantity: points, a percentage, a threshold, kept
+    locale-free in the record and written `733,9` / `733.9` in each language's text), or a
+    `Text` (a level's or a gate's title) shown in the reader's language.
     """
 
     code: str
-    params: tuple[tuple[str, str | Text], ...] = ()
+    params: tuple[tuple[str, str | Text | Figure], ...] = ()
     detail: Reason | None = None
 
     def text(self, lang: str) -> str:
@@ -44,7 +48,21 @@ class Reason:
 
 
 def reason(code: str, detail: Reason | None = None, **params: object) -> Reason:
-    return Reason(code, tuple(sorted((k, v if isinstance(v, Text) else str(v)) for k, v in params.items())), detail)
+    """A reason; a Decimal value (points, a rounded percentage) is a `Figure`, as is any value
+    the call site marks with `figure`."""
+    return Reason(code, tuple(sorted((k, _param(v)) for k, v in params.items())), detail)
+
+
+def _param(value: object) -> str | Text | Figure:
+    if isinstance(value, (Text, Figure)):
+        return value
+    return Figure(str(value)) if isinstance(value, Decimal) else str(value)
+
+
+def figure(value: object) -> Figure:
+    """A quantity given as a string or an int (`shown(threshold)`, a sample size), written in
+    each language's way in a reason's texts and kept as it is in the record's params."""
+    return Figure(str(value))
 
 
 @frozen

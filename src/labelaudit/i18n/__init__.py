@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from labelaudit.i18n.formatting import localized
 from labelaudit.languages import DOMAIN, LOCALE_DIR, fallbacks, find_catalog
 from labelaudit.model import LANGS, Lang, Text
 
@@ -174,7 +175,8 @@ def environment_problem() -> str | None:
 
 def tr(key: str, /, lang: Lang | None = None, **params: Any) -> str:
     """The message `key` in `lang` (the run's language by default), its English where that
-    catalog lacks it; a key no catalog has is a KeyError (a bug, or a third party's key)."""
+    catalog lacks it, a Decimal, `Figure` or date value written as that language writes it
+    (`733,9` / `733.9`); a key no catalog has is a KeyError (a bug, or a third party's key)."""
     texts = MESSAGES[key]
     wanted = lang or _current.get()
     text = texts.get(wanted)
@@ -182,7 +184,7 @@ def tr(key: str, /, lang: Lang | None = None, **params: Any) -> str:
         text = next((texts[code] for code in fallbacks(wanted) if code in texts), None)
         if text is None:
             raise KeyError(key)
-    return text.format(**params)
+    return text.format(**localized(params, wanted))
 
 
 def pick(texts: Mapping[str, str], lang: Lang | None = None) -> str:
