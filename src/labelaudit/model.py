@@ -345,6 +345,20 @@ class Sampling:
 
 
 @frozen
+class SurveyDesign:
+    """How one survey source's sample was drawn (`[survey_design.SOURCE]` in audit.toml).
+
+    `surveyed`: the sites whose people were surveyed, when only a sample of the audit's sites
+    was (the sites are then clusters); None: every site in scope was (the sites are strata).
+    `population`: a site's population for this source (an employee survey's team size), for
+    the finite population correction; a site left out has none given.
+    """
+
+    surveyed: tuple[str, ...] | None = None
+    population: Mapping[str, int] = field(factory=dict)
+
+
+@frozen
 class Audit:
     id: str
     scheme: str
@@ -357,6 +371,7 @@ class Audit:
     sources: Mapping[str, SourceInputs]
     exclusions: tuple[Exclusion, ...] = ()
     sampling: Sampling | None = None
+    survey_design: Mapping[str, SurveyDesign] = field(factory=dict)
     folder: Path = field(default=Path("."), eq=False)
     file: Path | None = field(default=None, eq=False)
 
@@ -537,6 +552,27 @@ IndicatorRange = tuple[Fraction, Fraction]
 
 
 @frozen
+class AnswerScores:
+    """What makes an indicator the mean of a per-answer score, for intervals that follow the
+    survey design (`Indicator.scores`, optional, added in API 1).
+
+    `score(answer, context)` is one usable answer's score: the answer itself for a mean (or
+    the paired difference for a gap), 1 or 0 for a share, +100, 0 or −100 for a net promoter
+    score; the indicator's value must be the mean of its answers' scores. `interval` says how
+    the interval is drawn from the value's variance v: "normal" (value ± z·√v) or "wilson"
+    (Wilson's interval with the effective sample size r̂(1 − r̂)/v, for shares); `ddof` is what
+    a site's variance of the scores divides by, n_h − ddof (1 for means and gaps, 0 for shares
+    and net promoter scores, as their one-site formulas); `clamp` keeps a normal interval
+    within the indicator's declared range (a net promoter score's −100…100).
+    """
+
+    score: Callable[[Fraction, IndicatorContext], Fraction]
+    interval: Literal["normal", "wilson"] = "normal"
+    ddof: int = 1
+    clamp: bool = False
+
+
+@frozen
 class Indicator:
     """A named way to turn a sample into a measure (registered by plugins).
 
@@ -544,7 +580,10 @@ class Indicator:
     function of the `IndicatorContext` giving them (a mean lies within its item's scale).
     `mean_of_scores` says that its value is the mean of a per-answer score (a mean, a share, a
     net promoter score, a gap are), so that per-site values combine into the pooled value by
-    their n-weighted mean (pre-aggregated evidence under ``sites = "pooled"``).
+    their n-weighted mean (pre-aggregated evidence under ``sites = "pooled"``). `scores`, where
+    given, says how each answer scores (`AnswerScores`): pooled intervals then follow the
+    survey design (sites as strata or clusters, finite populations) instead of treating every
+    answer as one simple random sample.
     """
 
     name: str
@@ -555,6 +594,7 @@ class Indicator:
     range: IndicatorRange | Callable[[IndicatorContext], IndicatorRange | None] | None = None
     mean_of_scores: bool = False
     plugin_label: str = ""  # filled in by labelaudit: the plugin's name, version and origin
+    scores: AnswerScores | None = None
 
 
 @frozen
