@@ -37,7 +37,7 @@ from labelaudit.i18n import tr
 from labelaudit.model import Lang
 
 FINDING_KINDS = ("strength", "improvement", "sensitive", "minor", "major")
-EVIDENCE_CODES = ("missing", "undersized")
+EVIDENCE_CODES = ("missing", "undersized", "too_few_clusters")
 
 
 def document(record: Record, lang: Lang) -> Document:

@@ -16,7 +16,7 @@ from labelaudit.model import Lang
 from labelaudit.numbers import shown
 
 
-EVIDENCE_CODES = ("missing", "undersized")
+EVIDENCE_CODES = ("missing", "undersized", "too_few_clusters")
 GATE_CODES = ("gate_refuse", "gate_cap")
 SITES_LISTED = 20  # more sites than this (a network): only the weakest are listed
 REASONS_PER_GATE = 5  # a gate's reasons beyond this (one per failing site) are counted, not listed
