@@ -346,13 +346,9 @@ class Sampling:
 
 @frozen
 class SurveyDesign:
-    """How one survey source's sample was drawn (`[survey_design.SOURCE]` in audit.toml).
-
-    `surveyed`: the sites whose people were surveyed, when only a sample of the audit's sites
-    was (the sites are then clusters); None: every site in scope was (the sites are strata).
-    `population`: a site's population for this source (an employee survey's team size), for
-    the finite population correction; a site left out has none given.
-    """
+    """How one survey source's sample was drawn (`[survey_design.SOURCE]` in audit.toml):
+    `surveyed`, the sites surveyed when only some were (clusters; None: all, strata), and
+    `population`, a site's population for the finite population correction."""
 
     surveyed: tuple[str, ...] | None = None
     population: Mapping[str, int] = field(factory=dict)
@@ -553,17 +549,12 @@ IndicatorRange = tuple[Fraction, Fraction]
 
 @frozen
 class AnswerScores:
-    """What makes an indicator the mean of a per-answer score, for intervals that follow the
-    survey design (`Indicator.scores`, optional, added in API 1).
+    """How each answer scores, for intervals that follow the survey design (`Indicator.scores`).
 
-    `score(answer, context)` is one usable answer's score: the answer itself for a mean (or
-    the paired difference for a gap), 1 or 0 for a share, +100, 0 or −100 for a net promoter
-    score; the indicator's value must be the mean of its answers' scores. `interval` says how
-    the interval is drawn from the value's variance v: "normal" (value ± z·√v) or "wilson"
-    (Wilson's interval with the effective sample size r̂(1 − r̂)/v, for shares); `ddof` is what
-    a site's variance of the scores divides by, n_h − ddof (1 for means and gaps, 0 for shares
-    and net promoter scores, as their one-site formulas); `clamp` keeps a normal interval
-    within the indicator's declared range (a net promoter score's −100…100).
+    `score(answer, context)`: the answer (a mean, a gap's difference), 1/0 (a share), ±100/0
+    (NPS); the indicator's value is their mean. `interval`: "normal" (value ± z·√v) or "wilson"
+    (n_eff = r̂(1 − r̂)/v); a site's variance divides by n_h − `ddof`; `clamp`: a normal interval
+    kept within the indicator's range. docs/plugins.md says more.
     """
 
     score: Callable[[Fraction, IndicatorContext], Fraction]
@@ -581,9 +572,8 @@ class Indicator:
     `mean_of_scores` says that its value is the mean of a per-answer score (a mean, a share, a
     net promoter score, a gap are), so that per-site values combine into the pooled value by
     their n-weighted mean (pre-aggregated evidence under ``sites = "pooled"``). `scores`, where
-    given, says how each answer scores (`AnswerScores`): pooled intervals then follow the
-    survey design (sites as strata or clusters, finite populations) instead of treating every
-    answer as one simple random sample.
+    given, says how each answer scores (`AnswerScores`), so that pooled intervals follow the
+    survey design instead of taking every answer as one simple random sample.
     """
 
     name: str
