@@ -232,3 +232,20 @@ _SCHEME = None
 def _scheme_for_properties(scheme):  # type: ignore[no-untyped-def]
     global _SCHEME
     _SCHEME = scheme
+
+
+def test_pre_aggregated_measures_pool_as_clusters(scheme) -> None:  # type: ignore[no-untyped-def]
+    """A vendor's per-site means under a sample of sites: r̂ and v from each site's value and n."""
+    from labelaudit.model import Evidence, Measure
+
+    evidence = [
+        Evidence("v1", C1, "s0", measure=Measure(F(11, 4), 4, F(2), F(7, 2))),
+        Evidence("v1", C1, "s1", measure=Measure(F(10, 3), 3, F(3), F(4))),
+    ]
+    inputs = attrs.evolve(
+        make_inputs(scheme, evidence, site_ids=["s0", "s1", "s2"]), designs={"customer": SurveyDesign(surveyed=("s0", "s1"))}
+    )
+    criterion = scheme.criterion("v1")
+    measure, sites, k = Measures(inputs, inputs.evidence).measure(criterion, criterion.bindings[-1])
+    assert (measure.value, k, len(sites)) == (3, 2, 2)
+    assert (measure.low, measure.high) == (F("2.44001"), F("3.55999"))  # the worked example's clusters

@@ -133,7 +133,8 @@ def stratified(sites: Sequence[SiteScores], *, weighting: Weighting, ddof: int) 
     check_populations(answered)
     n = sum(s.n for s in answered)
     fallback = pooled_variance(answered, ddof)
-    value, variance, census = Fraction(0), Fraction(0), True
+    value, census = Fraction(0), True
+    variance: Fraction | None = Fraction(0)
     for site in answered:
         weight = Fraction(site.n, n) if weighting == "pooled" else Fraction(1, len(answered))
         correction = Fraction(1) if site.population is None else 1 - Fraction(site.n, site.population)

@@ -241,7 +241,8 @@ def measure_binding(
     if kinds <= {"sample", "measure"}:
         measures = [m for m, *_ in site_measures]
         if clusters:
-            return Measured(*_combine_clusters(inputs, binding, criterion, measurer, measures, z), tuple(site_values))
+            measure, k = _combine_clusters(inputs, binding, criterion, measurer, measures, z)
+            return Measured(measure, tuple(site_values), k)
         if not pooled_policy:
             return Measured(_combine_equal(measures), tuple(site_values))
         declared = None
