@@ -187,7 +187,7 @@ def test_summary_shows_each_perception_measure_with_n_and_interval(tmp_path: Pat
     lines = result.out.splitlines()
     start = lines.index("Perception measures (value, interval, n, attainment)")
     assert lines[start + 1].split() == [
-        "vision.1", "employee/E01/top2box", "0.759494", "[0.654643,", "0.840278]", "n", "=", "79", "64.9%"
+        "vision.1", "employee/E01/top2box", "0.759494", "[0.654880,", "0.840137]", "n", "=", "79", "64.9%"  # the three branches as strata
     ]
     record = json.loads((tmp_path / "r.json").read_text("utf-8"))
     binding = record["tree"]["dimensions"][0]["requirements"][0]["criteria"][0]["bindings"][1]

@@ -38,6 +38,7 @@ from labelaudit.engine import (
     score,
     score_tree,
 )
+from labelaudit.i18n.formatting import Figure
 from labelaudit.model import Evidence, Sample, Scheme, Text
 
 SchemeFactory = Callable[..., Scheme]
@@ -72,7 +73,13 @@ def codes(run: Run) -> list[str]:
 
 def reasons_with(run: Run, code: str) -> list[dict[str, str]]:
     """The params of the outcome's reasons with `code`; a title (Text) as its English text."""
-    return [{k: (v.en if isinstance(v, Text) else v) for k, v in r.params} for r in run.outcome.reasons if r.code == code]
+    return [plain(r.params) for r in run.outcome.reasons if r.code == code]
+
+
+def plain(params: Any) -> dict[str, Any]:
+    """A reason's params as the record writes them: a Figure as its locale-free string, a
+    title (Text) as its English text."""
+    return {k: (v.en if isinstance(v, Text) else str(v) if isinstance(v, Figure) else v) for k, v in params}
 
 
 def decide_on(scheme: Scheme, evidence: list[Evidence], **options: Any) -> Decision:
@@ -194,7 +201,7 @@ def test_grid_binding_with_its_own_floor(scheme_factory: SchemeFactory) -> None:
     assert binding(below, "x1", ONSITE).unacceptable is True
     assert gate(below, "no-unacceptable").fired is True
     assert below.outcome.status == "refused"
-    assert [dict(s.params) for s in gate(below, "no-unacceptable").subjects] == [
+    assert [plain(s.params) for s in gate(below, "no-unacceptable").subjects] == [
         {"subject": "x1 / onsite", "value": "0", "floor": "1"}
     ]
 
@@ -516,7 +523,7 @@ def test_deferred_below_min_coverage_whatever_points_and_gates(scheme_factory: S
     assert gate(run, "d1-floor").fired and gate(run, "process-80").fired
     assert not gate(run, "design-50").fired
     assert reasons_with(run, "coverage_low") == [{"coverage": "43.8", "minimum": "70"}]
-    assert [dict(r.params)["gate"] for r in run.outcome.reasons if r.code.startswith("gate_")] == [
+    assert [plain(r.params)["gate"] for r in run.outcome.reasons if r.code.startswith("gate_")] == [
         "d1-floor",
         "process-80",
     ]
@@ -626,7 +633,7 @@ def test_gates_on_unassessed_subjects_do_not_fire(scheme_factory: SchemeFactory)
     # the same gates do fire once their subjects are assessed and low
     low = decide_on(scheme, [level("d1", 4), level("d2", 4), level("v2", 1), answers("v1", C1, {1: 3})]).central
     assert [g.fired for g in low.gates] == [True, True, True, True]
-    assert [dict(s.params)["subject"] for s in gate(low, "every-requirement").subjects] == ["vision"]
+    assert [plain(s.params)["subject"] for s in gate(low, "every-requirement").subjects] == ["vision"]
 
 
 def test_gates_on_unassessed_subjects_do_not_fire_under_zero(scheme_factory: SchemeFactory) -> None:
@@ -660,7 +667,7 @@ def test_gate_compares_rounded_percentages(
     assert gate(run, "x1-40").fired is fired
     assert run.outcome.status == ("refused" if fired else "granted")
     if fired:
-        assert [dict(s.params) for s in gate(run, "x1-40").subjects] == [
+        assert [plain(s.params) for s in gate(run, "x1-40").subjects] == [
             {"subject": "x1", "value": shown, "minimum": "40"}
         ]
 
@@ -672,7 +679,7 @@ def test_source_gate_uses_the_source_attainment(scheme_factory: SchemeFactory) -
     # customer 59/104 = 56.73 % → 56.7 %
     assert not gate(run, "customers-57").fired
     assert gate(run, "customers-58").fired
-    assert [dict(s.params) for s in gate(run, "customers-58").subjects] == [
+    assert [plain(s.params) for s in gate(run, "customers-58").subjects] == [
         {"subject": "customer", "value": "56.7", "minimum": "56.8"}
     ]
 
@@ -684,7 +691,7 @@ def test_evaluate_gate_and_decide_directly(scheme_factory: SchemeFactory) -> Non
     tree = score_tree(inputs, inputs.evidence, "central")
     result = evaluate_gate(scheme.gates[0], tree, [], {})
     assert result.fired is True  # design 13/32 = 40.6 %
-    assert [dict(s.params)["value"] for s in result.subjects] == ["40.6"]
+    assert [plain(s.params)["value"] for s in result.subjects] == ["40.6"]
     outcome = decide(scheme, tree, [result], [])
     assert outcome.key == ("granted", "committed")
     assert [r.code for r in outcome.reasons] == ["points", "coverage_ok", "gate_cap"]
@@ -746,7 +753,7 @@ def test_major_findings_gate_subject_names_the_requirements(scheme_factory: Sche
     scheme = scheme_factory(gates=[gate_spec("no-major", "major_findings", max_major=0)])
     found = [finding("vision", "major"), *(finding("design", "minor", text=str(i)) for i in range(3))]
     run = decide_on(scheme, full_evidence(), findings=found).central
-    assert [dict(s.params) for s in gate(run, "no-major").subjects] == [
+    assert [plain(s.params) for s in gate(run, "no-major").subjects] == [
         {"count": "2", "maximum": "0", "requirements": "design: 1, vision: 1"}
     ]
 
@@ -809,7 +816,7 @@ def test_site_gate_fires_for_the_failing_site_only(scheme_factory: SchemeFactory
     run = decide_on(scheme, full_evidence("s1") + other, site_ids=TWO_SITES).central
     result = gate(run, "every-site")
     assert result.fired
-    assert [dict(s.params) for s in result.subjects] == [{"subject": "s1", "value": "50.7", "minimum": "60"}]
+    assert [plain(s.params) for s in result.subjects] == [{"subject": "s1", "value": "50.7", "minimum": "60"}]
     assert result.skipped == ()
     assert run.outcome.status == "refused"
 
@@ -918,7 +925,7 @@ def test_a_site_not_visited_is_scored_on_its_perception_alone(scheme_factory: Sc
     s2 = next(s for s in run.sites if s.site.id == "s2")
     assert s2.scores.coverage == 1 and s2.has_result and not s2.visited
     assert s2.scores.attainment == F(1, 4)  # NPS −100 and top-2-box 0: both at 0
-    assert [dict(r.params)["subject"] for r in gate(run, "every-site").subjects] == ["s2"]
+    assert [plain(r.params)["subject"] for r in gate(run, "every-site").subjects] == ["s2"]
     assert reasons_with(run, "sites_not_visited")[0]["sites"] == "s2"
 
 # --- 9. Stability ----------------------------------------------------------------------------------------

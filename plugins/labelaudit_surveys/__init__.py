@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from labelaudit import (
+    AnswerScores,
     Collection,
     CollectRequest,
     Indicator,
@@ -70,24 +71,56 @@ def gap_range(context: IndicatorContext) -> tuple[Fraction, Fraction] | None:
 
 SHARE = (Fraction(0), Fraction(1))
 
+
+def answer_itself(answer: Fraction, context: IndicatorContext) -> Fraction:
+    """A mean's (and a gap's) per-answer score: the answer (the paired difference)."""
+    return answer
+
+
+def in_top_two(answer: Fraction, context: IndicatorContext) -> Fraction:
+    assert context.scale is not None  # compute_top2box refuses an item without its scale first
+    return Fraction(1) if answer in context.scale.values[-2:] else Fraction(0)
+
+
+def counted(answer: Fraction, context: IndicatorContext) -> Fraction:
+    return Fraction(1) if answer in context.binding.points else Fraction(0)
+
+
+def promoter_score(answer: Fraction, context: IndicatorContext) -> Fraction:
+    """+100 for a promoter (9–10), −100 for a detractor (0–6), 0 for a passive."""
+    return Fraction(100) if answer >= 9 else Fraction(-100) if answer <= 6 else Fraction(0)
+
+
+# How each answer scores, so that pooled intervals follow the survey design: a site's
+# variance divides by n_h − 1 for means and gaps, by n_h for shares and NPS (as their
+# one-site formulas do).
+MEAN_SCORES = AnswerScores(answer_itself, "normal", ddof=1)
+TOP2_SCORES = AnswerScores(in_top_two, "wilson", ddof=0)
+SHARE_SCORES = AnswerScores(counted, "wilson", ddof=0)
+NPS_SCORES = AnswerScores(promoter_score, "normal", ddof=0, clamp=True)
+
 # Each is the mean of a per-answer score (the answer, 1 or 0, +100/0/−100, the paired
 # difference): per-site values pool by their n-weighted mean (mean_of_scores).
 INDICATORS = (
-    Indicator("mean", Text(fr="Moyenne", en="Mean", others={"de": "Mittelwert"}), compute_mean, range=scale_range, mean_of_scores=True),
+    Indicator(
+        "mean", Text(fr="Moyenne", en="Mean", others={"de": "Mittelwert"}), compute_mean, range=scale_range, mean_of_scores=True,
+        scores=MEAN_SCORES,
+    ),
     Indicator(
         "top2box",
         Text(fr="Part des deux meilleures réponses", en="Top-two-box share", others={"de": "Anteil der zwei besten Antworten (Top-2-Box)"}),
         compute_top2box,
         range=SHARE,
         mean_of_scores=True,
+        scores=TOP2_SCORES,
     ),
     Indicator(
         "share", Text(fr="Part des réponses retenues", en="Share of counted answers", others={"de": "Anteil der gezählten Antworten"}), compute_share,
-        range=SHARE, mean_of_scores=True,
+        range=SHARE, mean_of_scores=True, scores=SHARE_SCORES,
     ),
     Indicator(
         "nps", Text(fr="Net Promoter Score (NPS)", en="Net Promoter Score (NPS)", others={"de": "Net Promoter Score (NPS)"}), compute_nps,
-        range=(Fraction(-100), Fraction(100)), mean_of_scores=True,
+        range=(Fraction(-100), Fraction(100)), mean_of_scores=True, scores=NPS_SCORES,
     ),
     Indicator(
         "gap",
@@ -96,6 +129,7 @@ INDICATORS = (
         needs_pair=True,
         range=gap_range,
         mean_of_scores=True,
+        scores=MEAN_SCORES,
     ),
 )
 

@@ -38,6 +38,7 @@ from labelaudit.indicators import mean_measure, nps_measure, share_measure
 from labelaudit.model import (
     FINDING_KINDS,
     LANGS,
+    AnswerScores,
     Audit,
     AuditDates,
     Binding,
@@ -95,6 +96,7 @@ __all__ = [
     "atomic_output",
     "FINDING_KINDS",
     "LANGS",
+    "AnswerScores",
     "Audit",
     "AuditDates",
     "Binding",

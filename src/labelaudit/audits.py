@@ -2,7 +2,10 @@
 
 An audit may hold its on-site sampling plan (`[sampling]`: the sites visited on site, the
 stage, the seed, why each site was picked); it is checked against the audit's sites here, and
-against the on-site evidence once collected (`onsite_visit_problems`).
+against the on-site evidence once collected (`onsite_visit_problems`). It may also say how each
+survey source's sample was drawn (`[survey_design.SOURCE]`: the sites surveyed when only some
+were, each site's population), checked here and against the answers once collected
+(`survey_design_problems`).
 """
 
 from __future__ import annotations
@@ -95,6 +98,76 @@ def check_audit(audit: Audit, scheme: Scheme, text: str | None, *, evidence_file
     if audit.label is not None and (audit.label != audit.label.strip() or not audit.label.isprintable() or not audit.label):
         problems.append(Problem(file, where(text, "label"), tr("appeal.audit_label", found=repr(audit.label))))
     problems.extend(sampling_problems(audit, text))
+    problems.extend(declared_design_problems(audit, scheme, text))
+    return problems
+
+
+def declared_design_problems(audit: Audit, scheme: Scheme, text: str | None) -> Iterator[Problem]:
+    """`[survey_design.SOURCE]`: a survey source of the audit, known sites each named once, a
+    whole population of at least one, given only for a surveyed site."""
+    file = str(audit.file)
+    site_ids = [s.id for s in audit.sites]
+    surveys = [s for s, source in scheme.sources.items() if source.questionnaire is not None]
+    for source_id, design in audit.survey_design.items():
+        at = f"survey_design.{source_id}"
+        if source_id not in surveys:
+            what = tr("design.not_a_survey", source=source_id, surveys=", ".join(surveys) or "—")
+            close = closest(source_id, surveys)
+            yield Problem(file, where(text, at), tr("audits.did_you_mean", what=what, close=close) if close else what)
+            continue
+        if source_id not in audit.sources:
+            yield Problem(file, where(text, at), tr("design.source_not_in_audit", source=source_id))
+        if design.surveyed is not None and not design.surveyed:
+            yield Problem(file, where(text, f"{at}.surveyed"), tr("design.surveyed_empty"))
+        for i, site_id in enumerate(design.surveyed or ()):
+            if site_id not in site_ids:
+                yield Problem(file, where(text, f"{at}.surveyed[{i}]"), _unknown_site(site_id, site_ids))
+            elif site_id in design.surveyed[:i]:  # type: ignore[index]
+                yield Problem(file, where(text, f"{at}.surveyed[{i}]"), tr("design.surveyed_twice", site=site_id))
+        for site_id, population in design.population.items():
+            key_path = f"{at}.population.{site_id}"
+            if site_id not in site_ids:
+                yield Problem(file, where(text, key_path), _unknown_site(site_id, site_ids))
+            elif population < 1:
+                yield Problem(file, where(text, key_path), tr("design.population_positive", found=population))
+            elif design.surveyed is not None and site_id not in design.surveyed:
+                surveyed = ", ".join(design.surveyed) or "—"
+                yield Problem(file, where(text, key_path), tr("design.population_not_surveyed", site=site_id, surveyed=surveyed))
+
+
+def survey_design_problems(
+    audit: Audit, text: str | None, evidence: Iterable[Evidence], left_out: Collection[str] = ()
+) -> list[Problem]:
+    """Survey answers against the declared design: none from a site not surveyed, and never
+    more usable answers to one binding than the site's population."""
+    designs = {s: d for s, d in audit.survey_design.items() if s not in left_out}
+    if not designs:
+        return []
+    file = str(audit.file)
+    answers: dict[tuple[str, str, str], int] = {}  # usable answers per (criterion, binding, site)
+    for item in evidence:
+        if item.binding.split("/", 1)[0] in designs:  # a survey binding's id opens with its source
+            n = item.sample.n if item.sample is not None else item.measure.n if item.measure is not None else 0
+            key = (item.criterion, item.binding, item.site)
+            answers[key] = answers.get(key, 0) + n
+    problems: list[Problem] = []
+    seen: set[tuple[str, str, str]] = set()
+    for (criterion, binding, site), n in sorted(answers.items()):
+        source = binding.split("/", 1)[0]
+        design = designs[source]
+        if n == 0:
+            continue
+        if design.surveyed is not None and site not in design.surveyed and ("surveyed", source, site) not in seen:
+            seen.add(("surveyed", source, site))
+            surveyed = ", ".join(design.surveyed) or "—"
+            what = tr("design.answers_not_surveyed", site=site, source=source, surveyed=surveyed)
+            problems.append(Problem(file, where(text, f"survey_design.{source}.surveyed"), what))
+        population = design.population.get(site)
+        if population is not None and n > population and ("population", source, site) not in seen:
+            seen.add(("population", source, site))
+            what = tr("design.more_than_population", site=site, source=source, n=n, population=population,
+                      criterion=criterion, binding=binding)
+            problems.append(Problem(file, where(text, f"survey_design.{source}.population.{site}"), what))
     return problems
 
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from attrs import frozen
 
-from labelaudit.audits import load_audit, onsite_visit_problems, require_valid
+from labelaudit.audits import load_audit, onsite_visit_problems, require_valid, survey_design_problems
 from labelaudit.errors import InputError, LabelauditError, PluginError, Problem
 from labelaudit.i18n import both, tr
 from labelaudit.indicators import declared_range, measure_problem
@@ -153,6 +153,7 @@ def collect(
     if not problems:  # the sampling plan against what the grid holds (see audits.onsite_visit_problems)
         left_out = {s.source for s in skipped}
         problems.extend(onsite_visit_problems(audit, prepared.scheme, prepared.audit_text, evidence, left_out))
+        problems.extend(survey_design_problems(audit, prepared.audit_text, evidence, left_out))
     if problems:
         raise InputError(problems[:max_errors], truncated=dropped + max(0, len(problems) - max_errors))
     return Collected(

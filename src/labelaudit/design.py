@@ -11,25 +11,26 @@ variance depends on how the sample was drawn, not only on the answers:
   between-site variance of the ratio estimator r̂ = Σ y_h / Σ m_h,
   v = k/(k − 1) · Σ (y_h − r̂·m_h)² / (Σ m_h)², over the k surveyed sites with answers
   (the conservative with-replacement form, which already holds the within-site variance).
+  Under ``sites = "equal"`` each site counts once: y_h is its value and m_h = 1.
 
 Every indicator handled here is the mean of a per-answer score: the answer itself for a mean,
 1 or 0 for a share, +100, 0 or −100 for a net promoter score, the paired difference for a gap.
 Values and variances are exact fractions; only the square root of the interval is a float,
-and its ends are rounded to six decimals like every other interval. With one site and no
-population, the formulas give exactly the one-site intervals of `labelaudit.indicators`.
+and its ends are rounded to six decimals like every other interval (`indicators.normal_ends`,
+`indicators.wilson_ends`). With one site and no population, the formulas give exactly the
+one-site intervals of `labelaudit.indicators`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
 from attrs import frozen
 
+from labelaudit.indicators import interval, normal_ends, wilson_ends
 from labelaudit.model import Measure
-from labelaudit.numbers import from_float6
 
 Design = Literal["strata", "clusters"]
 Weighting = Literal["pooled", "equal"]
@@ -60,19 +61,27 @@ class SiteScores:
 class Estimate:
     """A design-based estimate: the value, the usable answers, and the variance of the value.
 
-    `census` is true when the variance is zero because every site's population was surveyed
-    in full (the point is then its own interval), as opposed to every answer agreeing.
+    `census` is true when the variance is zero because every site was surveyed in full (the
+    point is then its own interval), as opposed to every answer agreeing. `srs_variance` is
+    the variance of all the answers taken as one simple random sample (s²/n), the interval's
+    spread when the design's variance is zero without a census; None where it has none (a
+    lone answer to a mean). `clusters` is k under a cluster design.
     """
 
     value: Fraction
     n: int
-    variance: Fraction
+    variance: Fraction | None
     census: bool = False
     clusters: int = 0
+    srs_variance: Fraction | None = None
 
 
 class TooFewClusters(ValueError):
     """A cluster design needs two surveyed sites with answers: one cannot stand for many."""
+
+    def __init__(self, clusters: int) -> None:
+        super().__init__(f"{clusters} surveyed site(s) with usable answers")
+        self.clusters = clusters
 
 
 class MoreAnswersThanPopulation(ValueError):
@@ -81,12 +90,12 @@ class MoreAnswersThanPopulation(ValueError):
         self.site, self.n, self.population = site, n, population
 
 
-def _site_variance(site: SiteScores, ddof: int, fallback: Fraction | None) -> Fraction:
+def _site_variance(site: SiteScores, ddof: int, fallback: Fraction | None) -> Fraction | None:
     """The site's variance of its answers (divisor n_h − ddof); a lone answer to a mean takes
     the variance of every answer of the binding (`fallback`), since one answer has none."""
     n = site.n
     if n - ddof <= 0:
-        return fallback if fallback is not None else Fraction(0)
+        return fallback
     mean = site.total / n
     return (site.squares() - n * mean * mean) / (n - ddof)
 
@@ -101,80 +110,123 @@ def pooled_variance(sites: Sequence[SiteScores], ddof: int) -> Fraction | None:
     return (squares - total * total / n) / (n - ddof)
 
 
-def _check_populations(sites: Sequence[SiteScores]) -> None:
+def check_populations(sites: Sequence[SiteScores]) -> None:
     for site in sites:
         if site.population is not None and site.n > site.population:
             raise MoreAnswersThanPopulation(site.site, site.n, site.population)
 
 
+def _srs(sites: Sequence[SiteScores], ddof: int) -> Fraction | None:
+    n = sum(s.n for s in sites)
+    spread = pooled_variance(sites, ddof)
+    return None if spread is None else spread / n
+
+
 def stratified(sites: Sequence[SiteScores], *, weighting: Weighting, ddof: int) -> Estimate:
-    """Sites as strata: Σ W_h·r_h with variance Σ W_h²·(s_h²/n_h)·(1 − n_h/N_h)."""
+    """Sites as strata: Σ W_h·r_h with variance Σ W_h²·(s_h²/n_h)·(1 − n_h/N_h).
+
+    The variance is None when a site's has none (one answer in all, to a mean).
+    """
     answered = [s for s in sites if s.n > 0]
     if not answered:
         raise ValueError("no usable answer")
-    _check_populations(answered)
+    check_populations(answered)
     n = sum(s.n for s in answered)
     fallback = pooled_variance(answered, ddof)
-    value, variance, census = Fraction(0), Fraction(0), True
+    value, census = Fraction(0), True
+    variance: Fraction | None = Fraction(0)
     for site in answered:
         weight = Fraction(site.n, n) if weighting == "pooled" else Fraction(1, len(answered))
         correction = Fraction(1) if site.population is None else 1 - Fraction(site.n, site.population)
         census = census and correction == 0
         value += weight * site.total / site.n
-        variance += weight * weight * _site_variance(site, ddof, fallback) / site.n * correction
-    return Estimate(value, n, variance, census=census)
+        own = _site_variance(site, ddof, fallback)
+        if own is None or variance is None:
+            variance = None
+        else:
+            variance += weight * weight * own / site.n * correction
+    return Estimate(value, n, variance, census=census, srs_variance=_srs(answered, ddof))
 
 
-def clustered(sites: Sequence[SiteScores]) -> Estimate:
+def clustered(sites: Sequence[SiteScores], *, weighting: Weighting = "pooled", ddof: int = 1) -> Estimate:
     """Sites as clusters (with replacement): the ratio estimator and its between-site variance.
 
     Populations do not apply here (the with-replacement form already holds the within-site
     variance), but more answers than a site's population is still an input error.
     """
     answered = [s for s in sites if s.n > 0]
-    _check_populations(answered)
-    k = len(answered)
+    check_populations(answered)
+    if len(answered) < 2:
+        raise TooFewClusters(len(answered))
+    if weighting == "pooled":
+        pairs = [(s.total, Fraction(s.n)) for s in answered]
+    else:  # each site once: its value, over one
+        pairs = [(s.total / s.n, Fraction(1)) for s in answered]
+    return ratio_estimate(pairs, n=sum(s.n for s in answered), srs_variance=_srs(answered, ddof))
+
+
+def ratio_estimate(pairs: Sequence[tuple[Fraction, Fraction]], *, n: int, srs_variance: Fraction | None = None) -> Estimate:
+    """r̂ = Σ y_h / Σ m_h and v = k/(k − 1) · Σ (y_h − r̂·m_h)² / (Σ m_h)², from each cluster's
+    (y_h, m_h): a site's sum of scores and its usable answers (or its value and 1)."""
+    k = len(pairs)
     if k < 2:
-        raise TooFewClusters(f"{k} surveyed site(s) with usable answers")
-    m = sum(s.n for s in answered)
-    ratio = sum((s.total for s in answered), Fraction(0)) / m
-    spread = sum(((s.total - ratio * s.n) ** 2 for s in answered), Fraction(0))
-    return Estimate(ratio, m, Fraction(k, k - 1) * spread / (m * m), clusters=k)
+        raise TooFewClusters(k)
+    m = sum((mh for _, mh in pairs), Fraction(0))
+    ratio = sum((y for y, _ in pairs), Fraction(0)) / m
+    spread = sum(((y - ratio * mh) ** 2 for y, mh in pairs), Fraction(0))
+    return Estimate(ratio, n, Fraction(k, k - 1) * spread / (m * m), clusters=k, srs_variance=srs_variance)
 
 
 def estimate(sites: Sequence[SiteScores], *, design: Design, weighting: Weighting, ddof: int) -> Estimate:
     if design == "clusters":
-        return clustered(sites)
+        return clustered(sites, weighting=weighting, ddof=ddof)
     return stratified(sites, weighting=weighting, ddof=ddof)
 
 
+def _point(est: Estimate) -> Measure:
+    """The value as its own interval (a census), its ends on the six-decimal grid around it."""
+    value = float(est.value)
+    return Measure(est.value, est.n, *interval(est.value, value, value))
+
+
 def normal_interval(est: Estimate, z: float, bounds: tuple[Fraction, Fraction] | None = None) -> Measure:
-    """value ± z·√v (means, net promoter scores, gaps), clamped to `bounds` when given."""
+    """value ± z·√v (means, net promoter scores, gaps), clamped to `bounds` when given.
+
+    A census is its own interval; v = 0 otherwise (the sites' means agree, under clusters)
+    takes the spread of all the answers as one simple random sample; no variance at all
+    (a lone answer) gives no interval.
+    """
     if est.census:
-        return Measure(est.value, est.n, est.value, est.value)
-    half = z * math.sqrt(est.variance)
-    low, high = float(est.value) - half, float(est.value) + half
-    if bounds is not None:
-        low, high = max(float(bounds[0]), low), min(float(bounds[1]), high)
-    return Measure(est.value, est.n, from_float6(low), from_float6(high))
+        return _point(est)
+    variance = est.variance
+    if variance == 0 and est.srs_variance is not None:
+        variance = est.srs_variance
+    if variance is None:
+        return Measure(est.value, est.n)
+    return Measure(est.value, est.n, *normal_ends(est.value, variance, z, bounds))
 
 
 def wilson_interval(est: Estimate, z: float) -> Measure:
     """Wilson's interval with the effective sample size n_eff = r̂(1 − r̂)/v in place of n.
 
-    v = 0 because every answer agrees (r̂ = 0 or 1) keeps n; v = 0 because each site was
-    surveyed in full gives the point itself.
+    v = 0 because every answer agrees (r̂ = 0 or 1), or because the sites' shares agree under
+    clusters, keeps n; v = 0 because each site was surveyed in full gives the point itself.
     """
     if est.census:
-        return Measure(est.value, est.n, est.value, est.value)
-    p = est.value
-    n_eff = float(p * (1 - p) / est.variance) if est.variance > 0 and 0 < p < 1 else float(est.n)
-    pf, z2 = float(p), z * z
-    centre = (pf + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
-    half = z / (1 + z2 / n_eff) * math.sqrt(pf * (1 - pf) / n_eff + z2 / (4 * n_eff * n_eff))
-    return Measure(p, est.n, from_float6(max(0.0, centre - half)), from_float6(min(1.0, centre + half)))
+        return _point(est)
+    p, variance = est.value, est.variance
+    n_eff: Fraction | int = p * (1 - p) / variance if variance and 0 < p < 1 else est.n
+    return Measure(p, est.n, *wilson_ends(p, n_eff.numerator / n_eff.denominator, z))
+
+
+def measure_of(est: Estimate, kind: IntervalKind, z: float, bounds: tuple[Fraction, Fraction] | None = None) -> Measure:
+    return wilson_interval(est, z) if kind == "wilson" else normal_interval(est, z, bounds)
 
 
 def site_scores(site: str, tally: Mapping[Fraction, int] | Sequence[tuple[Fraction, int]], population: int | None = None) -> SiteScores:
     items = tally.items() if isinstance(tally, Mapping) else tally
-    return SiteScores(site, tuple(sorted((Fraction(v), c) for v, c in items if c > 0)), population)
+    merged: dict[Fraction, int] = {}
+    for value, count in items:
+        if count > 0:
+            merged[Fraction(value)] = merged.get(Fraction(value), 0) + count
+    return SiteScores(site, tuple(sorted(merged.items())), population)

@@ -77,8 +77,10 @@ def labelaudit_register_indicators(register: Callable[[Indicator], None]) -> Non
         returns a `Measure`: the value in the indicator's own unit (exact), n, and the
         interval at the context's z (or no interval), its ends rounded to 6 decimals around
         the value. ``needs_pair`` marks indicators that read a paired item; the optional
-        ``range`` (a pair, or a function of the context) says where values lie, and
-        ``mean_of_scores`` that site values pool by their n-weighted mean.
+        ``range`` (a pair, or a function of the context) says where values lie,
+        ``mean_of_scores`` that site values pool by their n-weighted mean, and ``scores`` (an
+        `AnswerScores`) how each answer scores, so that pooled intervals follow the survey
+        design.
     :returns: nothing; what counts is what was given to ``register``.
 
     Called once per run, when the plugins are loaded, before the scheme is checked against

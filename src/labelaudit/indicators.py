@@ -121,6 +121,30 @@ def interval(value: Fraction, low: float, high: float) -> tuple[Fraction, Fracti
     return low6, high6
 
 
+def normal_ends(value: Fraction, variance: Fraction, z: float, bounds: tuple[Fraction, Fraction] | None = None) -> tuple[Fraction, Fraction]:
+    """value ± z·√variance, clamped to `bounds` when given, ends rounded (`interval`).
+
+    `variance` is the exact variance of the value: only its square root is a float. The
+    one-site indicators and the design-based intervals (`labelaudit.design`) both end here,
+    so that one site without a population gives exactly the same interval either way.
+    """
+    half = z * math.sqrt(variance.numerator / variance.denominator)  # int / int: correctly rounded
+    centre = value.numerator / value.denominator
+    low, high = centre - half, centre + half
+    if bounds is not None:
+        low, high = max(float(bounds[0]), low), min(float(bounds[1]), high)
+    return interval(value, low, high)
+
+
+def wilson_ends(p: Fraction, n: float, z: float) -> tuple[Fraction, Fraction]:
+    """Wilson's score interval of a share p over n answers (n may be an effective size)."""
+    n = float(n)
+    pf, z2 = p.numerator / p.denominator, z * z
+    centre = (pf + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * math.sqrt(pf * (1 - pf) / n + z2 / (4 * n * n))
+    return interval(p, max(0.0, centre - half), min(1.0, centre + half))
+
+
 def mean_measure(sample: Sample, z: float) -> Measure:
     """Mean, with mean ± z·s/√n (s the sample standard deviation; no interval for n < 2)."""
     n = sample.n
@@ -135,11 +159,9 @@ def mean_measure(sample: Sample, z: float) -> Measure:
     mean = Fraction(total, n * scale)
     if n < 2:
         return Measure(mean, n)
-    # int / int is the correctly rounded float of the exact ratio: float(Fraction(a, b)) itself
-    variance = (n * squares - total * total) / (n * (n - 1) * scale * scale)
-    half = z * math.sqrt(variance) / math.sqrt(n)
-    centre = total / (n * scale)
-    return Measure(mean, n, *interval(mean, centre - half, centre + half))
+    # s²/n = (n·Σx² − (Σx)²) / (n²·(n − 1)), exactly, over the common denominator
+    variance = Fraction(n * squares - total * total, n * n * (n - 1) * scale * scale)
+    return Measure(mean, n, *normal_ends(mean, variance, z))
 
 
 def share_measure(sample: Sample, counted: Iterable[Fraction], z: float) -> Measure:
@@ -150,20 +172,23 @@ def share_measure(sample: Sample, counted: Iterable[Fraction], z: float) -> Meas
     wanted = {(v.numerator, v.denominator) for v in counted}  # hashing a Fraction is slow
     hits = sum(c for v, c in sample.counts if (v.numerator, v.denominator) in wanted)
     p = Fraction(hits, n)
-    pf, z2 = float(p), z * z
-    centre = (pf + z2 / (2 * n)) / (1 + z2 / n)
-    half = z / (1 + z2 / n) * math.sqrt(pf * (1 - pf) / n + z2 / (4 * n * n))
-    return Measure(p, n, *interval(p, max(0.0, centre - half), min(1.0, centre + half)))
+    return Measure(p, n, *wilson_ends(p, n, z))
+
+
+NPS_RANGE = (Fraction(-100), Fraction(100))
 
 
 def nps_measure(sample: Sample, z: float) -> Measure:
-    """Net promoter score: % of 9–10 minus % of 0–6, from −100 to 100, interval clamped."""
+    """Net promoter score: % of 9–10 minus % of 0–6, from −100 to 100, interval clamped.
+
+    Each answer scores +100, 0 or −100; the value's variance is exactly
+    100²·(p₊ + p₋ − (p₊ − p₋)²)/n.
+    """
     n = sample.n
     if n == 0:
         raise ValueError("no usable answer")
     promoters = Fraction(sum(c for v, c in sample.counts if v >= 9), n)
     detractors = Fraction(sum(c for v, c in sample.counts if v <= 6), n)
     value = 100 * (promoters - detractors)
-    p, q = float(promoters), float(detractors)
-    half = z * 100 * math.sqrt(max(0.0, p + q - (p - q) ** 2) / n)
-    return Measure(value, n, *interval(value, max(-100.0, float(value) - half), min(100.0, float(value) + half)))
+    variance = 10000 * (promoters + detractors - (promoters - detractors) ** 2) / n
+    return Measure(value, n, *normal_ends(value, variance, z, NPS_RANGE))

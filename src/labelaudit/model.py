@@ -373,6 +373,16 @@ class Sampling:
 
 
 @frozen
+class SurveyDesign:
+    """How one survey source's sample was drawn (`[survey_design.SOURCE]` in audit.toml):
+    `surveyed`, the sites surveyed when only some were (clusters; None: all, strata), and
+    `population`, a site's population for the finite population correction."""
+
+    surveyed: tuple[str, ...] | None = None
+    population: Mapping[str, int] = field(factory=dict)
+
+
+@frozen
 class Audit:
     id: str
     scheme: str
@@ -386,6 +396,7 @@ class Audit:
     exclusions: tuple[Exclusion, ...] = ()
     sampling: Sampling | None = None
     label: str | None = None  # the label this audit belongs to (its id: the initial audit's); checked in audits
+    survey_design: Mapping[str, SurveyDesign] = field(factory=dict)
     folder: Path = field(default=Path("."), eq=False)
     file: Path | None = field(default=None, eq=False)
 
@@ -566,6 +577,22 @@ IndicatorRange = tuple[Fraction, Fraction]
 
 
 @frozen
+class AnswerScores:
+    """How each answer scores, for intervals that follow the survey design (`Indicator.scores`).
+
+    `score(answer, context)`: the answer (a mean, a gap's difference), 1/0 (a share), ±100/0
+    (NPS); the indicator's value is their mean. `interval`: "normal" (value ± z·√v) or "wilson"
+    (n_eff = r̂(1 − r̂)/v); a site's variance divides by n_h − `ddof`; `clamp`: a normal interval
+    kept within the indicator's range. docs/plugins.md says more.
+    """
+
+    score: Callable[[Fraction, IndicatorContext], Fraction]
+    interval: Literal["normal", "wilson"] = "normal"
+    ddof: int = 1
+    clamp: bool = False
+
+
+@frozen
 class Indicator:
     """A named way to turn a sample into a measure (registered by plugins).
 
@@ -573,7 +600,9 @@ class Indicator:
     function of the `IndicatorContext` giving them (a mean lies within its item's scale).
     `mean_of_scores` says that its value is the mean of a per-answer score (a mean, a share, a
     net promoter score, a gap are), so that per-site values combine into the pooled value by
-    their n-weighted mean (pre-aggregated evidence under ``sites = "pooled"``).
+    their n-weighted mean (pre-aggregated evidence under ``sites = "pooled"``). `scores`, where
+    given, says how each answer scores (`AnswerScores`), so that pooled intervals follow the
+    survey design instead of taking every answer as one simple random sample.
     """
 
     name: str
@@ -584,6 +613,7 @@ class Indicator:
     range: IndicatorRange | Callable[[IndicatorContext], IndicatorRange | None] | None = None
     mean_of_scores: bool = False
     plugin_label: str = ""  # filled in by labelaudit: the plugin's name, version and origin
+    scores: AnswerScores | None = None
 
 
 @frozen

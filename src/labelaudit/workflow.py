@@ -69,6 +69,7 @@ def inputs_of(collected: Collected, plugins: Plugins) -> Inputs:
         findings=collected.findings,
         excluded=frozenset(e.criterion for e in audit.exclusions),
         indicators=plugins.indicators,
+        designs=audit.survey_design,
     )
 
 

@@ -363,6 +363,9 @@ def _status_line(record: Record, criterion: Node, b: dict[str, Any], lang: Lang)
     """Evidenced, missing (and what the policy does with it), undersized (n and minimum), excluded."""
     status = b["status"]
     if status == "undersized":
+        clusters = _too_few_clusters(record, criterion["id"], b["id"])
+        if clusters is not None:
+            return tr("explain.status_too_few_clusters", lang=lang, clusters=clusters)
         minimum = _undersized_minimum(record, criterion["id"], b["id"])
         measure = b["measure"] or {}
         if measure.get("suppressed"):  # every group together under the anonymity threshold
@@ -372,6 +375,15 @@ def _status_line(record: Record, criterion: Node, b: dict[str, Any], lang: Lang)
         policy = record["scheme"]["policies"]["missing"]
         return tr("explain.status_missing", lang=lang, effect=tr(f"explain.missing_{policy}", lang=lang))
     return tr(f"explain.status_{status}", lang=lang)
+
+
+def _too_few_clusters(record: Record, criterion: str, binding: str) -> int | None:
+    """k, where the binding is undersized for want of surveyed sites (a cluster design)."""
+    for r in record["outcome"]["reasons"]:
+        params = r.get("params", {})
+        if r["code"] == "too_few_clusters" and params.get("criterion") == criterion and params.get("binding") == binding:
+            return int(params["clusters"])
+    return None
 
 
 def _undersized_minimum(record: Record, criterion: str, binding: str) -> str:

@@ -20,7 +20,7 @@ from labelaudit.i18n import tr
 from labelaudit.model import Lang
 
 Reason = dict[str, Any]
-EVIDENCE_CODES = ("missing", "undersized", "undersized_hidden")
+EVIDENCE_CODES = ("missing", "undersized", "undersized_hidden", "too_few_clusters")
 # What decides an outcome comes first: a refusal, a deferral, no level reached; then a cap;
 # then what the decision rests on without deciding it; then the points and the coverage.
 RANK = {

@@ -12,14 +12,13 @@ from fractions import Fraction
 from typing import Any
 
 from labelaudit.documents.accessors import text
-from labelaudit.documents.reasons import reason_text
+from labelaudit.documents.reasons import EVIDENCE_CODES, reason_text
 from labelaudit.i18n import tr, words
 from labelaudit.i18n.formatting import Figure, written, written_date, written_percent
 from labelaudit.model import Lang
 from labelaudit.numbers import shown
 
 
-EVIDENCE_CODES = ("missing", "undersized")
 GATE_CODES = ("gate_refuse", "gate_cap")
 SITES_LISTED = 20  # more sites than this (a network): only the weakest are listed
 REASONS_PER_GATE = 5  # a gate's reasons beyond this (one per failing site) are counted, not listed

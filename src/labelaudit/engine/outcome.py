@@ -121,6 +121,8 @@ def evidence_reasons(scheme: Scheme, tree: Tree, exclusions: Mapping[str, tuple[
         for b in criterion.bindings:
             if b.status == "missing":
                 reasons.append(reason("missing", criterion=b.criterion, binding=b.binding.id))
+            elif b.status == "undersized" and b.clusters is not None and b.clusters < 2:
+                reasons.append(reason("too_few_clusters", criterion=b.criterion, binding=b.binding.id, clusters=b.clusters))
             elif b.status == "undersized" and b.measure is not None:
                 minimum = scheme.sources[b.binding.source].min_sample
                 reasons.append(reason("undersized", criterion=b.criterion, binding=b.binding.id, n=figure(b.measure.n), min=figure(minimum)))

@@ -19,7 +19,7 @@ from attrs import frozen
 
 from labelaudit.i18n import tr
 from labelaudit.i18n.formatting import Figure
-from labelaudit.model import Binding, Criterion, Evidence, Finding, Gate, Indicator, Measure, Scheme, Site, Text
+from labelaudit.model import Binding, Criterion, Evidence, Finding, Gate, Indicator, Measure, Scheme, Site, SurveyDesign, Text
 from labelaudit.sites import SiteScores
 
 
@@ -88,6 +88,7 @@ class BindingResult:
     unacceptable: bool = False
     sites: tuple[SiteValue, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    clusters: int | None = None  # k, the surveyed sites with answers, under a cluster design
 
 
 @frozen
@@ -217,3 +218,4 @@ class Inputs:
     findings: tuple[Finding, ...] = ()
     excluded: frozenset[str] = frozenset()
     indicators: Mapping[str, Indicator] = attrs.field(factory=dict)
+    designs: Mapping[str, SurveyDesign] = attrs.field(factory=dict)  # per survey source (audit.toml)
