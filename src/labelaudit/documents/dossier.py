@@ -94,7 +94,7 @@ def outcome_blocks(record: Record, lang: Lang) -> Iterator[Block]:
     yield kv(
         [
             (t("report.level"), level_title(record, o["level"], lang)),
-            (t("report.points"), t("report.points_of", points=o["points"]["shown"], max=scheme["max_points"])),
+            (t("report.points"), c(t("report.points_of", points=o["points"]["shown"], max=scheme["max_points"]), explains="*")),
             (t("report.coverage"), t("report.coverage_min", value=pct(o["coverage"], lang), minimum=minimum)),
             (t("report.stability"), stability_text(record, lang)),
         ],
@@ -188,13 +188,14 @@ def tree_blocks(record: Record, lang: Lang) -> Iterator[Block]:
 
 def _node_cells(node: dict[str, Any], srcs: list[str], lang: Lang) -> tuple[Cell, ...]:
     """Weight, share, attainment and each source's attainment of a dimension or an element."""
-    return (n(node["weight"]), n(pct(node.get("share"), lang)), n(pct(node["attainment"], lang)), *(n(source_pct(node, s, lang)) for s in srcs))
+    return (n(node["weight"]), n(pct(node.get("share"), lang)), n(pct(node["attainment"], lang), explains=node["id"]),
+            *(n(source_pct(node, s, lang)) for s in srcs))
 
 
 def dimensions_table(record: Record, lang: Lang) -> Table:
     t, srcs, tree = _messages(lang), sources(record), record["tree"]
     rows = [Row((c(text(d, lang)), *_node_cells(d, srcs, lang))) for d in tree["dimensions"]]
-    total = (n(""), n(""), n(pct(tree["attainment"], lang)), *(n(source_pct(tree, s, lang)) for s in srcs))
+    total = (n(""), n(""), n(pct(tree["attainment"], lang), explains="*"), *(n(source_pct(tree, s, lang)) for s in srcs))
     rows.append(Row((c(t("report.overall")), *total), ("group",)))
     head = (t("report.dimension"), t("report.weight"), t("report.share"), t("report.attainment"), *(source_title(s, lang) for s in srcs))
     return Table(head, tuple(rows), frozenset(range(1, len(head))), "dimensions")
@@ -236,7 +237,7 @@ def criteria_table(requirement: dict[str, Any], lang: Lang) -> Table:
 def criterion_row(criterion: dict[str, Any], lang: Lang) -> Row:
     cells = (
         c(f"{criterion['id']} — {text(criterion, lang)}", span=5), n(criterion.get("pyramid", NONE)), n(criterion["weight"]),
-        n(pct(criterion.get("tree_share"), lang)), n(pct(criterion["attainment"], lang)),
+        n(pct(criterion.get("tree_share"), lang)), n(pct(criterion["attainment"], lang), explains=criterion["id"]),
         n(pct(criterion["coverage"], lang)), c(criterion_state(criterion, lang)),
     )
     muted = ("muted",) if criterion["excluded"] or not criterion["assessed"] else ()
