@@ -225,3 +225,28 @@ def test_accounts_are_made_from_the_command_line(world: tuple[Path, Path, dict[s
     from labelaudit.committee.schema import MIGRATIONS
 
     assert version == len(MIGRATIONS)  # the desk's tables do not move the register's schema version
+
+
+def test_the_desks_what_if_says_what_whatif_says() -> None:
+    """The desk caches the as-audited half; the text must stay exactly the command's."""
+    from fractions import Fraction
+
+    from labelaudit.committee.views import Registered
+    from labelaudit.desk.dossiers import Evidence
+    from labelaudit.plugins import load_plugins
+    from labelaudit.whatif import Changes, change_lines, records, render, what_if
+
+    plugins = load_plugins([], [])
+    evidence = Evidence(plugins)
+    demo = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+    fields = {f: "" for f in ("record_digest", "audit_id", "organisation", "scope", "kind", "scheme_id", "scheme_version",
+                              "decided_on", "proposed_status", "proposed_points", "record_file")}
+    r = Registered(**{**fields, "record_digest": "sha256:x", "audit_id": "2026-MTR-001"}, proposed_level=None,
+                   validity_years=3, surveillance_months=12, reviews=0, final_status=None, final_level=None,
+                   final_member=None, final_on=None, valid_from=None, valid_until=None, label_id=None)
+    for changes in (Changes(), Changes(source_weights={"customer": Fraction(2)}, without_exclusions=True),
+                    Changes(level_thresholds={"confirme": Fraction(750)})):
+        desk = evidence.run(r, demo, changes, "fr")
+        collected = evidence.collected(r, demo)
+        before, after = records(collected, what_if(collected, plugins, changes), plugins)
+        assert desk.text == render(before, after, change_lines(changes, collected.prepared.scheme, collected, "fr"), "fr")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import attrs
 from attrs import frozen
 
 from labelaudit.collect import Collected, Prepared, collect, prepare
@@ -39,7 +40,10 @@ from labelaudit.i18n import tr
 from labelaudit.model import Lang, Scheme
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
-from labelaudit.whatif import Changes, change_lines, records, render, what_if
+from labelaudit.engine import Decision, score
+from labelaudit.record import build_record
+from labelaudit.whatif import Changes, change_inputs, change_lines, render
+from labelaudit.workflow import exclusions_of, inputs_of, with_skipped_sources
 
 DUE_HORIZON_DAYS = 365
 
@@ -169,6 +173,7 @@ class Evidence:
         self._locks: dict[str, threading.Lock] = {}
         self._collected: dict[str, Collected] = {}
         self._prepared: dict[str, Prepared] = {}
+        self._before: dict[str, tuple[Decision, dict[str, Any]]] = {}
 
     def prepared(self, r: Registered, folder: Path) -> Prepared:
         """The audit as prepared (its scheme read), checked to be this record's audit."""
@@ -193,10 +198,27 @@ class Evidence:
                 self._collected[r.record_digest] = collect(self.prepared(r, folder), self.plugins)
             return self._collected[r.record_digest]
 
+    def _as_audited(self, r: Registered, collected: Collected) -> tuple[Decision, dict[str, Any]]:
+        """The decision as audited and its record, scored once per dossier (it never changes)."""
+        with self._lock:
+            found = self._before.get(r.record_digest)
+        if found is None:
+            decision = with_skipped_sources(score(inputs_of(collected, self.plugins), exclusions_of(collected)), collected)
+            date = collected.prepared.audit.dates.decision or dt.date.min
+            found = (decision, build_record(collected, decision, self.plugins, date))
+            with self._lock:
+                self._before[r.record_digest] = found
+        return found
+
     def run(self, r: Registered, folder: Path, changes: Changes, lang: Lang) -> WhatIfResult:
+        """`whatif.what_if` with the as-audited half cached: only the changed decision is scored."""
         collected = self.collected(r, folder)
         start = time.perf_counter()
-        result = what_if(collected, self.plugins, changes)
-        before, after = records(collected, result, self.plugins)
+        decision, before = self._as_audited(r, collected)
+        inputs, exclusions = change_inputs(inputs_of(collected, self.plugins), exclusions_of(collected), changes)
+        after_decision = with_skipped_sources(score(inputs, exclusions), collected)
+        changed = attrs.evolve(collected, prepared=attrs.evolve(collected.prepared, scheme=inputs.scheme))
+        date = collected.prepared.audit.dates.decision or dt.date.min
+        after = build_record(changed, after_decision, self.plugins, date)
         text = render(before, after, change_lines(changes, collected.prepared.scheme, collected, lang), lang)
         return WhatIfResult(headline_rows(before, after, lang), text, time.perf_counter() - start)
