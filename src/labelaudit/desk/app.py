@@ -28,6 +28,7 @@ from labelaudit.committee.roster import load_roster
 from labelaudit.committee.schema import transaction
 from labelaudit.committee.sessions import rule_of
 from labelaudit.desk import dossiers, forms, store
+from labelaudit.desk.store import DeskRole
 from labelaudit.desk.auth import (LANG_COOKIE, PRESESSION_COOKIE, SESSION_COOKIE, SESSION_SECONDS, Desk, Who, check_csrf,
                                   current, lang_of, presession_token, require, sign_in, sign_out, signing_key)
 from labelaudit.desk.voting import Busy, act, wait_for_chain, wait_seconds
@@ -39,7 +40,7 @@ from labelaudit.plugins import Plugins
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-ALL = ("chair", "member", "manager", "auditor")
+ALL: tuple[DeskRole, ...] = ("chair", "member", "manager", "auditor")
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -250,7 +251,8 @@ def _whatif_form(desk: Desk, r: dossiers.Registered, folder: str | None, lang: L
 
 def act_post(desk: Desk, request: Request, lang: Lang, form: FormData) -> Response:
     kind = request.path_params["act"]
-    allowed = {"open": ("chair",), "close": ("chair",), "vote": ("chair", "member"), "agenda": ("manager",)}
+    allowed: dict[str, tuple[DeskRole, ...]] = {"open": ("chair",), "close": ("chair",), "vote": ("chair", "member"),
+                                               "agenda": ("manager",)}
     if kind not in allowed:
         raise HTTPException(404, detail="desk.refused.unknown")
     who = require(desk, request, *allowed[kind])
