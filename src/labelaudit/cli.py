@@ -288,6 +288,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "labelaudit.compare",
     "labelaudit.cycle.commands",
     "labelaudit.mapping.commands",
+    "labelaudit.desk.commands",
 )
 
 

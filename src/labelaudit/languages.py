@@ -7,16 +7,21 @@ without touching the installed package). French and English are the working lang
 message exists in both and every scheme text has both. Any other catalog may be partial: a
 message it lacks is shown in English (`FALLBACK`), never as its key.
 
-This module imports nothing of labelaudit, so that the domain (`labelaudit.model`) and the
-catalogs (`labelaudit.i18n`) can both read it.
+`Text` is a text people read in every language it has. This module imports nothing of
+labelaudit, so that the domain (`labelaudit.model`, which re-exports `Text`) and the catalogs
+(`labelaudit.i18n`) can both read it.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from attrs import field, frozen, validators
 
 WORKING: tuple[str, ...] = ("fr", "en")
 """The languages every message and every scheme text has."""
@@ -81,3 +86,44 @@ def fallbacks(lang: str) -> tuple[str, ...]:
         chain.append(lang.split("_", 1)[0])
     chain += [code for code in FALLBACK if code not in chain]
     return tuple(chain)
+
+
+Lang = str
+"""A language code (`fr`, `en`, `de`): one with a catalog (`LANGS`) where a person reads it."""
+LANGS: tuple[Lang, ...] = available()
+"""The languages labelaudit speaks, French and English first: see labelaudit.languages."""
+
+
+def _other_languages(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """A text's other languages as sorted (code, text) pairs: frozen, hashable, one order."""
+    pairs = dict(value.items() if isinstance(value, Mapping) else value)
+    return tuple(sorted((code, text) for code, text in pairs.items() if code not in ("fr", "en")))
+
+
+def _non_empty_texts(instance: object, attribute: Any, value: tuple[tuple[str, str], ...]) -> None:
+    empty = [code for code, text in value if not text]
+    if empty:
+        raise ValueError(f"empty text for {', '.join(empty)}")
+
+
+@frozen
+class Text:
+    """A text shown to people: in both working languages, and in any other a scheme or a
+    plugin gives (`Text(fr=…, en=…, others={"de": …})`; `{fr = "…", en = "…", de = "…"}` in
+    TOML). A language it lacks reads its English (see `labelaudit.languages.fallbacks`)."""
+
+    fr: str = field(validator=validators.min_len(1))
+    en: str = field(validator=validators.min_len(1))
+    others: tuple[tuple[str, str], ...] = field(default=(), converter=_other_languages, validator=_non_empty_texts)
+
+    def get(self, lang: Lang) -> str:
+        if lang == "fr":  # the usual cases first: `get` is called for every title shown
+            return self.fr
+        if lang == "en" or not self.others:
+            return self.en
+        texts = dict(self.others)
+        return next((texts[code] for code in fallbacks(lang) if code in texts), self.en)
+
+    def by_language(self) -> dict[str, str]:
+        """Every language this text has: code → text."""
+        return {"fr": self.fr, "en": self.en, **dict(self.others)}

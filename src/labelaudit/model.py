@@ -17,12 +17,8 @@ from typing import Any, Literal
 
 from attrs import field, frozen, validators
 
-from labelaudit.languages import available, fallbacks
+from labelaudit.languages import LANGS, Lang, Text  # the texts people read, re-exported here
 
-Lang = str
-"""A language code (`fr`, `en`, `de`): one with a catalog (`LANGS`) where a person reads it."""
-LANGS: tuple[Lang, ...] = available()
-"""The languages labelaudit speaks, French and English first: see labelaudit.languages."""
 
 MissingPolicy = Literal["renormalize", "zero"]
 SitePolicy = Literal["pooled", "equal"]
@@ -42,41 +38,6 @@ def _positive(instance: object, attribute: Any, value: Fraction) -> None:
 def _non_negative(instance: object, attribute: Any, value: int | Fraction) -> None:
     if value < 0:
         raise ValueError(f"{attribute.name} must be 0 or more, got {value}")
-
-
-def _other_languages(value: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """A text's other languages as sorted (code, text) pairs: frozen, hashable, one order."""
-    pairs = dict(value.items() if isinstance(value, Mapping) else value)
-    return tuple(sorted((code, text) for code, text in pairs.items() if code not in ("fr", "en")))
-
-
-def _non_empty_texts(instance: object, attribute: Any, value: tuple[tuple[str, str], ...]) -> None:
-    empty = [code for code, text in value if not text]
-    if empty:
-        raise ValueError(f"empty text for {', '.join(empty)}")
-
-
-@frozen
-class Text:
-    """A text shown to people: in both working languages, and in any other a scheme or a
-    plugin gives (`Text(fr=…, en=…, others={"de": …})`; `{fr = "…", en = "…", de = "…"}` in
-    TOML). A language it lacks reads its English (see `labelaudit.languages.fallbacks`)."""
-
-    fr: str = field(validator=validators.min_len(1))
-    en: str = field(validator=validators.min_len(1))
-    others: tuple[tuple[str, str], ...] = field(default=(), converter=_other_languages, validator=_non_empty_texts)
-
-    def get(self, lang: Lang) -> str:
-        if lang == "fr":  # the usual cases first: `get` is called for every title shown
-            return self.fr
-        if lang == "en" or not self.others:
-            return self.en
-        texts = dict(self.others)
-        return next((texts[code] for code in fallbacks(lang) if code in texts), self.en)
-
-    def by_language(self) -> dict[str, str]:
-        """Every language this text has: code → text."""
-        return {"fr": self.fr, "en": self.en, **dict(self.others)}
 
 
 # --- The scheme --------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def criteria_table(requirement: dict[str, Any], lang: Lang) -> Table:
 def criterion_row(criterion: dict[str, Any], lang: Lang) -> Row:
     cells = (
         c(f"{criterion['id']} — {text(criterion, lang)}", span=5), n(criterion.get("pyramid", NONE)), n(criterion["weight"]),
-        n(pct(criterion.get("tree_share"), lang)), n(pct(criterion["attainment"], lang)),
+        n(pct(criterion.get("tree_share"), lang)), n(pct(criterion["attainment"], lang), explains=criterion["id"]),
         n(pct(criterion["coverage"], lang)), c(criterion_state(criterion, lang)),
     )
     muted = ("muted",) if criterion["excluded"] or not criterion["assessed"] else ()

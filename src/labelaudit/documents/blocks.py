@@ -17,7 +17,9 @@ from labelaudit.model import Lang
 
 @frozen
 class Cell:
-    """A table cell of plain text; `items` make it a list, `ident` may break after `/`."""
+    """A table cell of plain text; `items` make it a list, `ident` may break after `/`;
+    `explains` names the element whose `explain` step gives the cell's number ("*": the outcome),
+    so that the desk can link the number to it."""
 
     text: str = ""
     strong: bool = False
@@ -27,6 +29,7 @@ class Cell:
     wrap: bool = False
     lead: str = ""
     items: tuple[str, ...] = ()
+    explains: str = ""
 
 
 @frozen

@@ -105,7 +105,8 @@ def outcome_blocks(record: Record, lang: Lang, committee: tuple[Block, ...] = ()
     yield kv(
         [
             (t("report.level"), level_title(record, o["level"], lang)),
-            (t("report.points"), t("report.points_of", points=number_text(o["points"]["shown"], lang), max=number_text(scheme["max_points"], lang))),
+            (t("report.points"), c(t("report.points_of", points=number_text(o["points"]["shown"], lang),
+                                     max=number_text(scheme["max_points"], lang)), explains="*")),
             (t("report.coverage"), t("report.dossier.coverage_min", value=pct(o["coverage"], lang), minimum=percent_text(minimum, lang))),
             (t("report.stability"), stability_text(record, lang)),
             (t("report.levels"), levels_line(record, lang)),
@@ -201,7 +202,7 @@ def result_blocks(record: Record, lang: Lang) -> Iterator[Block]:
 
 def _node_cells(node: dict[str, Any], srcs: list[str], lang: Lang) -> tuple[Cell, ...]:
     """Weight (as a decimal), share, attainment and each source's attainment of a node."""
-    return (n(weight_text(node["weight"], lang)), n(pct(node.get("share"), lang)), n(pct(node["attainment"], lang)),
+    return (n(weight_text(node["weight"], lang)), n(pct(node.get("share"), lang)), n(pct(node["attainment"], lang), explains=node["id"]),
             *(n(source_pct(node, s, lang)) for s in srcs))
 
 
@@ -215,7 +216,7 @@ def tree_table(record: Record, lang: Lang) -> Table:
         for r in d["requirements"]:
             muted = ("muted",) if r.get("excluded") or not r.get("assessed", True) else ()
             rows.append(Row((c(labels[r["id"]]), *_node_cells(r, srcs, lang)), ("sub", *muted)))
-    total = (n(""), n(""), n(pct(tree["attainment"], lang)), *(n(source_pct(tree, s, lang)) for s in srcs))
+    total = (n(""), n(""), n(pct(tree["attainment"], lang), explains="*"), *(n(source_pct(tree, s, lang)) for s in srcs))
     rows.append(Row((c(t("report.overall")), *total), ("group",)))
     head = (f"{t('report.dimension')} / {t('report.element')}", t("report.weight"), t("report.share"), t("report.attainment"),
             *(source_title(s, lang) for s in srcs))

@@ -209,7 +209,10 @@ def cell(c: Cell, numeric: bool) -> str:
     if c.lead:
         content = el("strong", esc(c.lead)) + "<br>" + content
     classes = " ".join(x for x in ("num" if numeric else "", "wrap" if c.wrap else "", "digest" if c.mono else "") if x)
-    return el("td", content, classes, **({"colspan": str(c.span)} if c.span > 1 else {}))
+    attributes = {"colspan": str(c.span)} if c.span > 1 else {}
+    if c.explains:
+        attributes["data_explain"] = c.explains  # the desk turns the number into a link to its step
+    return el("td", content, classes, **attributes)
 
 
 def note(n: Note, lang: Lang) -> str:
