@@ -239,12 +239,12 @@ def test_an_appeal_names_its_decision_and_the_decision_names_its_appeal(panel: D
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "Appeal 1: granted (the decision is replaced)"
-    assert lines[1].startswith("  against the decision of audit 2026-MTR-001, session 1: granted confirme (2026-12-01, chair pmartin")
+    assert lines[1].startswith("  against the decision of audit 2026-MTR-001, session 1: granted confirme (December 1, 2026, chair pmartin")
     code, out, _ = cli("register", "show", LABEL, "--register", panel.db)
     assert code == 0
-    assert "  Appealed: appeal 1, granted (the decision is replaced) (closed 2027-02-01)" in out.splitlines()
-    assert "  Decision appealed: granted confirme by pmartin on 2026-12-01" in out.splitlines()
-    assert "  Committee decision (the latest closed session): granted excellence (cgarnier, 2027-02-01)" in out.splitlines()
+    assert "  Appealed: appeal 1, granted (the decision is replaced) (closed February 1, 2027)" in out.splitlines()
+    assert "  Decision appealed: granted — Confirmed by pmartin on December 1, 2026" in out.splitlines()
+    assert "  Committee decision (the latest closed session): granted — Excellence (cgarnier, February 1, 2027)" in out.splitlines()
 
 
 # --- forgeries and tampering -------------------------------------------------------------------
@@ -349,7 +349,7 @@ def test_a_complaint_about_a_label_is_lodged_closed_and_drawn(panel: Desk, decid
                  **signing(panel, "aleroy", "2027-03-02"))
         close_complaint(conn, case, member="pmartin", founded=True, rationale="rappel de la procédure à l'agence",
                         **signing(panel, "pmartin", "2027-03-15"))
-        with pytest.raises(InputError, match="closed on 2027-03-15"):
+        with pytest.raises(InputError, match="closed on March 15, 2027"):
             close_complaint(conn, case, member="pmartin", founded=False, rationale="x",
                             **signing(panel, "pmartin", "2027-03-16"))
     assert moments(panel)[1:] == [("2027-03-01", "complaint_lodged", "hvasseur", "complaint 1"),
@@ -401,7 +401,7 @@ def test_cli_appeal_lodge_vote_close_show_list(panel: Desk, decided: Path, cli: 
 
     code, out, err = cli("appeal", "lodge", LABEL, "--by", "Mutuelle", "--grounds", "excellence atteinte",
                          "--on", "2027-01-05", *signer("pmartin"))
-    assert (code, out) == (0, "Appeal 1 lodged (2027-01-05)\n"), err
+    assert (code, out) == (0, "Appeal 1 lodged (January 5, 2027)\n"), err
     code, out, err = cli("appeal", "vote", "1", "--uphold", "--on", "2027-01-20", *signer("hvasseur"))
     assert code == 2 and "'hvasseur' took part in the decision appealed (audit 2026-MTR-001, session 1" in err
     code, out, err = cli("appeal", "vote", "1", "--grant", "--on", "2027-01-20", *signer("aleroy"))
@@ -414,21 +414,21 @@ def test_cli_appeal_lodge_vote_close_show_list(panel: Desk, decided: Path, cli: 
     code, out, err = cli("appeal", "close", "1", "--chair", "cgarnier", "--key", panel.key_file("cgarnier"),
                          "--on", "2027-02-01", "--register", db)
     assert code == 0, err
-    assert out == ("Appeal 1 closed (2027-02-01, 3 vote(s), majority): granted (the decision is replaced);"
+    assert out == ("Appeal 1 closed (February 1, 2027, 3 vote(s), majority): granted (the decision is replaced);"
                    " granted excellence\n")
     code, out, _ = cli("appeal", "list", "--register", db)
     assert code == 0 and out.startswith("   1  2027-01-05  granted")
     code, out, _ = cli("label", "show", LABEL, "--register", db)
     assert code == 0
-    assert "  2027-02-01  granted (cgarnier) — on appeal 1: excellence valid until 2029-11-20  [appeal 1]" in out.splitlines()
+    assert "  Feb 1, 2027  granted (cgarnier) — on appeal 1: Excellence valid until November 20, 2029  [appeal 1]" in out.splitlines()
     code, out, _ = cli("register", "list", "--register", db)
-    assert "granted excellence (appeal 1: granted (the decision is replaced))" in out
+    assert "granted — Excellence (appeal 1: granted (the decision is replaced))" in out
     code, out, err = cli("complaint", "lodge", "--label", LABEL, "--by", "Un client", "--grounds", "attente",
                          "--on", "2027-03-01", *signer("hvasseur"))
-    assert (code, out) == (0, "Complaint 6 lodged (2027-03-01)\n"), err
+    assert (code, out) == (0, "Complaint 6 lodged (March 1, 2027)\n"), err
     code, out, err = cli("complaint", "close", "6", "--unfounded", "--rationale", "délai respecté",
                          "--on", "2027-03-10", *signer("hvasseur"))
-    assert (code, out) == (0, "Complaint 6 closed (2027-03-10): unfounded\n"), err
+    assert (code, out) == (0, "Complaint 6 closed (March 10, 2027): unfounded\n"), err
     code, _, err = cli("appeal", "show", "6", "--register", db)
     assert code == 2 and "no appeal 6 in this register" in err
 

@@ -305,17 +305,17 @@ def test_sites_seen_over_the_cycle_are_every_visit_but_the_repeats_the_sample_al
 
 
 def test_register_due_at_each_step(cycle: Cycle) -> None:
-    first = ("granted confirme", "2029-11-20")
-    renewed = ("granted confirme", "2032-10-30")
+    first = ("granted — Confirmed", "November 20, 2029")
+    renewed = ("granted — Confirmed", "October 30, 2032")
 
     def row(day: str, what: str, audit: str, decision: tuple[str, str]) -> list[str]:
         return [day, what, audit, make_cycle.ORGANISATION, decision[0], f"valid until {decision[1]}"]
 
-    cycle_1 = [row("2027-11-20", "surveillance 1/2", INITIAL, first), row("2028-11-20", "surveillance 2/2", INITIAL, first),
-               row("2029-11-20", "renewal", INITIAL, first)]
-    cycle_2 = [row("2030-10-30", "surveillance 1/2", RENEWAL, renewed), row("2031-10-30", "surveillance 2/2", RENEWAL, renewed),
-               row("2032-10-30", "renewal", RENEWAL, renewed)]
-    nothing = [[f"Nothing is due on or before {HORIZON}."]]
+    cycle_1 = [row("Nov 20, 2027", "surveillance 1/2", INITIAL, first), row("Nov 20, 2028", "surveillance 2/2", INITIAL, first),
+               row("Nov 20, 2029", "renewal", INITIAL, first)]
+    cycle_2 = [row("Oct 30, 2030", "surveillance 1/2", RENEWAL, renewed), row("Oct 30, 2031", "surveillance 2/2", RENEWAL, renewed),
+               row("Oct 30, 2032", "renewal", RENEWAL, renewed)]
+    nothing = [["Nothing is due on or before December 31, 2033."]]  # HORIZON, as the reader reads a date
     expected = {
         "roster": nothing,
         f"{INITIAL} scored": nothing,  # registered, not decided: no label runs yet
@@ -334,12 +334,12 @@ def test_register_due_at_each_step(cycle: Cycle) -> None:
 
 
 def test_label_show_at_each_step(cycle: Cycle) -> None:
-    granted = f"  2026-12-01  granted ({CHAIR}) — confirme valid until 2029-11-20  [{INITIAL}]"
-    failed = f"  2027-11-18  surveillance failed ({CHAIR})  [{SURVEILLANCE_1}]"
-    suspended = f"  2027-11-25  suspended ({CHAIR}) — until 2028-03-31: {SUSPENSION_REASON}  [event 1]"
-    reinstated = f"  2028-03-20  reinstated ({CHAIR}) — {REINSTATEMENT_REASON}  [event 2]"
-    passed = f"  2028-11-16  surveillance passed ({CHAIR}) — engage  [{SURVEILLANCE_2}]"
-    renewed = f"  2029-11-08  renewed ({CHAIR}) — confirme valid until 2032-10-30  [{RENEWAL}]"
+    granted = f"  Dec 1, 2026  granted ({CHAIR}) — Confirmed valid until November 20, 2029  [{INITIAL}]"
+    failed = f"  Nov 18, 2027  surveillance failed ({CHAIR})  [{SURVEILLANCE_1}]"
+    suspended = f"  Nov 25, 2027  suspended ({CHAIR}) — until March 31, 2028: {SUSPENSION_REASON}  [event 1]"
+    reinstated = f"  Mar 20, 2028  reinstated ({CHAIR}) — {REINSTATEMENT_REASON}  [event 2]"
+    passed = f"  Nov 16, 2028  surveillance passed ({CHAIR}) — Committed  [{SURVEILLANCE_2}]"
+    renewed = f"  Nov 8, 2029  renewed ({CHAIR}) — Confirmed valid until October 30, 2032  [{RENEWAL}]"
     head = f"Label {LABEL}: "
     expected = {
         "roster": [],
