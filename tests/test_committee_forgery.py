@@ -131,7 +131,7 @@ def test_a_look_alike_of_a_roster_less_auditor_cannot_vote(tmp_path: Path, demo:
 
 
 def test_a_review_dated_before_the_decision_is_refused_and_flagged(desk: Desk, demo: Path) -> None:
-    with pytest.raises(InputError, match="before the proposed decision of 2026-11-20"):
+    with pytest.raises(InputError, match="before the proposed decision of November 20, 2026"):
         desk.open(demo, on=dt.date(2026, 11, 19))
     assert not sidecar_path(demo).exists()
     desk.open(demo)
@@ -141,7 +141,7 @@ def test_a_review_dated_before_the_decision_is_refused_and_flagged(desk: Desk, d
 
 def test_a_far_future_date_is_refused_and_blocks_nothing(desk: Desk, demo: Path) -> None:
     desk.open(demo)
-    with pytest.raises(InputError, match="dated 9999-12-31, after 2026-12-01: a date in the future"):
+    with pytest.raises(InputError, match="dated December 31, 9999, after December 1, 2026: a date in the future"):
         desk.vote(demo, "hvasseur", on=dt.date(9999, 12, 31))
     desk.vote(demo, "hvasseur", on=DAY)  # the next review is not blocked
     assert desk.read(demo).valid
@@ -180,7 +180,7 @@ def test_a_signature_by_a_retired_key_does_not_verify(desk: Desk, demo: Path) ->
     proux_key = desk.read(demo).reading.entries[0]  # noqa: F841  (the chain so far is valid)
     with open_register(desk.db) as conn, transaction(conn):
         retire(conn, "proux", on=dt.date(2026, 11, 22))
-    with pytest.raises(InputError, match="was not on the committee on 2026-11-23"):
+    with pytest.raises(InputError, match="was not on the committee on November 23, 2026"):
         desk.vote(demo, "proux", on=dt.date(2026, 11, 23))
     desk.forge(demo, desk.keys["proux"], member="proux", date=dt.date(2026, 11, 23), verdict="confirm",
                status="granted", level="confirme")
@@ -284,3 +284,23 @@ def test_an_auditor_of_the_same_label_in_its_cycle_cannot_vote(tmp_path: Path, d
     with pytest.raises(InputError, match="Paul Roux \\(proux\\) is one of the auditors of this audit or of this label"):
         desk.vote(demo, "proux")
     desk.vote(demo, "hvasseur")  # a member who audited neither may
+
+
+def test_an_auditor_of_the_same_label_id_cannot_vote_whatever_the_scope_says(tmp_path: Path, desk: Desk, demo: Path) -> None:
+    """A surveillance whose scope is worded differently but which names the label by its id
+    (`audit.label`) is the same label: its auditor may not decide the label's initial audit."""
+    from labelaudit.committee.register import add_record
+    from labelaudit.record import dumps
+
+    record = json.loads(demo.read_text("utf-8"))
+    record["audit"].update(id="2027-MTR-002", kind="surveillance", auditors=["Paul Roux"], label="2026-MTR-001",
+                           scope="Accueil et réclamations (périmètre reformulé)")
+    record["decided_on"] = "2027-11-10"
+    surveillance = tmp_path / "surveillance.json"
+    surveillance.write_text(dumps(record), "utf-8")
+    with open_register(desk.db) as conn:
+        add_record(conn, surveillance, today=TODAY)
+        add_record(conn, demo, today=TODAY)
+    desk.open(demo)
+    with pytest.raises(InputError, match="Paul Roux \\(proux\\) is one of the auditors of this audit or of this label"):
+        desk.vote(demo, "proux")

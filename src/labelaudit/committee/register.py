@@ -198,9 +198,14 @@ def label_of(organisation: str, scope: str, scheme_id: str) -> tuple[str, str, s
 
 def cycle_auditors(conn: sqlite3.Connection, record: dict[str, Any], record_digest: str) -> tuple[str, ...]:
     """The auditors of the other records of the same label decided within one validity period
-    of this one (before or after): the people who evaluated this label in its cycle."""
+    of this one (before or after): the people who evaluated this label in its cycle. The same
+    label is the same label id (the record's own, or the one the register attached it to),
+    or, for records without one, the same organisation, scope and scheme: a scope worded
+    differently never lets an auditor of the label vote."""
     audit, scheme = record.get("audit", {}), record.get("scheme", {})
     wanted = label_of(str(audit.get("organisation", "")), str(audit.get("scope", "")), str(scheme.get("id", "")))
+    (attached,) = conn.execute("SELECT label_id FROM records WHERE record_digest = ?", (record_digest,)).fetchone() or (None,)
+    label = attached or own_label(record)
     try:
         decided = dt.date.fromisoformat(str(record.get("decided_on")))
     except ValueError:
@@ -208,11 +213,12 @@ def cycle_auditors(conn: sqlite3.Connection, record: dict[str, Any], record_dige
     years = scheme.get("policies", {}).get("validity_years", DEFAULT_VALIDITY_YEARS)
     years = years if isinstance(years, int) and not isinstance(years, bool) and years >= 1 else DEFAULT_VALIDITY_YEARS
     found: list[str] = []
-    for organisation, scope, scheme_id, decided_on, auditors in conn.execute(
-        "SELECT organisation, scope, scheme_id, decided_on, auditors FROM records WHERE record_digest != ?",
+    for organisation, scope, scheme_id, decided_on, auditors, label_id in conn.execute(
+        "SELECT organisation, scope, scheme_id, decided_on, auditors, label_id FROM records WHERE record_digest != ?",
         (record_digest,),
     ):
-        if label_of(organisation, scope, scheme_id) != wanted:
+        same_label = label is not None and label_id == label
+        if not same_label and label_of(organisation, scope, scheme_id) != wanted:
             continue
         other = dt.date.fromisoformat(decided_on)
         if abs((other - decided).days) < 366 * years:
