@@ -15,7 +15,7 @@ import labelaudit.engine as engine
 PACKAGE = Path(engine.__file__).parent
 ROOT = PACKAGE.parents[2]  # src/labelaudit/engine → the repository
 # Each module may import only those before it (the order of the package docstring).
-LAYERS = ("results", "bindings", "tree", "outcome", "per_site", "decision")
+LAYERS = ("results", "surveyed", "bindings", "tree", "outcome", "per_site", "decision")
 MAX_LINES = 600
 
 

@@ -14,14 +14,14 @@ import attrs
 import polars as pl
 import pytest
 import svy
-from helpers import C1, C2, N1, answers, make_inputs, make_scheme
+from helpers import C1, C2, INDICATORS, N1, answers, make_inputs, make_scheme
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from labelaudit.design import site_scores, stratified
+from labelaudit.design import measure_of, site_scores, stratified
 from labelaudit.engine import Measures, score
-from labelaudit.engine.bindings import _Measurer
-from labelaudit.model import SurveyDesign
+from labelaudit.indicators import declared_range
+from labelaudit.model import IndicatorContext, Sample, SurveyDesign
 
 Z95 = 1.959963984540054
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "scoring.md"
@@ -135,18 +135,21 @@ def test_nps_clusters_score_each_answer(scheme, tallies) -> None:  # type: ignor
 
 
 @given(tally)
-def test_one_site_without_population_is_todays_interval_in_the_engine(tally) -> None:  # type: ignore[no-untyped-def]
-    """The engine's design path for one site and no population gives the indicator's own measure."""
+def test_one_site_without_population_is_todays_interval(tally) -> None:  # type: ignore[no-untyped-def]
+    """The built-in indicators' per-answer scores, through the design formulas, for one site and
+    no population: exactly each indicator's own measure."""
     scheme = _SCHEME
     for binding in (C1, C2, N1):
-        evidence = [answers(CRITERION[binding], binding, tally, "s0")]
-        inputs = make_inputs(scheme, evidence, site_ids=["s0"])
         criterion = scheme.criterion(CRITERION[binding])
         spec = next(b for b in criterion.bindings if b.id == binding)
-        measurer = _Measurer(inputs, criterion.id, spec, Z95)
-        sample = evidence[0].sample
-        by_design, _ = measurer.pooled([("s0", sample)], [measurer(sample)])
-        assert by_design == measurer(sample)
+        indicator = INDICATORS[spec.indicator]
+        context = IndicatorContext(spec, scheme.scale_of(scheme.sources["customer"], spec.item), Z95)
+        sample = Sample.of({F(k): v for k, v in tally.items()})
+        scores = indicator.scores
+        est = stratified([site_scores("s0", [(scores.score(v, context), c) for v, c in sample.counts])],
+                         weighting="pooled", ddof=scores.ddof)
+        bounds = declared_range(indicator, context) if scores.clamp else None
+        assert measure_of(est, scores.interval, Z95, bounds) == indicator.compute(sample, context)
 
 
 def test_a_lone_answer_site_takes_the_bindings_variance(scheme) -> None:  # type: ignore[no-untyped-def]

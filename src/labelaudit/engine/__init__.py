@@ -6,6 +6,8 @@ compared with a threshold or shown (`labelaudit.numbers`). The steps follow the 
 contract in docs/scoring.md (*From evidence to a decision*), one module each:
 
 - `results`: the frozen values every step returns, from a `Reason` to a `Decision`, and `Inputs`;
+- `surveyed`: step 1 for survey answers, pooled intervals that follow the audit's survey design
+  (sites as strata or clusters, finite populations; the formulas are `labelaudit.design`);
 - `bindings`: step 1, a binding's evidence measured per site, combined by the site policy and
   turned into an attainment (with step 7, the minimum samples: *undersized*);
 - `tree`: steps 2 to 6, criterion → requirement → dimension → overall, the tree shares, the
