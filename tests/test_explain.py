@@ -313,7 +313,7 @@ def test_the_outcome_names_the_sites_without_a_result_or_a_visit() -> None:
     assert "  all 3 sites were visited and each has a result of its own" in explain(record_of("demo"), None, "en")
     text = explain(record_of("deferred"), None, "fr")
     assert "Sites :" in text
-    assert "  - 2 site(s) sans résultat propre (couverture du site seul sous le minimum de 70 %), non jugé(s) " \
+    assert "  - 2 site(s) sans résultat propre (couverture du site seul sous le minimum de 70\u00a0%), non jugé(s) " \
         "par les portes de site : vierzon, romorantin" in text
 
 
@@ -337,7 +337,7 @@ def test_the_demo_criterion_in_decimals_checked_by_hand() -> None:
     text = explain(record_of("demo"), "understanding.3", "en")
     assert "value = mean of the sites = (3 + 4 + 3) / 3 = 3.333333" in text
     assert "attainment = (v − f) / (t − f) = (3.333333 − 0) / (4 − 0) = 3.333333 / 4 = 0.833333 → clamped to [0, 1]: 0.833333 = 83.3 %" in text
-    assert "value (pooled answers): -0.306122, n = 539, interval [-0.391828, -0.220417]" in text
+    assert "value (pooled answers): -0.306122, n = 539, interval [-0.390899, -0.221345]" in text
     assert "weight 1.5 in its requirement; tree share 2.8 %; pyramid 3" in text
     assert "10/3" not in text and "117/196" not in text
     exact_text = explain(record_of("demo"), "understanding.3", "en", exact=True)

@@ -124,12 +124,18 @@ def test_structure_places_problems_under_where_the_data_is_written() -> None:
     assert [p.where for p in error.value.problems] == ["key sources.customer.site"]
 
 
+def working(text: Text) -> tuple[str, str]:
+    """A message's French and English: the working languages every message has."""
+    return text.fr, text.en
+
+
 def test_the_file_problems_every_plugin_shares() -> None:
-    assert file_problem("missing") == Text(fr="fichier introuvable", en="file not found")
-    assert file_problem("unreadable", "Permission denied") == Text(
-        fr="fichier illisible : Permission denied", en="cannot read the file: Permission denied"
+    assert working(file_problem("missing")) == ("fichier introuvable", "file not found")
+    assert working(file_problem("unreadable", "Permission denied")) == (
+        "fichier illisible : Permission denied", "cannot read the file: Permission denied"
     )
-    assert file_problem("empty") == Text(fr="le fichier est vide", en="the file is empty")
+    assert working(file_problem("empty")) == ("le fichier est vide", "the file is empty")
+    assert file_problem("missing").get("de") == "Datei nicht gefunden"  # and every other catalog's
 
 
 # --- Repeated problems, XLSX archives, formula injection (issue 10) ----------------------------

@@ -273,11 +273,11 @@ def test_collect_skips_the_source_when_asked_and_keeps_the_others(audit: Path, m
         prepare(audit, plugins, [audit.parent / "schemes"]), plugins, on_plugin_error="skip", warn=warnings.append
     )
     assert [(e.criterion, e.value) for e in collected.evidence] == [("onsite.1", 4)]
-    boom = Text(
-        fr="la lecture de la source 'visits' a levé ValueError('boom')",
-        en="collecting source 'visits' raised ValueError('boom')",
+    boom = (
+        "la lecture de la source 'visits' a levé ValueError('boom')",
+        "collecting source 'visits' raised ValueError('boom')",
     )
-    assert [(s.source, s.plugin, s.problem) for s in collected.skipped] == [("visits", "flaky", boom)]
+    assert [(s.source, s.plugin, (s.problem.fr, s.problem.en)) for s in collected.skipped] == [("visits", "flaky", boom)]
     assert warnings == [
         "warning: plugin flaky failed on source 'visits', which is left out of the score "
         "(--on-plugin-error skip): collecting source 'visits' raised ValueError('boom')"

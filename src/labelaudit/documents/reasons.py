@@ -116,7 +116,9 @@ def _gate_reason(code: str) -> Renderer:
 
     def render(record: Record, p: dict[str, Any], lang: Lang, subjects: dict[str, list[str]]) -> str:
         gate = _gate(record, p["gate"])
-        pending = subjects.get(gate["id"]) or [""]
+        pending = subjects.get(gate["id"])
+        if not pending:  # more reasons than the gate has subjects: the record's own words
+            raise KeyError(gate["id"])
         detail = pending.pop(0) if len(pending) > 1 else pending[0]
         level = level_title(record, gate.get("level"), lang)
         return tr(f"reason.{code}", lang=lang, gate_title=text(gate, lang), level_title=level, detail=detail)

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from labelaudit.documents.accessors import text
-from labelaudit.documents.reasons import EVIDENCE_CODES, reason_text
+from labelaudit.documents.reasons import EVIDENCE_CODES, reason_texts
 from labelaudit.i18n import tr, words
 from labelaudit.i18n.formatting import Figure, written, written_date, written_percent
 from labelaudit.model import Lang
@@ -171,11 +171,11 @@ def _reason_lines(record: dict[str, Any], reasons: list[dict[str, Any]], lang: L
     titles = {g["id"]: text(g, lang) for g in record["gates"]}
     totals = Counter(_gate_of(r) for r in shown)
     seen: Counter[str | None] = Counter()
-    for item in shown:
+    for item, said in zip(shown, reason_texts(record, shown, lang)):  # one text per gate subject, in order
         gate = _gate_of(item)
         seen[gate] += 1
         if gate is None or seen[gate] <= REASONS_PER_GATE:
-            yield f"  - {reason_text(record, item, lang)}"
+            yield f"  - {said}"
         if gate is not None and seen[gate] == REASONS_PER_GATE < totals[gate]:
             more = totals[gate] - REASONS_PER_GATE
             yield f"  - {tr('summary.more_reasons', lang=lang, count=more, gate=titles.get(gate, gate))}"
