@@ -13,7 +13,7 @@ from pathlib import Path
 import labelaudit.engine as engine
 
 PACKAGE = Path(engine.__file__).parent
-ROOT = PACKAGE.parents[2]  # src/labelaudit/engine → the repository
+ROOT = Path(__file__).resolve().parents[1]  # tests/ → the repository (the package may be installed elsewhere)
 # Each module may import only those before it (the order of the package docstring).
 LAYERS = ("results", "surveyed", "bindings", "tree", "outcome", "per_site", "decision")
 MAX_LINES = 600

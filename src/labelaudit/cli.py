@@ -30,6 +30,7 @@ from labelaudit.i18n import (
     set_lang,
     tr,
     translate_argparse,
+    words,
 )
 from labelaudit.model import Audit, Lang, TemplateRequest, Text
 from labelaudit.plugins import Plugins, load_plugins
@@ -245,20 +246,12 @@ def _read_by(audit: Audit) -> tuple[Path, ...]:
     return (*files, *(f for inputs in audit.sources.values() for f in inputs.files))
 
 
-def _origin(origin: str) -> str:
-    """`entry point (labelaudit-queue)`, `command line`, `given in code`, in the reader's language."""
-    for word in ("entry point", "command line", "given in code"):
-        if origin == word or origin.startswith(word + " "):
-            return tr(f"words.plugin.{word.replace(' ', '_')}") + origin[len(word):]
-    return origin
-
-
 def cmd_plugins(args: argparse.Namespace, plugins: Plugins, out: Progress) -> int:
     """Each plugin: name, version, origin and API, then what it registered; disabled ones last."""
     lang = current_lang()
     for info in plugins.info:
         api = tr("plugin.list_api", api=info.api) if info.api is not None else tr("plugin.list_no_api")
-        out(f"{info.name} {info.version} — {_origin(info.origin)} — {api}")
+        out(f"{info.name} {info.version} — {words.plugin_origin(info.origin)} — {api}")
         for kind in plugins.kinds.values():
             if kind.plugin == info.name:
                 out(tr("lang.plugins_kind", name=kind.name, title=kind.title.get(lang)))

@@ -31,7 +31,7 @@ from labelaudit.documents.accessors import (
 )
 from labelaudit.documents.blocks import Block, Heading, Items, Note, Para, Row, Section, Table, c, kv, n
 from labelaudit.documents.reasons import evidence_gaps, reason_texts
-from labelaudit.i18n import tr
+from labelaudit.i18n import tr, words
 from labelaudit.model import Lang
 
 
@@ -213,7 +213,7 @@ def input_blocks(record: Record, lang: Lang) -> Iterator[Block]:
         yield Heading(3, t(key))
         yield Table((t("report.file"), t("report.digest")), tuple(Row((c(k), c(v, mono=True))) for k, v in mapping.items()), name="digests")
     yield Heading(3, t("report.plugins"))
-    plugins = tuple(Row((c(p["name"]), c(p.get("version") or NONE), c(p.get("origin") or NONE))) for p in record["plugins"])
+    plugins = tuple(Row((c(p["name"]), c(p.get("version") or NONE), c(words.plugin_origin(p["origin"], lang) if p.get("origin") else NONE))) for p in record["plugins"])
     yield Table((t("report.plugin"), t("report.version"), t("report.origin")), plugins, name="plugins")
     yield Heading(3, t("report.policies"))
     yield kv([(k, str(v)) for k, v in record["scheme"].get("policies", {}).items()], "policies")

@@ -65,3 +65,12 @@ def policy(name: str, value: str, lang: Lang | None = None) -> str:
 def finding(kind_id: str, lang: Lang | None = None) -> str:
     """A finding's kind (strength, improvement, sensitive, minor, major)."""
     return _named(f"compare.kind_{kind_id}", kind_id, lang)
+
+
+def plugin_origin(origin: str, lang: Lang | None = None) -> str:
+    """Where a plugin came from, as a record or `plugins` writes it (`entry point
+    (labelaudit-queue)`, `command line`, `given in code`), in the reader's language."""
+    for word in ("entry point", "command line", "given in code"):
+        if origin == word or origin.startswith(word + " "):
+            return tr(f"words.plugin.{word.replace(' ', '_')}", lang=lang) + origin[len(word):]
+    return origin
