@@ -48,8 +48,9 @@ def test_what_the_project_imports_from_the_engine_is_in_its_public_names() -> No
     and every name of `__all__` is there (no submodule is imported from outside)."""
     wanted: set[str] = set()
     sources = [p for d in ("src", "tests", "plugins", "bench") for p in (ROOT / d).rglob("*.py")]
+    own = ROOT / "src" / "labelaudit" / "engine"  # the package's own modules, in the checkout
     for path in sources:
-        if PACKAGE in path.parents:
+        if own in path.parents or PACKAGE in path.parents:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
