@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,40 +22,8 @@ import pytest
 
 from labelaudit.documents.commands import render
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 A4_CONTENT_PX = 680  # 210 mm − 2 × 15 mm margins, at 96 CSS px per inch
-
-
-def _unavailable(why: str) -> None:
-    """Skip on a developer's machine; in CI a missing browser is a broken environment."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must provide the report's browser test: {why}")
-    pytest.skip(why)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install playwright)")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
 
 
 def write_report(tmp_path: Path, name: str, lang: str) -> tuple[dict[str, Any], Path]:
