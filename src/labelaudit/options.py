@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from labelaudit.errors import Problem
 from labelaudit.i18n import lang_problem, tr
@@ -89,3 +90,10 @@ def seconds(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise _expected("expected.seconds", text)
     return value
+
+
+def register_option(lang: str) -> argparse.ArgumentParser:
+    """The parent parser of every command that works on the label register: `--register DB`."""
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--register", type=Path, metavar="DB", help=tr("register.help.db", lang=lang))
+    return db

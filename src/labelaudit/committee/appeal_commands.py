@@ -207,8 +207,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     def h(key: str) -> str:
         return tr(f"appeal.help.{key}", lang=lang)
 
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--register", type=Path, metavar="DB", help=tr("register.help.db", lang=lang))
+    db = options.register_option(lang)
     dated = argparse.ArgumentParser(add_help=False)
     dated.add_argument("--key", type=Path, metavar="FILE", help=tr("label.help.key", lang=lang))
     dated.add_argument("--on", type=options.date, metavar="YYYY-MM-DD", help=h("on"))

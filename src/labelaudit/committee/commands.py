@@ -190,8 +190,7 @@ def _add_member(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> N
     def h(key: str) -> str:
         return tr(f"committee.help.{key}", lang=lang)
 
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--register", type=Path, metavar="DB", help=tr("register.help.db", lang=lang))
+    db = options.register_option(lang)
     parents = [common, db]
     top = commands.add_parser("member", help=h("member"), description=h("member"))
     actions = top.add_subparsers(dest="member_action", required=True, metavar="ACTION")

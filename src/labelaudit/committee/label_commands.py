@@ -97,8 +97,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     def h(key: str) -> str:
         return tr(f"label.help.{key}", lang=lang)
 
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--register", type=Path, metavar="DB", help=tr("register.help.db", lang=lang))
+    db = options.register_option(lang)
     signer = argparse.ArgumentParser(add_help=False)
     signer.add_argument("--member", required=True, metavar="ID", help=h("member"))
     signer.add_argument("--key", type=Path, metavar="FILE", help=h("key"))

@@ -189,8 +189,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     def h(key: str) -> str:
         return tr(f"register.help.{key}", lang=lang)
 
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--register", type=Path, metavar="DB", help=h("db"))
+    db = options.register_option(lang)
     parents = [common, db]
     top = commands.add_parser("register", help=h("register"), description=h("register"))
     actions = top.add_subparsers(dest="register_action", required=True, metavar="ACTION")

@@ -27,6 +27,7 @@ from labelaudit.committee.schema import transaction
 from labelaudit.committee.signing import key_id, load_private_key
 from labelaudit.desk import store
 from labelaudit.desk.keys import hash_password, seal
+from labelaudit import options
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
 from labelaudit.model import Lang
@@ -132,8 +133,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     def h(key: str) -> str:
         return tr(f"desk.help.{key}", lang=lang)
 
-    db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--register", type=Path, metavar="DB", help=tr("register.help.db", lang=lang))
+    db = options.register_option(lang)
     serve = commands.add_parser("serve", parents=[common, db], help=h("serve"), description=h("serve"))
     serve.add_argument("--host", default="127.0.0.1", help=h("host"))
     serve.add_argument("--port", type=_port, default=8000, metavar="N", help=h("port"))
