@@ -16,12 +16,16 @@ from labelaudit.design import (
     TooFewClusters,
     clustered,
     normal_interval,
+    pooled_variance,
+    ratio_estimate,
     site_scores,
     stratified,
     wilson_interval,
 )
 from labelaudit.indicators import mean_measure, nps_measure, share_measure
 from labelaudit.model import Sample
+
+import design_reference
 
 Z95 = 1.959963984540054
 
@@ -162,3 +166,53 @@ def test_more_answers_than_the_population_is_refused() -> None:
     with pytest.raises(MoreAnswersThanPopulation) as caught:
         stratified([site_scores("a", {Fraction(3): 31}, population=30)], weighting="pooled", ddof=1)
     assert (caught.value.site, caught.value.n, caught.value.population) == ("a", 31, 30)
+
+
+# --- the integer sums are the textbook's fractions ----------------------------------------------
+
+scores_any = st.fractions(min_value=-100, max_value=100, max_denominator=12)  # a gap's, a share's, NPS, halves, thirds
+
+
+@st.composite
+def any_network(draw):  # type: ignore[no-untyped-def]
+    """Sites with any exact scores, lone answers, empty tallies, populations from n (a census) up."""
+    sites = []
+    for i in range(draw(st.integers(1, 7))):
+        tally = draw(st.dictionaries(scores_any, st.integers(0, 9), max_size=5))
+        n = sum(tally.values())
+        population = draw(st.one_of(st.none(), st.integers(n, 3 * n + 1), st.just(n)))
+        sites.append(site_scores(f"s{i}", tally, population if n else None))
+    return sites
+
+
+def _same(ours, theirs) -> None:  # type: ignore[no-untyped-def]
+    """Either the same Estimate, field by field, or the same error."""
+    try:
+        expected = theirs()
+    except (ValueError, TooFewClusters) as exc:
+        with pytest.raises(type(exc)):
+            ours()
+        return
+    assert ours() == expected
+
+
+@given(any_network(), st.sampled_from(["pooled", "equal"]), st.integers(0, 2))
+def test_integer_strata_are_the_textbook_fractions(sites, weighting, ddof) -> None:  # type: ignore[no-untyped-def]
+    _same(lambda: stratified(sites, weighting=weighting, ddof=ddof),
+          lambda: design_reference.stratified(sites, weighting=weighting, ddof=ddof))
+    assert pooled_variance(sites, ddof) == design_reference.pooled_variance([s for s in sites if s.n], ddof)
+
+
+@given(any_network(), st.sampled_from(["pooled", "equal"]), st.integers(0, 2))
+def test_integer_clusters_are_the_textbook_fractions(sites, weighting, ddof) -> None:  # type: ignore[no-untyped-def]
+    unbounded = [site_scores(s.site, s.counts) for s in sites]  # populations do not apply to clusters
+    _same(lambda: clustered(unbounded, weighting=weighting, ddof=ddof),
+          lambda: design_reference.clustered(unbounded, weighting=weighting, ddof=ddof))
+
+
+@given(st.lists(st.tuples(scores_any, st.fractions(min_value=0, max_value=50, max_denominator=7)), min_size=2, max_size=8),
+       st.integers(0, 1000))
+def test_integer_ratio_estimate_is_the_textbook_fraction(pairs, n) -> None:  # type: ignore[no-untyped-def]
+    if sum(m for _, m in pairs) == 0:
+        return
+    assert ratio_estimate(pairs, n=n) == design_reference.ratio_estimate(pairs, n=n)

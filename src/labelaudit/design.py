@@ -23,9 +23,10 @@ one-site intervals of `labelaudit.indicators`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from attrs import frozen
 
@@ -90,36 +91,74 @@ class MoreAnswersThanPopulation(ValueError):
         self.site, self.n, self.population = site, n, population
 
 
-def _site_variance(site: SiteScores, ddof: int, fallback: Fraction | None) -> Fraction | None:
-    """The site's variance of its answers (divisor n_h − ddof); a lone answer to a mean takes
-    the variance of every answer of the binding (`fallback`), since one answer has none."""
-    n = site.n
-    if n - ddof <= 0:
-        return fallback
-    mean = site.total / n
-    return (site.squares() - n * mean * mean) / (n - ddof)
+class SiteSums(NamedTuple):
+    """One site's answers reduced to integers over the common denominator of an estimate
+    (`scale`): n, Σ x·c and Σ x²·c, with x = score × scale for each answer's score.
+
+    The estimates below are the textbook formulas of the module's docstring on these sums:
+    the very same fractions, with one Fraction made at the end instead of several per site
+    (tests/test_design.py holds them equal to the formulas written on Fractions).
+    """
+
+    site: str
+    n: int
+    total: int
+    squares: int
+    population: int | None = None
+
+
+def sums_of(sites: Sequence[SiteScores]) -> tuple[int, list[SiteSums]]:
+    """The sites' tallies as integer sums over one common denominator, and that denominator."""
+    scale = math.lcm(*{value.denominator for site in sites for value, _ in site.counts})
+    found = []
+    for site in sites:
+        n = total = squares = 0
+        for value, count in site.counts:
+            x = value.numerator * (scale // value.denominator)
+            n += count
+            total += x * count
+            squares += x * x * count
+        found.append(SiteSums(site.site, n, total, squares, site.population))
+    return scale, found
+
+
+def _sum_ratios(terms: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """Σ a/b of positive denominators, as one (numerator, denominator): a running least common
+    denominator instead of a Fraction (and its gcd of the whole sum) per term."""
+    numerator, denominator = 0, 1
+    for a, b in terms:
+        common = math.gcd(denominator, b)
+        numerator = numerator * (b // common) + a * (denominator // common)
+        denominator = denominator // common * b
+    return numerator, denominator
+
+
+def _answered(sums: Sequence[SiteSums]) -> list[SiteSums]:
+    answered = [s for s in sums if s.n > 0]
+    for site in answered:
+        if site.population is not None and site.n > site.population:
+            raise MoreAnswersThanPopulation(site.site, site.n, site.population)
+    return answered
 
 
 def pooled_variance(sites: Sequence[SiteScores], ddof: int) -> Fraction | None:
     """The variance of all the binding's answers together (the lone-answer fallback)."""
-    n = sum(s.n for s in sites)
+    scale, sums = sums_of(sites)
+    return _pooled_variance(scale, sums, ddof)
+
+
+def _pooled_variance(scale: int, sums: Sequence[SiteSums], ddof: int) -> Fraction | None:
+    """(Σx² − (Σx)²/n) / (n − ddof) = (n·Σx² − (Σx)²) / (n·scale²·(n − ddof))."""
+    n = sum(s.n for s in sums)
     if n - ddof <= 0:
         return None
-    total = sum((s.total for s in sites), Fraction(0))
-    squares = sum((s.squares() for s in sites), Fraction(0))
-    return (squares - total * total / n) / (n - ddof)
+    total = sum(s.total for s in sums)
+    return Fraction(n * sum(s.squares for s in sums) - total * total, n * scale * scale * (n - ddof))
 
 
-def check_populations(sites: Sequence[SiteScores]) -> None:
-    for site in sites:
-        if site.population is not None and site.n > site.population:
-            raise MoreAnswersThanPopulation(site.site, site.n, site.population)
-
-
-def _srs(sites: Sequence[SiteScores], ddof: int) -> Fraction | None:
-    n = sum(s.n for s in sites)
-    spread = pooled_variance(sites, ddof)
-    return None if spread is None else spread / n
+def _srs(scale: int, sums: Sequence[SiteSums], ddof: int) -> Fraction | None:
+    spread = _pooled_variance(scale, sums, ddof)
+    return None if spread is None else spread / sum(s.n for s in sums)
 
 
 def stratified(sites: Sequence[SiteScores], *, weighting: Weighting, ddof: int) -> Estimate:
@@ -127,25 +166,54 @@ def stratified(sites: Sequence[SiteScores], *, weighting: Weighting, ddof: int) 
 
     The variance is None when a site's has none (one answer in all, to a mean).
     """
-    answered = [s for s in sites if s.n > 0]
+    scale, sums = sums_of(sites)
+    return stratified_sums(scale, sums, weighting=weighting, ddof=ddof)
+
+
+def stratified_sums(scale: int, sums: Sequence[SiteSums], *, weighting: Weighting, ddof: int) -> Estimate:
+    """`stratified` on the sites' integer sums.
+
+    With T_h, S_h a site's sums over `scale` = D, its own variance of its answers is
+    (n_h·S_h − T_h²) / (n_h·D²·(n_h − ddof)), and the lone-answer fallback that of all the
+    answers. W_h² · own / n_h · (N_h − n_h)/N_h is then a/b over D²·n² (pooled, W_h = n_h/n)
+    or D²·k² (equal, W_h = 1/k), with a and b whole: summed exactly (`_sum_ratios`).
+    """
+    answered = _answered(sums)
     if not answered:
         raise ValueError("no usable answer")
-    check_populations(answered)
-    n = sum(s.n for s in answered)
-    fallback = pooled_variance(answered, ddof)
-    value, census = Fraction(0), True
-    variance: Fraction | None = Fraction(0)
+    n, k = sum(s.n for s in answered), len(answered)
+    total = sum(s.total for s in answered)
+    spread = n * sum(s.squares for s in answered) - total * total  # the fallback's, times n·D²·(n − ddof)
+    pooled = weighting == "pooled"
+    terms: list[tuple[int, int]] | None = []
     for site in answered:
-        weight = Fraction(site.n, n) if weighting == "pooled" else Fraction(1, len(answered))
-        correction = Fraction(1) if site.population is None else 1 - Fraction(site.n, site.population)
-        census = census and correction == 0
-        value += weight * site.total / site.n
-        own = _site_variance(site, ddof, fallback)
-        if own is None or variance is None:
-            variance = None
-        else:
-            variance += weight * weight * own / site.n * correction
-    return Estimate(value, n, variance, census=census, srs_variance=_srs(answered, ddof))
+        if site.n - ddof > 0:
+            a, b = site.n * site.squares - site.total * site.total, site.n - ddof
+            if not pooled:
+                b *= site.n * site.n
+        elif n - ddof > 0:
+            a, b = spread, n * (n - ddof)
+            if pooled:
+                a *= site.n
+            else:
+                b *= site.n
+        else:  # a lone answer in all: no variance
+            terms = None
+            break
+        if site.population is not None:
+            a, b = a * (site.population - site.n), b * site.population
+        terms.append((a, b))
+    if pooled:
+        value = Fraction(total, n * scale)
+    else:
+        numerator, denominator = _sum_ratios((s.total, s.n) for s in answered)
+        value = Fraction(numerator, denominator * k * scale)
+    variance = None
+    if terms is not None:
+        numerator, denominator = _sum_ratios(terms)
+        variance = Fraction(numerator, denominator * (n * n if pooled else k * k) * scale * scale)
+    census = all(s.population == s.n for s in answered)
+    return Estimate(value, n, variance, census=census, srs_variance=_srs(scale, answered, ddof))
 
 
 def clustered(sites: Sequence[SiteScores], *, weighting: Weighting = "pooled", ddof: int = 1) -> Estimate:
@@ -154,15 +222,21 @@ def clustered(sites: Sequence[SiteScores], *, weighting: Weighting = "pooled", d
     Populations do not apply here (the with-replacement form already holds the within-site
     variance), but more answers than a site's population is still an input error.
     """
-    answered = [s for s in sites if s.n > 0]
-    check_populations(answered)
+    scale, sums = sums_of(sites)
+    return clustered_sums(scale, sums, weighting=weighting, ddof=ddof)
+
+
+def clustered_sums(scale: int, sums: Sequence[SiteSums], *, weighting: Weighting = "pooled", ddof: int = 1) -> Estimate:
+    """`clustered` on the sites' integer sums: y_h = T_h/D and m_h = n_h = n_h·D/D share the
+    denominator D; each site once (its value over one) goes through `ratio_estimate`."""
+    answered = _answered(sums)
     if len(answered) < 2:
         raise TooFewClusters(len(answered))
+    n, srs = sum(s.n for s in answered), _srs(scale, answered, ddof)
     if weighting == "pooled":
-        pairs = [(s.total, Fraction(s.n)) for s in answered]
-    else:  # each site once: its value, over one
-        pairs = [(s.total / s.n, Fraction(1)) for s in answered]
-    return ratio_estimate(pairs, n=sum(s.n for s in answered), srs_variance=_srs(answered, ddof))
+        return _ratio_of_integers([s.total for s in answered], [s.n * scale for s in answered], n=n, srs_variance=srs)
+    pairs = [(Fraction(s.total, s.n * scale), Fraction(1)) for s in answered]
+    return ratio_estimate(pairs, n=n, srs_variance=srs)
 
 
 def ratio_estimate(pairs: Sequence[tuple[Fraction, Fraction]], *, n: int, srs_variance: Fraction | None = None) -> Estimate:
@@ -171,16 +245,30 @@ def ratio_estimate(pairs: Sequence[tuple[Fraction, Fraction]], *, n: int, srs_va
     k = len(pairs)
     if k < 2:
         raise TooFewClusters(k)
-    m = sum((mh for _, mh in pairs), Fraction(0))
-    ratio = sum((y for y, _ in pairs), Fraction(0)) / m
-    spread = sum(((y - ratio * mh) ** 2 for y, mh in pairs), Fraction(0))
-    return Estimate(ratio, n, Fraction(k, k - 1) * spread / (m * m), clusters=k, srs_variance=srs_variance)
+    scale = math.lcm(*{x.denominator for pair in pairs for x in pair})
+    ys = [y.numerator * (scale // y.denominator) for y, _ in pairs]
+    ms = [m.numerator * (scale // m.denominator) for _, m in pairs]
+    return _ratio_of_integers(ys, ms, n=n, srs_variance=srs_variance)
+
+
+def _ratio_of_integers(ys: Sequence[int], ms: Sequence[int], *, n: int, srs_variance: Fraction | None) -> Estimate:
+    """`ratio_estimate` on whole Y_h = y_h·Q and M_h = m_h·Q (Q any common denominator):
+    r̂ = ΣY/ΣM and v = k/(k − 1) · Σ (Y_h·ΣM − ΣY·M_h)² / (ΣM)⁴, where Q cancels out."""
+    k = len(ys)
+    y, m = sum(ys), sum(ms)
+    spread = sum((yh * m - y * mh) ** 2 for yh, mh in zip(ys, ms))
+    return Estimate(Fraction(y, m), n, Fraction(k * spread, (k - 1) * m**4), clusters=k, srs_variance=srs_variance)
 
 
 def estimate(sites: Sequence[SiteScores], *, design: Design, weighting: Weighting, ddof: int) -> Estimate:
+    scale, sums = sums_of(sites)
+    return estimate_sums(scale, sums, design=design, weighting=weighting, ddof=ddof)
+
+
+def estimate_sums(scale: int, sums: Sequence[SiteSums], *, design: Design, weighting: Weighting, ddof: int) -> Estimate:
     if design == "clusters":
-        return clustered(sites, weighting=weighting, ddof=ddof)
-    return stratified(sites, weighting=weighting, ddof=ddof)
+        return clustered_sums(scale, sums, weighting=weighting, ddof=ddof)
+    return stratified_sums(scale, sums, weighting=weighting, ddof=ddof)
 
 
 def _point(est: Estimate) -> Measure:

@@ -22,11 +22,11 @@ from labelaudit.indicators import declared_range, interval, measure_problem
 from labelaudit.model import Binding, Criterion, Evidence, IndicatorContext, Measure, Sample, Scheme, Text
 from labelaudit.engine.surveyed import (
     Measured,
+    ScoreTable,
     clustered_measures,
     design_of,
     pooled_samples,
     population_of,
-    scored,
     with_population,
 )
 from labelaudit.numbers import shown, z_for
@@ -58,6 +58,7 @@ class _Measurer:
         self.context = IndicatorContext(binding, inputs.scheme.scale_of(source, binding.item), z)
         self.declared = declared_range(indicator, self.context)
         self.inputs = inputs
+        self.table = None if indicator.scores is None else ScoreTable(indicator.scores, self.context, self.raised)
 
     def __call__(self, sample: Sample) -> Measure:
         try:
@@ -68,11 +69,6 @@ class _Measurer:
         if problem is not None:
             raise self.error("engine.indicator_result", problem)
         return measure
-
-    def score(self, sample: Sample) -> tuple[tuple[Fraction, int], ...]:
-        """Each answer's score (`Indicator.scores`), with its count."""
-        assert self.indicator.scores is not None
-        return scored(self.indicator.scores, self.context, sample, self.raised)
 
     def raised(self, exc: Exception) -> PluginError:
         return self.error("engine.scores_raised", Text(fr=repr(exc), en=repr(exc)))
@@ -89,15 +85,16 @@ class _Measurer:
         scores = self.indicator.scores
         if population is None or scores is None:
             return measure
-        return with_population(measure, site, sample, scores, population, self.score, self.context.z, self.declared, self.check)
+        assert self.table is not None
+        return with_population(measure, site, sample, scores, population, self.table, self.context.z, self.declared, self.check)
 
     def pooled(self, sites: Sequence[tuple[str, Sample]], site_measures: Sequence[Measure]) -> tuple[Measure, int | None]:
         """Every site's answers pooled by the survey design; the value checked against the
         indicator's own (all answers pooled, or the sites' mean when sites weigh equally)."""
-        assert self.indicator.scores is not None
+        assert self.indicator.scores is not None and self.table is not None
         inputs = self.inputs
         measure, clusters = pooled_samples(
-            inputs, self.binding.source, sites, self.indicator.scores, self.score, self.context.z, self.declared
+            inputs, self.binding.source, sites, self.indicator.scores, self.table, self.context.z, self.declared
         )
         if clusters is None or clusters >= 2:
             if inputs.scheme.policies.sites == "pooled":
@@ -114,6 +111,11 @@ class _Measurer:
         return PluginError(plugin, Text(
             fr=tr(key, lang="fr", problem=problem.fr, **where), en=tr(key, lang="en", problem=problem.en, **where)
         ))
+
+
+def _merged(samples: Sequence[Sample]) -> Sample:
+    """A site's samples of one binding as one (most sites have one: it is taken as it is)."""
+    return samples[0] if len(samples) == 1 else Sample.pooled(samples)
 
 
 def _combine_equal(site_measures: Sequence[Measure]) -> Measure:
@@ -208,7 +210,7 @@ def measure_binding(
             site_measure = given[0]
             site_value = SiteValue(site, site_measure.value, site_measure.n, site_measure.low, site_measure.high)
         elif samples:
-            merged = samples[0] if len(samples) == 1 else Sample.pooled(samples)
+            merged = _merged(samples)
             if merged.n == 0:
                 continue
             measurer = measurer or _Measurer(inputs, criterion, binding, z)
@@ -232,7 +234,7 @@ def measure_binding(
         measurer = measurer or _Measurer(inputs, criterion, binding, z)
         if measurer.indicator.scores is not None:
             by_design = measurer.pooled(
-                [(site, Sample.pooled(samples)) for _, _, samples, site in site_measures], [m for m, *_ in site_measures]
+                [(site, _merged(samples)) for _, _, samples, site in site_measures], [m for m, *_ in site_measures]
             )
             return Measured(by_design[0], tuple(site_values), by_design[1])
         if pooled_policy and not clusters:

@@ -11,6 +11,7 @@ under clusters, where each site's value and n are all the ratio estimator needs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import NamedTuple
@@ -18,15 +19,12 @@ from typing import NamedTuple
 from labelaudit.design import (
     Design,
     Estimate,
-    SiteScores,
+    SiteSums,
     TooFewClusters,
+    estimate_sums,
     measure_of,
     ratio_estimate,
-    site_scores,
-    stratified,
-)
-from labelaudit.design import (
-    estimate as design_estimate,
+    stratified_sums,
 )
 from labelaudit.engine.results import Inputs, SiteValue
 from labelaudit.model import AnswerScores, IndicatorContext, Measure, Sample
@@ -54,30 +52,65 @@ def population_of(inputs: Inputs, source: str, site: str) -> int | None:
     return None if declared is None else declared.population.get(site)
 
 
-Scorer = Callable[[Sample], tuple[tuple[Fraction, int], ...]]
 Check = Callable[[Fraction, Fraction], None]  # (the indicator's value, the design's): must agree
 
 
-def scored(scores: AnswerScores, context: IndicatorContext, sample: Sample, raised: Callable[[Exception], Exception]) -> tuple[tuple[Fraction, int], ...]:
-    """Each answer's score, with its count: the plugin's `score`, checked to be exact."""
-    found = []
-    for value, count in sample.counts:
-        try:
-            score = scores.score(value, context)
-        except Exception as exc:  # third-party code: name it rather than crash
-            raise raised(exc) from None
-        if isinstance(score, bool) or not isinstance(score, (Fraction, int)):
-            raise raised(TypeError(f"score of {value} is {score!r}, expected an exact number"))
-        found.append((Fraction(score), count))
-    return tuple(found)
+class ScoreTable:
+    """A binding's per-answer scores (`AnswerScores.score`), each distinct answer asked once.
+
+    A score is a function of the answer and the binding's context, and a network's thousand
+    sites share a handful of distinct answers: asking the plugin once per answer, and reducing
+    each site's tally to integer sums (`design.SiteSums`) over the scores' common denominator,
+    spares a Fraction operation per answer and per site. Each score is checked to be exact.
+    """
+
+    def __init__(self, scores: AnswerScores, context: IndicatorContext, raised: Callable[[Exception], Exception]) -> None:
+        self.scores, self.context, self.raised = scores, context, raised
+        self.found: dict[tuple[int, int], Fraction] = {}  # (numerator, denominator): hashing a Fraction is slow
+        self._scaled: tuple[int, dict[tuple[int, int], int]] = (1, {})
+
+    def of(self, value: Fraction) -> Fraction:
+        key = (value.numerator, value.denominator)
+        found = self.found.get(key)
+        if found is None:
+            try:
+                score = self.scores.score(value, self.context)
+            except Exception as exc:  # third-party code: name it rather than crash
+                raise self.raised(exc) from None
+            if isinstance(score, bool) or not isinstance(score, (Fraction, int)):
+                raise self.raised(TypeError(f"score of {value} is {score!r}, expected an exact number"))
+            found = self.found[key] = Fraction(score)
+        return found
+
+    def sums(self, sites: Sequence[tuple[str, Sample, int | None]]) -> tuple[int, list[SiteSums]]:
+        """Each (site, sample, population)'s sums, over the common denominator of the scores."""
+        for _, sample, _ in sites:  # every answer scored first, in the sites' order, as `scored` does
+            for value, _ in sample.counts:
+                self.of(value)
+        scale, scaled = self._scaled
+        if len(scaled) != len(self.found):
+            scale = math.lcm(*{score.denominator for score in self.found.values()})
+            scaled = {key: score.numerator * (scale // score.denominator) for key, score in self.found.items()}
+            self._scaled = scale, scaled
+        found = []
+        for site, sample, population in sites:
+            n = total = squares = 0
+            for value, count in sample.counts:
+                if count > 0:
+                    x = scaled[(value.numerator, value.denominator)]
+                    n += count
+                    total += x * count
+                    squares += x * x * count
+            found.append(SiteSums(site, n, total, squares, population))
+        return scale, found
 
 
 def with_population(
-    measure: Measure, site: str, sample: Sample, scores: AnswerScores, population: int, score: Scorer, z: float,
+    measure: Measure, site: str, sample: Sample, scores: AnswerScores, population: int, table: ScoreTable, z: float,
     bounds: tuple[Fraction, Fraction] | None, check: Check,
 ) -> Measure:
     """A site's own interval with its finite population correction (1 − n/N)."""
-    est = stratified([site_scores(site, score(sample), population)], weighting="pooled", ddof=scores.ddof)
+    est = stratified_sums(*table.sums([(site, sample, population)]), weighting="pooled", ddof=scores.ddof)
     check(measure.value, est.value)
     return measure_of(est, scores.interval, z, bounds if scores.clamp else None)
 
@@ -87,22 +120,21 @@ def pooled_samples(
     source: str,
     sites: Sequence[tuple[str, Sample]],
     scores: AnswerScores,
-    score: Scorer,
+    table: ScoreTable,
     z: float,
     bounds: tuple[Fraction, Fraction] | None,
 ) -> tuple[Measure, int | None]:
     """The pooled measure of every site's answers, by the audit's design for the source."""
     design = design_of(inputs, source)
     weighting = inputs.scheme.policies.sites
-    scored_sites: list[SiteScores] = [
-        site_scores(site, score(sample), population_of(inputs, source, site) if design == "strata" else None)
-        for site, sample in sites
-    ]
+    scale, sums = table.sums([
+        (site, sample, population_of(inputs, source, site) if design == "strata" else None) for site, sample in sites
+    ])
     try:
-        est = design_estimate(scored_sites, design=design, weighting=weighting, ddof=scores.ddof)
+        est = estimate_sums(scale, sums, design=design, weighting=weighting, ddof=scores.ddof)
     except TooFewClusters as exc:
-        answered = [s for s in scored_sites if s.n > 0]
-        value = answered[0].total / answered[0].n if answered else Fraction(0)
+        answered = [s for s in sums if s.n > 0]
+        value = Fraction(answered[0].total, answered[0].n * scale) if answered else Fraction(0)
         return Measure(value, sum(s.n for s in answered)), exc.clusters
     return measure_of(est, scores.interval, z, bounds if scores.clamp else None), est.clusters or None
 
