@@ -176,3 +176,31 @@ def test_round_half_away_is_the_textbook_rounding(value: F, places: int) -> None
 def test_from_float6_is_decimal_half_up(value: float) -> None:
     expected = F(Decimal(value).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP))
     assert from_float6(value) == expected
+
+
+def _interval_by_fractions(value: F, low: float, high: float) -> tuple[F, F]:
+    """indicators.interval as first written: Fraction ends, Fraction comparisons."""
+    low6, high6 = from_float6(low), from_float6(high)
+    if low6 > value:
+        low6 = F(value.numerator * 10**6 // value.denominator, 10**6)
+    if high6 < value:
+        high6 = F(-(-value.numerator * 10**6 // value.denominator), 10**6)
+    return low6, high6
+
+
+@given(st.fractions(min_value=-1000, max_value=1000), st.floats(-1e-3, 1e-3), st.floats(-1e-3, 1e-3))
+def test_interval_on_integers_is_the_fraction_interval(value: F, below: float, above: float) -> None:
+    """indicators.interval compares on the grid of millionths as integers: the same ends."""
+    from labelaudit.indicators import interval
+
+    centre = value.numerator / value.denominator
+    low, high = centre + below, centre + above  # around, beside or across the value
+    assert interval(value, low, high) == _interval_by_fractions(value, low, high)
+    assert interval(value, centre, centre) == _interval_by_fractions(value, centre, centre)
+
+
+@given(st.fractions(min_value=-(10**9), max_value=10**9))
+def test_decimal6_is_the_rounded_decimal(value: F) -> None:
+    """decimal6 writes the digits from integers: exactly the text of the rounded Decimal."""
+    assert decimal6(value) == str(round_half_away(value, 6))
+    assert decimal6(value / 10**7) == str(round_half_away(value / 10**7, 6))  # tiny ones, −0.000000 never

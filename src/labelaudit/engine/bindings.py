@@ -26,7 +26,7 @@ from labelaudit.engine.surveyed import (
     clustered_measures,
     design_of,
     pooled_samples,
-    population_of,
+    populations_of,
     with_population,
 )
 from labelaudit.numbers import shown, z_for
@@ -195,6 +195,7 @@ def measure_binding(
     criterion = evidence[0].criterion if evidence else ""
     measurer: _Measurer | None = None  # made at the first sample: direct values need no indicator
     binding_id = binding.id
+    populations = populations_of(inputs, binding.source)
     site_values = []
     site_measures: list[tuple[Measure, str, list[Sample], str]] = []  # measure, kind of evidence, samples, site
     for site in sorted(by_site):
@@ -214,7 +215,7 @@ def measure_binding(
             if merged.n == 0:
                 continue
             measurer = measurer or _Measurer(inputs, criterion, binding, z)
-            site_measure = measurer.site(site, merged, population_of(inputs, binding.source, site))
+            site_measure = measurer.site(site, merged, populations.get(site))
             site_value = SiteValue(site, site_measure.value, site_measure.n, site_measure.low, site_measure.high)
         else:
             site_measure = Measure(sum(values, Fraction(0)) / len(values), 0)

@@ -12,7 +12,7 @@ under clusters, where each site's value and n are all the ratio estimator needs.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -47,9 +47,10 @@ def design_of(inputs: Inputs, source: str) -> Design:
     return "clusters" if in_scope - set(declared.surveyed) else "strata"
 
 
-def population_of(inputs: Inputs, source: str, site: str) -> int | None:
+def populations_of(inputs: Inputs, source: str) -> Mapping[str, int]:
+    """Each site's population the audit declares for a survey source (none: empty)."""
     declared = inputs.designs.get(source)
-    return None if declared is None else declared.population.get(site)
+    return {} if declared is None else declared.population
 
 
 Check = Callable[[Fraction, Fraction], None]  # (the indicator's value, the design's): must agree
@@ -127,9 +128,8 @@ def pooled_samples(
     """The pooled measure of every site's answers, by the audit's design for the source."""
     design = design_of(inputs, source)
     weighting = inputs.scheme.policies.sites
-    scale, sums = table.sums([
-        (site, sample, population_of(inputs, source, site) if design == "strata" else None) for site, sample in sites
-    ])
+    populations = populations_of(inputs, source) if design == "strata" else {}
+    scale, sums = table.sums([(site, sample, populations.get(site)) for site, sample in sites])
     try:
         est = estimate_sums(scale, sums, design=design, weighting=weighting, ddof=scores.ddof)
     except TooFewClusters as exc:
