@@ -185,7 +185,8 @@ def stratified_sums(scale: int, sums: Sequence[SiteSums], *, weighting: Weightin
     total = sum(s.total for s in answered)
     spread = n * sum(s.squares for s in answered) - total * total  # the fallback's, times n·D²·(n − ddof)
     pooled = weighting == "pooled"
-    terms: list[tuple[int, int]] | None = []
+    terms: list[tuple[int, int]] = []
+    lone = False  # a lone answer in all: no variance
     for site in answered:
         if site.n - ddof > 0:
             a, b = site.n * site.squares - site.total * site.total, site.n - ddof
@@ -197,8 +198,8 @@ def stratified_sums(scale: int, sums: Sequence[SiteSums], *, weighting: Weightin
                 a *= site.n
             else:
                 b *= site.n
-        else:  # a lone answer in all: no variance
-            terms = None
+        else:
+            lone = True
             break
         if site.population is not None:
             a, b = a * (site.population - site.n), b * site.population
@@ -209,7 +210,7 @@ def stratified_sums(scale: int, sums: Sequence[SiteSums], *, weighting: Weightin
         numerator, denominator = _sum_ratios((s.total, s.n) for s in answered)
         value = Fraction(numerator, denominator * k * scale)
     variance = None
-    if terms is not None:
+    if not lone:
         numerator, denominator = _sum_ratios(terms)
         variance = Fraction(numerator, denominator * (n * n if pooled else k * k) * scale * scale)
     census = all(s.population == s.n for s in answered)
