@@ -239,7 +239,8 @@ def test_an_appeal_names_its_decision_and_the_decision_names_its_appeal(panel: D
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "Appeal 1: granted (the decision is replaced)"
-    assert lines[1].startswith("  against the decision of audit 2026-MTR-001, session 1: granted confirme (December 1, 2026, chair pmartin")
+    assert lines[1].startswith("  against the decision of audit 2026-MTR-001, session 1: granted — Confirmed (December 1, 2026, chair pmartin")
+    assert "    2. Jan 20, 2027 cgarnier: grant the appeal → granted — Excellence — preuves réexaminées" in lines
     code, out, _ = cli("register", "show", LABEL, "--register", panel.db)
     assert code == 0
     assert "  Appealed: appeal 1, granted (the decision is replaced) (closed February 1, 2027)" in out.splitlines()
@@ -410,14 +411,14 @@ def test_cli_appeal_lodge_vote_close_show_list(panel: Desk, decided: Path, cli: 
         code, out, err = cli("appeal", "vote", "1", "--grant", "--level", "excellence", "--rationale", "revu",
                              "--on", "2027-01-20", *signer(member))
         assert code == 0, err
-    assert out == "Appeal 1: vote of bnoel recorded (entry 4): grant the appeal → granted excellence\n"
+    assert out == "Appeal 1: vote of bnoel recorded (entry 4): grant the appeal → granted — Excellence\n"
     code, out, err = cli("appeal", "close", "1", "--chair", "cgarnier", "--key", panel.key_file("cgarnier"),
                          "--on", "2027-02-01", "--register", db)
     assert code == 0, err
     assert out == ("Appeal 1 closed (February 1, 2027, 3 vote(s), majority): granted (the decision is replaced);"
-                   " granted excellence\n")
+                   " granted — Excellence\n")
     code, out, _ = cli("appeal", "list", "--register", db)
-    assert code == 0 and out.startswith("   1  2027-01-05  granted")
+    assert code == 0 and out.startswith("   1  Jan 5, 2027  granted")
     code, out, _ = cli("label", "show", LABEL, "--register", db)
     assert code == 0
     assert "  Feb 1, 2027  granted (cgarnier) — on appeal 1: Excellence valid until November 20, 2029  [appeal 1]" in out.splitlines()

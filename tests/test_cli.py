@@ -40,13 +40,13 @@ def test_score_writes_numbers_and_dates_the_french_way(tmp_path: Path) -> None:
     result = run("score", FIXTURES / "demo", "-o", tmp_path / "r.json", lang="fr")
     lines = result.out.splitlines()
     assert result.code == 0, result
-    assert "Schéma : en16880 1.0.0 · 20 novembre 2026" in lines
+    assert "Schéma : en16880 1.1.0 · 20 novembre 2026" in lines
     assert "Points : 733,9 / 1000" in lines
     assert "Couverture : 100,0\u00a0%" in lines
     assert "Site le plus faible : valence (61,2\u00a0%)" in lines
     assert "  - 733,9 points : niveau « Confirmé » atteint (seuil 650)" in lines
     assert "  - couverture 100,0\u00a0% (minimum 70\u00a0%)" in lines
-    assert not re.search(r"\d\.\d", result.out.replace("en16880 1.0.0", "")), "a decimal point in French"
+    assert not re.search(r"\d\.\d", result.out.replace("en16880 1.1.0", "")), "a decimal point in French"
     record = json.loads((tmp_path / "r.json").read_text("utf-8"))
     reason = record["outcome"]["reasons"][0]
     assert reason["params"]["points"] == "733.9"  # the record stays locale-free

@@ -141,7 +141,7 @@ def test_a_record_without_reviews_is_pending(tmp_path: Path, db: Path) -> None:
         (r,) = all_records(conn)
     assert (r.status, r.proposed_status, r.proposed_level, r.proposed_points) == ("pending", "granted", "confirme", "733.9")
     assert (r.organisation, r.scheme_id, r.scheme_version, r.decided_on) == (
-        "Mutuelle des Trois Rivières", "en16880", "1.0.0", "2026-11-20"
+        "Mutuelle des Trois Rivières", "en16880", "1.1.0", "2026-11-20"
     )
     assert r.valid_until is None
     assert counts(db) == {"records": 1, "reviews": 0, "decisions": 0, "schedule": 0}
@@ -523,7 +523,7 @@ def test_cli_add_list_show(tmp_path: Path, desk: Desk, confirm: Any, cli: Any) -
     code, out, _ = cli("register", "show", "2026-MTR-001", "--register", db, "--lang", "fr")
     lines = out.splitlines()
     assert "    2. 1 déc. 2026 vote hvasseur : confirmation → accordé — Confirmé" in lines
-    assert "  Schéma en16880 1.0.0, audit initial, décision du 20 novembre 2026" in lines
+    assert "  Schéma en16880 1.1.0, audit initial, décision du 20 novembre 2026" in lines
     assert "  Proposition : accordé — Confirmé (733,9 points)" in lines
     assert "  Décision du comité (dernière séance close) : accordé — Confirmé (pmartin, 1er décembre 2026)" in lines
     code, _, err = cli("register", "show", "2026-XXX-999", "--register", db)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit import options
+from labelaudit.committee import wording
 from labelaudit.committee.appeals import close_appeal, close_complaint, lodge, rule_text, vote
 from labelaudit.committee.cases import Case, Cases, CaseType
 from labelaudit.committee.casework import read_cases, targets_of
@@ -31,7 +32,8 @@ from labelaudit.committee.register import open_register, register_path
 from labelaudit.committee.roster import check_id
 from labelaudit.committee.signing import key_file, load_private_key
 from labelaudit.errors import InputError
-from labelaudit.i18n import tr
+from labelaudit.i18n import current_lang, tr
+from labelaudit.i18n.formatting import short_date
 from labelaudit.model import Lang
 
 Output = Callable[[str], None]
@@ -41,9 +43,15 @@ def _today() -> dt.date:
     return dt.date.today()  # the CLI edge: the only clock
 
 
-def _decision(status: str | None, level: str | None) -> str:
-    word = tr(f"register.status.{status or 'pending'}")
-    return f"{word} {level}" if level else word
+def _decision(conn: sqlite3.Connection, record: str | None, status: str | None, level: str | None) -> str:
+    """`accordé — Excellence`: the status in words, the level by its title in the appealed record."""
+    return wording.decision_on(conn, record, status, level)
+
+
+def _choice(conn: sqlite3.Connection, record: str | None, verdict: str | None, status: str | None, level: str | None) -> str:
+    """A vote on an appeal in words: `maintenir la décision`, `accueillir l'appel → accordé — Excellence`."""
+    word = tr(f"appeal.verdict.{verdict}")
+    return word if verdict == "uphold" else f"{word} → {_decision(conn, record, status, level)}"
 
 
 def _signing(args: argparse.Namespace, option: str = "member") -> dict[str, Any]:
@@ -95,8 +103,8 @@ def cmd_appeal_vote(args: argparse.Namespace, plugins: object, out: Output) -> i
     signing = _signing(args)
     with open_register(register_path(args.register), create=False) as conn:
         e = vote(conn, args.case, uphold=uphold, status=status, level=level, rationale=args.rationale, **signing)
-    out(tr("appeal.done.vote", case=e.case, seq=e.seq, member=e.member,
-           verdict=tr(f"appeal.verdict.{e.verdict}") + ("" if uphold else f" → {_decision(e.status, e.level)}")))
+        verdict = _choice(conn, _appealed(conn, e.case), e.verdict, e.status, e.level)
+    out(tr("appeal.done.vote", case=e.case, seq=e.seq, member=e.member, verdict=verdict))
     return 0
 
 
@@ -104,9 +112,10 @@ def cmd_appeal_close(args: argparse.Namespace, plugins: object, out: Output) -> 
     signing = _signing(args, "chair")
     with open_register(register_path(args.register), create=False) as conn:
         e = close_appeal(conn, args.case, rationale=args.rationale, **signing)
+        decision = (_decision(conn, _appealed(conn, e.case), e.status, e.level) if e.outcome == "granted"
+                    else tr("appeal.decision_stands"))
     out(tr("appeal.done.closed", case=e.case, date=e.date, count=e.count, outcome=tr(f"appeal.state.{e.outcome}"),
-           reason=tr(f"review.reason.{e.reason}"),
-           decision=_decision(e.status, e.level) if e.outcome == "granted" else tr("appeal.decision_stands")))
+           reason=tr(f"review.reason.{e.reason}"), decision=decision))
     return 0
 
 
@@ -119,6 +128,12 @@ def cmd_complaint_close(args: argparse.Namespace, plugins: object, out: Output) 
 
 
 # --- reading -----------------------------------------------------------------------------------
+
+
+def _appealed(conn: sqlite3.Connection, number: int) -> str | None:
+    """The digest of the record whose decision case `number` is about, as its (verified) lodging says."""
+    case = read_cases(conn, today=_today()).get(number)
+    return case.lodged.record if case is not None else None
 
 
 def _state(case: Case, cases: Cases) -> str:
@@ -135,7 +150,7 @@ def _against(conn: sqlite3.Connection, case: Case) -> str:
     if target is None:
         return tr("appeal.show.against_unknown", record=e.record, session=e.session)
     return tr("appeal.show.against_decision", audit=target.audit_id, session=target.session,
-              decision=_decision(target.status, target.level), date=target.closed_on, chair=target.chair,
+              decision=_decision(conn, target.record, target.status, target.level), date=target.closed_on, chair=target.chair,
               record=target.record)
 
 
@@ -146,15 +161,15 @@ def case_lines(conn: sqlite3.Connection, case: Case, cases: Cases) -> list[str]:
              "  " + _against(conn, case),
              "  " + tr("appeal.show.lodged", date=e.date, member=e.member, by=e.by, grounds=e.grounds)]
     for v in case.votes:
-        choice = tr(f"appeal.verdict.{v.verdict}") + ("" if v.verdict == "uphold" else f" → {_decision(v.status, v.level)}")
         why = f" — {v.rationale}" if v.rationale else ""
-        lines.append(f"    {v.seq}. {v.date.isoformat()} {v.member}: {choice}{why}")
+        lines.append("    " + tr("appeal.show.vote", seq=v.seq, date=short_date(v.date, current_lang()), member=v.member,
+                                 choice=_choice(conn, e.record, v.verdict, v.status, v.level), why=why))
     c = case.closing
     if c is not None and case.type == "appeal":
         lines.append("  " + tr("appeal.show.closed", date=c.date, member=c.member, count=c.count,
                                outcome=tr(f"appeal.state.{c.outcome}"), reason=tr(f"review.reason.{c.reason}"),
                                quorum=c.rule.quorum if c.rule else "—",
-                               decision=_decision(c.status, c.level) if c.outcome == "granted"
+                               decision=_decision(conn, e.record, c.status, c.level) if c.outcome == "granted"
                                else tr("appeal.decision_stands")))
     elif c is not None:
         lines.append("  " + tr("complaint.show.closed", date=c.date, member=c.member,
@@ -189,7 +204,7 @@ def _list(type_: CaseType) -> Callable[[argparse.Namespace, object, Output], int
     def handler(args: argparse.Namespace, plugins: object, out: Output) -> int:
         with open_register(register_path(args.register), create=False) as conn:
             cases = read_cases(conn, today=_today())
-            lines = [f"{c.number:>4}  {c.lodged.date.isoformat()}  {tr('appeal.state.' + _state(c, cases)):<12}"
+            lines = [f"{c.number:>4}  {short_date(c.lodged.date, current_lang())}  {tr('appeal.state.' + _state(c, cases)):<12}"
                      f"  {_against(conn, c)}" for c in cases.cases if c.type == type_]
         for line in lines or [tr("appeal.list.none", type=tr(f"appeal.type.{type_}"))]:
             out(line)

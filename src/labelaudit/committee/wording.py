@@ -9,6 +9,7 @@ record anyway to re-verify its chain). A record that cannot be read now shows it
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +42,17 @@ def decision(status: str | None, level_id: str | None, record_file: str, digest:
     word = words.status(status)
     name = level(level_id, record_file, digest)
     return f"{word} — {name}" if name else word
+
+
+def decision_on(conn: sqlite3.Connection, record_digest: str | None, status: str | None, level_id: str | None) -> str:
+    """`decision` for a decision the register names by its record's digest (an appeal's, a
+    vote's): the level's title from that record's file; its id when the register has no such
+    record or its file is gone."""
+    row = conn.execute("SELECT record_file FROM records WHERE record_digest = ?", (record_digest or "",)).fetchone()
+    if row is None:
+        word = words.status(status)
+        return f"{word} — {level_id}" if level_id else word
+    return decision(status, level_id, str(row[0]), str(record_digest))
 
 
 def day(value: str | dt.date | None) -> dt.date | None:

@@ -20,6 +20,7 @@ from labelaudit.i18n import tr
 from labelaudit.model import Lang
 
 Reason = dict[str, Any]
+SITES_NAMED = 20  # a sites reason's text names this many sites (engine.per_site writes it so too)
 EVIDENCE_CODES = ("missing", "undersized", "undersized_hidden", "too_few_clusters")
 # What decides an outcome comes first: a refusal, a deferral, no level reached; then a cap;
 # then what the decision rests on without deciding it; then the points and the coverage.
@@ -62,7 +63,7 @@ def reason_text(record: Record, reason: Reason, lang: Lang, subjects: dict[str, 
     try:
         return render(record, params, lang, subjects if subjects is not None else _gate_subjects(record, lang))
     except KeyError:  # a value this engine's reason lacks: the record's own words
-        return str(reason.get(lang) or reason["code"])
+        return str(reason.get(lang) or reason.get("en") or reason["code"])
 
 
 def subject_text(subject: Reason, lang: Lang) -> str:
@@ -139,6 +140,38 @@ def _undersized(record: Record, p: dict[str, Any], lang: Lang, _: dict[str, list
               min=number_text(p["min"], lang))
 
 
+def _site_ids(record: Record, p: dict[str, Any], flag: str) -> list[str]:
+    """The sites a reason names, in the record's order: those whose `flag` is false. The
+    reason's `sites` value names every one of them; the record's sites say which they are
+    without reading ids out of a joined string (an id may hold a comma)."""
+    ids = [str(s["id"]) for s in record.get("sites", []) if not s.get(flag, True)]
+    if len(ids) != int(p["count"]) or ", ".join(ids) != p["sites"]:
+        raise KeyError("sites")  # a record whose sites disagree with its reason: its own words
+    return ids
+
+
+def _named(ids: list[str], lang: Lang) -> str:
+    """All the sites, or the first SITES_NAMED and how many more (as the engine writes them)."""
+    if len(ids) <= SITES_NAMED:
+        return ", ".join(ids)
+    return tr("reason.more_sites", lang=lang, sites=", ".join(ids[:SITES_NAMED]), more=number_text(len(ids) - SITES_NAMED, lang))
+
+
+def _sites_without_result(record: Record, p: dict[str, Any], lang: Lang, _: dict[str, list[str]]) -> str:
+    ids = _site_ids(record, p, "has_result")
+    return tr("reason.sites_without_result", lang=lang, count=number_text(p["count"], lang),
+              minimum=number_text(p["minimum"], lang), named=_named(ids, lang))
+
+
+def _sites_not_visited(record: Record, p: dict[str, Any], lang: Lang, _: dict[str, list[str]]) -> str:
+    ids = _site_ids(record, p, "visited")
+    return tr("reason.sites_not_visited", lang=lang, count=number_text(p["count"], lang), named=_named(ids, lang))
+
+
+def _plugin_skipped(record: Record, p: dict[str, Any], lang: Lang, _: dict[str, list[str]]) -> str:
+    return tr("reason.plugin_skipped", lang=lang, source=p["source"], plugin=p["plugin"])
+
+
 _RENDERERS: dict[str, Renderer] = {
     "points": _points("points"),
     "no_level": _points("no_level"),
@@ -149,4 +182,7 @@ _RENDERERS: dict[str, Renderer] = {
     "excluded": _excluded,
     "missing": _missing,
     "undersized": _undersized,
+    "sites_without_result": _sites_without_result,
+    "sites_not_visited": _sites_not_visited,
+    "plugin_skipped": _plugin_skipped,
 }
