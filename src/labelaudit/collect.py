@@ -45,13 +45,11 @@ from labelaudit.model import (
     Text,
 )
 from labelaudit.numbers import z_for
+from labelaudit.options import DEFAULT_TIMEOUT, ON_PLUGIN_ERROR, OnPluginError
 from labelaudit.plugins import Plugins
 from labelaudit.tomlfiles import read_bytes
 
 Progress = Callable[[str], None]
-OnPluginError = Literal["stop", "skip"]
-ON_PLUGIN_ERROR: tuple[OnPluginError, ...] = ("stop", "skip")
-DEFAULT_TIMEOUT = 300.0  # seconds: a plugin reading one source may take this long
 
 
 

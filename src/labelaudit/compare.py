@@ -357,7 +357,7 @@ def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """The `compare` subcommand (see cli.COMMAND_MODULES)."""
+    """The `compare` subcommand (see cli.COMMANDS)."""
     parser = commands.add_parser("compare", parents=[common], help=tr("compare.help", lang=lang), description=tr("compare.help", lang=lang))
     parser.add_argument("old", type=Path, metavar="OLD", help=tr("compare.help_old", lang=lang))
     parser.add_argument("new", type=Path, metavar="NEW", help=tr("compare.help_new", lang=lang))

@@ -8,10 +8,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from labelaudit.errors import Problem
 from labelaudit.i18n import lang_problem, tr
 from labelaudit.model import Site
+
+OnPluginError = Literal["stop", "skip"]
+ON_PLUGIN_ERROR: tuple[OnPluginError, ...] = ("stop", "skip")
+"""What a run does when a plugin fails: stop with its error, or leave its source out and say so."""
+DEFAULT_TIMEOUT = 300.0  # seconds: a plugin reading one source may take this long
 
 SITE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,30}")
 """A site id as `init` writes it: it names a sheet of the grid (31 characters at most in a

@@ -151,7 +151,7 @@ def handler(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], Non
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """Add the `new-plugin` command (called by cli.build_parser)."""
+    """Add the `new-plugin` command (see cli.COMMANDS)."""
     help_text = tr("plugin.help_new_plugin", lang=lang)
     parser = commands.add_parser("new-plugin", parents=[common], help=help_text, description=help_text)
     parser.add_argument("name", metavar="NAME", help=tr("plugin.help_new_plugin_name", lang=lang))

@@ -279,7 +279,7 @@ def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """The `verify` subcommand (see cli.COMMAND_MODULES)."""
+    """The `verify` subcommand (see cli.COMMANDS)."""
     parser = commands.add_parser("verify", parents=[common], help=tr("verify.help", lang=lang), description=tr("verify.help", lang=lang))
     parser.add_argument("record", type=Path, metavar="RECORD", help=tr("verify.help_record", lang=lang))
     parser.add_argument("audit", type=Path, metavar="AUDIT", help=tr("verify.help_audit", lang=lang))

@@ -250,7 +250,7 @@ def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """The `whatif` subcommand (see cli.COMMAND_MODULES)."""
+    """The `whatif` subcommand (see cli.COMMANDS)."""
 
     def h(key: str) -> str:
         return tr(f"whatif.help_{key}", lang=lang)

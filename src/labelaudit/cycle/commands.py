@@ -419,7 +419,7 @@ def _site_note(site: SitePlan, source: SourcePlan, plan: SurveyPlan, lang: Lang)
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """The `sample` and `plan-survey` subcommands (see cli.COMMAND_MODULES)."""
+    """The `sample` and `plan-survey` subcommands (see cli.COMMANDS)."""
 
     def h(key: str) -> str:
         return tr(f"cycle.help_{key}", lang=lang)

@@ -538,7 +538,7 @@ def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """The `explain` subcommand (see cli.COMMAND_MODULES)."""
+    """The `explain` subcommand (see cli.COMMANDS)."""
     parser = commands.add_parser("explain", parents=[common], help=tr("explain.help", lang=lang), description=tr("explain.help", lang=lang))
     parser.add_argument("record", type=Path, metavar="RECORD", help=tr("explain.help_record", lang=lang))
     parser.add_argument("id", nargs="?", metavar="ID", help=tr("explain.help_id", lang=lang))

@@ -12,15 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from attrs import frozen
-from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+
+if TYPE_CHECKING:  # Babel is imported on the first number or date written (a command's --help needs none)
+    from babel import Locale
 
 
 @lru_cache(maxsize=None)
 def _locale(lang: str) -> Locale:
+    from babel import Locale
+
     return Locale.parse(lang)
 
 
@@ -40,6 +43,8 @@ def _with_places(pattern: str, places: int) -> str:
 def number(value: Decimal | int, lang: str) -> str:
     """`733,9` / `733.9`, with the locale's grouping (`12 733,9`), every given decimal kept."""
     decimal = Decimal(value)
+    from babel.numbers import format_decimal
+
     pattern = _with_places("#,##0", _places(decimal))
     return format_decimal(decimal, format=pattern, locale=_locale(lang), decimal_quantization=True)
 
@@ -49,11 +54,15 @@ def percent(value: Decimal, lang: str) -> str:
     decimal = Decimal(value)
     base = _locale(lang).percent_formats[None].pattern
     pattern = _with_places(base, _places(decimal))
+    from babel.numbers import format_percent
+
     return format_percent(decimal / 100, format=pattern, locale=_locale(lang), decimal_quantization=True)
 
 
 def date(day: dt.date, lang: str) -> str:
     """`20 novembre 2026` / `November 20, 2026`; French writes the first of a month `1er`."""
+    from babel.dates import format_date
+
     text = format_date(day, format="long", locale=_locale(lang))
     return "1er" + text[1:] if lang == "fr" and day.day == 1 and text.startswith("1 ") else text
 
@@ -133,6 +142,8 @@ def short_date(value: object, lang: str) -> str:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
         return str(value)
+    from babel.dates import format_date
+
     return format_date(day, format="medium", locale=_locale(lang))
 
 

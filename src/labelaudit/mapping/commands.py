@@ -96,7 +96,7 @@ def handle_map(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> None:
-    """The `map` subcommand (see cli.COMMAND_MODULES)."""
+    """The `map` subcommand (see cli.COMMANDS)."""
 
     def h(key: str) -> str:
         return tr(f"map.help_{key}", lang=lang)
