@@ -422,7 +422,7 @@ def test_visited_sites_are_every_site_without_a_plan_and_the_plan_in_audit_order
 def test_the_sampling_table_is_structured_and_unknown_keys_refused() -> None:
     data = {"stage": "surveillance", "visited": ["lyon"], "seed": 7, "picks": [{"site": "lyon", "reason": "risk"}]}
     plan = structure(data, Sampling, file="audit.toml", at="sampling")
-    assert plan == Sampling(("lyon",), "surveillance", 7, (SamplingPick("lyon", "risk"),))
+    assert plan == Sampling(visited=("lyon",), stage="surveillance", seed=7, picks=(SamplingPick("lyon", "risk"),))
     with pytest.raises(InputError, match="key sampling.picks\\[0\\].raison: unknown key: raison; did you mean 'reason'"):
         structure({"visited": [], "picks": [{"site": "x", "reason": "risk", "raison": 1}]}, Sampling, file="f", at="sampling")
 
@@ -442,11 +442,24 @@ def test_the_sampling_plan_is_checked_against_the_sites() -> None:
         "unknown site 'paris' (sites of the audit: lyon, grenoble, valence)",
     ]
     assert [p.what for p in sampling_problems(audit_with(Sampling(visited=("lyon",), stage="renewal")), None)] == [
-        "the sampling plan is for a renewal audit, but this audit's kind is initial"
+        "the sampling plan is for a renewal audit, but this audit's kind is initial",
+        "1 site(s) visited, below IAF MD1's minimum of 2 for 3 site(s) (stage: renewal audit)",
     ]
     assert [p.what for p in sampling_problems(audit_with(Sampling(visited=())), None)] == [
         "at least one visited site is expected (without a [sampling] table, every site is visited)"
     ]
+
+
+def test_the_plan_is_held_to_iaf_md1_whoever_wrote_it() -> None:
+    """A `rule` other than MD1's, a `size` other than what is visited, a sample below the minimum."""
+    edited = Sampling(visited=("lyon",), stage="initial", rule=1, size=2)
+    assert [p.what for p in sampling_problems(audit_with(edited), None)] == [
+        "the plan names 1 as IAF MD1's minimum, but for 3 site(s) (stage: initial audit) it is 2",
+        "the plan's size is 2, but it visits 1 site(s)",
+        "1 site(s) visited, below IAF MD1's minimum of 2 for 3 site(s) (stage: initial audit)",
+    ]
+    as_drawn = Sampling(visited=("lyon", "valence"), stage="initial", rule=2, size=2)
+    assert list(sampling_problems(audit_with(as_drawn), None)) == []
 
 
 def onsite_scheme() -> Any:

@@ -16,9 +16,10 @@ import pytest
 import tomli_w
 
 from clirun import FIXTURES, run
+from labelaudit.cycle import sampling
 from labelaudit.cycle.auditfile import write_plan
-from labelaudit.cycle.history import History, Weakest, history_of
-from labelaudit.cycle.sampling import SamplingPlan, derived_seed, draw, md1_size, random_part, sample_size
+from labelaudit.cycle.history import EarlierRecord, History, Weakest, audits_in_cycle, current_cycle, history_of
+from labelaudit.cycle.sampling import Cover, SamplingPlan, derived_seed, draw, md1_size, random_part, sample_size
 from labelaudit.record import canonical_bytes, load_record
 from labelaudit.testing import audit_document
 from labelaudit.workflow import score_audit
@@ -318,3 +319,72 @@ def test_a_record_of_another_organisation_is_noted_and_read(tmp_path: Path) -> N
     # valence has the demo's one open minor finding and its weakest customer result: first by risk
     risk = [line.split() for line in result.out.splitlines() if line.split()[1:2] == ["risk"]]
     assert risk[0][0] == "valence" and "open minor non-conformities in 2026-MTR-001: 1" in " ".join(risk[0])
+
+
+# --- Covering the cycle ---------------------------------------------------------------------------
+
+
+def covered_cycle(seed_of: Callable[[int], int], audits: int = 3) -> list[SamplingPlan]:
+    """One cycle of `audits` plans over NETWORK with --cover-cycle, each seen by the next."""
+    plans: list[SamplingPlan] = []
+    for number in range(audits):
+        seen = {s for p in plans for s in p.visited}
+        cover = Cover(tuple(s for s in NETWORK if s not in seen), audits - number, audits)
+        stage = "initial" if number == 0 else "surveillance"
+        plans.append(draw(audit=f"NET-{number}", sites=NETWORK, stage=stage, seed=seed_of(number), cover=cover))
+    return plans
+
+
+def test_a_covered_cycle_visits_every_site_with_the_smallest_sizes_that_do() -> None:
+    for seed in range(40):
+        plans = covered_cycle(lambda n: seed * 10 + n)
+        assert {s for p in plans for s in p.visited} == set(NETWORK), seed
+        for plan in plans:
+            assert plan.cover is not None and plan.unseen_visited >= plan.cover.target
+            assert plan.size >= plan.rule_size and len(plan.by_reason("random")) == random_part(plan.size)
+            if plan.size > plan.rule_size:  # one site fewer would not have been enough
+                asked = sampling._Asked(plan.audit, tuple(NETWORK), plan.stage, plan.seed, False, 0, (), None, plan.cover)
+                assert sampling._plan(asked, plan.size - 1).unseen_visited < plan.cover.target
+        assert plans[0].size == 20  # ⌈60/3⌉ sites, all unseen: the random quarter cannot repeat
+
+
+def test_the_last_audit_of_a_cycle_takes_every_site_left() -> None:
+    cover = Cover(tuple(NETWORK[:17]), 1, 3)
+    plan = draw(audit="NET-2", sites=NETWORK, stage="surveillance", seed=5, cover=cover)
+    assert set(NETWORK[:17]) <= set(plan.visited)
+    risky = [p.site for p in plan.by_reason("risk")]
+    assert set(risky) <= set(NETWORK[:17])  # the risk part goes to the unseen sites only
+    assert plan.size == 17 + sum(1 for p in plan.by_reason("random") if p.site not in NETWORK[:17])
+
+
+def test_a_cycle_has_the_audits_the_register_calls_for() -> None:
+    assert audits_in_cycle(3, 12) == 3  # initial, surveillances at 12 and 24 months
+    assert audits_in_cycle(3, 6) == 6
+    assert audits_in_cycle(1, 12) == 1
+    assert audits_in_cycle(5, 18) == 4  # 18, 36, 54 months
+
+
+def test_the_cycle_starts_at_the_latest_initial_audit_or_renewal() -> None:
+    def record(audit: str, kind: str) -> EarlierRecord:
+        return EarlierRecord(audit, "2026-01-01", f"{audit}.json", (), "sampling", kind)
+
+    records = (record("A", "initial"), record("B", "surveillance"), record("C", "renewal"), record("D", "surveillance"))
+    history = History(records, {})
+    assert current_cycle(history, "surveillance") == records[2:]
+    assert current_cycle(history, "renewal") == ()
+    assert current_cycle(History(records[1:2], {}), "surveillance") is None
+    assert current_cycle(None, "initial") == ()
+
+
+def test_cover_cycle_needs_the_record_that_started_the_cycle(tmp_path: Path) -> None:
+    audit = tmp_path / "demo"
+    shutil.copytree(FIXTURES / "demo", audit)
+    result = run("sample", audit, "--stage", "surveillance", "--cover-cycle", "--lang", "fr")
+    assert result.code == 2
+    assert "--cover-cycle" in result.err and "audit initial ou renouvellement" in result.err
+    assert "Traceback" not in result.err
+    shown = run("sample", audit, "--cover-cycle", "--seed", "4", "--write")
+    assert shown.code == 0 and "covering the cycle: 3 of 3 site(s) not yet visited in it" in shown.out
+    table = tomllib.loads((audit / "audit.toml").read_text("utf-8"))["sampling"]
+    assert table["cover"] == {"unseen": 3, "audits_left": 3, "audits_in_cycle": 3}
+    assert (table["rule"], table["size"]) == (2, 2)

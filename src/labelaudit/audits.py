@@ -18,9 +18,10 @@ import attrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from labelaudit.convert import OMITTED, closest, converter, structure
+from labelaudit.cycle.md1 import md1_size
 from labelaudit.errors import InputError, Problem
 from labelaudit.i18n import tr, unknown_thing
-from labelaudit.model import Audit, Evidence, Scheme
+from labelaudit.model import Audit, Evidence, Sampling, Scheme
 from labelaudit.tomlfiles import load_toml, where
 
 AUDIT_FILE = "audit.toml"
@@ -182,6 +183,7 @@ def sampling_problems(audit: Audit, text: str | None) -> Iterator[Problem]:
         yield Problem(file, where(text, "sampling.stage"), tr("audits.stage", stage=plan.stage, kind=audit.kind))
     if not plan.visited:
         yield Problem(file, where(text, "sampling.visited"), tr("audits.visited_empty"))
+    yield from _size_problems(audit, plan, text)
     for i, site_id in enumerate(plan.visited):
         if site_id not in site_ids:
             yield Problem(file, where(text, f"sampling.visited[{i}]"), _unknown_site(site_id, site_ids))
@@ -198,6 +200,21 @@ def sampling_problems(audit: Audit, text: str | None) -> Iterator[Problem]:
             visited = ", ".join(plan.visited) or "—"
             yield Problem(file, where(text, key_path), tr("audits.pick_not_visited", site=pick.site, visited=visited))
         first.setdefault(pick.site, f"sampling.picks[{i}]")
+
+
+def _size_problems(audit: Audit, plan: Sampling, text: str | None) -> Iterator[Problem]:
+    """The plan's numbers against IAF MD1: the rule it names is the rule, its size is what it
+    visits, and it visits at least the rule's minimum (a hand edit cannot shrink a sample)."""
+    file, stage, count = str(audit.file), plan.stage or audit.kind, len(set(plan.visited))
+    rule = md1_size(len(audit.sites), stage)
+    if plan.rule is not None and plan.rule != rule:
+        what = tr("audits.rule_differs", found=plan.rule, rule=rule, sites=len(audit.sites), stage=tr(f"cycle.stage_{stage}"))
+        yield Problem(file, where(text, "sampling.rule"), what)
+    if plan.size is not None and plan.size != count:
+        yield Problem(file, where(text, "sampling.size"), tr("audits.size_differs", size=plan.size, count=count))
+    if plan.visited and count < rule:
+        what = tr("audits.below_rule", count=count, rule=rule, sites=len(audit.sites), stage=tr(f"cycle.stage_{stage}"))
+        yield Problem(file, where(text, "sampling.visited"), what)
 
 
 def _unknown_site(site_id: str, known: list[str]) -> str:

@@ -314,8 +314,7 @@ PickReason = Literal["random", "risk", "required"]
 
 @frozen
 class SamplingPick:
-    """Why one visited site was chosen: drawn at random, for its risk, or required (the head
-    office, a site never visited, a site with an open major finding)."""
+    """Why one visited site was chosen: drawn at random, for its risk, or required."""
 
     site: str
     reason: PickReason
@@ -323,21 +322,32 @@ class SamplingPick:
 
 
 @frozen
+class SamplingCover:
+    """What covering the cycle asked: the sites unseen in it, its audits left (this one in)."""
+
+    unseen: int
+    audits_left: int
+    audits_in_cycle: int
+
+
+@frozen
 class Sampling:
     """The on-site sampling plan of a multi-site audit (`[sampling]` in audit.toml): the sites
-    visited on site, the stage of the cycle and the seed the random part was drawn with."""
+    visited, the stage, the random part's seed, IAF MD1's minimum, the size and the cover."""
 
     visited: tuple[str, ...]
     stage: AuditKind | None = None
     seed: int | None = None
+    rule: int | None = None
+    size: int | None = None
+    cover: SamplingCover | None = None
     picks: tuple[SamplingPick, ...] = ()
 
 
 @frozen
 class SurveyDesign:
-    """How one survey source's sample was drawn (`[survey_design.SOURCE]` in audit.toml):
-    `surveyed`, the sites surveyed when only some were (clusters; None: all, strata), and
-    `population`, a site's population for the finite population correction."""
+    """How one survey source's sample was drawn (`[survey_design.SOURCE]`): the sites surveyed
+    when only some were (clusters; None: all, strata), and each site's population (the FPC)."""
 
     surveyed: tuple[str, ...] | None = None
     population: Mapping[str, int] = field(factory=dict)

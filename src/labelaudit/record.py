@@ -35,6 +35,7 @@ from labelaudit.engine import (
     source_means,
 )
 from labelaudit.bounds import MAX_RECORD_BYTES, load_record_json
+from labelaudit.convert import converter
 from labelaudit.errors import InputError
 from labelaudit.i18n import tr
 from labelaudit.i18n.formatting import Figure
@@ -287,6 +288,8 @@ def build_record(collected: Collected, decision: Decision, plugins: Plugins, dec
                 {"criterion": e.criterion, "justification": e.justification, "approved_by": e.approved_by}
                 for e in audit.exclusions
             ],
+            # The plan as the audit file gives it (read by `sample --previous` and the dossier).
+            **({"sampling": converter.unstructure(audit.sampling)} if audit.sampling is not None else {}),
         },
         "scheme": {
             "id": scheme.id,

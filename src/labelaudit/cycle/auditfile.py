@@ -44,7 +44,8 @@ def refuse_existing(path: Path, text: str) -> None:
 
 
 def sampling_table(plan: SamplingPlan, lang: Lang) -> Table:
-    """The `[sampling]` table: stage, visited, seed, and one `[[sampling.picks]]` per site."""
+    """The `[sampling]` table: stage, visited, seed, the rule's size and the plan's, the cover of
+    the cycle when asked, and one `[[sampling.picks]]` per site."""
     table = tomlkit.table()
     table.add(tomlkit.comment(tr("cycle.toml_comment", lang=lang, stage=plan.stage, size=plan.size, sites=plan.sites_in_scope)))
     table.add("stage", plan.stage)
@@ -55,6 +56,15 @@ def sampling_table(plan: SamplingPlan, lang: Lang) -> Table:
         visited.multiline(True)
     table.add("visited", visited)
     table.add("seed", plan.seed)
+    table.add("rule", plan.rule_size)
+    table["rule"].comment("IAF MD1's minimum for the sites in scope and the stage")
+    table.add("size", plan.size)
+    if plan.cover is not None:
+        cover = tomlkit.inline_table()
+        cover.update(unseen=len(plan.cover.unseen), audits_left=plan.cover.audits_left,
+                     audits_in_cycle=plan.cover.audits_in_cycle)
+        table.add("cover", cover)
+        table["cover"].comment("sites not yet visited in the cycle, audits left in it (this one included)")
     picks = tomlkit.aot()
     for pick in plan.picks:
         entry = tomlkit.table()

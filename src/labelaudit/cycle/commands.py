@@ -17,7 +17,7 @@ from typing import Any
 
 from labelaudit.audits import audit_path, load_audit
 from labelaudit.cycle import auditfile
-from labelaudit.cycle.history import History, history_of
+from labelaudit.cycle.history import History, audits_in_cycle, current_cycle, history_of
 from labelaudit.cycle.planning import (
     DEFAULT_WIDTH,
     Need,
@@ -28,7 +28,7 @@ from labelaudit.cycle.planning import (
     plan_survey,
     survey_sources,
 )
-from labelaudit.cycle.sampling import STAGES, SamplingPlan, Stage, draw, random_part
+from labelaudit.cycle.sampling import STAGES, Cover, SamplingPlan, Stage, draw, random_part
 from labelaudit.documents.explain import from_record
 from labelaudit.documents.trace import align
 from labelaudit.errors import InputError, Problem, ProblemCollector
@@ -142,6 +142,17 @@ def _history(paths: Sequence[Path], audit: Audit, scheme: Scheme) -> History | N
     return history
 
 
+def _cover(audit: Audit, scheme: Scheme, history: History | None, stage: Stage) -> Cover:
+    """`--cover-cycle`: the sites not yet visited in this audit's cycle, and its audits left."""
+    in_cycle = current_cycle(history, stage)
+    if in_cycle is None:
+        raise InputError.at("--cover-cycle", "", tr("cycle.cover_needs_start"))
+    per_cycle = audits_in_cycle(scheme.policies.validity_years, scheme.policies.surveillance_months)
+    seen = {site for record in in_cycle for site in record.visited}
+    unseen = tuple(s.id for s in audit.sites if s.id not in seen)
+    return Cover(unseen, max(per_cycle - len(in_cycle), 1), per_cycle)
+
+
 # --- sample --------------------------------------------------------------------------------------
 
 
@@ -165,6 +176,7 @@ def handle_sample(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
         extra=args.extra,
         required=required,
         history=history,
+        cover=_cover(audit, scheme, history, chosen) if args.cover_cycle else None,
     )
     out(render_sample(plan, history, lang))
     if args.write:
@@ -184,8 +196,14 @@ def render_sample(plan: SamplingPlan, history: History | None, lang: Lang) -> st
     ]
     if plan.extra:
         lines.append("  " + tr("cycle.sample_extra", lang=lang, extra=plan.extra))
+    if plan.cover is not None:
+        cover = plan.cover
+        lines.append("  " + tr("cycle.sample_cover", lang=lang, unseen=len(cover.unseen), sites=plan.sites_in_scope,
+                               left=cover.audits_left, audits=cover.audits_in_cycle, target=cover.target,
+                               visited=plan.unseen_visited))
     if plan.size > min(plan.rule_size + plan.extra, plan.sites_in_scope):
-        lines.append("  " + tr("cycle.sample_raised", lang=lang, size=plan.size))
+        key = "cycle.sample_raised_cover" if plan.cover is not None else "cycle.sample_raised"
+        lines.append("  " + tr(key, lang=lang, size=plan.size))
     required = len(plan.by_reason("required"))
     lines.append(
         "  " + tr("cycle.sample_parts", lang=lang, size=plan.size, required=required, random=plan.random_size, risk=len(plan.by_reason("risk")))
@@ -431,6 +449,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     sample.add_argument("--previous", action="append", default=[], type=Path, metavar="RECORD", help=h("previous"))
     sample.add_argument("--extra", type=whole, default=0, metavar="K", help=h("extra"))
     sample.add_argument("--require", action="append", default=[], metavar="SITE", help=h("require"))
+    sample.add_argument("--cover-cycle", action="store_true", help=h("cover_cycle"))
     sample.add_argument("--write", action="store_true", help=h("write"))
     sample.add_argument("--force", action="store_true", help=h("force"))
     sample.set_defaults(handler=handle_sample)

@@ -65,6 +65,7 @@ class EarlierRecord:
     path: str
     visited: tuple[str, ...]
     visited_from: Literal["sampling", "onsite"]
+    kind: str = "initial"  # the record's audit kind: an initial audit or a renewal starts a cycle
 
 
 @frozen
@@ -156,4 +157,23 @@ def _read(
         weakest = _weakest(results[site], onsite, audit) if site in results else None
         if weakest is not None:
             facts[site]["weakest"] = weakest
-    return EarlierRecord(audit, str(record["decided_on"]), str(path), visited, visited_from)
+    return EarlierRecord(audit, str(record["decided_on"]), str(path), visited, visited_from, str(record["audit"]["kind"]))
+
+
+CYCLE_STARTS = ("initial", "renewal")
+
+
+def audits_in_cycle(validity_years: int, surveillance_months: int) -> int:
+    """The audits of one cycle: its initial audit or renewal, then a surveillance every
+    `surveillance_months`, strictly within the validity (as the register's calendar counts them)."""
+    return 1 + (12 * validity_years - 1) // surveillance_months
+
+
+def current_cycle(history: History | None, stage: str) -> tuple[EarlierRecord, ...] | None:
+    """The earlier records of the cycle this audit belongs to, from the one that started it;
+    () for an audit that starts a cycle; None when a surveillance's cycle start is not among them."""
+    if stage in CYCLE_STARTS:
+        return ()
+    records = history.records if history is not None else ()
+    starts = [i for i, r in enumerate(records) if r.kind in CYCLE_STARTS]
+    return records[starts[-1]:] if starts else None

@@ -16,52 +16,51 @@ The sample then has three parts, drawn in this order:
    findings, then the weakest result measured away from the visit (a perception survey), and
    last the same seeded random order, so that ties are broken fairly and reproducibly.
 
-Sizes are computed in integers (no floating point square root): ⌈c·√x⌉ is the smallest y with
-y² ≥ c²·x.
+Covering the cycle (`cover`, `sample --cover-cycle`). MD1's minimum sizes do not see every site
+of a large network within one cycle (60 sites: 8 + 5 + 5 visits). With a cover, the sites not
+yet visited in the current cycle come first in the risk-based order (after open major findings),
+and the size is raised, one site at a time from the rule's, to the smallest whose plan visits at
+least ⌈unseen / audits left in the cycle⌉ of them: the random quarter may draw a site already
+seen, and those draws are not counted. At the cycle's last audit that is every site left, so a
+cycle covered this way has seen every site by its end.
+
+The sizes are in `md1`, in integers.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import random
-from collections.abc import Mapping, Sequence
-from fractions import Fraction
+from collections.abc import Sequence
 from typing import Literal
 
 from attrs import frozen
 
 from labelaudit.cycle.history import History, SiteHistory
+from labelaudit.cycle.md1 import COEFFICIENT, STAGES, Stage, md1_size, random_part
 from labelaudit.i18n import both
 from labelaudit.model import Text
 from labelaudit.numbers import percent
 
-Stage = Literal["initial", "surveillance", "renewal"]
-STAGES: tuple[Stage, ...] = ("initial", "surveillance", "renewal")
+__all__ = ["COEFFICIENT", "STAGES", "Cover", "Pick", "SamplingPlan", "Stage", "draw", "md1_size", "random_part"]
+
 Reason = Literal["random", "risk", "required"]
 REASONS: tuple[Reason, ...] = ("random", "risk", "required")
-COEFFICIENT: Mapping[Stage, Fraction] = {
-    "initial": Fraction(1),
-    "surveillance": Fraction(3, 5),
-    "renewal": Fraction(4, 5),
-}
 
 
-def md1_size(sites: int, stage: Stage) -> int:
-    """IAF MD1's minimum number of sites to visit: ⌈c·√sites⌉, at least 1, at most `sites`."""
-    if sites < 1:
-        raise ValueError(f"a sample needs at least one site, got {sites}")
-    wanted = COEFFICIENT[stage] ** 2 * sites  # y² ≥ c²·x, exactly
-    floor = math.ceil(wanted)  # y² is whole: y² ≥ wanted ⇔ y² ≥ ⌈wanted⌉
-    y = math.isqrt(floor)
-    if y * y < floor:
-        y += 1
-    return min(max(y, 1), sites)
+@frozen
+class Cover:
+    """What covering the cycle asks of this audit: the sites not visited yet in the cycle (in
+    the audit's order) and the audits left in it, this one included."""
 
+    unseen: tuple[str, ...]
+    audits_left: int
+    audits_in_cycle: int
 
-def random_part(size: int) -> int:
-    """At least a quarter of the sample is drawn at random: ⌈size/4⌉."""
-    return -(-size // 4)
+    @property
+    def target(self) -> int:
+        """How many unseen sites this audit visits at least: ⌈unseen / audits left⌉."""
+        return -(-len(self.unseen) // max(self.audits_left, 1))
 
 
 def derived_seed(audit_id: str, stage: Stage) -> int:
@@ -96,6 +95,13 @@ class SamplingPlan:
     seed_derived: bool  # True when no --seed was given
     picks: tuple[Pick, ...]
     order: tuple[str, ...]  # the audit's site ids in their order, for `visited`
+    cover: Cover | None = None
+
+    @property
+    def unseen_visited(self) -> int:
+        """How many of the sites not yet seen in the cycle this plan visits (0 without a cover)."""
+        unseen = set(self.cover.unseen) if self.cover is not None else set()
+        return sum(1 for p in self.picks if p.site in unseen)
 
     @property
     def visited(self) -> tuple[str, ...]:
@@ -116,8 +122,9 @@ def sample_size(sites: int, stage: Stage, extra: int, required: int) -> tuple[in
     return size, min(random_part(size), size - required)
 
 
-def risk_key(history: SiteHistory | None, tie: int) -> tuple[object, ...]:
-    """The risk-based order (smaller first); see the module's docstring."""
+def risk_key(history: SiteHistory | None, tie: int, seen_in_cycle: bool = False) -> tuple[object, ...]:
+    """The risk-based order (smaller first); see the module's docstring. `seen_in_cycle` is
+    only ever True with a cover: a site already visited in the cycle comes after the others."""
     if history is None:
         history = SiteHistory.unknown()
     last = history.last_visit_order
@@ -125,6 +132,7 @@ def risk_key(history: SiteHistory | None, tie: int) -> tuple[object, ...]:
     weakest = history.weakest.value if history.weakest is not None else None
     return (
         -history.open_major,
+        1 if seen_in_cycle else 0,
         0 if never else 1,
         last if last is not None else 0,
         -history.open_minor,
@@ -152,7 +160,16 @@ def _risk_detail(history: SiteHistory | None) -> Text:
         parts.append(both("cycle.why_weakest", source=w.source, audit=w.audit, percent=percent(w.value)))
     else:
         parts.append(both("cycle.why_no_result"))
-    return Text(fr=" ; ".join(p.fr for p in parts), en="; ".join(p.en for p in parts))
+    return joined(parts)
+
+
+def joined(parts: Sequence[Text]) -> Text:
+    """Texts joined in each of their languages, with the language's separator (French spaces
+    its semicolon)."""
+    languages = dict.fromkeys(code for p in parts for code in p.by_language())
+    texts = {code: (" ; " if code == "fr" else "; ").join(p.get(code) for p in parts) for code in languages}
+    fr, en = texts.pop("fr"), texts.pop("en")
+    return Text(fr=fr, en=en, others=texts)
 
 
 def draw(
@@ -164,43 +181,73 @@ def draw(
     extra: int = 0,
     required: Sequence[str] = (),
     history: History | None = None,
+    cover: Cover | None = None,
 ) -> SamplingPlan:
     """The sampling plan for one audit of the cycle (see the module's docstring).
 
     `sites` are the audit's site ids in its order; `required` must be among them (the CLI
-    checks and places that error); `history` comes from the earlier decision records.
+    checks and places that error); `history` comes from the earlier decision records; `cover`
+    raises the size until the plan visits its share of the sites not yet seen in the cycle.
     """
     if extra < 0:
         raise ValueError(f"extra must be 0 or more, got {extra}")
     unknown = sorted(set(required) - set(sites))
     if unknown:
         raise ValueError(f"required sites not in the audit: {', '.join(unknown)}")
-    chosen_seed = derived_seed(audit, stage) if seed is None else seed
-    required_ids = tuple(dict.fromkeys(required))
-    size, random_size = sample_size(len(sites), stage, extra, len(required_ids))
-    rng = random.Random(chosen_seed)
-    others = sorted(set(sites) - set(required_ids))
+    asked = _Asked(audit, tuple(sites), stage, derived_seed(audit, stage) if seed is None else seed, seed is None,
+                   extra, tuple(dict.fromkeys(required)), history, cover)
+    plan = _plan(asked, md1_size(len(sites), stage) + extra)
+    while cover is not None and plan.unseen_visited < cover.target and plan.size < len(sites):
+        plan = _plan(asked, plan.size + 1)
+    return plan
+
+
+@frozen
+class _Asked:
+    """What `draw` was asked, with the seed chosen."""
+
+    audit: str
+    sites: tuple[str, ...]
+    stage: Stage
+    seed: int
+    seed_derived: bool
+    extra: int
+    required: tuple[str, ...]
+    history: History | None
+    cover: Cover | None
+
+
+def _plan(asked: _Asked, wanted: int) -> SamplingPlan:
+    """The plan of `wanted` sites or more (see sample_size): the required sites, the random
+    part, the riskiest of the rest."""
+    sites, required = asked.sites, asked.required
+    rule = md1_size(len(sites), asked.stage)
+    size, random_size = sample_size(len(sites), asked.stage, wanted - rule, len(required))
+    rng = random.Random(asked.seed)
+    others = sorted(set(sites) - set(required))
     drawn = rng.sample(others, random_size)
     rest = sorted(set(others) - set(drawn))
     ties = {site: i for i, site in enumerate(rng.sample(rest, len(rest)))}
-    known = history.sites if history is not None else {}
-    ranked = sorted(rest, key=lambda s: risk_key(known.get(s), ties[s]))
-    risky = ranked[: size - len(required_ids) - random_size]
+    known = asked.history.sites if asked.history is not None else {}
+    unseen = set(asked.cover.unseen) if asked.cover is not None else set(sites)
+    ranked = sorted(rest, key=lambda s: risk_key(known.get(s), ties[s], s not in unseen))
+    risky = ranked[: size - len(required) - random_size]
     picks = (
-        *(Pick(s, "required", both("cycle.why_required")) for s in required_ids),
-        *(Pick(s, "random", both("cycle.why_random", seed=chosen_seed)) for s in drawn),
+        *(Pick(s, "required", both("cycle.why_required")) for s in required),
+        *(Pick(s, "random", both("cycle.why_random", seed=asked.seed)) for s in drawn),
         *(Pick(s, "risk", _risk_detail(known.get(s))) for s in risky),
     )
     return SamplingPlan(
-        audit=audit,
-        stage=stage,
+        audit=asked.audit,
+        stage=asked.stage,
         sites_in_scope=len(sites),
-        rule_size=md1_size(len(sites), stage),
-        extra=extra,
+        rule_size=rule,
+        extra=asked.extra,
         size=size,
         random_size=random_size,
-        seed=chosen_seed,
-        seed_derived=seed is None,
+        seed=asked.seed,
+        seed_derived=asked.seed_derived,
         picks=picks,
-        order=tuple(sites),
+        order=sites,
+        cover=asked.cover,
     )
