@@ -11,17 +11,20 @@ from __future__ import annotations
 import json
 import math
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 from committee_helpers import Desk, demo, desk  # noqa: F401  (fixtures)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader
 from test_report import Page, load
 
 from labelaudit.committee.chain import sidecar_path
 from labelaudit.documents.commands import render
 from labelaudit.documents.html import CX, CY, axis_point, clear_of_the_chart, overlaps, radar_labels, runs, source_values
+from labelaudit.documents.votes import committee_blocks
 
 LANGS = ("fr", "en")
 RECORDS = ("capped", "deferred", "demo", "excellence", "refused", "service-commitments")
@@ -81,11 +84,13 @@ def test_the_demo_body_fits_four_a4_pages_and_page_one_has_the_decision_and_the_
     appendix_first = " ".join(reader.pages[start - 1].extract_text().split())
     assert APPENDIX[lang] in appendix_first and "2026-MTR-001" in first
     if lang == "fr":
-        expected = ("ACCORDÉ — niveau Confirmé", "Décision du comité de labellisation", "Chaîne des revues vérifiée", "hvasseur",
-                    "proux", "jmartin", "confirme la proposition", "Décision finale du comité (séance 1 close le 21 novembre 2026 par pmartin, 3 vote(s)) : ACCORDÉ — niveau Confirmé")
+        expected = ("ACCORDÉ — niveau Confirmé", "Décision du comité de labellisation", "Chaîne des revues vérifiée", "Hélène Vasseur (hvasseur)",
+                    "Paul Roux (proux)", "Jeanne Martin (jmartin)", "confirme la proposition",
+                    "Décision finale du comité (séance 1 close le 21 novembre 2026 par Pierre Martin (pmartin), 3 vote(s)) : ACCORDÉ — niveau Confirmé")
     else:
-        expected = ("GRANTED — level Confirmed", "The label committee's decision", "Reviews chain verified", "hvasseur", "proux",
-                    "jmartin", "confirms the proposal", "The committee's final decision (session 1 closed on November 21, 2026 by pmartin, 3 vote(s)): GRANTED — level Confirmed")
+        expected = ("GRANTED — level Confirmed", "The label committee's decision", "Reviews chain verified", "Hélène Vasseur (hvasseur)",
+                    "Paul Roux (proux)", "Jeanne Martin (jmartin)", "confirms the proposal",
+                    "The committee's final decision (session 1 closed on November 21, 2026 by Pierre Martin (pmartin), 3 vote(s)): GRANTED — level Confirmed")
     for text in expected:
         assert text in first, text
     footer = f"Audit 2026-MTR-001 — Mutuelle des Trois Rivières page 1 {'sur' if lang == 'fr' else '/'} {len(reader.pages)}"
@@ -108,6 +113,68 @@ def test_no_chain_no_committee_box(demo: Path, cli: Any) -> None:  # noqa: F811
     out = demo.with_suffix(".html")
     assert cli("report", demo, "-o", out)[0] == 0
     assert 'class="committee"' not in out.read_text("utf-8")
+
+
+# ---------------------------------------------------------------- page 1: the members by their names
+
+BY = {"fr": "par", "en": "by", "de": "von"}  # the final decision's "closed … by {member}"
+NAMED = ["Pierre Martin (pmartin)", "Hélène Vasseur (hvasseur)", "Paul Roux (proux)", "Jeanne Martin (jmartin)",
+         "Pierre Martin (pmartin)"]
+
+
+def committee_html(record: Path, chain: Any, lang: str) -> str:
+    return str(render(json.loads(record.read_text("utf-8")), "html", lang, committee_blocks(chain, lang)))
+
+
+def member_cells(html: str) -> list[str]:
+    """The votes table's member column, as the reader sees it (entities decoded)."""
+    table = re.search(r'<table class="votes">.*?</table>', html, flags=re.S)
+    assert table, "a votes table"
+    return [unescape(m) for m in re.findall(r"<tr[^>]*><td>[^<]*</td><td>([^<]*)</td>", table.group(0))]
+
+
+def final_line(html: str) -> str:
+    found = re.search(r'<div class="final [a-z]+" id="final-decision">([^<]*)</div>', html)
+    assert found, "a final decision"
+    return unescape(found.group(1))
+
+
+@pytest.mark.parametrize("lang", ("fr", "en", "de"))
+def test_the_votes_and_the_chair_are_shown_by_the_roster_s_names(demo: Path, desk: Desk, lang: str) -> None:  # noqa: F811
+    desk.decide(demo)
+    chain = desk.read(demo)
+    html = committee_html(demo, chain, lang)
+    assert member_cells(html) == NAMED
+    assert f" {BY[lang]} Pierre Martin (pmartin), 3 " in final_line(html)
+    markdown = str(render(json.loads(demo.read_text("utf-8")), "md", lang, committee_blocks(chain, lang)))
+    assert "| Hélène Vasseur (hvasseur) |" in markdown and f" {BY[lang]} Pierre Martin (pmartin), 3 " in markdown
+
+
+def test_without_a_roster_a_member_is_shown_by_the_id_alone(demo: Path, desk: Desk) -> None:  # noqa: F811
+    desk.decide(demo)
+    html = committee_html(demo, desk.read(demo, register=False), "en")  # read without a register
+    box = html.partition('<div class="committee"')[2].partition("<section")[0]
+    assert member_cells(html) == ["pmartin", "hvasseur", "proux", "jmartin", "pmartin"]
+    assert "Martin" not in box and "Vasseur" not in box and 'id="final-decision"' not in box
+
+
+def test_a_member_off_the_roster_is_shown_by_the_id_alone(demo: Path, desk: Desk) -> None:  # noqa: F811
+    desk.open(demo)
+    desk.vote(demo, "hvasseur")
+    desk.forge(demo, Ed25519PrivateKey.generate(), member="intrus", verdict="confirm", status="granted", level="confirme")
+    html = committee_html(demo, desk.read(demo), "en")
+    assert member_cells(html) == ["Pierre Martin (pmartin)", "Hélène Vasseur (hvasseur)", "intrus"]
+    assert "CHAIN NOT VERIFIED" in html and 'id="final-decision"' not in html
+
+
+def test_a_roster_name_is_escaped_as_every_other_cell(demo: Path, desk: Desk) -> None:  # noqa: F811
+    desk.enrol("aruiz", 'Ana <b>Ruiz</b> & "Co"')
+    desk.decide(demo, voters=("hvasseur", "proux", "aruiz"))
+    html = committee_html(demo, desk.read(demo), "fr")
+    assert "<td>Ana &lt;b&gt;Ruiz&lt;/b&gt; &amp; &quot;Co&quot; (aruiz)</td>" in html and "<b>Ruiz" not in html
+    assert member_cells(html)[3] == 'Ana <b>Ruiz</b> & "Co" (aruiz)'
+    markdown = str(render(json.loads(demo.read_text("utf-8")), "md", "fr", committee_blocks(desk.read(demo), "fr")))
+    assert '| Ana &lt;b&gt;Ruiz&lt;/b&gt; &amp; "Co" (aruiz) |' in markdown
 
 
 # ---------------------------------------------------------------- page 1: what decided first

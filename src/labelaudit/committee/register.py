@@ -253,7 +253,8 @@ def context(
 
 @frozen
 class Chain:
-    """A record's chain as read and verified: the record, its files, the reading."""
+    """A record's chain as read and verified: the record, its files, the reading, and the roster
+    it was verified against (None: read without a register)."""
 
     record_path: Path
     sidecar: Path
@@ -261,6 +262,7 @@ class Chain:
     record_digest: str
     reading: Reading
     register: Path | None
+    roster: Roster | None = None
 
     @property
     def valid(self) -> bool:
@@ -273,6 +275,11 @@ class Chain:
     @property
     def entries(self) -> tuple[AnyEntry, ...]:
         return self.reading.entries
+
+    def name_of(self, member_id: str) -> str | None:
+        """The name the roster gives a member id, as written; None without a roster or off it."""
+        member = self.roster.get(member_id) if self.roster is not None else None
+        return member.name if member is not None else None
 
 
 def read_chain(path: Path, *, register: Path | None, today: dt.date) -> Chain:
@@ -292,7 +299,7 @@ def read_chain(path: Path, *, register: Path | None, today: dt.date) -> Chain:
             with open_register(register, create=False) as conn:
                 ctx = context(conn, record, record_digest, today=today, sidecar_exists=exists)
         reading = verify(content, ctx)
-    return Chain(record_path, sidecar, record, record_digest, reading, register)
+    return Chain(record_path, sidecar, record, record_digest, reading, register, ctx.roster)
 
 
 # --- adding ------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ tr.flag td { font-weight: bold; }
 .committee { border: 1.2pt solid #111; padding: 1mm 3mm 2mm; margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
 .committee h3 { margin-top: 1mm; }
 .committee table { font-size: 7.5pt; }
+.committee th, .committee td { padding: 0.6mm 1.2mm; }
 .final { border: 1.2pt solid #111; padding: 1.5mm 3mm; margin: 1.5mm 0 0; font-weight: bold; }
 .final.granted { background: #e3f2e6; }
 .final.refused { background: #fbe4e1; }

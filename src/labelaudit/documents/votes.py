@@ -6,6 +6,10 @@ the chain they are read from verifies.
 shown as such, its entries and problems listed, and it decides nothing; a chain whose
 signatures could not be checked (no register) is marked unverified the same way, since the
 verifier counts that as a broken rule. Dates are in the reader's locale.
+
+Members (each entry's, the chair of the final decision) are shown by the name the roster the
+chain was verified against gives their id, the id after it; a chain read without a register,
+or an id the roster does not hold, shows the id alone: a name is never guessed.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def committee_blocks(chain: Chain | None, lang: Lang) -> tuple[Block, ...]:
     blocks.append(state(chain, lang))
     if reading.problems:
         blocks.append(Items(tuple(problem_text(p, lang) for p in reading.problems), name="chain-problems"))
-    blocks.append(entries_table(record, reading.entries, lang))
+    blocks.append(entries_table(chain, reading.entries, lang))
     blocks.append(final(chain, lang))
     return (Box(tuple(blocks), "committee"),)
 
@@ -58,14 +62,21 @@ def decision_text(record: Record, status: str | None, level: str | None, lang: L
     return tr(f"review.status.{status or 'deferred'}", lang=lang)
 
 
-def entries_table(record: Record, entries: tuple[Any, ...], lang: Lang) -> Table:
+def member_text(chain: Chain, member_id: str, lang: Lang) -> str:
+    """`Hélène Vasseur (hvasseur)`: the roster's name as written (the roster refuses look-alike
+    names), then the id; the id alone when there is no roster or the id is not on it."""
+    name = chain.name_of(member_id)
+    return tr("report.committee.member_named", lang=lang, name=name, id=member_id) if name else member_id
+
+
+def entries_table(chain: Chain, entries: tuple[Any, ...], lang: Lang) -> Table:
     """Every entry in the chain's order: date, member, act, the decision it leads to, why."""
-    rows = tuple(entry_row(record, e, lang) for e in entries)
+    rows = tuple(entry_row(chain.record, e, member_text(chain, e.member, lang), lang) for e in entries)
     head = tuple(tr(f"report.committee.col_{k}", lang=lang) for k in ("date", "member", "act", "decision", "rationale"))
     return Table(head, rows, name="votes")
 
 
-def entry_row(record: Record, entry: Any, lang: Lang) -> Row:
+def entry_row(record: Record, entry: Any, member: str, lang: Lang) -> Row:
     if entry.legacy:
         act = tr("report.committee.act_legacy", lang=lang, verdict=entry.verdict)
         decision = decision_text(record, entry.status, entry.level, lang)
@@ -82,7 +93,7 @@ def entry_row(record: Record, entry: Any, lang: Lang) -> Row:
         act = tr("report.committee.act_close", lang=lang, count=number_text(entry.count or 0, lang), reason=reason)
         decision = decision_text(record, entry.status, entry.level, lang)
     kinds = ("group",) if not entry.legacy and entry.kind == "close" else ()
-    return Row((c(day_text(entry.date.isoformat(), lang)), c(entry.member), c(act), c(decision), c(entry.rationale or "")), kinds)
+    return Row((c(day_text(entry.date.isoformat(), lang)), c(member), c(act), c(decision), c(entry.rationale or "")), kinds)
 
 
 def final(chain: Chain, lang: Lang) -> Para:
@@ -95,7 +106,7 @@ def final(chain: Chain, lang: Lang) -> Para:
         return Para(tr("report.committee.pending", lang=lang), "muted")
     text = tr(
         "report.committee.final", lang=lang, session=decision.session, date=day_text(decision.date.isoformat(), lang),
-        member=decision.chair, count=number_text(decision.votes, lang),
+        member=member_text(chain, decision.chair, lang), count=number_text(decision.votes, lang),
         decision=decision_text(chain.record, decision.status, decision.level, lang),
     )
     return Para(text, "final", decision.status)
