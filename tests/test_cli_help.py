@@ -67,3 +67,17 @@ def test_the_top_level_help_imports_no_command_module() -> None:
     pulled = sorted(m for m in imported if any(m == h or m.startswith(h + ".") for h in HEAVY))
     assert pulled == [], pulled
     assert "score" in done.stdout
+
+
+def test_loading_the_plugins_imports_no_workbook_writer() -> None:
+    """Every command loads the plugins; openpyxl (0.1 s) is imported only to read or write a
+    workbook, so a score of CSV exports never pays for it."""
+    code = (
+        "import sys\n"
+        "from labelaudit.plugins import load_plugins\n"
+        "plugins = load_plugins((), ())\n"
+        "assert 'grid' in plugins.kinds and 'survey' in plugins.kinds\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert [m for m in done.stdout.split() if m.split(".")[0] == "openpyxl"] == []

@@ -15,13 +15,7 @@ from dataclasses import dataclass
 from xml.etree import ElementTree
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from labelaudit import (
     FINDING_KINDS,
@@ -37,6 +31,13 @@ from labelaudit import (
     sheet_place,
     write_safe_cell,
 )
+
+if TYPE_CHECKING:  # openpyxl is imported where a template is written: loading it costs every
+    # command 0.1 s, and reading a grid goes through `open_xlsx_workbook`
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
 from labelaudit_onsite import _messages as msg
 from labelaudit_onsite._common import (
@@ -73,9 +74,6 @@ LEVELS_SHEET = {"fr": "Niveaux", "en": "Levels"}
 AUDIT_SHEET = "Audit"
 RESERVED = {title.casefold() for title in (*LEVELS_SHEET.values(), AUDIT_SHEET)}
 _FORBIDDEN_IN_TITLES = set('[]:*?/\\')
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_HEAD_FONT = Font(bold=True)
-_HEAD_FILL = PatternFill("solid", fgColor="DDDDDD")
 
 
 def header(column: int) -> str:
@@ -379,6 +377,8 @@ def write(request: TemplateRequest) -> None:
     """Write a blank XLSX grid: a sheet per site, the level descriptors, the scheme."""
     for site in request.sites:
         _check_title(request.path, site.id)
+    from openpyxl import Workbook
+
     scale = request.scheme.scale_of(request.source)
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -438,6 +438,8 @@ def _guidance(guidance: Text | None, scale: Scale | None, lang: Lang) -> Comment
     for point in scale.points if scale else ():
         described = point.description.get(lang) if point.description else ""
         parts.append(choice_text(point, lang) + (f"{colon}{described}" if described else ""))
+    from openpyxl.comments import Comment
+
     comment = Comment("\n".join(parts) or _TEXTS[lang]["levels"], "labelaudit")
     comment.width, comment.height = 480, 24 * max(len(parts), 1) + 40  # points: room for the text
     return comment
@@ -461,6 +463,8 @@ def _print_setup(sheet: Worksheet, title: str, lang: Lang) -> None:
 def _level_choices(scale: Scale, request: TemplateRequest, cells: str) -> DataValidation:
     """The drop-down: each point with its label (`3 – Déployé`), listed on the levels sheet so
     that a label with a comma stays one choice; a typed number is accepted as well."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     points = ", ".join(fmt(value) for value in scale.values)
     texts = _TEXTS[request.lang]
     sheet = LEVELS_SHEET[request.lang]
@@ -509,12 +513,16 @@ def _style(
     sheet: Worksheet, widths: Sequence[int], *, freeze: str | None, head: bool = True
 ) -> None:
     """Column widths, wrapped text, a bold frozen header: readable on screen and on paper."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    head_font, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     for column, width in zip(COLUMNS, widths):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=len(widths)):
         for cell in row:
-            cell.alignment = _WRAP
+            cell.alignment = wrap
     if head:
         for cell in sheet[1]:
-            cell.font, cell.fill = _HEAD_FONT, _HEAD_FILL
+            cell.font, cell.fill = head_font, head_fill
     sheet.freeze_panes = freeze
