@@ -147,7 +147,7 @@ def test_verify_and_report_show_the_committee_state(tmp_path: Path, desk: Desk, 
     assert code == 0 and "Chain valid, signatures verified" in out
     text = (tmp_path / "r.md").read_text("utf-8")
     decision = re.split(r"^## ", text, flags=re.M)[1]  # the first section: the decision, with the committee's box
-    assert "### The label committee's decision" in decision and "| hvasseur | vote: confirms the proposal |" in decision
+    assert "### The label committee's decision" in decision and "| Hélène Vasseur (hvasseur) | vote: confirms the proposal |" in decision
     assert "Reviews chain verified: 5 signed entry(ies)" in decision
     lines = sidecar_path(record).read_text("utf-8").splitlines()
     sidecar_path(record).write_text("\n".join(lines[:-1]) + "\n", "utf-8")  # the closing removed

@@ -25,7 +25,7 @@ from labelaudit.tomlfiles import load_toml
 # Messages whose German is, rightly, the English: codes, symbols, names and words both
 # languages share. Any other German msgstr equal to its English one is a text left untranslated.
 SAME_IN_GERMAN = frozenset({
-    "appeal.show.head", "appeal.show.vote", "appeal.timeline.source", "desk.dossiers.what", "desk.field.bounds", "desk.field.whatif",
+    "appeal.show.head", "report.committee.member_named", "appeal.show.vote", "appeal.timeline.source", "desk.dossiers.what", "desk.field.bounds", "desk.field.whatif",
     "desk.filter.title", "desk.nav.dossiers", "directory.col.organisation", "report.dossier.element_no",
     "report.dossier.level_threshold", "report.dossier.min_percent",
     "committee.member.name", "compare.none", "cycle.col_n", "cycle.family_nps", "expected.site_option",
