@@ -663,6 +663,10 @@ def test_xlsx_for_another_scheme_version_is_a_note(scheme: Scheme, tmp_path: Pat
         Text(
             fr=f"grid.xlsx : grille établie pour en16880 0.9.0, le schéma est aujourd'hui en version {scheme.version}",
             en=f"grid.xlsx: grid written for en16880 0.9.0, the scheme is now at version {scheme.version}",
+            others={
+                "de": "grid.xlsx: Bewertungsraster für en16880 0.9.0 erstellt, "
+                f"das Schema liegt jetzt in Version {scheme.version} vor"
+            },
         ),
     )
     assert len(result.evidence) == 1
@@ -708,13 +712,17 @@ def test_template_needs_a_known_suffix(scheme: Scheme, tmp_path: Path) -> None:
         (2.5, Fraction(5, 2)),
         (" 2,5 ", Fraction(5, 2)),  # a French decimal comma typed as text
         (float("nan"), Text(fr="niveau attendu parmi 0, 2.5, 3, trouvé nan",
-                            en="expected one of 0, 2.5, 3, got nan")),
+                            en="expected one of 0, 2.5, 3, got nan",
+                            others={"de": "erwartet wird eine der Stufen 0, 2.5, 3, erhalten: nan"})),
         (True, Text(fr="niveau attendu parmi 0, 2.5, 3, trouvé True",
-                    en="expected one of 0, 2.5, 3, got True")),
+                    en="expected one of 0, 2.5, 3, got True",
+                    others={"de": "erwartet wird eine der Stufen 0, 2.5, 3, erhalten: True"})),
         (2.4, Text(fr="niveau attendu parmi 0, 2.5, 3, trouvé 2.4",
-                   en="expected one of 0, 2.5, 3, got 2.4")),
+                   en="expected one of 0, 2.5, 3, got 2.4",
+                   others={"de": "erwartet wird eine der Stufen 0, 2.5, 3, erhalten: 2.4"})),
         ("4", Text(fr="niveau attendu parmi 0, 2.5, 3, trouvé « 4 »",
-                   en="expected one of 0, 2.5, 3, got '4'")),
+                   en="expected one of 0, 2.5, 3, got '4'",
+                   others={"de": "erwartet wird eine der Stufen 0, 2.5, 3, erhalten: „4“"})),
     ],
 )
 def test_levels_are_read_exactly(raw: Any, expected: Fraction | Text) -> None:
@@ -729,6 +737,7 @@ def test_a_level_for_a_source_without_a_scale() -> None:
     assert parse_level(3, ()) == Text(
         fr="aucun niveau possible (la source n'a pas d'échelle), trouvé 3",
         en="expected one of (none: the source has no scale), got 3",
+        others={"de": "keine Stufe möglich (die Quelle hat keine Skala), erhalten: 3"},
     )
 
 

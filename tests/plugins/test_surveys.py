@@ -174,7 +174,13 @@ def test_semicolon_cp1252_csv_with_decimal_commas(scheme: Scheme, tmp_path: Path
         ("c.2", "customer/C02/mean", "lyon"): {F(5): 1},
         ("c.2", "customer/C02/mean", "evry"): {F(2): 1, F(4): 1},
     }
-    assert result.notes == (Text(fr="clients.csv : 4 lignes, 2 sites", en="clients.csv: 4 rows, 2 sites"),)
+    assert result.notes == (
+        Text(
+            fr="clients.csv : 4 lignes, 2 sites",
+            en="clients.csv: 4 rows, 2 sites",
+            others={"de": "clients.csv: 4 Zeilen, 2 Standorte"},
+        ),
+    )
 
 
 def test_utf8_bom_comma_csv_every_row_at_the_first_site(scheme: Scheme, tmp_path: Path) -> None:
@@ -186,7 +192,13 @@ def test_utf8_bom_comma_csv_every_row_at_the_first_site(scheme: Scheme, tmp_path
         ("c.1", "customer/C01/top2box", "lyon"): {F(1): 1, F(5): 2},
         ("c.2", "customer/C02/mean", "lyon"): {F(2): 1, F(4): 1},
     }
-    assert result.notes == (Text(fr="clients.csv : 3 lignes, 1 site", en="clients.csv: 3 rows, 1 site"),)
+    assert result.notes == (
+        Text(
+            fr="clients.csv : 3 lignes, 1 site",
+            en="clients.csv: 3 rows, 1 site",
+            others={"de": "clients.csv: 3 Zeilen, 1 Standort"},
+        ),
+    )
 
 
 def test_delimiter_option_overrides_the_sniffed_one(scheme: Scheme, tmp_path: Path) -> None:
@@ -302,6 +314,7 @@ def test_binding_without_a_mapped_column_has_no_evidence_and_a_note(scheme: Sche
     assert result.notes[-1] == Text(
         fr="customer : aucune colonne associée aux items C02 ; leurs liaisons n'ont pas de preuve",
         en="customer: no column mapped for item(s) C02; their bindings have no evidence",
+        others={"de": "customer: keine Spalte für Item(s) C02 zugeordnet; ihre Zuordnungen sind ohne Nachweis"},
     )
 
 
