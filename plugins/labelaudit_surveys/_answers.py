@@ -20,6 +20,8 @@ from labelaudit import Scale, Site, Text
 from labelaudit_surveys import _messages as msg
 
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+NO_ANSWER = -1  # `AnswerReader.code` of a blank cell or a no-answer label
+MEMO_SIZE = 4096  # distinct cells an AnswerReader remembers: a scale has a handful, a hostile export millions
 
 
 class Unusable(ValueError):
@@ -69,6 +71,37 @@ class AnswerReader:
         }
         self.no_answer = frozenset(normalise(label) for label in no_answer)
         self.answers_key = answers_key  # `[sources.customer.answers]`, for messages
+        self.codes = {value: code for code, value in enumerate(scale.values)}
+        # Each distinct cell, by type and value (the number 1 and True are equal keys otherwise),
+        # read once: its point's code, or why it is unusable.
+        self._memo: dict[tuple[type, object], int | Text] = {}
+
+    def code(self, value: object) -> int:
+        """`read` as a small integer: the point's index in the scale's values, NO_ANSWER for no
+        answer. Raises `Unusable` as `read` does. A workbook's million cells take a handful of
+        distinct values: each is read once (up to MEMO_SIZE of them), and a tally counts codes,
+        which hash faster than Fractions."""
+        key = (type(value), value)
+        try:
+            found = self._memo[key]
+        except (KeyError, TypeError):  # not read yet, or a cell that cannot be a key
+            try:
+                point = self.read(value)
+                found = NO_ANSWER if point is None else self.codes[point]
+            except Unusable as exc:
+                found = exc.why
+            if len(self._memo) < MEMO_SIZE:
+                try:
+                    self._memo[key] = found
+                except TypeError:
+                    pass
+        if isinstance(found, Text):
+            raise Unusable(found)
+        return found
+
+    def value_of(self, code: int) -> Fraction:
+        """The scale point a code (`code`, not NO_ANSWER) stands for."""
+        return self.scale.values[code]
 
     def read(self, value: object) -> Fraction | None:
         """The scale point of a cell, None for no answer (blank or a no-answer label).

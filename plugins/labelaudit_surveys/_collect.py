@@ -37,7 +37,7 @@ from labelaudit import (
 )
 
 from labelaudit_surveys import _messages as msg
-from labelaudit_surveys._answers import AnswerReader, SiteReader, Unusable, cell_text, normalise
+from labelaudit_surveys._answers import NO_ANSWER, AnswerReader, SiteReader, Unusable, cell_text, normalise
 from labelaudit import cell_place as csv_place
 from labelaudit_surveys._csv import open_csv
 from labelaudit_surveys._headers import closest_header, first_difference
@@ -339,8 +339,9 @@ def read_rows(
 ) -> tuple[int, int, int]:
     """Tally every non-blank row; return how many rows and how many sites were read, and how many
     rows the row filter left out (counted, never read)."""
-    rows, sites, left_out = 0, set[str](), 0
+    rows, left_out = 0, 0
     named = named_width(table.header)
+    counts = RowCounts(layout, plan.pairs)
     for number, cells in table.rows:
         if is_blank(cells):
             continue
@@ -353,16 +354,54 @@ def read_rows(
                 continue
         rows += 1
         site = read_site(table, layout, plan, number, cells, file, problems)
-        values: dict[str, Fraction | None] = {}
+        codes = []
         for position, column in layout.answers:
             try:
-                values[column.item] = column.reader.read(_cell(cells, position))
+                codes.append(column.reader.code(_cell(cells, position)))
             except Unusable as exc:
                 problems.add(file, table.place(number, position, column.header), exc.why)
+                codes.append(NO_ANSWER)
         if site is not None:
-            sites.add(site)
-            tallies.add(site, values, plan.pairs, display)
-    return rows, len(sites), left_out
+            counts.add(site, codes)
+    counts.into(tallies, display)
+    return rows, len(counts.sites), left_out
+
+
+class RowCounts:
+    """One export's rows as counts of answer codes (`AnswerReader.code`) per site and column, and
+    of code pairs per site and paired items: integers hash faster than Fractions, and a
+    workbook of a million rows adds tens of millions of answers. `into` turns them into points."""
+
+    def __init__(self, layout: Layout, pairs: Sequence[tuple[str, str]]) -> None:
+        self.columns = [column for _, column in layout.answers]
+        index = {column.item: i for i, column in enumerate(self.columns)}
+        # Only the pairs whose two items the export has: a missing one pairs with no answer.
+        self.pairs = [(item, paired, index[item], index[paired]) for item, paired in pairs
+                      if item in index and paired in index]
+        self.sites: dict[str, None] = {}  # in the order of their first row
+        self.answers: Counter[tuple[str, int, int]] = Counter()  # (site, column, code)
+        self.paired: Counter[tuple[str, int, int, int]] = Counter()  # (site, pair, code, code)
+
+    def add(self, site: str, codes: Sequence[int]) -> None:
+        self.sites[site] = None
+        answers = self.answers
+        for column, code in enumerate(codes):
+            if code != NO_ANSWER:
+                answers[(site, column, code)] += 1
+        for number, (_, _, first, second) in enumerate(self.pairs):
+            if codes[first] != NO_ANSWER and codes[second] != NO_ANSWER:
+                self.paired[(site, number, codes[first], codes[second])] += 1
+
+    def into(self, tallies: Tallies, display: str) -> None:
+        for site in self.sites:
+            tallies.files[site][display] = None
+        for (site, column, code), count in self.answers.items():
+            reader = self.columns[column].reader
+            tallies.items[(site, self.columns[column].item)][reader.value_of(code)] += count
+        for (site, number, first, second), count in self.paired.items():
+            item, paired, i, j = self.pairs[number]
+            difference = self.columns[i].reader.value_of(first) - self.columns[j].reader.value_of(second)
+            tallies.pairs[(site, item, paired)][difference] += count
 
 
 def named_width(header: Sequence[str]) -> int:

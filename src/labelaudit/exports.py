@@ -376,7 +376,8 @@ def open_xlsx_workbook(path: Path, file: str | None = None) -> Any:
     shown = str(path) if file is None else file
     check_xlsx_archive(path, shown)
     if not getattr(_reader.iterparse, "forgets_rows", False):
-        _reader.iterparse = _forgetful_iterparse(_reader.iterparse, _reader.ROW_TAG)
+        _reader.iterparse = _forgetful_iterparse(_reader.iterparse, _reader.ROW_TAG, _reader.DATA_TAG)
+        _reader.WorkSheetParser.parse_dimensions = _dimensions_before_the_data
     try:
         with warnings.catch_warnings():
             # Unsupported Excel extensions (styles, validations) do not matter for values.
@@ -388,23 +389,46 @@ def open_xlsx_workbook(path: Path, file: str | None = None) -> Any:
         raise InputError.at(shown, "", both("exports.xlsx.unreadable", detail=detail)) from None
 
 
-def _forgetful_iterparse(iterparse: Callable[..., Any], row_tag: str) -> Callable[..., Any]:
-    """openpyxl's `iterparse`, each finished row detached from its parent once openpyxl is done
-    with it (when it asks for the next element), so that parsed rows do not pile up."""
+def _dimensions_before_the_data(parser: Any) -> tuple[int, int, int, int] | None:
+    """A sheet's declared size, from its `<dimension>` element, or None if it declares none.
+
+    openpyxl's own `parse_dimensions` waits for the end of `<sheetData>` to learn that there is
+    no `<dimension>`: on a sheet without one (openpyxl's write-only mode writes none) it parses
+    every row once before the rows are read. The element comes before the data, so the search
+    stops at the data's start.
+    """
+    from openpyxl.worksheet import _reader
+    from openpyxl.worksheet.dimensions import SheetDimension
+
+    for _, element in _reader.iterparse(parser.source, events=("start",)):
+        if element.tag == _reader.DIMENSION_TAG:
+            return SheetDimension.from_tree(element).boundaries  # type: ignore[no-any-return]
+        if element.tag == _reader.DATA_TAG:
+            return None
+    return None
+
+
+def _forgetful_iterparse(iterparse: Callable[..., Any], row_tag: str, data_tag: str) -> Callable[..., Any]:
+    """openpyxl's `iterparse`, each finished row detached from the sheet's data once openpyxl is
+    done with it (when it asks for the next element), so that parsed rows do not pile up.
+
+    Rows are the children of `<sheetData>` only: that one element is remembered, not a stack of
+    every element's parent (on a million rows, each event costs)."""
 
     def forgetful(source: Any, events: Sequence[str] = ("end",), **options: Any) -> Iterator[tuple[str, Any]]:
-        parents: list[Any] = []
+        starts, ends = "start" in events, "end" in events
+        data = None
         for event, element in iterparse(source, events=("start", "end"), **options):
             if event == "start":
-                parents.append(element)
-                if "start" in events:
+                if element.tag == data_tag:
+                    data = element
+                if starts:
                     yield event, element
                 continue
-            parents.pop()
-            if "end" in events:
+            if ends:
                 yield event, element
-            if parents and element.tag == row_tag:
-                parents[-1].remove(element)
+            if element.tag == row_tag and data is not None and len(data) and data[0] is element:
+                del data[0]  # its only child: each row goes once read (a stray row elsewhere stays)
 
     forgetful.forgets_rows = True  # type: ignore[attr-defined]
     return forgetful

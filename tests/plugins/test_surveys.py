@@ -1063,6 +1063,78 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_inflated(scheme: Scheme, tmp_p
     assert english(problem.what).endswith("more than 200 times: a zip bomb, refused without inflating it")
 
 
+def test_a_sheet_without_its_size_is_not_parsed_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl looked for a missing `<dimension>` until the end of the data, parsing every row
+    once before reading them; the search now stops where the data starts."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet import _reader
+
+    from labelaudit import open_xlsx_workbook
+
+    workbook = Workbook(write_only=True)  # writes no <dimension>
+    sheet = workbook.create_sheet("Réponses")
+    for i in range(300):
+        sheet.append([i % 5 + 1])
+    workbook.save(tmp_path / "nosize.xlsx")
+    open_xlsx_workbook(tmp_path / "nosize.xlsx").close()  # installs labelaudit's reading of sheets
+    events: list[str] = []
+    inner = _reader.iterparse
+
+    def counting(source: Any, *args: Any, **options: Any) -> Any:
+        for event in inner(source, *args, **options):
+            events.append(event[0])
+            yield event
+
+    counting.forgets_rows = True  # type: ignore[attr-defined]
+    monkeypatch.setattr(_reader, "iterparse", counting)
+    opened = open_xlsx_workbook(tmp_path / "nosize.xlsx")  # openpyxl reads each sheet's size here
+    try:
+        assert len(events) < 20 and opened["Réponses"].max_row is None  # not the rows' 600 elements
+        assert sum(1 for _ in opened["Réponses"].iter_rows(values_only=True)) == 300
+    finally:
+        opened.close()
+
+
+def test_a_sheet_that_declares_its_size_still_gives_it(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from labelaudit import open_xlsx_workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Réponses"
+    for row in (["Q1", "Q2"], [1, 2], [3, 4]):
+        workbook.active.append(row)
+    workbook.save(tmp_path / "sized.xlsx")
+    opened = open_xlsx_workbook(tmp_path / "sized.xlsx")
+    try:
+        assert (opened["Réponses"].max_row, opened["Réponses"].max_column) == (3, 2)
+    finally:
+        opened.close()
+
+
+def test_each_distinct_cell_is_read_once_in_bounded_memory(scheme: Scheme, monkeypatch: pytest.MonkeyPatch) -> None:
+    from labelaudit_surveys._answers import MEMO_SIZE, NO_ANSWER, AnswerReader, Unusable
+
+    scale = scheme.scale_of(scheme.sources["customer"], "C01")
+    assert scale is not None
+    reader = AnswerReader(scale, {}, ["Ne sait pas"], "[sources.customer.answers]")
+    reads: list[object] = []
+    original = reader.read
+    monkeypatch.setattr(reader, "read", lambda value: reads.append(value) or original(value))
+    codes = [reader.code(cell) for cell in ("4", "4", 4, "", "Ne sait pas", "4", 4, 1)]
+    assert [reader.value_of(c) if c != NO_ANSWER else None for c in codes] == [F(4), F(4), F(4), None, None, F(4), F(4), F(1)]
+    assert reads == ["4", 4, "", "Ne sait pas", 1]  # the text "4" and the number 4 are two cells
+    with pytest.raises(Unusable):
+        reader.code(True)  # equal to 1 as a key, but a box ticked is no answer on the scale
+    for number in range(MEMO_SIZE + 500):  # a hostile export: every cell different
+        with pytest.raises(Unusable):
+            reader.code(f"réponse {number}")
+    assert len(reader._memo) == MEMO_SIZE
+    with pytest.raises(Unusable) as caught:
+        reader.code("réponse 1")  # remembered: the same reason again
+    assert "réponse 1" in caught.value.why.en
+
+
 def test_readers_stream_xlsx_rows_in_flat_memory(scheme: Scheme, tmp_path: Path) -> None:
     """Peak memory while reading 20 000 XLSX rows is about that of 2 000 (openpyxl's parsed rows
     are detached from the sheet's XML; they used to stay, about 100 bytes a row)."""
