@@ -52,7 +52,8 @@ def test_a_command_parses_alike_with_only_its_own_module(command: str) -> None:
 # (a few milliseconds) reads the messages; its locale data is read at the first number written.
 HEAVY = ("polars", "pluggy", "cattrs", "jinja2", "weasyprint", "starlette", "cryptography", "tomlkit",
          "rapidfuzz", "babel.numbers", "labelaudit.engine", "labelaudit.collect",
-         "labelaudit.documents", "labelaudit.committee", "labelaudit.desk", "labelaudit.convert")
+         "labelaudit.documents", "labelaudit.committee", "labelaudit.desk", "labelaudit.convert",
+         "labelaudit.model")  # the domain model: 25 ms of attrs classes that the help never uses
 
 
 def test_the_top_level_help_imports_no_command_module() -> None:

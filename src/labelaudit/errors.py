@@ -12,7 +12,7 @@ from pathlib import Path
 
 from attrs import define, frozen
 
-from labelaudit.model import Text
+from labelaudit.languages import Text
 
 
 @frozen

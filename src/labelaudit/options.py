@@ -8,11 +8,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from labelaudit.errors import Problem
 from labelaudit.i18n import lang_problem, tr
-from labelaudit.model import Site
+
+if TYPE_CHECKING:  # the domain model is imported by the commands, not by `--help`
+    from labelaudit.model import Site
 
 OnPluginError = Literal["stop", "skip"]
 ON_PLUGIN_ERROR: tuple[OnPluginError, ...] = ("stop", "skip")
@@ -52,6 +54,8 @@ def site(text: str) -> Site:
         raise _expected("expected.site_option", text)
     if not SITE_ID.fullmatch(site_id.strip()):
         raise argparse.ArgumentTypeError(tr("options.site_id", id=site_id.strip()))
+    from labelaudit.model import Site
+
     return Site(site_id.strip(), name.strip())
 
 

@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from labelaudit.i18n.formatting import localized
-from labelaudit.languages import DOMAIN, LOCALE_DIR, fallbacks, find_catalog
-from labelaudit.model import LANGS, Lang, Text
+from labelaudit.languages import DOMAIN, LANGS, LOCALE_DIR, Lang, Text, fallbacks, find_catalog
 
 _current: contextvars.ContextVar[Lang] = contextvars.ContextVar("labelaudit_lang", default="en")
 
