@@ -97,6 +97,29 @@ def test_the_demo_body_fits_four_a4_pages_and_page_one_has_the_decision_and_the_
     assert footer in first
 
 
+def test_a_large_committee_keeps_its_final_decision_on_page_one(demo: Path, desk: Desk, cli: Any,  # noqa: F811
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eleven voters, each with a rationale: whether the chain verifies and the final decision
+    stay on page 1, and the votes table goes on overleaf with its header (the box used to move
+    to page 2 whole, leaving page 1 without the committee)."""
+    voters = ["hvasseur", "proux", "jmartin"]
+    for number in range(8):
+        desk.enrol(f"m{number}", f"Membre Numéro-{number} Longuenom", since=desk.enrolled[0][3])
+        voters.append(f"m{number}")
+    desk.open(demo)
+    for voter in voters:
+        desk.vote(demo, voter, rationale="Les constats sur site et les deux enquêtes concordent ; rien ne s'y oppose.")
+    desk.close(demo)
+    monkeypatch.setenv("LABELAUDIT_REGISTER", str(desk.db))
+    reader = write_pdf(cli, demo, "fr")
+    first, second = (" ".join(reader.pages[n].extract_text().split()) for n in (0, 1))
+    assert "Chaîne des revues vérifiée" in first
+    assert "Décision finale du comité (séance 1 close le 21 novembre 2026 par Pierre Martin (pmartin), 11 vote(s)) : ACCORDÉ" in first
+    assert first.index("Décision finale du comité") < first.index("Hélène Vasseur (hvasseur)")
+    assert all(f"Membre Numéro-{n} Longuenom (m{n})" in first + second for n in range(8))
+    assert "Membre Numéro-7 Longuenom (m7)" in second and "Motivation" in second  # the table's header again
+
+
 def test_page_one_marks_a_tampered_chain_unverified(reviewed: Path, cli: Any) -> None:
     lines = sidecar_path(reviewed).read_text("utf-8").splitlines()
     vote = json.loads(lines[1])

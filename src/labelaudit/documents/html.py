@@ -74,8 +74,9 @@ tr.flag td { font-weight: bold; }
 .verdict.refused { background: #fbe4e1; }
 .verdict.deferred { background: #fff1d6; }
 .borderline { border: 1.2pt dashed #111; padding: 2mm 3mm; margin: 2mm 0; }
-.committee { border: 1.2pt solid #111; padding: 1mm 3mm 2mm; margin: 2mm 0; break-inside: avoid; page-break-inside: avoid; }
-.committee h3 { margin-top: 1mm; }
+.committee { border: 1.2pt solid #111; padding: 1mm 3mm 2mm; margin: 2mm 0; }
+.committee h3 { margin-top: 1mm; break-after: avoid; page-break-after: avoid; }
+.committee .final { margin: 1.5mm 0; break-before: avoid; page-break-before: avoid; }
 .committee table { font-size: 7.5pt; }
 .committee th, .committee td { padding: 0.6mm 1.2mm; }
 .final { border: 1.2pt solid #111; padding: 1.5mm 3mm; margin: 1.5mm 0 0; font-weight: bold; }

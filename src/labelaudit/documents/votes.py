@@ -26,16 +26,17 @@ if TYPE_CHECKING:
 
 
 def committee_blocks(chain: Chain | None, lang: Lang) -> tuple[Block, ...]:
-    """The committee box, or nothing when the record has no chain (no sidecar, no entry)."""
+    """The committee box, or nothing when the record has no chain (no sidecar, no entry).
+
+    Whether the chain verifies and the final decision come first, so that they stay on page 1
+    whatever the size of the committee; the votes follow, and a long table goes on overleaf."""
     if chain is None or (not chain.reading.entries and chain.reading.valid):
         return ()
-    reading, record = chain.reading, chain.record
-    blocks: list[Block] = [Heading(3, tr("report.committee.title", lang=lang))]
-    blocks.append(state(chain, lang))
+    reading = chain.reading
+    blocks: list[Block] = [Heading(3, tr("report.committee.title", lang=lang)), state(chain, lang), final(chain, lang)]
     if reading.problems:
         blocks.append(Items(tuple(problem_text(p, lang) for p in reading.problems), name="chain-problems"))
     blocks.append(entries_table(chain, reading.entries, lang))
-    blocks.append(final(chain, lang))
     return (Box(tuple(blocks), "committee"),)
 
 
