@@ -62,13 +62,13 @@ def _translations(lang: str, domain: str) -> gettext.NullTranslations:
 
 
 def _read_catalog(lang: str) -> dict[str, str]:
-    """key → text for one language."""
-    from babel.messages.mofile import read_mo
-
+    """key → text for one language, read by the standard library's gettext (three times faster
+    than Babel's reader, and every command reads every catalog when it starts)."""
     data = _compiled(lang, DOMAIN)
     if data is None:
         return {}
-    return {str(m.id): str(m.string) for m in read_mo(io.BytesIO(data)) if m.id and m.string}
+    texts = gettext.GNUTranslations(io.BytesIO(data))._catalog  # type: ignore[attr-defined]  # msgid → msgstr
+    return {key: text for key, text in texts.items() if isinstance(key, str) and key and text}
 
 
 def _load_catalogs() -> dict[str, dict[str, str]]:
