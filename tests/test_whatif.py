@@ -130,6 +130,30 @@ def test_drop_source_leaves_its_evidence_out(demo: Collected, plugins: Plugins) 
     assert after["tree"]["sources"]["employee"]["exact"] is not None
 
 
+CHANGES = (
+    Changes(source_weights={"customer": Fraction(3), "onsite": Fraction(1, 2)}),
+    Changes(dropped_sources=frozenset({"employee"})),
+    Changes(without_exclusions=True),
+    Changes(min_coverage=Fraction(95, 100), gates_off=frozenset({"no-unacceptable"})),
+)
+
+
+@pytest.mark.parametrize("changes", CHANGES, ids=("weights", "drop", "exclusions", "coverage-gate"))
+@pytest.mark.parametrize("audit", ("demo", "capped", "refused"))
+def test_the_shared_site_measures_give_the_decision_scored_afresh(plugins: Plugins, audit: str, changes: Changes) -> None:
+    """A what-if measures each site once for both its decisions (a measure depends on the
+    evidence alone): each decision is exactly the one scored on its own, from nothing."""
+    from labelaudit.engine import score
+    from labelaudit.whatif import change_inputs
+    from labelaudit.workflow import exclusions_of, inputs_of, with_skipped_sources
+
+    collected = collect(prepare(FIXTURES / audit, plugins), plugins)
+    result = what_if(collected, plugins, changes)
+    inputs, exclusions = inputs_of(collected, plugins), exclusions_of(collected)
+    assert result.before == with_skipped_sources(score(inputs, exclusions), collected)
+    assert result.after == with_skipped_sources(score(*change_inputs(inputs, exclusions, changes)), collected)
+
+
 def test_gate_off_lifts_the_cap(plugins: Plugins) -> None:
     capped = collect(prepare(FIXTURES / "capped", plugins), plugins)
     before, after = run(capped, plugins, Changes(gates_off=frozenset({"no-unacceptable"})))

@@ -308,7 +308,8 @@ class Measures:
         key = (criterion.id, binding.id)
         # A site's own measure was made, and kept in `known`, when every site was measured:
         # taking it here skips measure_binding's grouping, 0.1 s on 1,400 sites × 35 bindings.
-        if self.site is not None and key not in self._measured:
+        # Only for evidence this scope has: a what-if that drops a source shares `known` too.
+        if self.site is not None and key not in self._measured and key in self.by_binding:
             known = self.shared.known.get((*key, self.site))
             if known is not None:
                 self._measured[key] = Measured(known[0], (known[1],))

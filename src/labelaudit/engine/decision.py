@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import attrs
 
-from labelaudit.engine.bindings import Measures
+from labelaudit.engine.bindings import Measures, SiteMeasures
 from labelaudit.engine.outcome import decide, evaluate_gate, evidence_reasons, majors_by_requirement
 from labelaudit.engine.per_site import measures_by_scope, onsite_sources, score_site, site_reasons, was_visited
 from labelaudit.engine.results import Decision, Inputs, Mode, Run, Sensitivity, SiteResult, Tree
@@ -56,10 +56,15 @@ def has_intervals(tree: Tree) -> bool:
     )
 
 
-def score(inputs: Inputs, exclusions: Mapping[str, tuple[str, str]] | None = None) -> Decision:
-    """The whole decision: the central run, and the two ends of the intervals where any exist."""
+def score(
+    inputs: Inputs, exclusions: Mapping[str, tuple[str, str]] | None = None, *, known: SiteMeasures | None = None
+) -> Decision:
+    """The whole decision: the central run, and the two ends of the intervals where any exist.
+
+    `known` (filled here, and shared by a what-if's two decisions): each site's measure of each
+    binding, computed once for both."""
     exclusions = exclusions or {}
-    measures = measures_by_scope(inputs)
+    measures = measures_by_scope(inputs, known)
     central = run(inputs, "central", exclusions, measures)
     pessimistic = optimistic = None
     if has_intervals(central.tree):
