@@ -75,6 +75,26 @@ def test_an_english_reader_gets_commas_and_a_decimal_point_and_the_dialect_can_b
     assert french.read_bytes().startswith(b"\xef\xbb\xbf") and "733,9" in french.read_text("utf-8")
 
 
+def test_a_german_reader_gets_the_convention_of_a_decimal_comma(tmp_path: Path, desk: Desk, cli: Any) -> None:
+    """German writes a decimal comma, so its spreadsheets read `;`: the French convention, not
+    the English one the German export used to get."""
+    _registered(tmp_path, desk, cli)
+    german, french = tmp_path / "register.de.csv", tmp_path / "register.fr.csv"
+    assert cli("register", "export", "--csv", german, "--register", desk.db, "--lang", "de")[0] == 0
+    assert cli("register", "export", "--csv", french, "--register", desk.db, "--lang", "fr")[0] == 0
+    assert german.read_bytes() == french.read_bytes()
+    demo = next(r for r in _rows(german.read_text("utf-8").removeprefix(BOM), ";") if r["audit_id"] == "2026-MTR-001")
+    assert demo["proposed_points"] == "733,9"
+
+
+def test_the_convention_follows_the_language_s_decimal_mark() -> None:
+    from labelaudit.committee.spreadsheets import DIALECTS, dialect_for
+
+    assert [dialect_for(lang) for lang in ("fr", "de", "it", "de_AT", "fr_CA")] == [DIALECTS["fr"]] * 5
+    assert [dialect_for(lang) for lang in ("en", "en_GB", "xx", "not a locale")] == [DIALECTS["en"]] * 4
+    assert dialect_for("de", "en") == DIALECTS["en"]
+
+
 def test_the_register_as_an_xlsx_workbook_with_typed_cells(tmp_path: Path, desk: Desk, cli: Any) -> None:
     _registered(tmp_path, desk, cli)
     target = tmp_path / "register.xlsx"

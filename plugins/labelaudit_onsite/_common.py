@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 
 from labelaudit import (
@@ -37,6 +37,8 @@ from labelaudit import (
 )
 
 from labelaudit_onsite import _messages as msg
+
+T = TypeVar("T")  # what `in_language` picks from a table of texts
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,13 @@ def grid_criteria(scheme: Scheme, source: Source) -> tuple[Criterion, ...]:
     return tuple(
         c for c in scheme.criteria() if any(b.id == source.id for b in c.bindings)
     )
+
+
+def in_language(texts: Mapping[str, T], lang: Lang) -> T:
+    """The template's texts in `lang`, else in its base language (`de` for `de_AT`), else in
+    English: a language labelaudit speaks from a catalog file alone still gets a grid."""
+    found = texts.get(lang) or texts.get(lang.split("_", 1)[0])
+    return found if found is not None else texts["en"]
 
 
 def choice_text(point: ScalePoint, lang: Lang) -> str:

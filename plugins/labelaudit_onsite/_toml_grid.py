@@ -35,6 +35,7 @@ from labelaudit_onsite._common import (
     atomic_write,
     fmt,
     grid_criteria,
+    in_language,
 )
 
 
@@ -193,6 +194,11 @@ _TEMPLATE_TEXTS = {
         "findings": "findings: one list of texts per kind:",
         "site": "Site",
     },
+    "de": {
+        "level": "level: die erreichte Stufe (weglassen, wenn nicht bewertet):",
+        "findings": "findings: Feststellungen, eine Liste von Texten je Art:",
+        "site": "Standort",
+    },
 }
 
 
@@ -230,7 +236,7 @@ def _annotate(body: str, request: TemplateRequest, criteria: tuple[Criterion, ..
     tomli-w writes no comments, but every `[[criteria]]` / `[[sites]]` header it writes starts
     a line of its own (strings never span lines), so the comments go just above them.
     """
-    lang, texts = request.lang, _TEMPLATE_TEXTS[request.lang]
+    lang, texts = request.lang, in_language(_TEMPLATE_TEXTS, request.lang)
     titles = iter(
         f"# {c.id} — {_one_line(c.title.get(lang))}" for _ in request.sites for c in criteria
     )
@@ -246,7 +252,7 @@ def _annotate(body: str, request: TemplateRequest, criteria: tuple[Criterion, ..
 
 
 def _heading(request: TemplateRequest) -> list[str]:
-    lang, texts = request.lang, _TEMPLATE_TEXTS[request.lang]
+    lang, texts = request.lang, in_language(_TEMPLATE_TEXTS, request.lang)
     scheme, scale = request.scheme, request.scheme.scale_of(request.source)
     heading = [
         f"# {_one_line(request.source.title.get(lang))} — {_one_line(scheme.title.get(lang))}"

@@ -48,6 +48,7 @@ from labelaudit_onsite._common import (
     fmt,
     choice_text,
     grid_criteria,
+    in_language,
     lines,
 )
 
@@ -70,7 +71,7 @@ COLUMNS = "ABCDEFGHIJKL"
 CRITERION, LEVEL, OBSERVATIONS, EVIDENCE = 1, 4, 5, 6
 FINDING_COLUMNS: tuple[tuple[str, int], ...] = tuple(zip(FINDING_KINDS, range(7, 12)))
 WIDTHS = (14, 14, 60, 10, 10, 50, 40, 35, 35, 35, 35, 35)
-LEVELS_SHEET = {"fr": "Niveaux", "en": "Levels"}
+LEVELS_SHEET = {"fr": "Niveaux", "en": "Levels", "de": "Stufen"}
 AUDIT_SHEET = "Audit"
 RESERVED = {title.casefold() for title in (*LEVELS_SHEET.values(), AUDIT_SHEET)}
 _FORBIDDEN_IN_TITLES = set('[]:*?/\\')
@@ -370,6 +371,15 @@ _TEXTS = {
         "fields": "Auditor: ____________________    Date of the visit: ____________",
         "page": "Page &P of &N",
     },
+    "de": {
+        "error_title": "Ungültige Stufe",
+        "error": "Eine Stufe der Skala wählen: {points}",
+        "guidance": "Worauf der Auditor achtet",
+        "levels": "Stufen",
+        "choice": "Auswahl (Dropdown-Liste)",
+        "fields": "Auditor: ____________________    Datum des Besuchs: ____________",
+        "page": "Seite &P von &N",
+    },
 }
 
 
@@ -385,7 +395,7 @@ def write(request: TemplateRequest) -> None:
     for site in request.sites:
         _site_sheet(workbook.create_sheet(site.id), request, scale)
         _print_setup(workbook[site.id], f"{site.id} \N{EN DASH} {site.name}", request.lang)
-    _levels_sheet(workbook.create_sheet(LEVELS_SHEET[request.lang]), scale, request.lang)
+    _levels_sheet(workbook.create_sheet(in_language(LEVELS_SHEET, request.lang)), scale, request.lang)
     _audit_sheet(workbook.create_sheet(AUDIT_SHEET), request.scheme)
     _neutralise(workbook)
     atomic_write(request.path, workbook.save)
@@ -434,13 +444,13 @@ def _guidance(guidance: Text | None, scale: Scale | None, lang: Lang) -> Comment
     """The criterion's guidance and the level descriptors, on its title cell: what the auditor
     needs at hand while filling the row."""
     colon = " : " if lang == "fr" else ": "  # French puts a space before the colon
-    parts = [f"{_TEXTS[lang]['guidance']}{colon}{guidance.get(lang)}"] if guidance else []
+    parts = [f"{in_language(_TEXTS, lang)['guidance']}{colon}{guidance.get(lang)}"] if guidance else []
     for point in scale.points if scale else ():
         described = point.description.get(lang) if point.description else ""
         parts.append(choice_text(point, lang) + (f"{colon}{described}" if described else ""))
     from openpyxl.comments import Comment
 
-    comment = Comment("\n".join(parts) or _TEXTS[lang]["levels"], "labelaudit")
+    comment = Comment("\n".join(parts) or in_language(_TEXTS, lang)["levels"], "labelaudit")
     comment.width, comment.height = 480, 24 * max(len(parts), 1) + 40  # points: room for the text
     return comment
 
@@ -455,8 +465,8 @@ def _print_setup(sheet: Worksheet, title: str, lang: Lang) -> None:
     sheet.print_title_rows = "1:1"
     sheet.print_options.gridLines = True
     sheet.oddHeader.left.text = title.replace("&", "&&")
-    sheet.oddHeader.right.text = _TEXTS[lang]["fields"]
-    sheet.oddFooter.right.text = _TEXTS[lang]["page"]
+    sheet.oddHeader.right.text = in_language(_TEXTS, lang)["fields"]
+    sheet.oddFooter.right.text = in_language(_TEXTS, lang)["page"]
     sheet.print_options.horizontalCentered = True
 
 
@@ -466,8 +476,8 @@ def _level_choices(scale: Scale, request: TemplateRequest, cells: str) -> DataVa
     from openpyxl.worksheet.datavalidation import DataValidation
 
     points = ", ".join(fmt(value) for value in scale.values)
-    texts = _TEXTS[request.lang]
-    sheet = LEVELS_SHEET[request.lang]
+    texts = in_language(_TEXTS, request.lang)
+    sheet = in_language(LEVELS_SHEET, request.lang)
     validation = DataValidation(
         type="list",
         formula1=f"'{sheet}'!$F$2:$F${len(scale.points) + 1}",
@@ -485,7 +495,7 @@ def _levels_sheet(sheet: Worksheet, scale: Scale | None, lang: Lang) -> None:
     """The scale's points with their labels and descriptions in both languages, and the
     drop-down's choices (column F) in the grid's language."""
     sheet.append(
-        ["Valeur / Value", "Libellé (fr)", "Label (en)", "Description (fr)", "Description (en)", _TEXTS[lang]["choice"]]
+        ["Valeur / Value", "Libellé (fr)", "Label (en)", "Description (fr)", "Description (en)", in_language(_TEXTS, lang)["choice"]]
     )
     for point in scale.points if scale else ():
         description = point.description

@@ -73,7 +73,7 @@ def scheme() -> Scheme:
 
 
 def template(
-    scheme: Scheme, path: Path, sites: tuple[Site, ...] = SITES, lang: Literal["fr", "en"] = "fr"
+    scheme: Scheme, path: Path, sites: tuple[Site, ...] = SITES, lang: str = "fr"
 ) -> Path:
     source = scheme.sources["onsite"]
     labelaudit_onsite.write_template(TemplateRequest(scheme, source, sites, path, lang))
@@ -522,6 +522,35 @@ def test_xlsx_template_in_french(scheme: Scheme, tmp_path: Path) -> None:
     workbook.close()
 
 
+def test_xlsx_template_in_german_reads_back_with_a_german_level(scheme: Scheme, tmp_path: Path) -> None:
+    """`grid --lang de` used to crash (the template's texts had French and English only)."""
+    path = template(scheme, tmp_path / "grid.xlsx", SITES, "de")
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["lyon", "paris", "Stufen", "Audit"]
+    sheet = workbook["lyon"]
+    assert sheet.oddHeader.right.text == "Auditor: ____________________    Datum des Besuchs: ____________"
+    assert sheet["C2"].comment.text.startswith("Worauf der Auditor achtet: ")
+    [validation] = sheet.data_validations.dataValidation
+    assert validation.formula1 == "'Stufen'!$F$2:$F$6" and validation.errorTitle == "Ungültige Stufe"
+    assert [row[5] for row in workbook["Stufen"].iter_rows(min_row=2, max_row=3, values_only=True)] == [
+        "0 – Nicht behandelt", "1 – Begonnen"]
+    sheet["E2"] = "2 – Eingeführt"  # chosen from the German drop-down
+    workbook.save(path)
+    [evidence] = collect(scheme, tmp_path, path).evidence
+    assert (evidence.criterion, evidence.site, evidence.value) == ("vision.1", "lyon", Fraction(2))
+
+
+@pytest.mark.parametrize("lang", ("it", "de_AT"))
+def test_a_template_in_a_language_without_texts_of_its_own(scheme: Scheme, tmp_path: Path, lang: str) -> None:
+    """A language labelaudit reads from a catalog file alone gets the grid in its base language,
+    else in English, rather than a crash."""
+    workbook = openpyxl.load_workbook(template(scheme, tmp_path / "grid.xlsx", (LYON,), lang))
+    assert workbook.sheetnames == ["lyon", "Stufen" if lang == "de_AT" else "Levels", "Audit"]
+    workbook.close()
+    toml = template(scheme, tmp_path / "grid.toml", (LYON,), lang).read_text("utf-8")
+    assert ("die erreichte Stufe" if lang == "de_AT" else "the level reached") in toml
+
+
 def test_xlsx_template_refuses_a_site_id_that_cannot_name_a_sheet(
     scheme: Scheme, tmp_path: Path
 ) -> None:
@@ -908,9 +937,9 @@ def test_template_problems_in_both_languages(scheme: Scheme, tmp_path: Path) -> 
     assert template_texts(scheme, tmp_path / "grid.xlsx", (Site("a:b", "x"),)) == (
         "l'identifiant de site « a:b » ne peut pas servir de nom de feuille (31 caractères au "
         "plus, aucun des caractères [ ] : * ? / \\, et aucun des noms réservés audit, levels, "
-        "niveaux)",
+        "niveaux, stufen)",
         "site id 'a:b' cannot name a sheet (at most 31 characters, none of [ ] : * ? / \\, and "
-        "not audit, levels, niveaux)",
+        "not audit, levels, niveaux, stufen)",
     )
     (tmp_path / "a file").write_text("", "utf-8")
     assert template_texts(scheme, tmp_path / "a file" / "grid.toml") == (

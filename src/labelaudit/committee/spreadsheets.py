@@ -2,7 +2,8 @@
 
 A French spreadsheet reads `;` between cells and a decimal comma, and Excel takes a CSV for
 UTF-8 only when it starts with a byte-order mark; an English one reads `,` and a decimal point.
-The dialect follows the reader's language unless `--csv-dialect` forces one. Only the decimal
+The dialect follows the reader's language (a decimal comma, as in French or German, goes with
+`;`) unless `--csv-dialect` forces one. Only the decimal
 columns change with the dialect: ids, digests and ISO dates are written as they are, so that a
 program reads any export the same way. The XLSX holds typed cells: numbers as numbers, dates
 as dates, every text as a text that no spreadsheet runs as a formula (`write_safe_cell`).
@@ -45,11 +46,20 @@ DIALECTS: dict[DialectName, CsvDialect] = {
 }
 
 
-def dialect_for(lang: str, forced: str | None = None) -> CsvDialect:
-    """The forced dialect, else the reader's language's; a language without its own
-    convention here writes the English one."""
-    name = forced or lang
-    return DIALECTS[name] if name in DIALECTS else DIALECTS["en"]  # type: ignore[index]
+def dialect_for(lang: str, forced: DialectName | None = None) -> CsvDialect:
+    """The forced dialect, else the reader's language's convention: where the language writes
+    a decimal comma (French, German, Italian … by CLDR, through Babel), its spreadsheets read
+    `;` between cells, as the French dialect writes; otherwise the English one."""
+    if forced is not None:
+        return DIALECTS[forced]
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol
+
+    try:
+        comma = get_decimal_symbol(Locale.parse(lang)) == ","
+    except (UnknownLocaleError, ValueError):
+        comma = False
+    return DIALECTS["fr" if comma else "en"]
 
 
 def _value(record: Registered, column: str) -> object:
@@ -62,7 +72,7 @@ def to_csv(records: Sequence[Registered], dialect: CsvDialect) -> str:
     writer = csv.writer(buffer, delimiter=dialect.delimiter)
     writer.writerow(CSV_COLUMNS)
     for record in records:
-        row = []
+        row: list[object] = []
         for column in CSV_COLUMNS:
             value = _value(record, column)
             if value is None:
