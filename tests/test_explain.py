@@ -65,7 +65,8 @@ def test_outcome_points_are_overall_attainment_times_max_points(name: str) -> No
     computed = Fraction(tree["attainment"]["exact"]) * max_points
     assert computed == Fraction(outcome["points"]["exact"])
     text = explain(record, None, "en", exact=True)
-    rule = f"points = overall attainment × max points = {tree['attainment']['percent']} % × {num(max_points)} = {outcome['points']['shown']}"
+    # English groups thousands: `× 1,000 = 733.9`
+    rule = f"points = overall attainment × max points = {tree['attainment']['percent']} % × {int(max_points):,} = {outcome['points']['shown']}"
     assert rule in text
     assert f"= {exact(computed)} = {points(computed)}" in text
 
@@ -80,8 +81,9 @@ def test_dimension_contributions_add_up_to_the_points_exactly(name: str) -> None
     for dimension in record["tree"]["dimensions"]:
         if dimension["id"] in brought:
             share, value = brought[dimension["id"]]
-            line = next(line for line in text.splitlines() if line.split()[:1] == [dimension["id"]])
-            assert line.split()[1:] == [num(Fraction(dimension["weight"])), str(percent(share)), "%", dimension["attainment"]["percent"], "%", str(points(value)), "points"]
+            title = dimension["title"]["en"]  # the table names each dimension by its title
+            line = next(line for line in text.splitlines() if line.strip().startswith(title + "  "))
+            assert line.strip().removeprefix(title).split() == [num(Fraction(dimension["weight"])), str(percent(share)), "%", dimension["attainment"]["percent"], "%", str(points(value)), "points"]
 
 
 def test_demo_outcome_explains_levels_coverage_gates_and_stability() -> None:
@@ -90,12 +92,13 @@ def test_demo_outcome_explains_levels_coverage_gates_and_stability() -> None:
     text = explain(record, None, "en")
     assert f"reached: {shown} ≥ 650" in text
     assert f"not reached: {shown} < 800" in text
-    assert "→ highest level reached: confirme" in text
+    assert "→ highest level reached: Confirmed" in text
     assert f"coverage {record['outcome']['coverage']['percent']} % ≥ minimum 70 %: not deferred" in text
     customer = record["tree"]["sources"]["customer"]["percent"]
-    assert f"    customer at {customer} %" in text
+    assert f"    Customer perception at {customer} %" in text
     lowest = min((s for s in record["sites"] if s["has_result"]), key=lambda s: Fraction(s["attainment"]["exact"]))
-    assert f"lowest: {lowest['id']} at {lowest['attainment']['percent']} %" in text
+    name = next(s["name"] for s in record["audit"]["sites"] if s["id"] == lowest["id"])
+    assert f"lowest: {name} at {lowest['attainment']['percent']} %" in text
     pessimistic = record["stability"]["pessimistic"]["points"]
     assert f"pessimistic (ends toward the floor): GRANTED — level Confirmed ({pessimistic} points)" in text
     assert "→ stable: the same outcome at both ends" in text
@@ -103,12 +106,12 @@ def test_demo_outcome_explains_levels_coverage_gates_and_stability() -> None:
 
 def test_capped_refused_and_deferred_say_why() -> None:
     capped = explain(record_of("capped"), None, "en")
-    assert "no-unacceptable (unacceptable, caps at engage): FIRED" in capped
+    assert "No criterion at an unacceptable level (caps at Committed): FIRED" in capped
     assert "processes.1 / onsite below the unacceptability threshold" in capped
-    assert "level reached excellence; caps: engage (no-unacceptable) → level engage" in capped
+    assert "level reached Excellence; caps: Committed (No criterion at an unacceptable level) → level Committed" in capped
     refused = explain(record_of("refused"), None, "en")
-    assert "major-findings (major_findings, refuses): FIRED" in refused
-    assert "refusing gate(s) fired: major-findings → refused" in refused
+    assert "No open major nonconformity (refuses): FIRED" in refused
+    assert "refusing gate(s) fired: No open major nonconformity → refused" in refused
     deferred_record = record_of("deferred")
     deferred = explain(deferred_record, None, "en")
     coverage = deferred_record["outcome"]["coverage"]["percent"]
@@ -151,7 +154,7 @@ def test_left_out_children_are_named() -> None:
 def test_an_id_shared_by_a_dimension_and_a_requirement_explains_both() -> None:
     text = explain(record_of("demo"), "culture", "en")
     assert "Dimension culture — Culture and employee engagement" in text
-    assert "Requirement culture — Service excellence culture (dimension culture)" in text
+    assert "Requirement culture — Service excellence culture (dimension Culture and employee engagement)" in text
 
 
 # --- A criterion, checked by hand --------------------------------------------------------------
@@ -198,7 +201,7 @@ def test_criterion_explanation_checked_by_hand() -> None:
     assert f"({num(w_onsite)} × {onsite['attainment']['percent']} % + {num(w_gap)} × {gap['attainment']['percent']} %) / (2 + 1) = {percent(a)} %" in text
     assert f"= {exact(a)}" in text
     assert "coverage = evidenced weight / total weight = 3 / 3 = 100.0 %" in text
-    assert "customer / C05 − C05x / gap — weight 1 of 3 (33.3 % of the criterion)" in text
+    assert "Customer perception / C05 − C05x / gap — weight 1 of 3 (33.3 % of the criterion)" in text
 
 
 def test_a_value_below_its_floor_is_clamped_and_unacceptable() -> None:
@@ -234,7 +237,9 @@ def test_an_excluded_criterion_shows_its_justification() -> None:
 def test_french_criterion_explanation() -> None:
     text = explain(record_of("demo"), "understanding.3", "fr")
     assert "atteinte = (v − f) / (t − f)" in text and "bornée à [0, 1]" in text
-    assert "Liaison 2 : customer / C05 − C05x / gap" in text
+    assert "Liaison 2 : Perception client / C05 − C05x / gap" in text
+    assert "(exigence Comprendre les besoins, attentes et désirs des clients, dimension Créer des expériences client remarquables)" in text
+    assert "poids 1,5 dans son exigence ; part de l'arbre 2,8 % ; pyramide 3" in text  # titles, not ids; French numbers
 
 
 def test_unknown_id_lists_close_matches() -> None:
@@ -347,6 +352,6 @@ def test_the_demo_criterion_in_decimals_checked_by_hand() -> None:
 def test_cli_explain_exact_option(cli: Callable[..., tuple[int, str, str]]) -> None:
     record = GOLDEN / "demo.json"
     code, plain, _ = cli("explain", record)
-    assert code == 0 and "2879456833359805402684713895" not in plain and "points = overall attainment × max points = 73.4 % × 1000 = 733.9" in plain
+    assert code == 0 and "2879456833359805402684713895" not in plain and "points = overall attainment × max points = 73.4 % × 1,000 = 733.9" in plain
     code, exact_out, _ = cli("explain", record, "--exact")
-    assert code == 0 and "exactly: 575891366671961080536942779/784713858310870022341006200 × 1000" in exact_out
+    assert code == 0 and "exactly: 575891366671961080536942779/784713858310870022341006200 × 1,000" in exact_out

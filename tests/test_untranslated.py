@@ -47,7 +47,12 @@ CODE_IDS = ("onsite", "renormalize")
 # (`onsite 0.1.0`) and each source kind and indicator by the id a scheme names it by, its title
 # after it (`mean : Moyenne`); `mean` is also the English text of a catalog's column header.
 # `points` is the key a binding gives the queue's `served_within` its thresholds by, in its title.
-SHOWN_AS_IDS = {"plugins": ("onsite", "mean", "points")}
+# `verify` names the plugins that scored the record the same way; `map` names the source by its
+# title and by the key audit.toml writes (`Perception client (customer)`); `explain` names a
+# binding's indicator by its code (`Perception collaborateurs / E02 / mean`), as the rulesets do.
+# `check` in French starts its notes with `note :`, which is French too.
+SHOWN_AS_IDS = {"plugins": ("onsite", "mean", "points"), "verify": ("onsite",), "map": ("customer",),
+                "explain criterion": ("mean",), "check": ("note",)}
 # The demo's levels: shown by their titles (`Confirmé`, `Confirmed`, `Bestätigt`), never by id.
 # (`excellence` is left out: a word of both languages, in the scheme's own titles.)
 LEVEL_IDS = ("engage", "confirme")
@@ -145,6 +150,18 @@ def _commands(folder: Path) -> list[tuple[str, list[Any]]]:
         ("plugins", ["plugins"]),
         ("plan-survey", ["plan-survey", FIXTURES / "demo", "--population", "lyon=40", "--source", "employee"]),
         ("sample", ["sample", FIXTURES / "demo", "--stage", "initial"]),
+        ("check", ["check", FIXTURES / "demo"]),
+        ("explain", ["explain", folder / "scored.json"]),
+        ("explain criterion", ["explain", folder / "scored.json", "vision.1"]),
+        ("verify", ["verify", folder / "scored.json", FIXTURES / "demo"]),
+        ("map", ["map", FIXTURES / "demo", "customer"]),
+        ("grid", ["grid", "--audit", FIXTURES / "demo", "-o", folder / "grid.xlsx"]),
+        ("grid toml", ["grid", "--audit", FIXTURES / "demo", "-o", folder / "grid.toml"]),
+        ("init", ["init", folder / "new-audit", "--organisation", "Mutuelle des Trois Rivières",
+                  "--site", "lyon=Agence de Lyon", "--auditor", "Claire Dubois"]),
+        ("register directory", ["register", "directory", "--on", "2027-01-15", "--html", folder / "d.html",
+                                "--csv", folder / "d.csv", *db]),
+        ("register calibration", ["register", "calibration", *db]),
     ]
 
 

@@ -8,6 +8,7 @@ exactly from the record's `exact` fractions and rounded once by the project's ru
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -89,6 +90,26 @@ def shown(value: dict[str, Any] | None) -> str:
     if not value or value.get("shown") is None:
         return NONE
     return str(value["shown"])
+
+
+# The places the built-in plugins write into a record's provenance, in the record's own
+# (English, locale-free) words; a document shows them in the reader's language.
+_CELL = re.compile(r"cell (?P<sheet>.+)!(?P<cell>[A-Z]{1,3}[0-9]+)")
+_COLUMN = re.compile(r"column '(?P<header>.*)'")
+_COLUMNS = re.compile(r"columns '(?P<first>.*)' and '(?P<second>.*)'")
+
+
+def place_text(location: str, lang: Lang) -> str:
+    """A provenance's place (`cell lyon!E2`, `column 'Q1'`, `columns 'Q5a' and 'Q5b'`) in the
+    reader's language: `cellule lyon!E2`, `colonne « Q1 »`. Any other place, a TOML key
+    (`criteria[3]`) or a third-party plugin's own words, is shown as written."""
+    if match := _CELL.fullmatch(location):
+        return tr("place.sheet_cell", lang=lang, sheet=match["sheet"], cell=match["cell"])
+    if match := _COLUMNS.fullmatch(location):
+        return tr("provenance.columns", lang=lang, first=match["first"], second=match["second"])
+    if match := _COLUMN.fullmatch(location):
+        return tr("provenance.column", lang=lang, header=match["header"])
+    return location
 
 
 def colon(lang: Lang) -> str:

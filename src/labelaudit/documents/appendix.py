@@ -25,6 +25,7 @@ from labelaudit.documents.accessors import (
     numbered,
     optional,
     pct,
+    place_text,
     pyramid,
     site_names,
     text,
@@ -193,7 +194,7 @@ def observations_of(requirement: dict[str, Any], names: dict[str, str], lang: La
                 if not (e.get("observations") or e.get("references")):
                     continue
                 site = e.get("site") or ""
-                where = ", ".join(x for x in (e.get("file") or "", e.get("location") or "") if x)
+                where = ", ".join(x for x in (e.get("file") or "", place_text(e.get("location") or "", lang)) if x)
                 title = " · ".join(x for x in (criterion["id"], names.get(site, site), where) if x)
                 notes.append(Note(title, tuple(e.get("observations") or ()), tuple(e.get("references") or ()), tr("report.references", lang=lang)))
     return notes

@@ -24,15 +24,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
+from labelaudit.documents.accessors import colon, day_text, level_title, place_text, site_names
 from labelaudit.documents.accessors import text as title_in
 from labelaudit.documents.reasons import reason_text, subject_text
 from labelaudit.documents.summary import outcome_line
 from labelaudit.documents.trace import (
-    Found, Node, Record, Term, align, check_lines, elements, exact_fractions, find, frac, mean_lines, node_terms, num, pct, showing_exact,
-    value_text,
+    Found, Node, Record, Term, align, check_lines, dec, decimal_text, elements, exact_fractions, find, frac, mean_lines, node_terms,
+    num, numbers_in, pct, showing_exact, value_text,
 )
 from labelaudit.errors import InputError
-from labelaudit.i18n import current_lang, tr
+from labelaudit.i18n import current_lang, tr, words
 from labelaudit.model import Lang
 from labelaudit.numbers import exact, percent, points, shown
 from labelaudit.plugins import Plugins
@@ -46,7 +47,7 @@ def explain_outcome(record: Record, lang: Lang) -> list[str]:
     """The whole decision: points, contributions, levels, coverage, gates, stability."""
     audit, outcome = record["audit"], record["outcome"]
     lines = [
-        tr("explain.title", lang=lang, org=audit["organisation"], audit=audit["id"], date=record["decided_on"]),
+        tr("explain.title", lang=lang, org=audit["organisation"], audit=audit["id"], date=day_text(record["decided_on"], lang)),
         tr("explain.outcome", lang=lang, outcome=outcome_line(record, outcome["status"], outcome["level"], lang)),
     ]
     sections = (_points_section, _levels_section, _coverage_section, _gates_section, _sites_section, _decision_section, _stability_section)
@@ -62,7 +63,8 @@ def _points_section(record: Record, lang: Lang) -> list[str]:
     attainment, max_points = Fraction(tree["attainment"]["exact"]), Fraction(scheme["max_points"])
     stated = record["outcome"]["points"]
     lines = [tr("explain.points_head", lang=lang)]
-    rule = tr("explain.points_rule", lang=lang, attainment=tree["attainment"]["percent"], max=num(max_points), points=stated["shown"])
+    rule = tr("explain.points_rule", lang=lang, attainment=decimal_text(tree["attainment"]["percent"]), max=num(max_points),
+              points=decimal_text(stated["shown"]))
     lines.append("  " + rule)
     if showing_exact():
         text = f"{exact(attainment)} × {num(max_points)} = {exact(attainment * max_points)} = {points(attainment * max_points)}"
@@ -92,12 +94,12 @@ def _contributions(dimensions: Sequence[Node], terms: Sequence[Term], max_points
         if term.id in brought:
             share, value = brought[term.id]
             brings = tr("explain.points_unit", lang=lang, value=points(value))
-            rows.append([dimension["id"], num(term.weight), f"{percent(share)} %", pct(dimension["attainment"]), brings])
+            rows.append([title_in(dimension, lang), num(term.weight), f"{decimal_text(str(percent(share)))} %", pct(dimension["attainment"]), brings])
         else:
-            rows.append([dimension["id"], num(term.weight), "—", tr(f"explain.why_{term.left_out}", lang=lang), "—"])
+            rows.append([title_in(dimension, lang), num(term.weight), "—", tr(f"explain.why_{term.left_out}", lang=lang), "—"])
     total = sum((value for _, value in brought.values()), Fraction(0))
     counted_weight = sum((t.weight for t in terms if t.id in brought), Fraction(0))
-    share_total = "100.0 %" if brought else "—"
+    share_total = f"{decimal_text('100.0')} %" if brought else "—"
     rows.append([tr("explain.total", lang=lang), num(counted_weight), share_total, "", tr("explain.points_unit", lang=lang, value=points(total))])
     return align(rows, right={1, 2, 3, 4})
 
@@ -110,17 +112,17 @@ def reached_levels(record: Record) -> list[dict[str, Any]]:
 
 def _levels_section(record: Record, lang: Lang) -> list[str]:
     """Each level's threshold against the rounded points."""
-    shown_points = record["outcome"]["points"]["shown"]
+    shown_points = decimal_text(record["outcome"]["points"]["shown"])
     reached = {lv["id"] for lv in reached_levels(record)}
     rows = []
     for level in record["scheme"]["levels"]:
         key = "explain.level_reached" if level["id"] in reached else "explain.level_missed"
         minimum = num(Fraction(level["min_points"]))
-        rows.append([level["id"], title_in(level, lang), minimum, tr(key, lang=lang, points=shown_points, min=minimum)])
-    lines = [tr("explain.levels_head", lang=lang, points=shown_points), *align(rows, right={2})]
+        rows.append([title_in(level, lang), minimum, tr(key, lang=lang, points=shown_points, min=minimum)])
+    lines = [tr("explain.levels_head", lang=lang, points=shown_points), *align(rows, right={1})]
     highest = reached_levels(record)
     if highest:
-        lines.append("  " + tr("explain.highest", lang=lang, level=highest[-1]["id"]))
+        lines.append("  " + tr("explain.highest", lang=lang, level=title_in(highest[-1], lang)))
     else:
         lines.append("  " + tr("explain.no_level", lang=lang))
     return lines
@@ -134,13 +136,13 @@ def coverage_low(record: Record) -> bool:
 
 def _coverage_section(record: Record, lang: Lang) -> list[str]:
     """Coverage against its minimum, and the criteria that are not fully covered."""
-    coverage = record["outcome"]["coverage"]["percent"]
+    coverage = decimal_text(record["outcome"]["coverage"]["percent"])
     minimum = num(Fraction(record["scheme"]["policies"]["min_coverage"]))
     key = "explain.coverage_low" if coverage_low(record) else "explain.coverage_ok"
     lines = [tr("explain.coverage_head", lang=lang), "  " + tr(key, lang=lang, coverage=coverage, minimum=minimum)]
     lines.append("  " + tr("explain.coverage_rule", lang=lang))
     incomplete = [
-        f"{f.node['id']} ({f.node['coverage']['percent']} %)"
+        f"{f.node['id']} ({decimal_text(f.node['coverage']['percent'])} %)"
         for f in elements(record)
         if f.kind == "criterion" and not f.node["excluded"] and frac(f.node["coverage"]["exact"]) != 1
     ]
@@ -154,12 +156,13 @@ def _gates_section(record: Record, lang: Lang) -> list[str]:
     """Each gate: its rule, fired or passed, and the values behind it."""
     lines = [tr("explain.gates_head", lang=lang)]
     for gate in record["gates"]:
-        effect = tr("explain.effect_refuse", lang=lang) if gate["effect"] == "refuse" else tr("explain.effect_cap", lang=lang, level=gate["level"])
-        rule = [gate["scope"] + (f" {gate['target']}" if gate["target"] else ""), effect]
+        effect = (tr("explain.effect_refuse", lang=lang) if gate["effect"] == "refuse"
+                  else tr("explain.effect_cap", lang=lang, level=level_title(record, gate["level"], lang)))
+        rule = [subject_title(record, gate["scope"], gate["target"], lang), effect] if gate["target"] else [effect]
         if gate.get("min_percent") is not None:
             rule.append(tr("explain.gate_min", lang=lang, minimum=num(Fraction(gate["min_percent"]))))
         state = tr("explain.fired" if gate["fired"] else "explain.passed", lang=lang)
-        lines.append("  " + tr("explain.gate_line", lang=lang, gate=gate["id"], rule=", ".join(rule), state=state))
+        lines.append("  " + tr("explain.gate_line", lang=lang, gate=title_in(gate, lang), rule=", ".join(rule), state=state))
         if gate["fired"]:
             lines.extend(f"    - {subject_text(subject, lang)}" for subject in gate["subjects"])
         else:
@@ -182,15 +185,15 @@ def gate_evidence(record: Record, gate: dict[str, Any], lang: Lang) -> list[str]
     if scope == "source":
         share = tree["sources"].get(target or "")
         if not share or share.get("percent") is None:
-            return [tr("explain.gate_unassessed", lang=lang, subject=target)]
-        return [tr("explain.gate_value", lang=lang, subject=target, value=share["percent"])]
+            return [tr("explain.gate_unassessed", lang=lang, subject=subject_title(record, scope, target, lang))]
+        return [tr("explain.gate_value", lang=lang, subject=subject_title(record, scope, target, lang), value=decimal_text(share["percent"]))]
     subjects = _gate_subjects(record, scope, target)
     if scope == "criterion" and not subjects:
-        return [tr("explain.gate_unassessed", lang=lang, subject=target)]
+        return [tr("explain.gate_unassessed", lang=lang, subject=subject_title(record, scope, target, lang))]
     if not subjects:
         return [tr("explain.gate_no_subject", lang=lang)]
     subject, share = min(subjects, key=lambda s: (Fraction(s[1]["exact"]), s[0]))
-    return [tr("explain.gate_lowest", lang=lang, subject=subject, value=share["percent"])]
+    return [tr("explain.gate_lowest", lang=lang, subject=subject_title(record, scope, subject, lang), value=decimal_text(share["percent"]))]
 
 
 def _gate_subjects(record: Record, scope: str, target: str | None) -> list[tuple[str, dict[str, Any]]]:
@@ -206,6 +209,23 @@ def _gate_subjects(record: Record, scope: str, target: str | None) -> list[tuple
         and f.node["attainment"]["exact"] is not None
         and target in (None, f.node["id"])
     ]
+
+
+def subject_title(record: Record, scope: str, subject: str | None, lang: Lang) -> str:
+    """What a gate judges by its name: a source's title, a site's name, an element's title."""
+    if subject is None:
+        return "—"
+    if scope == "source":
+        return words.source(subject, lang)
+    if scope == "site":
+        return site_names(record).get(subject, subject)
+    node = next((f.node for f in elements(record) if f.kind == scope and f.node["id"] == subject), None)
+    return subject if node is None else title_in(node, lang)
+
+
+def gate_title(record: Record, gate_id: str, lang: Lang) -> str:
+    gate = next((g for g in record["gates"] if g["id"] == gate_id), None)
+    return gate_id if gate is None else title_in(gate, lang)
 
 
 def _bindings(record: Record) -> list[dict[str, Any]]:
@@ -236,7 +256,7 @@ def _decision_section(record: Record, lang: Lang) -> list[str]:
     outcome = record["outcome"]
     fired = [g for g in record["gates"] if g["fired"]]
     reached = reached_levels(record)
-    refusing = [g["id"] for g in fired if g["effect"] == "refuse"]
+    refusing = [title_in(g, lang) for g in fired if g["effect"] == "refuse"]
     if coverage_low(record):
         line = tr("explain.decision_deferred", lang=lang)
     elif not reached:
@@ -244,8 +264,9 @@ def _decision_section(record: Record, lang: Lang) -> list[str]:
     elif refusing:
         line = tr("explain.decision_refuse", lang=lang, gates=", ".join(refusing))
     else:
-        caps = ", ".join(f"{g['level']} ({g['id']})" for g in fired if g["effect"] == "cap") or tr("explain.none", lang=lang)
-        line = tr("explain.decision_granted", lang=lang, reached=reached[-1]["id"], caps=caps, level=outcome["level"])
+        caps = ", ".join(f"{level_title(record, g['level'], lang)} ({title_in(g, lang)})" for g in fired if g["effect"] == "cap")
+        line = tr("explain.decision_granted", lang=lang, reached=title_in(reached[-1], lang), caps=caps or tr("explain.none", lang=lang),
+                  level=level_title(record, outcome["level"], lang))
     final = outcome_line(record, outcome["status"], outcome["level"], lang)
     return [tr("explain.decision_head", lang=lang), f"  {line}", f"  = {final}"]
 
@@ -258,14 +279,14 @@ def _stability_section(record: Record, lang: Lang) -> list[str]:
         return [*lines, "  " + tr("explain.stability_unchecked", lang=lang)]
     for mode in ("pessimistic", "optimistic"):
         run = stability[mode]
-        gates = ", ".join(run["gates_fired"]) or tr("explain.none", lang=lang)
+        gates = ", ".join(gate_title(record, g, lang) for g in run["gates_fired"]) or tr("explain.none", lang=lang)
         text = outcome_line(record, run["status"], run["level"], lang)
-        lines.append("  " + tr("explain.stability_run", lang=lang, mode=tr(f"explain.{mode}", lang=lang), outcome=text, points=run["points"], gates=gates))
+        lines.append("  " + tr("explain.stability_run", lang=lang, mode=tr(f"explain.{mode}", lang=lang), outcome=text, points=decimal_text(run["points"]), gates=gates))
     lines.append("  " + tr("explain.borderline" if stability["borderline"] else "explain.stable", lang=lang))
     for item in stability.get("sensitive_bindings") or ():
         text = tr(
             "explain.sensitive", lang=lang, criterion=item["criterion"], binding=item["binding"],
-            low=item["pessimistic_points"], high=item["optimistic_points"],
+            low=decimal_text(item["pessimistic_points"]), high=decimal_text(item["optimistic_points"]),
         )
         lines.append(f"    {text}")
     return lines
@@ -274,16 +295,17 @@ def _stability_section(record: Record, lang: Lang) -> list[str]:
 # --- A dimension or a requirement --------------------------------------------------------------
 
 
-def explain_node(found: Found, lang: Lang) -> list[str]:
+def explain_node(record: Record, found: Found, lang: Lang) -> list[str]:
     """A dimension's or a requirement's attainment as the weighted mean of its children."""
     node = found.node
     if found.kind == "dimension":
         head = tr("explain.dimension", lang=lang, id=node["id"], title=title_in(node, lang))
         children, which, column = node["requirements"], "requirements", "requirement"
     else:
-        head = tr("explain.requirement", lang=lang, id=node["id"], title=title_in(node, lang), dimension=found.dimension)
+        head = tr("explain.requirement", lang=lang, id=node["id"], title=title_in(node, lang),
+                  dimension=subject_title(record, "dimension", found.dimension, lang))
         children, which, column = node["criteria"], "criteria", "criterion"
-    lines = [head, "  " + tr("explain.node_weight", lang=lang, weight=num(Fraction(node["weight"])), share=node["share"]["percent"])]
+    lines = [head, "  " + tr("explain.node_weight", lang=lang, weight=num(Fraction(node["weight"])), share=decimal_text(node["share"]["percent"]))]
     if node.get("excluded"):
         return [*lines, "  " + tr("explain.node_excluded", lang=lang)]
     lines.append("  " + tr("explain.node_mean", lang=lang, children=tr(f"explain.children_{which}", lang=lang)))
@@ -294,7 +316,7 @@ def explain_node(found: Found, lang: Lang) -> list[str]:
         rows.append(row[: len(columns)])
     lines.extend(align(rows, right={1, 2}, indent="    "))
     lines.extend("    " + line for line in mean_lines(node_terms(children), node["attainment"], lang))
-    sources = ", ".join(f"{s} {pct(v)}" for s, v in sorted(node.get("sources", {}).items()))
+    sources = ", ".join(f"{words.source(s, lang)} {pct(v)}" for s, v in sorted(node.get("sources", {}).items()))
     if sources:
         lines.append("  " + tr("explain.sources", lang=lang, items=sources))
     return lines
@@ -307,12 +329,14 @@ def explain_criterion(record: Record, found: Found, lang: Lang) -> list[str]:
     """Each binding's evidence, curve and attainment, then the criterion's weighted mean."""
     c = found.node
     lines = [
-        tr("explain.criterion", lang=lang, id=c["id"], title=title_in(c, lang), requirement=found.requirement, dimension=found.dimension),
+        tr("explain.criterion", lang=lang, id=c["id"], title=title_in(c, lang),
+           requirement=subject_title(record, "requirement", found.requirement, lang),
+           dimension=subject_title(record, "dimension", found.dimension, lang)),
         "  " + (
             tr("explain.criterion_facts", lang=lang, weight=num(Fraction(c["weight"])), share_exact=c["tree_share"]["exact"],
-               share=c["tree_share"]["percent"], pyramid=c["pyramid"])
+               share=decimal_text(c["tree_share"]["percent"]), pyramid=c["pyramid"])
             if showing_exact() else
-            tr("explain.criterion_facts_decimal", lang=lang, weight=num(Fraction(c["weight"])), share=c["tree_share"]["percent"],
+            tr("explain.criterion_facts_decimal", lang=lang, weight=num(Fraction(c["weight"])), share=decimal_text(c["tree_share"]["percent"]),
                pyramid=c["pyramid"])
         ),
     ]
@@ -333,19 +357,21 @@ def explain_criterion(record: Record, found: Found, lang: Lang) -> list[str]:
     return lines
 
 
-def binding_label(binding: dict[str, Any]) -> str:
-    """`onsite`, `customer / C09 / top2box`, or `customer / C05 − C05x / gap` for a paired item."""
+def binding_label(binding: dict[str, Any], lang: Lang) -> str:
+    """`Évaluation sur site`, `Perception client / C09 / top2box`, or `… / C05 − C05x / gap` for
+    a paired item: the source by its title, the item and the indicator by their codes."""
+    source = words.source(binding["source"], lang)
     if binding["item"] is None:
-        return binding["source"]
+        return source
     item = binding["item"] + (f" − {binding['paired']}" if binding.get("paired") else "")
-    return f"{binding['source']} / {item} / {binding['indicator']}"
+    return f"{source} / {item} / {binding['indicator']}"
 
 
 def binding_lines(record: Record, criterion: Node, b: dict[str, Any], index: int, total: Fraction, lang: Lang) -> list[str]:
     """One binding: weight, status, evidence per site and combined, curve, formula, floor check."""
     head = tr(
-        "explain.binding", lang=lang, index=index, id=binding_label(b),
-        weight=num(Fraction(b["weight"])), total=num(total), share=b["share"]["percent"],
+        "explain.binding", lang=lang, index=index, id=binding_label(b, lang),
+        weight=num(Fraction(b["weight"])), total=num(total), share=decimal_text(b["share"]["percent"]),
     )
     lines = [head]
     lines.append("    " + _status_line(record, criterion, b, lang))
@@ -409,17 +435,18 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
     direct = [Fraction(s["value"]["exact"]) for s in b["sites"] if not s.get("suppressed") and s.get("n") is None]
     if measure.get("n") is None and direct and value is not None and sum(direct, Fraction(0)) / len(direct) == value:
         total = "(" + " + ".join(num(v) for v in direct) + f") / {len(direct)}"
-        lines.append(tr("explain.value_mean", lang=lang, sum=total, value=both(value) if showing_exact() else shown(value)))
+        lines.append(tr("explain.value_mean", lang=lang, sum=total, value=both(value) if showing_exact() else dec(value)))
     elif value is not None:
         policy = tr(f"explain.policy_{record['scheme']['policies']['sites']}", lang=lang)
         if showing_exact():
-            text = tr("explain.value_pooled", lang=lang, policy=policy, exact=exact(value), value=measure["value"]["shown"], n=measure.get("n"))
+            text = tr("explain.value_pooled", lang=lang, policy=policy, exact=exact(value), value=decimal_text(measure["value"]["shown"]), n=measure.get("n"))
         else:
-            text = tr("explain.value_pooled_decimal", lang=lang, policy=policy, value=measure["value"]["shown"], n=measure.get("n"))
+            text = tr("explain.value_pooled_decimal", lang=lang, policy=policy, value=decimal_text(measure["value"]["shown"]), n=measure.get("n"))
         if measure["low"]["shown"] is not None:
-            text += ", " + tr("explain.interval", lang=lang, low=measure["low"]["shown"], high=measure["high"]["shown"])
+            text += ", " + tr("explain.interval", lang=lang, low=decimal_text(measure["low"]["shown"]), high=decimal_text(measure["high"]["shown"]))
         lines.append(text)
-    files = sorted({f"{e['file']}: {e['location']}" if e.get("location") else str(e["file"]) for e in b.get("evidence", []) if e.get("file")})
+    files = sorted({f"{e['file']}{colon(lang)}{place_text(e['location'], lang)}" if e.get("location") else str(e["file"])
+                    for e in b.get("evidence", []) if e.get("file")})
     if files:
         lines.append(tr("explain.evidence_files", lang=lang, items="; ".join(files[:6]) + (" …" if len(files) > 6 else "")))
     return lines
@@ -427,7 +454,7 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
 
 def both(value: Fraction) -> str:
     """A value exactly and as shown (`10/3 = 3.333333`), once when they are the same (`3`)."""
-    return num(value) if num(value) == shown(value) else f"{exact(value)} = {shown(value)}"
+    return num(value) if num(value) == dec(value) else f"{exact(value)} = {dec(value)}"
 
 
 def paren(text: str) -> str:
@@ -447,12 +474,12 @@ def _site_text(site: dict[str, Any], lang: Lang) -> str:
     if site.get("suppressed"):
         return tr("explain.suppressed", lang=lang, count=site.get("fewer_than"))
     if site.get("n") is None:  # a direct value (an on-site level): as written in the grid
-        return shown(Fraction(site["value"]["exact"]))
-    parts = [site["value"]["shown"]]
+        return dec(Fraction(site["value"]["exact"]))
+    parts = [decimal_text(site["value"]["shown"])]
     if site.get("n") is not None:
         parts.append(tr("explain.site_n", lang=lang, n=site["n"]))
     if site.get("low", {}).get("shown") is not None:
-        parts.append(tr("explain.interval", lang=lang, low=site["low"]["shown"], high=site["high"]["shown"]))
+        parts.append(tr("explain.interval", lang=lang, low=decimal_text(site["low"]["shown"]), high=decimal_text(site["high"]["shown"])))
     return ", ".join(parts)
 
 
@@ -470,7 +497,7 @@ def formula_lines(value: Fraction, floor: Fraction, target: Fraction, b: dict[st
     lines.extend(check_lines(clamped, b["attainment"], lang))
     worse = value < floor if target > floor else value > floor
     key = "explain.unacceptable_yes" if worse else "explain.unacceptable_no"
-    lines.append(tr(key, lang=lang, value=shown(value), floor=num(floor)))
+    lines.append(tr(key, lang=lang, value=dec(value), floor=num(floor)))
     return lines
 
 
@@ -486,7 +513,7 @@ def _criterion_mean(record: Record, c: Node, total: Fraction, lang: Lang) -> lis
             terms.append(Term(b["id"], Fraction(b["weight"]), Fraction(0), "0.0"))
         else:
             terms.append(Term(b["id"], Fraction(b["weight"]), None, None, "unassessed"))
-    lines = [tr(f"explain.criterion_mean_{policy}", lang=lang)]
+    lines = [tr(f"explain.criterion_mean_{policy}", lang=lang, policy=words.policy("missing", policy, lang))]
     lines.extend("  " + line for line in mean_lines(terms, c["attainment"], lang))
     evidenced = sum((Fraction(b["weight"]) for b in c["bindings"] if b["status"] == "evidenced"), Fraction(0))
     lines.append(tr("explain.criterion_coverage", lang=lang, evidenced=num(evidenced), total=num(total), percent=percent(evidenced / total)))
@@ -499,7 +526,7 @@ def _criterion_mean(record: Record, c: Node, total: Fraction, lang: Lang) -> lis
 def explain(record: Record, element_id: str | None, lang: Lang, source: Path | str = "record", *, exact: bool = False) -> str:
     """The explanation text: of the outcome, or of every element with this id; in decimals,
     with the exact fractions too when `exact` (`--exact`)."""
-    with exact_fractions(exact):
+    with exact_fractions(exact), numbers_in(lang):
         return _explain(record, element_id, lang, source)
 
 
@@ -511,7 +538,7 @@ def _explain(record: Record, element_id: str | None, lang: Lang, source: Path | 
         if found.kind == "criterion":
             parts.append(explain_criterion(record, found, lang))
         else:
-            parts.append(explain_node(found, lang))
+            parts.append(explain_node(record, found, lang))
     return "\n\n".join("\n".join(p) for p in parts)
 
 

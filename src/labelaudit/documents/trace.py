@@ -25,7 +25,7 @@ from typing import Any
 from attrs import frozen
 
 from labelaudit.errors import InputError
-from labelaudit.i18n import tr
+from labelaudit.i18n import formatting, tr
 from labelaudit.model import Lang
 from labelaudit.numbers import exact, percent, shown
 
@@ -54,9 +54,37 @@ def showing_exact() -> bool:
     return _exact.get()
 
 
+# The language an explanation's numbers are written in (`3,333333`, `72,0 %` in French); outside
+# `numbers_in`, the record's locale-free way (`3.333333`), as the other tools take them.
+_reader: contextvars.ContextVar[Lang | None] = contextvars.ContextVar("labelaudit_explain_reader", default=None)
+
+
+@contextmanager
+def numbers_in(lang: Lang) -> Iterator[None]:
+    """Within the block, the steps' numbers are written as `lang` writes them."""
+    token = _reader.set(lang)
+    try:
+        yield
+    finally:
+        _reader.reset(token)
+
+
+def decimal_text(text: str | None) -> str:
+    """A record's locale-free decimal (`"3.333333"`, a percent's `"72.0"`) as the reader writes it."""
+    lang = _reader.get()
+    if text is None:
+        return "—"
+    return text if lang is None else formatting.written(text, lang)
+
+
+def dec(value: Fraction) -> str:
+    """A value as a decimal (six places at most), in the reader's way."""
+    return decimal_text(shown(value))
+
+
 def value_text(value: Fraction) -> str:
     """An intermediate value of a step: its exact fraction with `--exact`, else its decimal."""
-    return exact(value) if showing_exact() else shown(value)
+    return exact(value) if showing_exact() else dec(value)
 
 
 # --- Small shared text helpers -----------------------------------------------------------------
@@ -68,16 +96,17 @@ def frac(text: str | None) -> Fraction | None:
 
 
 def num(value: Fraction) -> str:
-    """A weight or a curve point as written in the rulesets (`1.5`), else as a fraction."""
+    """A weight or a curve point as written in the rulesets (`1.5`, `1,5` in French within
+    `numbers_in`), else as a fraction."""
     text = shown(value)
-    return text if Fraction(text) == value else exact(value)
+    return decimal_text(text) if Fraction(text) == value else exact(value)
 
 
 def pct(share: dict[str, Any] | None) -> str:
-    """A record share as people read it: `74.2 %`, or a dash when there is none."""
+    """A record share as people read it: `74.2 %` (`74,2 %`), or a dash when there is none."""
     if not share or share.get("percent") is None:
         return "—"
-    return f"{share['percent']} %"
+    return f"{decimal_text(share['percent'])} %"
 
 
 def signed(value: Decimal) -> str:
@@ -161,8 +190,8 @@ def mean_lines(terms: Sequence[Term], stated: dict[str, Any], lang: Lang) -> lis
         below = " + ".join(num(w) for w in weights)
         numerator = sum((t.weight * value for t, value in counted), Fraction(0))
         result = numerator / total
-        by_percent = " + ".join(f"{num(t.weight)} × {t.percent} %" for t, _ in counted)
-        lines.append(f"({by_percent}) / ({below}) = {percent(result)} %")
+        by_percent = " + ".join(f"{num(t.weight)} × {decimal_text(t.percent)} %" for t, _ in counted)
+        lines.append(f"({by_percent}) / ({below}) = {decimal_text(str(percent(result)))} %")
         if showing_exact():
             by_fraction = " + ".join(f"{num(t.weight)} × {exact(value)}" for t, value in counted)
             text = f"({by_fraction}) / ({below}) = {exact(numerator)} / {num(total)} = {exact(result)}"

@@ -85,7 +85,8 @@ def handle_map(args: argparse.Namespace, plugins: Plugins, out: Out) -> int:
     except BadHeaderOption as bad:
         raise InputError.at(str(audit.file), where(text, f"sources.{args.source}.{bad.option}"), bad.expected) from None
     proposal = propose(headers, items, threshold=args.threshold, texts=headers)
-    out(tr("map.heading", source=args.source, headers=len(headers), files=", ".join(str(f) for f in inputs.files)))
+    named = f"{scheme.sources[args.source].title.get(current_lang())} ({args.source})"  # its title, and the key audit.toml uses
+    out(tr("map.heading", source=named, headers=len(headers), files=", ".join(str(f) for f in inputs.files)))
     show(proposal, args.threshold, out)
     if args.write:
         if not proposal.proposed:
