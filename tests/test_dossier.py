@@ -248,6 +248,20 @@ def test_the_appendix_has_the_observations_with_their_cells_and_the_provenance()
     assert record["audit"]["digest"] in appendix
     _, appendix_fr = body_and_appendix(render(record, "html", "fr"))
     assert "E. Observations de l'auditeur et leurs cellules" in appendix_fr
+    assert "grid.xlsx, cellule lyon!E2" in appendix_fr and "cell lyon" not in appendix_fr  # the place in French
+    _, appendix_de = body_and_appendix(render(record, "html", "de"))
+    assert "grid.xlsx, Zelle lyon!E2" in appendix_de
+
+
+def test_provenance_places_in_the_reader_s_language() -> None:
+    from labelaudit.documents.accessors import place_text
+
+    assert place_text("cell lyon!E2", "fr") == "cellule lyon!E2"
+    assert place_text("column 'Q1 - l'accueil'", "fr") == "colonne « Q1 - l'accueil »"
+    assert place_text("columns 'Q5a' and 'Q5b'", "de") == "Spalten „Q5a“ und „Q5b“"
+    assert place_text("columns 'Q5a' and 'Q5b'", "en") == "columns 'Q5a' and 'Q5b'"
+    for own_words in ("criteria[3]", "sites[1].criteria[0]", "ticket export, lines 3-9", "cell A1"):
+        assert place_text(own_words, "fr") == own_words  # a key path, a plugin's own words: as written
 
 
 # ---------------------------------------------------------------- numbers in the reader's locale
