@@ -140,8 +140,8 @@ CHANGES = (
 
 @pytest.mark.parametrize("changes", CHANGES, ids=("weights", "drop", "exclusions", "coverage-gate"))
 @pytest.mark.parametrize("audit", ("demo", "capped", "refused"))
-def test_the_shared_site_measures_give_the_decision_scored_afresh(plugins: Plugins, audit: str, changes: Changes) -> None:
-    """A what-if measures each site once for both its decisions (a measure depends on the
+def test_the_shared_measures_give_the_decision_scored_afresh(plugins: Plugins, audit: str, changes: Changes) -> None:
+    """A what-if measures each binding once for both its decisions (a measure depends on the
     evidence alone): each decision is exactly the one scored on its own, from nothing."""
     from labelaudit.engine import score
     from labelaudit.whatif import change_inputs

@@ -33,7 +33,7 @@ from labelaudit.compare import dimension_rows, header, headline_rows, source_row
 from labelaudit.documents.trace import align, num
 from labelaudit.i18n import words
 from labelaudit.i18n.formatting import written
-from labelaudit.engine import Decision, Inputs, SiteMeasures, score
+from labelaudit.engine import Decision, Inputs, MeasureCache, score
 from labelaudit.errors import InputError
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang, Scheme
@@ -170,10 +170,10 @@ class WhatIf:
 def what_if(collected: Collected, plugins: Plugins, changes: Changes) -> WhatIf:
     """Score the collected evidence twice: as audited, then with the changes."""
     inputs, exclusions = inputs_of(collected, plugins), exclusions_of(collected)
-    known: SiteMeasures = {}  # each site's measures, made once: no change touches the evidence of a binding it keeps
-    before = with_skipped_sources(score(inputs, exclusions, known=known), collected)
+    cache = MeasureCache()  # every measure made once: no change touches the evidence of a binding it keeps
+    before = with_skipped_sources(score(inputs, exclusions, cache=cache), collected)
     changed_inputs, changed_exclusions = change_inputs(inputs, exclusions, changes)
-    after = with_skipped_sources(score(changed_inputs, changed_exclusions, known=known), collected)
+    after = with_skipped_sources(score(changed_inputs, changed_exclusions, cache=cache), collected)
     return WhatIf(before, after, changed_inputs)
 
 

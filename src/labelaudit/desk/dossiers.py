@@ -40,7 +40,7 @@ from labelaudit.i18n import tr
 from labelaudit.model import Lang, Scheme
 from labelaudit.plugins import Plugins
 from labelaudit.record import load_record
-from labelaudit.engine import Decision, SiteMeasures, score
+from labelaudit.engine import Decision, MeasureCache, score
 from labelaudit.record import build_record
 from labelaudit.whatif import Changes, change_inputs, change_lines, render
 from labelaudit.workflow import exclusions_of, inputs_of, with_skipped_sources
@@ -173,7 +173,7 @@ class Evidence:
         self._locks: dict[str, threading.Lock] = {}
         self._collected: dict[str, Collected] = {}
         self._prepared: dict[str, Prepared] = {}
-        self._before: dict[str, tuple[Decision, dict[str, Any], SiteMeasures]] = {}
+        self._before: dict[str, tuple[Decision, dict[str, Any], MeasureCache]] = {}
 
     def prepared(self, r: Registered, folder: Path) -> Prepared:
         """The audit as prepared (its scheme read), checked to be this record's audit."""
@@ -198,17 +198,17 @@ class Evidence:
                 self._collected[r.record_digest] = collect(self.prepared(r, folder), self.plugins)
             return self._collected[r.record_digest]
 
-    def _as_audited(self, r: Registered, collected: Collected) -> tuple[Decision, dict[str, Any], SiteMeasures]:
+    def _as_audited(self, r: Registered, collected: Collected) -> tuple[Decision, dict[str, Any], MeasureCache]:
         """The decision as audited and its record, scored once per dossier (it never changes),
         with each site's measures, which every what-if on the dossier reuses."""
         with self._lock:
             found = self._before.get(r.record_digest)
         if found is None:
-            known: SiteMeasures = {}
+            cache = MeasureCache()
             inputs = inputs_of(collected, self.plugins)
-            decision = with_skipped_sources(score(inputs, exclusions_of(collected), known=known), collected)
+            decision = with_skipped_sources(score(inputs, exclusions_of(collected), cache=cache), collected)
             date = collected.prepared.audit.dates.decision or dt.date.min
-            found = (decision, build_record(collected, decision, self.plugins, date), known)
+            found = (decision, build_record(collected, decision, self.plugins, date), cache)
             with self._lock:
                 self._before[r.record_digest] = found
         return found
@@ -217,10 +217,11 @@ class Evidence:
         """`whatif.what_if` with the as-audited half cached: only the changed decision is scored."""
         collected = self.collected(r, folder)
         start = time.perf_counter()
-        decision, before, known = self._as_audited(r, collected)
+        decision, before, cache = self._as_audited(r, collected)
         inputs, exclusions = change_inputs(inputs_of(collected, self.plugins), exclusions_of(collected), changes)
         # A copy: requests run in threads, and a change may measure a binding the audit excluded.
-        after_decision = with_skipped_sources(score(inputs, exclusions, known=dict(known)), collected)
+        copied = MeasureCache(dict(cache.sites), dict(cache.pooled))
+        after_decision = with_skipped_sources(score(inputs, exclusions, cache=copied), collected)
         changed = attrs.evolve(collected, prepared=attrs.evolve(collected.prepared, scheme=inputs.scheme))
         date = collected.prepared.audit.dates.decision or dt.date.min
         after = build_record(changed, after_decision, self.plugins, date)

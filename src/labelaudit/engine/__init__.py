@@ -27,6 +27,7 @@ from __future__ import annotations
 from labelaudit.engine.bindings import (
     Constants,
     Curve,
+    MeasureCache,
     Measures,
     Shared,
     SiteMeasures,
@@ -91,6 +92,7 @@ __all__ = [
     # step 1: bindings
     "Constants",
     "Curve",
+    "MeasureCache",
     "Measures",
     "Shared",
     "SiteMeasures",

@@ -161,10 +161,21 @@ Curve = tuple[bool, Fraction, Fraction]  # higher is better, floor, target − f
 
 
 @attrs.define
+class MeasureCache:
+    """The measures that depend on the evidence alone, kept for another decision on the same
+    evidence: a what-if changes weights, thresholds, gates, sources or exclusions, never the
+    evidence of a binding it keeps."""
+
+    sites: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
+    pooled: dict[tuple[str, str], Measured | None] = attrs.Factory(dict)  # each (criterion, binding)'s, every site
+
+
+@attrs.define
 class Shared:
     """What every scope and run of one decision computes once, whichever needs it first."""
 
     known: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
+    pooled: dict[tuple[str, str], Measured | None] = attrs.Factory(dict)  # each (criterion, binding)'s, every site
     constants: Constants = attrs.Factory(dict)  # each binding's floor, target and weight share
     plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per visit and pattern of site evidence
     unvisited: tuple[Scheme, tuple[int, ...]] | None = None  # the scheme without on-site bindings (see score_site)
@@ -315,13 +326,19 @@ class Measures:
                 self._measured[key] = Measured(known[0], (known[1],))
         if key not in self._measured:
             evidence = self.evidence(criterion, binding)
+            pooled = self.shared.pooled if self.site is None and evidence else None  # every site's, shareable
+            if pooled is not None and key in pooled:
+                self._measured[key] = pooled[key]
+                return pooled[key]
             try:
                 measured = measure_binding(
                     self.inputs, binding, evidence, self.z, self.shared.known, pooled_scope=self.site is None
                 ) if evidence else None
-                self._measured[key] = measured
             except LookupError:
-                self._measured[key] = None
+                measured = None
+            self._measured[key] = measured
+            if pooled is not None:
+                pooled[key] = measured
         return self._measured[key]
 
     def effective_mode(self, criterion: Criterion, binding: Binding, mode: Mode) -> Mode:

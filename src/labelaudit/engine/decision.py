@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import attrs
 
-from labelaudit.engine.bindings import Measures, SiteMeasures
+from labelaudit.engine.bindings import MeasureCache, Measures
 from labelaudit.engine.outcome import decide, evaluate_gate, evidence_reasons, majors_by_requirement
 from labelaudit.engine.per_site import measures_by_scope, onsite_sources, score_site, site_reasons, was_visited
 from labelaudit.engine.results import Decision, Inputs, Mode, Run, Sensitivity, SiteResult, Tree
@@ -57,14 +57,14 @@ def has_intervals(tree: Tree) -> bool:
 
 
 def score(
-    inputs: Inputs, exclusions: Mapping[str, tuple[str, str]] | None = None, *, known: SiteMeasures | None = None
+    inputs: Inputs, exclusions: Mapping[str, tuple[str, str]] | None = None, *, cache: MeasureCache | None = None
 ) -> Decision:
     """The whole decision: the central run, and the two ends of the intervals where any exist.
 
-    `known` (filled here, and shared by a what-if's two decisions): each site's measure of each
-    binding, computed once for both."""
+    `cache` (filled here, and shared by a what-if's two decisions): each binding's measures,
+    every site's and each site's, computed once for both."""
     exclusions = exclusions or {}
-    measures = measures_by_scope(inputs, known)
+    measures = measures_by_scope(inputs, cache)
     central = run(inputs, "central", exclusions, measures)
     pessimistic = optimistic = None
     if has_intervals(central.tree):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from labelaudit.engine.bindings import Curve, Measures, Shared, SiteMeasures, binding_constants, binding_status, value_for
+from labelaudit.engine.bindings import Curve, MeasureCache, Measures, Shared, binding_constants, binding_status, value_for
 from labelaudit.engine.results import Inputs, Mode, Reason, SiteResult, figure, reason
 from labelaudit.i18n import both
 from labelaudit.model import Evidence, Measure, Scheme, Text
@@ -121,15 +121,15 @@ def unvisited_scheme(inputs: Inputs, shared: Shared | None = None) -> tuple[Sche
     return found
 
 
-def measures_by_scope(inputs: Inputs, known: SiteMeasures | None = None) -> dict[str | None, Measures]:
+def measures_by_scope(inputs: Inputs, cache: MeasureCache | None = None) -> dict[str | None, Measures]:
     """The measures of all the evidence (key None) and of each site's evidence alone.
 
-    `known`: each site's measures from another decision on the same evidence (a what-if): a
+    `cache`: the measures of another decision on the same evidence (a what-if), filled here: a
     measure depends on its evidence, never on weights, thresholds or gates (see `Measures`)."""
     by_site: dict[str, list[Evidence]] = defaultdict(list)
     for item in inputs.evidence:
         by_site[item.site].append(item)
-    shared = Shared() if known is None else Shared(known=known)
+    shared = Shared() if cache is None else Shared(known=cache.sites, pooled=cache.pooled)
     scopes: dict[str | None, Measures] = {None: Measures(inputs, inputs.evidence, shared)}
     for site in inputs.sites:
         scopes[site.id] = Measures(inputs, by_site.get(site.id, []), shared, site.id)
