@@ -56,9 +56,8 @@ SHOWN_AS_IDS = {"plugins": ("onsite", "mean", "points"), "verify": ("onsite",), 
 # The demo's levels: shown by their titles (`Confirmé`, `Confirmed`, `Bestätigt`), never by id.
 # (`excellence` is left out: a word of both languages, in the scheme's own titles.)
 LEVEL_IDS = ("engage", "confirme")
-# Known and left to their owners: `sample` joins a site's reasons into a text of French and
-# English only (cycle/sampling.py), so German reads them in English. Remove when it keeps de.
-KNOWN_GAPS = {("de", "sample"): ("never visited on site", "no earlier survey result", "site")}
+# Known and left to their owners: (language, command) → English fragments still shown (none now).
+KNOWN_GAPS: dict[tuple[str, str], tuple[str, ...]] = {}
 # What the demo's people wrote (its audit file, the appeal's grounds and votes): their words, in
 # their language, whatever the reader's; taken out of an output before it is checked.
 TYPED = ("le niveau Excellence était atteint", "preuves réexaminées", "accueil trop lent", "délais conformes")
