@@ -448,7 +448,8 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
     files = sorted({f"{e['file']}{colon(lang)}{place_text(e['location'], lang)}" if e.get("location") else str(e["file"])
                     for e in b.get("evidence", []) if e.get("file")})
     if files:
-        lines.append(tr("explain.evidence_files", lang=lang, items="; ".join(files[:6]) + (" …" if len(files) > 6 else "")))
+        separator = "\u00a0; " if lang == "fr" else "; "  # French spaces a semicolon
+        lines.append(tr("explain.evidence_files", lang=lang, items=separator.join(files[:6]) + (" …" if len(files) > 6 else "")))
     return lines
 
 
