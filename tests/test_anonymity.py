@@ -178,8 +178,12 @@ def small_groups(draw: st.DrawFn) -> tuple[tuple[str, ...], list[Any]]:
 
 
 def binding_block(text: str, binding_id: str) -> list[str]:
-    """The lines of one binding's section of `explain CRITERION`."""
-    label = binding_id.replace("/", " / ")
+    """The lines of one binding's section of `explain CRITERION`, which names the binding's
+    source by its title (`On-site evaluation`, `Customer perception / C1 / mean`)."""
+    from labelaudit.i18n import words
+
+    source, *rest = binding_id.split("/")
+    label = " / ".join([words.source(source, "en"), *rest])
     lines, inside = [], False
     for line in text.splitlines():
         if line.startswith("Binding "):
