@@ -87,6 +87,20 @@ def test_typographic_apostrophes_and_reordered_words_match() -> None:
     assert [i.key for i in proposal.unmatched] == ["C03"]
 
 
+def test_a_header_in_any_of_the_scheme_s_languages_matches() -> None:
+    """A German export's headers match the items' German wording (a scheme text's other language)."""
+    items = (
+        Item("C01", "agree5", Text(fr="J'ai été accueilli(e) de manière courtoise", en="I was greeted courteously",
+                                   others={"de": "Ich wurde in der Filiale höflich empfangen"})),
+        Item("C02", "agree5", Text(fr="Les engagements pris ont été tenus", en="The commitments made were kept",
+                                   others={"de": "Die gemachten Zusagen wurden eingehalten"})),
+    )
+    proposal = propose(["F1 - Ich wurde in der Filiale höflich empfangen", "Die gemachten Zusagen wurden eingehalten"], items)
+    assert proposal.columns() == {"F1 - Ich wurde in der Filiale höflich empfangen": "C01",
+                                  "Die gemachten Zusagen wurden eingehalten": "C02"}
+    assert all(m.confidence >= 90 for m in proposal.proposed)
+
+
 def test_a_code_prefix_matches_only_its_own_code() -> None:
     items = (*_items(), Item("C01x", "agree5", Text(fr="Importance de l'accueil", en="Importance of the welcome")))
     proposal = propose(["C01x Importance", "C01: accueil"], items)

@@ -86,8 +86,8 @@ def best_match(header: str, items: Sequence[Item], texts: Sequence[str] = ()) ->
     wordings = _wordings(header, texts)
     best: Match | None = None
     for item in items:
-        texts = {_text_key(item.text.fr), _text_key(item.text.en)}
-        score = round(max(fuzz.token_sort_ratio(wording, text) for wording in wordings for text in texts))
+        wordings_of_item = {_text_key(text) for text in item.text.by_language().values()}  # every language the scheme gives
+        score = round(max(fuzz.token_sort_ratio(wording, text) for wording in wordings for text in wordings_of_item))
         if best is None or score > best.confidence:
             best = Match(header, item, score, False)
     return best
