@@ -324,3 +324,19 @@ def test_radar_labels_overlap_neither_the_data_nor_each_other(name: str, lang: s
         assert clear_of_the_chart(label.box), (i, label.lines)
         for other in labels[i + 1:]:
             assert not overlaps(label.box, other.box), (label.lines, other.lines)
+
+
+@pytest.mark.parametrize(("lang", "rows"), [
+    ("fr", ("| **Niveau de confiance des intervalles** | 95 % |", "| **Preuve manquante** | preuve manquante laissée de côté |",
+            "| **Combinaison des sites** | sites regroupés |")),
+    ("de", ("| **Konfidenzniveau der Intervalle** | 95 % |", "| **Fehlende Nachweise** | fehlende Nachweise ausgelassen |",
+            "| **Mindestabdeckung** | 70 % |")),
+])
+def test_the_policies_are_named_and_valued_in_the_reader_s_language(lang: str, rows: tuple[str, ...]) -> None:
+    """The appendix's policies read as words and percentages, not `confidence 19/20`, `missing
+    renormalize` or `sites pooled`."""
+    text = str(render(load("demo"), "md", lang))
+    for row in rows:
+        assert row in text, row
+    for raw in ("| 19/20 |", "| renormalize |", "| pooled |", "| **sites** |", "min\\_coverage"):
+        assert raw not in text, raw

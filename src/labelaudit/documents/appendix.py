@@ -12,6 +12,7 @@ a number is traced to its inputs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from fractions import Fraction
 from typing import Any
 
 from labelaudit.documents.accessors import (
@@ -24,6 +25,7 @@ from labelaudit.documents.accessors import (
     number_text,
     numbered,
     optional,
+    percent_text,
     pct,
     place_text,
     pyramid,
@@ -34,6 +36,7 @@ from labelaudit.documents.blocks import Block, Heading, Items, Note, Para, Row, 
 from labelaudit.documents.reasons import evidence_gaps, reason_texts
 from labelaudit.i18n import tr, words
 from labelaudit.model import Lang
+from labelaudit.numbers import shown
 
 
 def appendix_sections(record: Record, lang: Lang) -> tuple[Section, ...]:
@@ -217,4 +220,18 @@ def input_blocks(record: Record, lang: Lang) -> Iterator[Block]:
     plugins = tuple(Row((c(p["name"]), c(p.get("version") or NONE), c(words.plugin_origin(p["origin"], lang) if p.get("origin") else NONE))) for p in record["plugins"])
     yield Table((t("report.plugin"), t("report.version"), t("report.origin")), plugins, name="plugins")
     yield Heading(3, t("report.policies"))
-    yield kv([(k, str(v)) for k, v in record["scheme"].get("policies", {}).items()], "policies")
+    yield kv([policy_row(k, v, lang) for k, v in record["scheme"].get("policies", {}).items()], "policies")
+
+
+def policy_row(key: str, value: Any, lang: Lang) -> tuple[str, str]:
+    """A scheme policy by its name and its value in words or in the locale's numbers
+    (`Niveau de confiance` 95 %, `Preuve manquante` laissée de côté); a policy labelaudit
+    does not name (a later scheme's) as the record writes it."""
+    label = optional(f"report.policy.{key}", key, lang)
+    if key in ("missing", "sites"):
+        return label, words.policy(key, str(value), lang)
+    if key == "confidence":
+        return label, percent_text(shown(Fraction(str(value)) * 100), lang)  # 19/20 as 95 %, as written
+    if key == "min_coverage":
+        return label, percent_text(str(value), lang)
+    return label, number_text(str(value), lang)
