@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextvars
 import difflib
 from collections.abc import Container, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -41,13 +41,18 @@ _exact: contextvars.ContextVar[bool] = contextvars.ContextVar("labelaudit_explai
 
 
 @contextmanager
-def exact_fractions(wanted: bool) -> Iterator[None]:
-    """Within the block, the explanation's steps show the exact fractions (`--exact`) or not."""
-    token = _exact.set(wanted)
+def _holding(variable: contextvars.ContextVar[Any], value: Any) -> Iterator[None]:
+    """`variable` set to `value` within the block, as it was after it."""
+    token = variable.set(value)
     try:
         yield
     finally:
-        _exact.reset(token)
+        variable.reset(token)
+
+
+def exact_fractions(wanted: bool) -> AbstractContextManager[None]:
+    """Within the block, the explanation's steps show the exact fractions (`--exact`) or not."""
+    return _holding(_exact, wanted)
 
 
 def showing_exact() -> bool:
@@ -59,14 +64,9 @@ def showing_exact() -> bool:
 _reader: contextvars.ContextVar[Lang | None] = contextvars.ContextVar("labelaudit_explain_reader", default=None)
 
 
-@contextmanager
-def numbers_in(lang: Lang) -> Iterator[None]:
+def numbers_in(lang: Lang) -> AbstractContextManager[None]:
     """Within the block, the steps' numbers are written as `lang` writes them."""
-    token = _reader.set(lang)
-    try:
-        yield
-    finally:
-        _reader.reset(token)
+    return _holding(_reader, lang)
 
 
 def decimal_text(text: str | None) -> str:
