@@ -220,8 +220,7 @@ class Evidence:
         decision, before, cache = self._as_audited(r, collected)
         inputs, exclusions = change_inputs(inputs_of(collected, self.plugins), exclusions_of(collected), changes)
         # A copy: requests run in threads, and a change may measure a binding the audit excluded.
-        copied = MeasureCache(dict(cache.sites), dict(cache.pooled))
-        after_decision = with_skipped_sources(score(inputs, exclusions, cache=copied), collected)
+        after_decision = with_skipped_sources(score(inputs, exclusions, cache=cache.copy()), collected)
         changed = attrs.evolve(collected, prepared=attrs.evolve(collected.prepared, scheme=inputs.scheme))
         date = collected.prepared.audit.dates.decision or dt.date.min
         after = build_record(changed, after_decision, self.plugins, date)

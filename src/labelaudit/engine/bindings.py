@@ -169,13 +169,16 @@ class MeasureCache:
     sites: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
     pooled: dict[tuple[str, str], Measured | None] = attrs.Factory(dict)  # each (criterion, binding)'s, every site
 
+    def copy(self) -> MeasureCache:
+        """Another cache holding the same measures, to fill apart (a request of its own)."""
+        return MeasureCache(dict(self.sites), dict(self.pooled))
+
 
 @attrs.define
 class Shared:
     """What every scope and run of one decision computes once, whichever needs it first."""
 
-    known: SiteMeasures = attrs.Factory(dict)  # each (criterion, binding, site)'s measure
-    pooled: dict[tuple[str, str], Measured | None] = attrs.Factory(dict)  # each (criterion, binding)'s, every site
+    measures: MeasureCache = attrs.Factory(MeasureCache)  # what depends on the evidence alone
     constants: Constants = attrs.Factory(dict)  # each binding's floor, target and weight share
     plans: dict[tuple[bool, ...], SitePlan] = attrs.Factory(dict)  # per visit and pattern of site evidence
     unvisited: tuple[Scheme, tuple[int, ...]] | None = None  # the scheme without on-site bindings (see score_site)
@@ -317,28 +320,28 @@ class Measures:
 
     def measure(self, criterion: Criterion, binding: Binding) -> Measured | None:
         key = (criterion.id, binding.id)
-        # A site's own measure was made, and kept in `known`, when every site was measured:
+        # A site's own measure was made, and kept in `measures.sites`, when every site was measured:
         # taking it here skips measure_binding's grouping, 0.1 s on 1,400 sites × 35 bindings.
-        # Only for evidence this scope has: a what-if that drops a source shares `known` too.
+        # Only for evidence this scope has: a what-if that drops a source shares them too.
         if self.site is not None and key not in self._measured and key in self.by_binding:
-            known = self.shared.known.get((*key, self.site))
+            known = self.shared.measures.sites.get((*key, self.site))
             if known is not None:
                 self._measured[key] = Measured(known[0], (known[1],))
         if key not in self._measured:
             evidence = self.evidence(criterion, binding)
-            pooled = self.shared.pooled if self.site is None and evidence else None  # every site's, shareable
+            pooled = self.shared.measures.pooled if self.site is None and evidence else None  # every site's, shareable
             if pooled is not None and key in pooled:
-                self._measured[key] = pooled[key]
-                return pooled[key]
-            try:
-                measured = measure_binding(
-                    self.inputs, binding, evidence, self.z, self.shared.known, pooled_scope=self.site is None
-                ) if evidence else None
-            except LookupError:
-                measured = None
+                measured = pooled[key]
+            else:
+                try:
+                    measured = measure_binding(
+                        self.inputs, binding, evidence, self.z, self.shared.measures.sites, pooled_scope=self.site is None
+                    ) if evidence else None
+                except LookupError:
+                    measured = None
+                if pooled is not None:
+                    pooled[key] = measured
             self._measured[key] = measured
-            if pooled is not None:
-                pooled[key] = measured
         return self._measured[key]
 
     def effective_mode(self, criterion: Criterion, binding: Binding, mode: Mode) -> Mode:

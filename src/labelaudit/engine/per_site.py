@@ -129,7 +129,7 @@ def measures_by_scope(inputs: Inputs, cache: MeasureCache | None = None) -> dict
     by_site: dict[str, list[Evidence]] = defaultdict(list)
     for item in inputs.evidence:
         by_site[item.site].append(item)
-    shared = Shared() if cache is None else Shared(known=cache.sites, pooled=cache.pooled)
+    shared = Shared() if cache is None else Shared(measures=cache)
     scopes: dict[str | None, Measures] = {None: Measures(inputs, inputs.evidence, shared)}
     for site in inputs.sites:
         scopes[site.id] = Measures(inputs, by_site.get(site.id, []), shared, site.id)
