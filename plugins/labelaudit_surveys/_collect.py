@@ -106,16 +106,6 @@ class Tallies:
         self.pairs: defaultdict[tuple[str, str, str], Counter[Fraction]] = defaultdict(Counter)
         self.files: defaultdict[str, dict[str, None]] = defaultdict(dict)  # site → files, ordered
 
-    def add(self, site: str, values: Mapping[str, Fraction | None], pairs: Iterable[tuple[str, str]], file: str) -> None:
-        self.files[site][file] = None
-        for item, value in values.items():
-            if value is not None:
-                self.items[(site, item)][value] += 1
-        for item, paired in pairs:
-            perception, expectation = values.get(item), values.get(paired)
-            if perception is not None and expectation is not None:
-                self.pairs[(site, item, paired)][perception - expectation] += 1
-
 
 def collect(request: CollectRequest) -> Collection:
     """Read the source's exports into one piece of evidence per (criterion, binding, site)."""
