@@ -23,6 +23,7 @@ from attrs import frozen
 from labelaudit.committee.views import CSV_COLUMNS, Registered
 from labelaudit.exports import write_safe_cell
 from labelaudit.files import safe_cell
+from labelaudit.i18n import formatting
 
 DialectName = Literal["fr", "en"]
 DECIMAL_COLUMNS = frozenset({"proposed_points"})
@@ -52,14 +53,7 @@ def dialect_for(lang: str, forced: DialectName | None = None) -> CsvDialect:
     `;` between cells, as the French dialect writes; otherwise the English one."""
     if forced is not None:
         return DIALECTS[forced]
-    from babel import Locale, UnknownLocaleError
-    from babel.numbers import get_decimal_symbol
-
-    try:
-        comma = get_decimal_symbol(Locale.parse(lang)) == ","
-    except (UnknownLocaleError, ValueError):
-        comma = False
-    return DIALECTS["fr" if comma else "en"]
+    return DIALECTS["fr" if formatting.writes_decimal_comma(lang) else "en"]
 
 
 def _value(record: Registered, column: str) -> object:

@@ -27,6 +27,18 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+def writes_decimal_comma(lang: str) -> bool:
+    """Whether `lang` writes a decimal comma (French, German … by CLDR); False for a code Babel
+    does not know."""
+    from babel import UnknownLocaleError
+    from babel.numbers import get_decimal_symbol
+
+    try:
+        return bool(get_decimal_symbol(_locale(lang)) == ",")
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
 def _places(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
