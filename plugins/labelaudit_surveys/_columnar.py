@@ -267,6 +267,11 @@ class ColumnReader:
             past = pl.any_horizontal([~_is_blank(pl.col(f"c{i}")) for i in range(named, frame.width)])
             if frame.select(past.any()).item():
                 return True
+        if b'"' not in data and data.count(self.head.delimiter.encode()) == frame.height * (frame.width - 1):
+            # Without quotes a record is a line and every delimiter parts two cells; Polars refuses
+            # a record of more cells than the header, so when the delimiters add up to a full
+            # width for every row, no record is short. This spares counting them line by line.
+            return False
         blank_row = pl.all_horizontal([_is_blank(pl.col(c)) for c in frame.columns])
         if not frame.select((_is_blank(pl.col(f"c{frame.width - 1}")) & ~blank_row).any()).item():
             return False

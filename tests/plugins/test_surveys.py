@@ -1010,6 +1010,22 @@ def test_readers_take_an_export_whose_last_cells_are_empty_by_columns(scheme: Sc
     assert collect(req).evidence[0].sample.n == 3
 
 
+def test_readers_take_an_unquoted_export_with_empty_last_cells_by_columns(scheme: Scheme, tmp_path: Path) -> None:
+    """Without quotes the delimiters are counted in the block at once: a full count reads by
+    columns, and one short row among empty last cells still goes to the row reader."""
+    (tmp_path / "full.csv").write_text("Q1 - Accueil;Commentaire\n4;bien\n5;\n3;\n", encoding="utf-8")
+    (tmp_path / "short.csv").write_text("Q1 - Accueil;Commentaire\n4;bien\n5;\n3\n", encoding="utf-8")
+    options = {"columns": {"Q1 - Accueil": "C01"}, "ignore": ["Commentaire"]}
+    full = request(scheme, tmp_path, ["full.csv"], options)
+    assert read_by(full, tmp_path / "full.csv") == "columns"
+    assert collect(full).evidence[0].sample.n == 3
+    short = request(scheme, tmp_path, ["short.csv"], options)
+    assert read_by(short, tmp_path / "short.csv") == "rows"
+    assert [(p.where, english(p.what)) for p in problems_of(short)] == [
+        ("row 4", "1 cell(s) where the header has 2 (delimiter ';')"),
+    ]
+
+
 def test_a_column_without_a_header(scheme: Scheme, tmp_path: Path) -> None:
     """An empty header among named ones is an error; a value past the last named header too
     (trailing empty headers, as exporters pad them, are fine while their cells are empty)."""
