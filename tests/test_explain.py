@@ -196,8 +196,9 @@ def test_criterion_explanation_checked_by_hand() -> None:
     n = gap["measure"]["n"]
     low, high = gap["measure"]["low"]["shown"], gap["measure"]["high"]["shown"]
     assert f"value (pooled answers): {exact(g)} = {gap['measure']['value']['shown']}, n = {n}, interval [{low}, {high}]" in text
+    names = {s["id"]: s["name"] for s in record["audit"]["sites"]}
     for site in gap["sites"]:
-        assert f"{site['site']}: {site['value']['shown']}, n = {site['n']}, interval [{site['low']['shown']}, {site['high']['shown']}]" in text
+        assert f"{names[site['site']]} ({site['site']}): {site['value']['shown']}, n = {site['n']}, interval [{site['low']['shown']}, {site['high']['shown']}]" in text
     assert f"({num(w_onsite)} × {onsite['attainment']['percent']} % + {num(w_gap)} × {gap['attainment']['percent']} %) / (2 + 1) = {percent(a)} %" in text
     assert f"= {exact(a)}" in text
     assert "coverage = evidenced weight / total weight = 3 / 3 = 100.0 %" in text

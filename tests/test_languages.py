@@ -25,7 +25,7 @@ from labelaudit.tomlfiles import load_toml
 # Messages whose German is, rightly, the English: codes, symbols, names and words both
 # languages share. Any other German msgstr equal to its English one is a text left untranslated.
 SAME_IN_GERMAN = frozenset({
-    "appeal.show.head", "report.committee.member_named", "appeal.show.vote", "appeal.timeline.source", "desk.dossiers.what", "desk.field.bounds", "desk.field.whatif",
+    "appeal.show.head", "format.list_separator", "report.committee.member_named", "appeal.show.vote", "appeal.timeline.source", "desk.dossiers.what", "desk.field.bounds", "desk.field.whatif",
     "desk.filter.title", "desk.nav.dossiers", "directory.col.organisation", "report.dossier.element_no",
     "report.dossier.level_threshold", "report.dossier.min_percent",
     "committee.member.name", "compare.none", "cycle.col_n", "cycle.family_nps", "expected.site_option",
@@ -189,6 +189,9 @@ def test_score_speaks_german(record: Path, tmp_path: Path) -> None:
     assert "Vision, Mission und Strategie der Service-Exzellenz" in german.out
     assert not _untranslated(english.out, german.out)
     assert not RAW_KEY.findall(german.out + german.err)
+    # With a decimal comma the ends of an interval are parted by a semicolon, not a comma.
+    assert re.search(r"\[\d+,\d{6}; \d+,\d{6}\]", german.out), german.out
+    assert re.search(r"\[\d+\.\d{6}, \d+\.\d{6}\]", english.out), english.out
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])

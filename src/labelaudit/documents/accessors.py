@@ -182,15 +182,14 @@ def criterion_state(criterion: dict[str, Any], lang: Lang) -> str:
     return tr("report.assessed" if criterion["assessed"] else "report.unassessed", lang=lang)
 
 
-def interval(measure: dict[str, Any] | None) -> str:
-    """`[low ; high]` from a measure's shown bounds (breakable after the `;` only), else `—`."""
-    if not measure or shown(measure.get("low")) == NONE:
-        return NONE
-    return f"[{shown(measure['low'])}\u00a0; {shown(measure['high'])}]"
-
-
 def site_names(record: Record) -> dict[str, str]:
     return {s["id"]: s["name"] for s in record["audit"].get("sites", [])}
+
+
+def site_label(names: dict[str, str], site: str) -> str:
+    """A site by its name and, as the grids and the record know it, its id: `Agence de Lyon (lyon)`."""
+    name = names.get(site)
+    return f"{name} ({site})" if name and name != site else site
 
 
 # ---------------------------------------------------------------- the pyramid view

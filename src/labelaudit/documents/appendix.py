@@ -59,10 +59,10 @@ def value_text(value: dict[str, Any] | None, lang: Lang) -> str:
 
 
 def interval(measure: dict[str, Any] | None, lang: Lang) -> str:
-    """`[low ; high]` of a measure's shown bounds (breakable after the `;` only), else `—`."""
+    """`[low ; high]` of a measure's shown bounds, as the reader's language writes it, else `—`."""
     if not measure or not measure.get("low") or measure["low"].get("shown") is None:
         return NONE
-    return f"[{value_text(measure['low'], lang)}\u00a0; {value_text(measure['high'], lang)}]"
+    return tr("format.interval", lang=lang, low=value_text(measure["low"], lang), high=value_text(measure["high"], lang))
 
 
 # ---- criteria and bindings

@@ -24,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
-from labelaudit.documents.accessors import colon, day_text, level_title, place_text, site_names
+from labelaudit.documents.accessors import colon, day_text, level_title, place_text, site_label, site_names
 from labelaudit.documents.accessors import text as title_in
 from labelaudit.documents.reasons import reason_text, subject_text
 from labelaudit.documents.summary import outcome_line
@@ -426,9 +426,10 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
     measure = b.get("measure")
     if measure is None:
         return []
-    lines = [tr("explain.per_site", lang=lang)]
+    lines, names = [tr("explain.per_site", lang=lang)], site_names(record)
     for site in b["sites"]:
-        lines.append("  " + tr("explain.site_line", lang=lang, site=site["site"], value=_site_text(site, lang)))
+        label = site_label(names, site["site"])
+        lines.append("  " + tr("explain.site_line", lang=lang, site=label, value=_site_text(site, lang)))
     if measure.get("suppressed"):
         lines.append(tr("explain.pooled_suppressed", lang=lang, count=measure["fewer_than"]))
     value = frac(measure["value"]["exact"])
@@ -448,7 +449,7 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
     files = sorted({f"{e['file']}{colon(lang)}{place_text(e['location'], lang)}" if e.get("location") else str(e["file"])
                     for e in b.get("evidence", []) if e.get("file")})
     if files:
-        separator = "\u00a0; " if lang == "fr" else "; "  # French spaces a semicolon
+        separator = tr("format.list_separator", lang=lang)
         lines.append(tr("explain.evidence_files", lang=lang, items=separator.join(files[:6]) + (" …" if len(files) > 6 else "")))
     return lines
 

@@ -79,8 +79,7 @@ def _short(shown: str | None, lang: Lang) -> str:
 
 def _interval(low: str | None, high: str | None, lang: Lang) -> str:
     """`[0,654643 ; 0,840278]` in French (the comma is the decimal mark), `[0.654643, 0.840278]`."""
-    separator = "\u00a0; " if lang == "fr" else ", "
-    return f"[{_short(low, lang)}{separator}{_short(high, lang)}]"
+    return tr("format.interval", lang=lang, low=_short(low, lang), high=_short(high, lang))
 
 
 def _labelled(key: str, value: str, lang: Lang) -> str:
