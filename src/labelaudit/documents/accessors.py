@@ -182,6 +182,12 @@ def criterion_state(criterion: dict[str, Any], lang: Lang) -> str:
     return tr("report.assessed" if criterion["assessed"] else "report.unassessed", lang=lang)
 
 
+def gate_title(record: Record, gate_id: str, lang: Lang) -> str:
+    """A gate by its title, or by its id when the record has no such gate (a hand-edited list)."""
+    gate = next((g for g in record.get("gates", []) if g["id"] == gate_id), None)
+    return gate_id if gate is None else text(gate, lang)
+
+
 def site_names(record: Record) -> dict[str, str]:
     return {s["id"]: s["name"] for s in record["audit"].get("sites", [])}
 

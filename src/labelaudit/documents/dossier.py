@@ -24,6 +24,7 @@ from labelaudit.documents.accessors import (
     colon,
     Record,
     day_text,
+    gate_title,
     level_name,
     level_title,
     mean_text,
@@ -145,13 +146,6 @@ def borderline_box(record: Record, lang: Lang) -> Box:
     if sensitive:
         blocks += [Para(t("report.sensitive"), "flag"), Items(sensitive)]
     return Box(tuple(blocks), "borderline")
-
-
-def gate_title(record: Record, gate_id: str, lang: Lang) -> str:
-    for gate in record.get("gates", []):
-        if gate["id"] == gate_id:
-            return text(gate, lang)
-    return gate_id
 
 
 def reason_blocks(record: Record, lang: Lang) -> Iterator[Block]:

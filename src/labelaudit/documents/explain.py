@@ -24,7 +24,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, TypeVar
 
-from labelaudit.documents.accessors import colon, day_text, level_title, place_text, site_label, site_names
+from labelaudit.documents.accessors import colon, day_text, gate_title, level_title, place_text, site_label, site_names
 from labelaudit.documents.accessors import text as title_in
 from labelaudit.documents.reasons import reason_text, subject_text
 from labelaudit.documents.summary import outcome_line
@@ -221,11 +221,6 @@ def subject_title(record: Record, scope: str, subject: str | None, lang: Lang) -
         return site_names(record).get(subject, subject)
     node = next((f.node for f in elements(record) if f.kind == scope and f.node["id"] == subject), None)
     return subject if node is None else title_in(node, lang)
-
-
-def gate_title(record: Record, gate_id: str, lang: Lang) -> str:
-    gate = next((g for g in record["gates"] if g["id"] == gate_id), None)
-    return gate_id if gate is None else title_in(gate, lang)
 
 
 def _bindings(record: Record) -> list[dict[str, Any]]:
