@@ -55,6 +55,29 @@ def test_an_untouched_copy_verifies_byte_for_byte(scored: tuple[Path, Path], cli
     assert report["record"] == "same bytes"
 
 
+@pytest.mark.parametrize("command", ["verify", "report"])
+def test_the_record_is_read_once(
+    scored: tuple[Path, Path], cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """What is compared (or rendered) and what the committee's chain is checked against are the
+    same bytes, read once: a network's record is tens of megabytes, and a file read twice may
+    change in between."""
+    audit, record = scored
+    opened: list[Path] = []
+    real_open = Path.open
+
+    def counting_open(self: Path, *args: object, **kwargs: object) -> object:
+        if self.resolve() == record.resolve():
+            opened.append(self)
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    args = (record, audit) if command == "verify" else (record, "-o", tmp_path / "report.html")
+    code, out, err = cli(command, *args)
+    assert (code, err) == (0, ""), out
+    assert len(opened) == 1, opened
+
+
 def test_an_edited_survey_answer_is_named_by_file(scored: tuple[Path, Path], cli: Cli) -> None:
     audit, record = scored
     csv = audit / "surveys" / "clients.csv"

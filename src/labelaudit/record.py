@@ -403,7 +403,14 @@ def dumps(record: dict[str, Any]) -> str:
 
 
 def load_record(path: Path) -> dict[str, Any]:
-    return parse_record(path, read_bytes(path, MAX_RECORD_BYTES))
+    return read_record(path)[0]
+
+
+def read_record(path: Path) -> tuple[dict[str, Any], bytes]:
+    """A record and the very bytes it was parsed from, read once (bounded): what is checked,
+    hashed or compared is then what was parsed, whatever happens to the file meanwhile."""
+    raw = read_bytes(path, MAX_RECORD_BYTES)
+    return parse_record(path, raw), raw
 
 
 def parse_record(path: Path, raw: bytes) -> dict[str, Any]:

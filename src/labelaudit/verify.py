@@ -33,8 +33,8 @@ from labelaudit.errors import InputError
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang
 from labelaudit.plugins import Plugins
-from labelaudit.record import canonical_bytes, load_record
-from labelaudit.tomlfiles import read_bytes, where
+from labelaudit.record import canonical_bytes, read_record
+from labelaudit.tomlfiles import digest, where
 from labelaudit.workflow import score_audit
 
 EXIT_VERIFIED, EXIT_MISMATCH = 0, 3
@@ -242,14 +242,15 @@ def verify(
     on_plugin_error: OnPluginError = "stop",
     plugin_timeout: float = DEFAULT_TIMEOUT,
     lang: Lang = "en",
+    read: tuple[dict[str, Any], bytes] | None = None,
 ) -> Verification:
     """Recompute the decision of `audit` and compare it with the record at `record_path`.
 
     The plugin options are those `score` takes: a record made with `--on-plugin-error skip`
-    is reproduced only with the same option (and the same plugin failing).
+    is reproduced only with the same option (and the same plugin failing). `read`: the record
+    and its bytes (`record.read_record`), when the caller has read them.
     """
-    record = load_record(record_path)
-    raw = read_bytes(record_path)
+    record, raw = read if read is not None else read_record(record_path)
     date = decided_on(record, record_path)
     scored = score_audit(
         audit, plugins, rulesets=rulesets, decided_on=date, max_errors=max_errors,
@@ -267,13 +268,16 @@ def warn(message: str) -> None:
 
 def handle(args: argparse.Namespace, plugins: Plugins, out: Callable[[str], None]) -> int:
     """`labelaudit verify`: 0 when verified, 3 when something differs (a result, not an error)."""
+    record, raw = read_record(args.record)  # once, for the comparison and the committee's chain
     result = verify(
         args.record, args.audit, plugins, rulesets=args.rulesets, max_errors=args.max_errors,
         on_plugin_error=args.on_plugin_error, plugin_timeout=args.plugin_timeout, lang=current_lang(),
+        read=(record, raw),
     )
     from labelaudit.committee.display import committee_block
 
-    committee, sound = committee_block(args.record, register=args.register)  # every committee rule re-checked
+    # every committee rule re-checked, against the bytes compared above
+    committee, sound = committee_block(args.record, register=args.register, loaded=(record, digest(raw)))
     out("\n".join((*result.lines, *committee)))
     return EXIT_VERIFIED if result.verified and sound else EXIT_MISMATCH
 

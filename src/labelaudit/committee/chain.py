@@ -44,8 +44,8 @@ from attrs import field, frozen
 from labelaudit.errors import InputError, Problem
 from labelaudit.files import SIDECAR_SUFFIX
 from labelaudit.i18n import tr
-from labelaudit.record import parse_record
-from labelaudit.tomlfiles import digest, read_bytes
+from labelaudit.record import read_record
+from labelaudit.tomlfiles import digest
 
 Kind = Literal["open", "vote", "close"]
 Verdict = Literal["confirm", "override", "defer"]
@@ -105,8 +105,8 @@ def paths(path: Path) -> tuple[Path, Path]:
 
 def load_record_digest(path: Path) -> tuple[dict[str, Any], str]:
     """The record and the digest of the very bytes it was parsed from (one read, no race)."""
-    raw = read_bytes(path)
-    return parse_record(path, raw), digest(raw)
+    record, raw = read_record(path)
+    return record, digest(raw)
 
 
 def level_ids(record: dict[str, Any]) -> list[str]:

@@ -87,13 +87,22 @@ def render_chain(chain: Chain) -> list[str]:
     return lines + state_lines(chain)
 
 
-def committee_block(record_path: Path, *, register: Path | None = None, today: dt.date | None = None) -> tuple[list[str], bool]:
-    """For `verify` and `report`: the committee's state of a record, and whether its chain is sound.
+def committee_block(
+    record_path: Path, *, register: Path | None = None, today: dt.date | None = None,
+    loaded: tuple[dict[str, Any], str] | None = None,
+) -> tuple[list[str], bool]:
+    """For `verify`: the committee's state of a record, and whether its chain is sound.
 
     `register`: as for `review` (default: LABELAUDIT_REGISTER or the register here when it
-    exists). A record without a sidecar and unknown to the register gives no lines.
+    exists). `loaded`: the record and its digest, as `read_chain` takes them.
     """
-    chain = read_chain(record_path, register=existing_register(register), today=today or dt.date.today())
+    chain = read_chain(record_path, register=existing_register(register), today=today or dt.date.today(), loaded=loaded)
+    return committee_lines(chain)
+
+
+def committee_lines(chain: Chain) -> tuple[list[str], bool]:
+    """A chain's committee block (for `verify`, `report` and the desk), and whether it is sound.
+    A record without a sidecar and unknown to the register gives no lines."""
     if not chain.reading.entries and chain.reading.valid:
         return [], True
     lines, lang = [tr("review.report.title")], current_lang()

@@ -282,14 +282,18 @@ class Chain:
         return member.name if member is not None else None
 
 
-def read_chain(path: Path, *, register: Path | None, today: dt.date) -> Chain:
+def read_chain(
+    path: Path, *, register: Path | None, today: dt.date, loaded: tuple[dict[str, Any], str] | None = None
+) -> Chain:
     """Read and verify the chain of a record (`path`: the record or its sidecar) with every rule.
 
     `register`: the register holding the roster and the heads (None: signatures cannot be
-    verified, so nothing is decided). The record file must exist.
+    verified, so nothing is decided). The record file must exist. `loaded`: the record and
+    the digest of its bytes, when the caller has just read them (a network's record is tens
+    of megabytes: it is read and parsed once).
     """
     record_path, sidecar = paths(path)
-    record, record_digest = load_record_digest(record_path)
+    record, record_digest = loaded if loaded is not None else load_record_digest(record_path)
     with locked(record_path, exclusive=False):  # the chain's lock first, then the register
         found = read_sidecar(sidecar)
         content, exists = found or b"", found is not None

@@ -26,7 +26,7 @@ import attrs
 from attrs import frozen
 
 from labelaudit.collect import Collected, Prepared, collect, prepare
-from labelaudit.committee.display import committee_block, with_committee
+from labelaudit.committee.display import committee_lines, with_committee
 from labelaudit.committee.register import Chain, cycle_auditors, read_chain
 from labelaudit.committee.roster import Roster
 from labelaudit.committee.views import DueItem, Registered, all_records, due, records_for_audit, select
@@ -139,9 +139,10 @@ def report_page(r: Registered, register: Path, lang: Lang, today: dt.date, back:
     """The committee report as `labelaudit report` writes it (committee block included), in
     `lang`, its numbers linked, a way back to the dossier at its top."""
     path = Path(r.record_file)
-    record = load_record(path)
+    chain = read_chain(path, register=register, today=today)  # the record read once, with its chain
+    record = chain.record
     check_record(path, record)
-    committee, _ = committee_block(path, register=register, today=today)
+    committee, _ = committee_lines(chain)
     page = with_committee(render_html(record, lang), "html", committee)
     base = f"/dossier/{url_id(r.record_digest)}"
     nav = f'<nav class="desk"><a href="{html.escape(base)}">{html.escape(back)}</a></nav>'

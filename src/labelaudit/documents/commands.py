@@ -21,7 +21,6 @@ from labelaudit.errors import InputError
 from labelaudit.files import check_output, write_atomic
 from labelaudit.i18n import current_lang, tr
 from labelaudit.model import Lang
-from labelaudit.record import load_record
 
 if TYPE_CHECKING:
     from labelaudit.committee.register import Chain
@@ -47,12 +46,13 @@ def cmd_report(args: argparse.Namespace, plugins: Plugins | None, out: Callable[
     lang = current_lang()
     output: Path = args.output
     check_output(output, reads=(args.record,), force=args.force)
-    record = load_record(args.record)
+    chain = read_committee(args.record)  # the record read once, its chain with every rule, broken or not
+    record = chain.record
     check_record(args.record, record)
-    from labelaudit.committee.display import committee_block
+    from labelaudit.committee.display import committee_lines
 
-    committee, _ = committee_block(args.record)  # the committee's state, every rule re-checked, broken or not
-    blocks = committee_blocks(read_committee(args.record), lang)  # the same reading, for page 1
+    committee, _ = committee_lines(chain)
+    blocks = committee_blocks(chain, lang)  # the same reading, for page 1
     write_atomic(output, render(record, args.format, lang, blocks), overwrite=args.force)
     out(tr("report.written", lang=lang, path=output))
     for line in committee:
