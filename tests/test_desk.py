@@ -250,3 +250,25 @@ def test_the_desks_what_if_says_what_whatif_says() -> None:
         collected = evidence.collected(r, demo)
         before, after = records(collected, what_if(collected, plugins, changes), plugins)
         assert desk.text == render(before, after, change_lines(changes, collected.prepared.scheme, collected, "fr"), "fr")
+
+
+def test_the_desk_server_keeps_the_cyclic_collector(
+    world: tuple[Path, Path, dict[str, Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-shot command pauses the cyclic collector (see workflow.without_gc_pauses); a server
+    lives for days, so `serve` keeps it, or every cycle its requests leave would stay in memory."""
+    import gc
+
+    import uvicorn
+
+    import labelaudit.cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: seen.append(gc.isenabled()))
+    monkeypatch.setenv("LABELAUDIT_LANG", "en")
+    _, db, _ = world
+    assert gc.isenabled()
+    assert labelaudit.cli.main(["serve", "--register", str(db), "--port", "1"]) == 0
+    assert seen == [True]
+    score = labelaudit.cli.main(["plugins"])  # a one-shot command, for contrast: paused, then resumed
+    assert score == 0 and gc.isenabled()

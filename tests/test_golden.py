@@ -96,3 +96,18 @@ def test_scoring_pauses_the_cyclic_collector_and_restores_it() -> None:
         assert not gc.isenabled()  # a caller's own choice is kept
     finally:
         gc.enable()
+
+
+def test_a_process_that_ends_freezes_what_the_command_left() -> None:
+    """`labelaudit` as a program: what the command left is frozen, not walked again when the
+    collector resumes (the process exits next); a library caller's objects are not."""
+    assert gc.get_freeze_count() == 0
+    with without_gc_pauses():
+        kept = [[i] for i in range(1000)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    try:
+        with without_gc_pauses(process_ends=True):
+            kept = [[i] for i in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()

@@ -2,6 +2,6 @@
 
 import sys
 
-from labelaudit.cli import main
+from labelaudit.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -108,13 +108,21 @@ def _early_lang(argv: Sequence[str]) -> Lang:
     return lang_from_environment()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; every line it prints goes through `escaped_streams` (see terminal.py)."""
+def main(argv: Sequence[str] | None = None, *, process_ends: bool = False) -> int:
+    """Run one command; every line it prints goes through `escaped_streams` (see terminal.py).
+
+    `process_ends`: the process exits when the command returns (`labelaudit` and `python -m
+    labelaudit` run it so, through `run`); a caller that goes on (a test, a script) leaves it."""
     with escaped_streams():
-        return _main(argv)
+        return _main(argv, process_ends)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def run() -> int:
+    """The `labelaudit` program: one command, then the process ends."""
+    return main(process_ends=True)
+
+
+def _main(argv: Sequence[str] | None, process_ends: bool = False) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _early_lang(argv)
     set_lang(lang)
@@ -129,7 +137,9 @@ def _main(argv: Sequence[str] | None) -> int:
         from labelaudit.workflow import without_gc_pauses
 
         plugins = load_plugins(args.plugin, args.disable)
-        with without_gc_pauses():  # a command is one short process: see the function
+        if getattr(args, "lasting", False):  # a server: its collector keeps running
+            return int(args.handler(args, plugins, print))
+        with without_gc_pauses(process_ends=process_ends):  # a command is one short process: see the function
             return int(args.handler(args, plugins, print))
     except LabelauditError as exc:
         print(f"{tr('error.prefix')}: {exc}", file=sys.stderr)
@@ -146,4 +156,4 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -32,7 +32,7 @@ class Scored:
 
 
 @contextmanager
-def without_gc_pauses() -> Iterator[None]:
+def without_gc_pauses(*, process_ends: bool = False) -> Iterator[None]:
     """Pause Python's cyclic garbage collector (the command line does, around a command).
 
     Reading and scoring a network allocates millions of small objects that form no reference
@@ -40,6 +40,10 @@ def without_gc_pauses() -> Iterator[None]:
     which costs about a third of the time. Memory is still freed by reference counting, and
     the collector resumes, and catches up, when the block ends. Mercurial does the same (`nogc`).
     A library caller chooses for itself: `score_audit` leaves the collector as it finds it.
+
+    `process_ends`: the block is the process's last work (`labelaudit` run as a program), so
+    what it left is frozen (`gc.freeze`) rather than walked once more as the collector resumes:
+    0.2 s on a network's record, for memory the process hands back when it exits a moment later.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -47,6 +51,8 @@ def without_gc_pauses() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if process_ends:
+                gc.freeze()
             gc.enable()
 
 

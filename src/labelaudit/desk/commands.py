@@ -137,7 +137,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, lang: Lang) -> No
     serve = commands.add_parser("serve", parents=[common, db], help=h("serve"), description=h("serve"))
     serve.add_argument("--host", default="127.0.0.1", help=h("host"))
     serve.add_argument("--port", type=_port, default=8000, metavar="N", help=h("port"))
-    serve.set_defaults(handler=cmd_serve)
+    serve.set_defaults(handler=cmd_serve, lasting=True)  # a server: see cli._main
 
     top = commands.add_parser("desk", help=h("desk"), description=h("desk"))
     areas = top.add_subparsers(dest="desk_area", required=True, metavar="AREA")
