@@ -1,4 +1,4 @@
-"""Reading an XLSX export, streamed with openpyxl's read-only mode.
+"""Reading an XLSX export, streamed (`labelaudit.sheet_rows` on openpyxl's read-only workbook).
 
 Survey tools often put a title, a date and a blank line above the header: the header row is the
 one the audit names (`header_row`), or else the first of the first 20 rows that holds at least
@@ -16,6 +16,7 @@ from typing import Any
 
 from labelaudit import (
     InputError, column_letter, file_problem, fold_header, open_xlsx_workbook, row_place, rows_place, sheet_place,
+    sheet_rows,
 )
 
 from labelaudit_surveys import _messages as msg
@@ -34,10 +35,8 @@ def open_xlsx(
     workbook = open_xlsx_workbook(path, file)
     try:
         worksheet = _sheet(workbook, sheet, file)
-        worksheet.reset_dimensions()  # exporters often write a wrong size: read every row
-        rows: Iterator[tuple[int, Sequence[object]]] = enumerate(
-            _guarded(worksheet.iter_rows(values_only=True), file), start=1
-        )
+        # Every row, whatever size the sheet declares (exporters often write a wrong one).
+        rows: Iterator[tuple[int, Sequence[object]]] = enumerate(_guarded(sheet_rows(worksheet), file), start=1)
         if header_rows > 1:
             rows, (number, header) = _find_header_rows(rows, header_row, wanted, file, header_rows, match_row)
         else:

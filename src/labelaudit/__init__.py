@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     )
     from labelaudit.numbers import from_float6
     from labelaudit.tomlfiles import digest, load_toml, where
+    from labelaudit.xlsx_rows import sheet_rows
 
 # Each public name and the module that defines it, imported on first use (PEP 562): the command
 # line's `--help` needs none of them, and a plugin pays only for what it uses.
@@ -138,6 +139,7 @@ _WHERE: dict[str, str] = {
     "Text": "labelaudit.model",
     "from_float6": "labelaudit.numbers",
     "digest": "labelaudit.tomlfiles",
+    "sheet_rows": "labelaudit.xlsx_rows",
     "load_toml": "labelaudit.tomlfiles",
     "where": "labelaudit.tomlfiles",
 }
