@@ -359,8 +359,9 @@ def read_rows(
 
 class RowCounts:
     """One export's rows as counts of answer codes (`AnswerReader.code`) per site and column, and
-    of code pairs per site and paired items: integers hash faster than Fractions, and a
-    workbook of a million rows adds tens of millions of answers. `into` turns them into points."""
+    of code pairs per site and paired items, in one list of integers per site: a workbook of a
+    million rows adds tens of millions of answers, and an increment at a list index costs less
+    than hashing a key. `into` turns them into points."""
 
     def __init__(self, layout: Layout, pairs: Sequence[tuple[str, str]]) -> None:
         self.columns = [column for _, column in layout.answers]
@@ -368,30 +369,43 @@ class RowCounts:
         # Only the pairs whose two items the export has: a missing one pairs with no answer.
         self.pairs = [(item, paired, index[item], index[paired]) for item, paired in pairs
                       if item in index and paired in index]
-        self.sites: dict[str, None] = {}  # in the order of their first row
-        self.answers: Counter[tuple[str, int, int]] = Counter()  # (site, column, code)
-        self.paired: Counter[tuple[str, int, int, int]] = Counter()  # (site, pair, code, code)
+        # Where each column's counts start: a slot per code, NO_ANSWER's (-1) just before them.
+        sizes = [len(column.reader.scale.values) for column in self.columns]
+        self.starts = [1 + sum(sizes[:i]) + i for i in range(len(sizes))]
+        after = self.starts[-1] + sizes[-1] if sizes else 0
+        self.pair_starts = []  # each pair's slots: code × the second's size + code
+        for _, _, first, second in self.pairs:
+            self.pair_starts.append(after)
+            after += sizes[first] * sizes[second]
+        self.sizes, self.width = sizes, after
+        self.sites: dict[str, list[int]] = {}  # in the order of their first row
 
     def add(self, site: str, codes: Sequence[int]) -> None:
-        self.sites[site] = None
-        answers = self.answers
-        for column, code in enumerate(codes):
-            if code != NO_ANSWER:
-                answers[(site, column, code)] += 1
-        for number, (_, _, first, second) in enumerate(self.pairs):
-            if codes[first] != NO_ANSWER and codes[second] != NO_ANSWER:
-                self.paired[(site, number, codes[first], codes[second])] += 1
+        counts = self.sites.get(site)
+        if counts is None:
+            counts = self.sites[site] = [0] * self.width
+        for start, code in zip(self.starts, codes):
+            counts[start + code] += 1  # NO_ANSWER lands in the slot before the column's, never read
+        for start, (_, _, first, second) in zip(self.pair_starts, self.pairs):
+            a, b = codes[first], codes[second]
+            if a != NO_ANSWER and b != NO_ANSWER:
+                counts[start + a * self.sizes[second] + b] += 1
 
     def into(self, tallies: Tallies, display: str) -> None:
         for site in self.sites:
             tallies.files[site][display] = None
-        for (site, column, code), count in self.answers.items():
-            reader = self.columns[column].reader
-            tallies.items[(site, self.columns[column].item)][reader.value_of(code)] += count
-        for (site, number, first, second), count in self.paired.items():
-            item, paired, i, j = self.pairs[number]
-            difference = self.columns[i].reader.value_of(first) - self.columns[j].reader.value_of(second)
-            tallies.pairs[(site, item, paired)][difference] += count
+        for site, counts in self.sites.items():
+            for column, start, size in zip(self.columns, self.starts, self.sizes):
+                for code in range(size):
+                    if counts[start + code]:
+                        tallies.items[(site, column.item)][column.reader.value_of(code)] += counts[start + code]
+            for pair_start, (item, paired, i, j) in zip(self.pair_starts, self.pairs):
+                first, second = self.columns[i].reader, self.columns[j].reader
+                for a in range(self.sizes[i]):
+                    for b in range(self.sizes[j]):
+                        count = counts[pair_start + a * self.sizes[j] + b]
+                        if count:
+                            tallies.pairs[(site, item, paired)][first.value_of(a) - second.value_of(b)] += count
 
 
 def named_width(header: Sequence[str]) -> int:
