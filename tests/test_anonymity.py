@@ -102,8 +102,9 @@ def test_the_record_hides_the_second_group_and_its_site_tree(tmp_path: Path) -> 
     assert "suppressed" not in sites["s1"] and sites["s1"]["attainment"]["exact"] == "3/4"
     assert "suppressed" not in sites["s3"] and sites["s3"]["attainment"]["exact"] is not None
     text = explain(record, "v1", "en")
-    assert "s1: fewer than 5 respondents: not shown" in text
-    assert "s2: not shown, so that a group of fewer than 5 respondents cannot be recovered by subtraction" in text
+    names = {s["id"]: f"{s['name']} ({s['id']})" if s["name"] != s["id"] else s["id"] for s in record["audit"]["sites"]}
+    assert f"{names['s1']}: fewer than 5 respondents: not shown" in text
+    assert f"{names['s2']}: not shown, so that a group of fewer than 5 respondents cannot be recovered by subtraction" in text
     assert "n = 12" not in text and "n = 3," not in text
 
 
