@@ -538,5 +538,5 @@ def test_pre_aggregated_results_on_the_command_line_through_the_committees_desk(
     report = run("report", record, "--format", "md", "-o", tmp_path / "record.md")
     assert report.code == 0, report
     markdown = (tmp_path / "record.md").read_text("utf-8")
-    assert "| ↳ panel | 3/5 → 9/10 | 0.795226 | 310 | \\[0.746458 ; 0.835675\\] |" in markdown  # value, n, interval
+    assert "| ↳ panel | 3/5 → 9/10 | 0.795226 | 310 | \\[0.746458, 0.835675\\] |" in markdown  # value, n, interval
     assert "| Site lyon | yes | 73.3% | 733.3 |" in markdown  # Lyon alone: (0.82 − 0.6) / 0.3
