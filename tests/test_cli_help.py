@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from clirun import REPO
 from labelaudit.cli import COMMANDS, build_parser
 
 
@@ -82,3 +84,16 @@ def test_loading_the_plugins_imports_no_workbook_writer() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert [m for m in done.stdout.split() if m.split(".")[0] == "openpyxl"] == []
+
+
+def test_scoring_csv_exports_imports_no_workbook_reader(tmp_path: Path) -> None:
+    """An audit whose exports and grids are CSV and TOML is scored without openpyxl, nor the
+    numpy it brings (0.16 s together): the survey plugin imports them for a workbook only."""
+    code = (
+        "import sys\n"
+        "from labelaudit.cli import main\n"
+        f"assert main(['score', {str(REPO / 'fixtures' / 'excellence')!r}, '-o', {str(tmp_path / 'r.json')!r}]) == 0\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert [m for m in done.stderr.split() if m.split(".")[0] in ("openpyxl", "numpy")] == []

@@ -20,9 +20,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from xml.parsers import expat
 
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.utils.datetime import from_excel, from_ISO8601
-
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 ROW, VALUE, INLINE, TEXT, RUN = (f"{MAIN}}}{tag}" for tag in ("row", "v", "is", "t", "r"))
 BLOCK = 1 << 16  # bytes of the sheet's XML parsed at a time
@@ -63,6 +60,8 @@ class _Rows:
         return ready
 
     def handlers(self) -> tuple[Callable[[str, dict[str, str]], None], Callable[[str], None], Callable[[str], None]]:
+        from openpyxl.utils.cell import coordinate_to_tuple  # openpyxl (and numpy) only for a workbook
+
         ready, value_of = self.ready, self._value
         columns: dict[str, int] = {}  # a reference's letters → its column
         depth = row_depth = 0  # row_depth 0: outside a row
@@ -149,10 +148,14 @@ class _Rows:
         if kind == "b":
             return bool(int(text))
         if kind == "d":
+            from openpyxl.utils.datetime import from_ISO8601
+
             return from_ISO8601(text)
         return text  # "str" (a formula's text), "e" (an error such as #N/A), or another type
 
     def _date(self, number: float | int, style: int) -> object:
+        from openpyxl.utils.datetime import from_excel
+
         try:
             return from_excel(number, self.epoch, timedelta=style in self.durations)
         except (OverflowError, ValueError):  # openpyxl reads an impossible date as this error
