@@ -153,7 +153,8 @@ HAND_WRITTEN = {
     "no references": '<sheetData><row><c><v>1</v></c><c t="str"><v>x</v></c></row><row><c r="D3"><v>2.5</v></c><c><v>3</v></c></row></sheetData>',
     "inline and rich": '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>'
                        '<c r="B1" t="inlineStr"><is><r><rPr><b/></rPr><t>gras</t></r><r><t> et </t></r><rPh sb="0" eb="1"><t>ふ</t></rPh></is></c>'
-                       '<c r="C1" t="inlineStr"><is><t></t></is></c><c r="D1" t="inlineStr"/><c r="E1" t="inlineStr"><is><t>x</t><t>y</t></is></c></row></sheetData>',
+                       '<c r="C1" t="inlineStr"><is><t></t></is></c><c r="D1" t="inlineStr"/><c r="E1" t="inlineStr"><is><t>x</t><t>y</t></is></c>'
+                       '<c r="F1" t="inlineStr"><is><t>avant<b/>après</t></is></c></row></sheetData>',
     "types": '<sheetData><row r="1"><c r="A1" t="e"><v>#N/A</v></c><c r="B1" t="d"><v>2026-03-01T09:30:00</v></c>'
              '<c r="C1" t="n"><v>1E3</v></c><c r="D1" s=""><v>7</v></c><c r="E1"><v></v></c><c r="F1"><f>1+1</f><v>2</v></c>'
              '<c r="G1" t="unknown"><v>z</v></c><c r="H1" t="b"><v>0</v></c></row></sheetData>',

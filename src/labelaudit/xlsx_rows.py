@@ -164,37 +164,39 @@ class _Rows:
 
 class _Inline:
     """An inline string (`<is>`): its plain `<t>` (the last one counts, as in openpyxl's Text)
-    and each run's `<t>`; a phonetic run's text is not the cell's."""
+    and each run's `<t>`; a phonetic run's text is not the cell's. A `<t>`'s text is what comes
+    before its first child, as ElementTree's `.text`."""
 
     def __init__(self, depth: int) -> None:
         self.depth = depth
         self.plain: str | None = None
         self.runs: list[str | None] = []
         self.child = ""  # the tag of the open child of <is>
-        self.reading: list[str] | None = None
-        self.reading_depth = 0
+        self.read: list[str] = []
+        self.read_depth = 0  # the depth of the <t> being read, 0 for none
+        self.reading = False
 
     def start(self, name: str, depth: int) -> None:
-        self.reading = None
+        self.reading = False
         if depth == self.depth + 1:
             self.child = name
             if name == RUN:
                 self.runs.append(None)
             if name == TEXT:
-                self.reading, self.reading_depth = [], depth
+                self.read, self.read_depth, self.reading = [], depth, True
         elif depth == self.depth + 2 and name == TEXT and self.child == RUN:
-            self.reading, self.reading_depth = [], depth
+            self.read, self.read_depth, self.reading = [], depth, True
 
     def text(self, data: str) -> None:
-        if self.reading is not None:
-            self.reading.append(data)
+        if self.reading:
+            self.read.append(data)
 
     def end(self, name: str, depth: int) -> None:
-        read, self.reading = self.reading, None
-        if depth != self.reading_depth or name != TEXT:
+        self.reading = False
+        if depth != self.read_depth or name != TEXT:
             return
-        self.reading_depth = 0
-        own = "".join(read) if read else None  # an empty <t> has no text, as in ElementTree
+        self.read_depth = 0
+        own = "".join(self.read) or None  # an empty <t> has no text, as in ElementTree
         if depth == self.depth + 1:
             self.plain = own
         elif self.runs:
