@@ -454,6 +454,12 @@ def test_refuses_to_replace_the_record_or_a_folder(tmp_path: Path) -> None:
     assert record.read_bytes() == (GOLDEN / "demo.json").read_bytes()
     with pytest.raises(InputError, match="folder"):
         run_in_lang("en", cmd_report, args(record, tmp_path, force=True), None, print)
+    # named by its chain's file (the report reads the record through it), the record is kept too
+    chain = tmp_path / "record.json.reviews.jsonl"
+    for given, output, refusal in ((chain, record, "is a file this command reads"), (record, chain, "never writes over it")):
+        with pytest.raises(InputError, match=refusal):
+            run_in_lang("en", cmd_report, args(given, output, force=True), None, print)
+    assert record.read_bytes() == (GOLDEN / "demo.json").read_bytes() and not chain.exists()
 
 
 @pytest.mark.parametrize(

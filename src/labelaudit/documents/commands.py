@@ -45,7 +45,9 @@ def cmd_report(args: argparse.Namespace, plugins: Plugins | None, out: Callable[
     """Load the record, render it in the run's language, write it atomically, say where."""
     lang = current_lang()
     output: Path = args.output
-    check_output(output, reads=(args.record,), force=args.force)
+    from labelaudit.committee.chain import paths
+
+    check_output(output, reads=paths(args.record), force=args.force)  # the record, given or by its chain's name
     chain = read_committee(args.record)  # the record read once, its chain with every rule, broken or not
     record = chain.record
     check_record(args.record, record)
