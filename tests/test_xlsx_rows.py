@@ -207,6 +207,20 @@ def test_a_broken_sheet_fails_as_openpyxl_does(sheet_data: str, tmp_path: Path) 
     assert not isinstance(ours.value, (AssertionError, InputError))  # the plugin words it (`_guarded`)
 
 
+def test_a_negative_shared_string_index_is_refused(tmp_path: Path) -> None:
+    """openpyxl reads index -1 as the table's last string, another cell's text; it is refused."""
+    path = with_sheet(tmp_path, '<sheetData><row r="1"><c r="A1" t="s"><v>-1</v></c></row></sheetData>')
+    workbook = open_xlsx_workbook(path)
+    try:
+        worksheet = workbook.worksheets[0]
+        with pytest.raises(IndexError):
+            list(sheet_rows(worksheet))
+        worksheet.reset_dimensions()
+        assert list(worksheet.iter_rows(values_only=True)) == [("Ne sait pas",)]  # openpyxl's reading
+    finally:
+        workbook.close()
+
+
 def test_the_sheet_is_read_a_block_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows come out as their blocks are parsed: the first row is there before the sheet is read."""
     import labelaudit.xlsx_rows

@@ -9,7 +9,8 @@ ElementTree), a block of the sheet at a time, so memory stays flat whatever its 
 
 `sheet_rows(worksheet)` gives exactly what `worksheet.iter_rows(values_only=True)` gives after
 `worksheet.reset_dimensions()`: a tuple per row, as wide as its last cell, `None` in the gaps,
-an empty list for each missing row. tests/test_xlsx_rows.py holds the two equal on generated
+an empty list for each missing row. One difference, on a broken file: a negative shared-string
+index is refused, where openpyxl reads it from the end of the table (another cell's text). tests/test_xlsx_rows.py holds the two equal on generated
 workbooks and on hand-written sheets (inline and rich strings, dates of both epochs, rows and
 cells without a reference).
 """
@@ -144,7 +145,10 @@ class _Rows:
             number = float(text) if "." in text or "E" in text or "e" in text else int(text)
             return self._date(number, style) if style in self.dates else number
         if kind == "s":
-            return self.shared[int(text)]
+            index = int(text)
+            if index < 0:  # Python would count from the end, and read another cell's string
+                raise IndexError(f"shared string {index}")
+            return self.shared[index]
         if kind == "b":
             return bool(int(text))
         if kind == "d":
