@@ -221,6 +221,34 @@ def test_a_negative_shared_string_index_is_refused(tmp_path: Path) -> None:
         workbook.close()
 
 
+def test_a_row_past_excel_s_last_is_refused_and_the_last_is_reached_in_flat_memory(tmp_path: Path) -> None:
+    """A sheet that jumps to row 1,048,576 gives its empty rows one at a time; one that names a
+    row past it (openpyxl would give a billion empty rows) is refused."""
+    import tracemalloc
+
+    last = with_sheet(tmp_path, '<sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+                                '<row r="1048576"><c r="A1048576"><v>2</v></c></row></sheetData>')
+    workbook = open_xlsx_workbook(last)
+    try:
+        tracemalloc.start()
+        count, final = 0, None
+        for row in sheet_rows(workbook.worksheets[0]):
+            count, final = count + 1, row
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    finally:
+        workbook.close()
+    assert (count, final) == (1_048_576, (2,))
+    assert peak < 5_000_000  # a million empty rows held at once would take tens of megabytes
+    past = with_sheet(tmp_path, '<sheetData><row r="1048577"><c><v>1</v></c></row></sheetData>')
+    workbook = open_xlsx_workbook(past)
+    try:
+        with pytest.raises(ValueError, match="past Excel's last row"):
+            list(sheet_rows(workbook.worksheets[0]))
+    finally:
+        workbook.close()
+
+
 def test_the_sheet_is_read_a_block_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows come out as their blocks are parsed: the first row is there before the sheet is read."""
     import labelaudit.xlsx_rows

@@ -9,8 +9,9 @@ ElementTree), a block of the sheet at a time, so memory stays flat whatever its 
 
 `sheet_rows(worksheet)` gives exactly what `worksheet.iter_rows(values_only=True)` gives after
 `worksheet.reset_dimensions()`: a tuple per row, as wide as its last cell, `None` in the gaps,
-an empty list for each missing row. One difference, on a broken file: a negative shared-string
-index is refused, where openpyxl reads it from the end of the table (another cell's text). tests/test_xlsx_rows.py holds the two equal on generated
+an empty list for each missing row. Two differences, on broken files: a negative shared-string
+index is refused, where openpyxl reads it from the end of the table (another cell's text), and
+so is a row numbered past Excel's last, where openpyxl would give a billion empty rows. tests/test_xlsx_rows.py holds the two equal on generated
 workbooks and on hand-written sheets (inline and rich strings, dates of both epochs, rows and
 cells without a reference).
 """
@@ -24,6 +25,7 @@ from xml.parsers import expat
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 ROW, VALUE, INLINE, TEXT, RUN = (f"{MAIN}}}{tag}" for tag in ("row", "v", "is", "t", "r"))
 BLOCK = 1 << 16  # bytes of the sheet's XML parsed at a time
+MAX_ROW = 1_048_576  # Excel's last row: a row numbered past it is a broken (or hostile) sheet
 DIGITS = "0123456789"
 
 
@@ -36,9 +38,20 @@ def sheet_rows(worksheet: Any) -> Iterator[Sequence[object]]:
     with worksheet.parent._archive.open(worksheet._worksheet_path) as source:
         while block := source.read(BLOCK):
             parser.Parse(block, False)
-            yield from rows.take()
+            yield from _expanded(rows.take())
         parser.Parse(b"", True)
-    yield from rows.take()
+    yield from _expanded(rows.take())
+
+
+def _expanded(ready: Sequence[Sequence[object] | int]) -> Iterator[Sequence[object]]:
+    """The rows, each run of rows the sheet leaves out (a count) given as that many empty ones,
+    one at a time: a sheet that jumps to its last row is not a million rows held at once."""
+    for row in ready:
+        if isinstance(row, int):
+            for _ in range(row):
+                yield []
+        else:
+            yield row
 
 
 class _Rows:
@@ -52,9 +65,9 @@ class _Rows:
         self.shared = shared_strings
         self.epoch = workbook.epoch
         self.dates, self.durations = workbook._date_formats, workbook._timedelta_formats
-        self.ready: list[Sequence[object]] = []
+        self.ready: list[Sequence[object] | int] = []  # rows, and counts of rows left out
 
-    def take(self) -> list[Sequence[object]]:
+    def take(self) -> list[Sequence[object] | int]:
         """The rows finished since the last call (the handlers append to this same list)."""
         ready = self.ready[:]
         self.ready.clear()
@@ -94,6 +107,8 @@ class _Rows:
                 if name == ROW:
                     row_depth, cell_depth, child_depth = depth, depth + 1, depth + 2
                     row_number = _row_number(attrs["r"]) if "r" in attrs else row_number + 1
+                    if row_number > MAX_ROW:
+                        raise ValueError(f"row {row_number} is past Excel's last row, {MAX_ROW}")
                     column, cells = 0, []
             elif inline is not None:  # inside the open cell's <is>
                 inline.start(name, depth)
@@ -124,9 +139,9 @@ class _Rows:
                 inline = None
             elif ended == row_depth:
                 row_depth, cell_depth, child_depth = 0, -1, -1
-                while next_row < row_number:  # rows the sheet leaves out
-                    next_row += 1
-                    ready.append([])
+                if next_row < row_number:  # rows the sheet leaves out
+                    ready.append(row_number - next_row)
+                    next_row = row_number
                 if next_row <= row_number:  # a row at or above one already given: openpyxl leaves it out
                     next_row += 1
                     ready.append(_row_values(cells))
