@@ -249,6 +249,24 @@ def test_a_row_past_excel_s_last_is_refused_and_the_last_is_reached_in_flat_memo
         workbook.close()
 
 
+def test_wide_rows_are_laid_out_one_at_a_time(tmp_path: Path) -> None:
+    """Thousands of rows whose one cell is in column ZZZ (18,278 wide each) fit in a block of the
+    sheet's XML: each is laid out as it is given, never a block's worth held at once."""
+    import tracemalloc
+
+    rows = "".join(f'<row r="{i}"><c r="ZZZ{i}"><v>1</v></c></row>' for i in range(1, 3001))
+    workbook = open_xlsx_workbook(with_sheet(tmp_path, f"<sheetData>{rows}</sheetData>"))
+    try:
+        tracemalloc.start()
+        widths = {len(row) for row in sheet_rows(workbook.worksheets[0])}
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    finally:
+        workbook.close()
+    assert widths == {18_278}
+    assert peak < 10_000_000  # a block's rows laid out together would be hundreds of megabytes
+
+
 def test_the_sheet_is_read_a_block_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rows come out as their blocks are parsed: the first row is there before the sheet is read."""
     import labelaudit.xlsx_rows

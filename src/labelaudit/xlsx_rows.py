@@ -43,15 +43,16 @@ def sheet_rows(worksheet: Any) -> Iterator[Sequence[object]]:
     yield from _expanded(rows.take())
 
 
-def _expanded(ready: Sequence[Sequence[object] | int]) -> Iterator[Sequence[object]]:
-    """The rows, each run of rows the sheet leaves out (a count) given as that many empty ones,
-    one at a time: a sheet that jumps to its last row is not a million rows held at once."""
+def _expanded(ready: Sequence[list[tuple[int, object]] | int]) -> Iterator[Sequence[object]]:
+    """Each row laid out, and each run of rows the sheet leaves out (a count) as that many empty
+    ones, one at a time: a block of rows whose one cell is in column ZZZ, or a jump to the last
+    row, is never thousands of wide rows, or a million empty ones, held at once."""
     for row in ready:
         if isinstance(row, int):
             for _ in range(row):
                 yield []
         else:
-            yield row
+            yield _row_values(row)
 
 
 class _Rows:
@@ -65,9 +66,9 @@ class _Rows:
         self.shared = shared_strings
         self.epoch = workbook.epoch
         self.dates, self.durations = workbook._date_formats, workbook._timedelta_formats
-        self.ready: list[Sequence[object] | int] = []  # rows, and counts of rows left out
+        self.ready: list[list[tuple[int, object]] | int] = []  # rows' cells, and counts of rows left out
 
-    def take(self) -> list[Sequence[object] | int]:
+    def take(self) -> list[list[tuple[int, object]] | int]:
         """The rows finished since the last call (the handlers append to this same list)."""
         ready = self.ready[:]
         self.ready.clear()
@@ -144,7 +145,7 @@ class _Rows:
                     next_row = row_number
                 if next_row <= row_number:  # a row at or above one already given: openpyxl leaves it out
                     next_row += 1
-                    ready.append(_row_values(cells))
+                    ready.append(cells)
             elif inline is not None:
                 inline.end(name, ended)
 
