@@ -117,7 +117,7 @@ SHARED = (
 ).format(main=MAIN)
 
 
-def with_sheet(tmp_path: Path, sheet_data: str, *, root: str = f'<worksheet xmlns="{MAIN}">') -> Path:
+def with_sheet(tmp_path: Path, sheet_data: str, *, root: str = f'<worksheet xmlns="{MAIN}">', prolog: str = "") -> Path:
     """A workbook whose first sheet's XML is `root` + `sheet_data` + its end; style 1 is a
     date, style 2 a duration; shared strings 0, 1 and 2 are "texte", a rich one and one with
     a phonetic reading (openpyxl writes inline strings only: the table is added here)."""
@@ -133,7 +133,7 @@ def with_sheet(tmp_path: Path, sheet_data: str, *, root: str = f'<worksheet xmln
         for item in source.infolist():
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = ("<?xml version='1.0' encoding='UTF-8'?>" + root + sheet_data + end).encode()
+                data = ("<?xml version='1.0' encoding='UTF-8'?>" + prolog + root + sheet_data + end).encode()
             elif item.filename == "[Content_Types].xml":
                 data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
                                     b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
@@ -244,6 +244,20 @@ def test_a_row_past_excel_s_last_is_refused_and_the_last_is_reached_in_flat_memo
     workbook = open_xlsx_workbook(past)
     try:
         with pytest.raises(ValueError, match="past Excel's last row"):
+            list(sheet_rows(workbook.worksheets[0]))
+    finally:
+        workbook.close()
+
+
+def test_a_sheet_with_a_document_type_is_refused(tmp_path: Path) -> None:
+    """No entity of a DTD is expanded (a billion laughs): a sheet declaring one is refused."""
+    laughs = ('<!DOCTYPE worksheet [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+              '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+    path = with_sheet(tmp_path, '<sheetData><row r="1"><c r="A1" t="str"><v>&c;</v></c></row></sheetData>',
+                      prolog=laughs)
+    workbook = open_xlsx_workbook(path)
+    try:
+        with pytest.raises(ValueError, match="document type"):
             list(sheet_rows(workbook.worksheets[0]))
     finally:
         workbook.close()

@@ -9,9 +9,10 @@ ElementTree), a block of the sheet at a time, so memory stays flat whatever its 
 
 `sheet_rows(worksheet)` gives exactly what `worksheet.iter_rows(values_only=True)` gives after
 `worksheet.reset_dimensions()`: a tuple per row, as wide as its last cell, `None` in the gaps,
-an empty list for each missing row. Two differences, on broken files: a negative shared-string
-index is refused, where openpyxl reads it from the end of the table (another cell's text), and
-so is a row numbered past Excel's last, where openpyxl would give a billion empty rows. tests/test_xlsx_rows.py holds the two equal on generated
+an empty list for each missing row. Three differences, on broken or hostile files: a negative
+shared-string index is refused, where openpyxl reads it from the end of the table (another
+cell's text); so is a row numbered past Excel's last, where openpyxl would give a billion empty
+rows; and so is a sheet with a document type declaration, whose entities ElementTree expands. tests/test_xlsx_rows.py holds the two equal on generated
 workbooks and on hand-written sheets (inline and rich strings, dates of both epochs, rows and
 cells without a reference).
 """
@@ -33,6 +34,7 @@ def sheet_rows(worksheet: Any) -> Iterator[Sequence[object]]:
     """Every row of a read-only worksheet's values (see the module's docstring)."""
     parser = expat.ParserCreate(namespace_separator="}")  # names as "namespace}tag", as ElementTree
     parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _no_doctype
     rows = _Rows(worksheet.parent, worksheet._shared_strings)  # openpyxl's own reading of them
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = rows.handlers()
     with worksheet.parent._archive.open(worksheet._worksheet_path) as source:
@@ -41,6 +43,12 @@ def sheet_rows(worksheet: Any) -> Iterator[Sequence[object]]:
             yield from _expanded(rows.take())
         parser.Parse(b"", True)
     yield from _expanded(rows.take())
+
+
+def _no_doctype(*_: object) -> None:
+    """A sheet's XML has no document type: one that declares one (and with it entities that
+    expand, a billion laughs) is refused before any of it is read."""
+    raise ValueError("a worksheet with a document type declaration")
 
 
 def _expanded(ready: Sequence[list[tuple[int, object]] | int]) -> Iterator[Sequence[object]]:
