@@ -9,12 +9,14 @@ ElementTree), a block of the sheet at a time, so memory stays flat whatever its 
 
 `sheet_rows(worksheet)` gives exactly what `worksheet.iter_rows(values_only=True)` gives after
 `worksheet.reset_dimensions()`: a tuple per row, as wide as its last cell, `None` in the gaps,
-an empty list for each missing row. Three differences, on broken or hostile files: a negative
-shared-string index is refused, where openpyxl reads it from the end of the table (another
-cell's text); so is a row numbered past Excel's last, where openpyxl would give a billion empty
-rows; and so is a sheet with a document type declaration, whose entities ElementTree expands. tests/test_xlsx_rows.py holds the two equal on generated
+an empty list for each missing row. tests/test_xlsx_rows.py holds the two equal on generated
 workbooks and on hand-written sheets (inline and rich strings, dates of both epochs, rows and
 cells without a reference).
+
+Three differences, on broken or hostile files: a negative shared-string index is refused, where
+openpyxl reads it from the end of the table (another cell's text); so is a row numbered past
+Excel's last, where openpyxl would give a billion empty rows; and so is a sheet with a document
+type declaration, whose entities ElementTree would expand.
 """
 
 from __future__ import annotations
