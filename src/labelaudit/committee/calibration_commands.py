@@ -79,7 +79,7 @@ def points(value: float | Fraction) -> str:
 def _interval(e: Estimate) -> str:
     if e.low is None or e.high is None:
         return tr("calibration.too_few", n=e.n, least=MIN_UNITS)
-    return tr("calibration.interval", low=points(e.low), high=points(e.high))
+    return tr("format.interval", low=points(e.low), high=points(e.high))
 
 
 def _flag(e: Estimate) -> str:

@@ -439,7 +439,7 @@ def _evidence_lines(record: Record, b: dict[str, Any], lang: Lang) -> list[str]:
         else:
             text = tr("explain.value_pooled_decimal", lang=lang, policy=policy, value=decimal_text(measure["value"]["shown"]), n=measure.get("n"))
         if measure["low"]["shown"] is not None:
-            text += ", " + tr("explain.interval", lang=lang, low=decimal_text(measure["low"]["shown"]), high=decimal_text(measure["high"]["shown"]))
+            text += ", " + _interval(measure, lang)
         lines.append(text)
     files = sorted({f"{e['file']}{colon(lang)}{place_text(e['location'], lang)}" if e.get("location") else str(e["file"])
                     for e in b.get("evidence", []) if e.get("file")})
@@ -464,6 +464,12 @@ def group(text: str) -> str:
     return f"({text})" if text.startswith("-") or "/" in text else text
 
 
+def _interval(measured: dict[str, Any], lang: Lang) -> str:
+    """`interval [0.654880, 0.840137]`: a measure's or a site's ends, as the reader writes them."""
+    ends = tr("format.interval", lang=lang, low=decimal_text(measured["low"]["shown"]), high=decimal_text(measured["high"]["shown"]))
+    return tr("explain.interval", lang=lang, interval=ends)
+
+
 def _site_text(site: dict[str, Any], lang: Lang) -> str:
     """One site's value: a level as written, or a survey value with n and interval, or suppressed."""
     if site.get("suppressed") and site.get("secondary"):
@@ -476,7 +482,7 @@ def _site_text(site: dict[str, Any], lang: Lang) -> str:
     if site.get("n") is not None:
         parts.append(tr("explain.site_n", lang=lang, n=site["n"]))
     if site.get("low", {}).get("shown") is not None:
-        parts.append(tr("explain.interval", lang=lang, low=decimal_text(site["low"]["shown"]), high=decimal_text(site["high"]["shown"])))
+        parts.append(_interval(site, lang))
     return ", ".join(parts)
 
 
